@@ -1,0 +1,128 @@
+"""Helpers shared by the benchmark scripts: importing Deskmate, timing, tables, machine info."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import platform
+import resource
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_core_from_checkout() -> None:
+    """Register ``deskmate.core`` from ``<repo>/core`` when the project is not installed.
+
+    setup.py maps the top-level ``core`` folder onto ``deskmate.core``; this mirrors that
+    mapping so the benchmarks also run from a plain checkout.
+    """
+    import types
+
+    init = REPO_ROOT / "core" / "__init__.py"
+    if "deskmate" not in sys.modules:
+        namespace = types.ModuleType("deskmate")
+        namespace.__path__ = []
+        sys.modules["deskmate"] = namespace
+    spec = importlib.util.spec_from_file_location(
+        "deskmate.core", init, submodule_search_locations=[str(init.parent)])
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load deskmate.core from {init}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["deskmate.core"] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop("deskmate.core", None)
+        raise
+
+
+def import_deskmate() -> tuple[Any, Any]:
+    """Return ``(KnowledgeBase, Item)`` from ``deskmate.core`` (installed or from the checkout)."""
+    try:
+        from deskmate.core import Item, KnowledgeBase
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("deskmate", "deskmate.core"):
+            raise
+        _load_core_from_checkout()
+        from deskmate.core import Item, KnowledgeBase
+    return KnowledgeBase, Item
+
+
+def machine_line() -> str:
+    """One line describing the machine and interpreter."""
+    cores = os.cpu_count()
+    try:
+        import psutil
+
+        physical = psutil.cpu_count(logical=False)
+        memory = f", {psutil.virtual_memory().total / 2**30:.1f} GiB RAM"
+    except ImportError:
+        physical, memory = None, ""
+    return (f"machine: {platform.machine()} {platform.processor() or ''}".rstrip()
+            + f", {cores} logical cores ({physical} physical){memory}, "
+            + f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (2**20 if sys.platform == "darwin" else 1024)
+
+
+def current_rss_mib() -> float:
+    """Current resident set size in MiB (psutil), or NaN if psutil is missing."""
+    try:
+        import psutil
+    except ImportError:
+        return float("nan")
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile of ``values`` (NaN when empty)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(pct / 100.0 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summary_ms(seconds: Sequence[float]) -> tuple[float, float, float, float]:
+    """Return (p50, p95, max, mean) in milliseconds."""
+    if not seconds:
+        nan = float("nan")
+        return nan, nan, nan, nan
+    ms = [s * 1000.0 for s in seconds]
+    return percentile(ms, 50), percentile(ms, 95), max(ms), statistics.fmean(ms)
+
+
+def fmt(value: Any, digits: int = 2) -> str:
+    """Format numbers compactly for tables; pass strings through."""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "-"
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
+    """Print an aligned plain-text table (numbers right-aligned, text left-aligned)."""
+    cells = [[fmt(v) for v in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    numeric = [all(isinstance(row[i], int | float) for row in rows) for i in range(len(headers))]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w)
+                         for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
+
+    if title:
+        print(f"\n{title}")
+    print(line(list(headers)))
+    print("  ".join("-" * w for w in widths))
+    for row in cells:
+        print(line(row))

@@ -1,0 +1,27 @@
+"""Deskmate's Qt-free core: content model, local store, search and sync.
+
+The public entry point is :class:`KnowledgeBase`::
+
+    from deskmate.core import KnowledgeBase
+
+    with KnowledgeBase.open(data_dir) as kb:
+        for hit in kb.search("花呗还款"):
+            print(hit.title)
+"""
+
+from deskmate.core.content.model import Expert, Item, ItemKind
+from deskmate.core.errors import ContentError, DeskmateError, SearchIndexError, StoreError
+from deskmate.core.knowledge_base import Hit, KnowledgeBase, UpsertResult
+
+__all__ = [
+    "ContentError",
+    "DeskmateError",
+    "Expert",
+    "Hit",
+    "SearchIndexError",
+    "Item",
+    "ItemKind",
+    "KnowledgeBase",
+    "StoreError",
+    "UpsertResult",
+]

@@ -1,0 +1,90 @@
+"""Validates raw records against the item JSON Schema (core/content/item.schema.json).
+
+The schema is the public contract shared by the importer, the store, the sync
+protocol and the server; this module turns its verdicts into sentences a
+knowledge editor can act on.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from deskmate.core.errors import ContentError
+
+MAX_BODY_CHARS = 1_000_000
+
+
+@cache
+def item_schema() -> dict[str, Any]:
+    """Return the item JSON Schema as a dict (loaded once)."""
+    text = resources.files("deskmate.core.content").joinpath("item.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator(branch: str) -> jsonschema.protocols.Validator:
+    """A validator for one branch of the schema ("item" or "deletion").
+
+    Validating the branch a record means to be gives readable errors, where the
+    top-level ``oneOf`` only says "not valid under any of the given schemas".
+    """
+    schema = {k: v for k, v in item_schema().items() if k != "oneOf"}
+    schema["$ref"] = f"#/$defs/{branch}"
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _describe(error: jsonschema.ValidationError, record: dict[str, Any]) -> str:
+    """Turn a jsonschema error into one plain sentence."""
+    where = ".".join(str(p) for p in error.absolute_path) or "record"
+    if error.validator == "maxLength" and where == "body":
+        size = len(str(record.get("body", "")))
+        return (
+            f"body is {size:,} characters; the limit is {MAX_BODY_CHARS:,}. "
+            "Split the article into several items."
+        )
+    if error.validator == "additionalProperties":
+        return f"{where}: {error.message}; remove the field or check its spelling"
+    if error.validator == "not" and where == "record":
+        return (
+            "fields name/team/role/languages/contact/hours belong to experts and "
+            "questions to FAQs only; check the kind"
+        )
+    return f"{where}: {error.message}"
+
+
+def validate_record(record: dict[str, Any]) -> None:
+    """Check one raw record (an item or a deletion marker) against the schema.
+
+    Raises:
+        ContentError: with a message naming the first problem found.
+    """
+    if not isinstance(record, dict):
+        raise ContentError(f"expected an object, got {type(record).__name__}")
+    branch = "deletion" if "deleted" in record else "item"
+    best = jsonschema.exceptions.best_match(_validator(branch).iter_errors(record))
+    if best is not None:
+        raise ContentError(_describe(best, record), item_id=record.get("id"))
+    stamp = record.get("updated_at")
+    if stamp is not None:
+        try:
+            parsed = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+        except ValueError:
+            raise ContentError(
+                f"updated_at: {stamp!r} is not an ISO 8601 date-time "
+                "(e.g. 2026-10-01T09:00:00+08:00)",
+                item_id=record.get("id"),
+            ) from None
+        if parsed.tzinfo is None:
+            raise ContentError(
+                f"updated_at: {stamp!r} has no time zone; add one, e.g. +08:00",
+                item_id=record.get("id"),
+            )

@@ -1,0 +1,301 @@
+"""KnowledgeBase: the facade of the local knowledge core (store + search index).
+
+The SQLite store is the source of truth; the Whoosh index is derived from it. On
+open, an index that is missing, damaged, built with other analysis settings or
+behind the store is rebuilt or caught up, and the log says so; callers never
+see a broken index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from deskmate.core.content.model import Item, ItemKind
+from deskmate.core.errors import SearchIndexError
+from deskmate.core.search.analysis import Segmenter
+from deskmate.core.search.documents import plain_text, to_document
+from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
+from deskmate.core.search.query_plan import QueryPlanner
+from deskmate.core.search.ranker import IndexSnapshot
+from deskmate.core.search.snippets import highlight, snippet
+from deskmate.core.search.synonyms import SynonymTable
+from deskmate.core.store.item_store import ItemStore, WriteCounts
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+DB_FILE = "deskmate.db"
+INCREMENTAL_LIMIT = 5000  # more changes than this: a clean full rebuild is faster
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result.
+
+    ``title_html`` and ``snippet`` are HTML-escaped with ``<mark>`` around matches.
+    """
+
+    id: str
+    kind: str
+    title: str
+    snippet: str
+    score: float
+    title_html: str = ""
+    product: str | None = None
+    language: str = "zh"
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """What an upsert or delete changed in the store."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+class KnowledgeBase:
+    """Local, offline knowledge: FAQs, scripts and experts, searchable per keystroke.
+
+    Thread-safe: searches may run on a worker thread while another writes.
+    """
+
+    def __init__(self, data_dir: Path, store: ItemStore) -> None:
+        self.data_dir = data_dir
+        self._store = store
+        self._write_lock = threading.RLock()
+        self._snapshot: IndexSnapshot | None = None
+        self._snapshot_lock = threading.Lock()
+        self._configure_analysis()
+
+    @classmethod
+    def open(cls, data_dir: Path | str) -> KnowledgeBase:
+        """Open the knowledge base in ``data_dir``, creating an empty one if absent.
+
+        Raises:
+            StoreError: the database cannot be opened (damaged, read-only, disk full).
+        """
+        path = Path(data_dir)
+        started = time.perf_counter()
+        kb = cls(path, ItemStore(path / DB_FILE))
+        kb._ensure_index()
+        log.info("opened knowledge base %s in %.0f ms", path, 1000 * (time.perf_counter() - started))
+        return kb
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the index and the database."""
+        with self._snapshot_lock:
+            if self._snapshot is not None:
+                self._snapshot.close()
+                self._snapshot = None
+        self._index.close()
+        self._store.close()
+
+    # -- analysis settings (synonyms, skill names) -----------------------------------
+
+    def _configure_analysis(self) -> None:
+        self.synonyms = SynonymTable.parse(self._store.get_meta("synonyms") or "")
+        self.skill_names: dict[str, str] = json.loads(self._store.get_meta("skill_names") or "{}")
+        self._segmenter = Segmenter(self.synonyms.words())
+        names = json.dumps(self.skill_names, sort_keys=True, ensure_ascii=False)
+        fingerprint = f"{self._segmenter.fingerprint}:{hash_text(names)}"
+        self._planner = QueryPlanner(self._segmenter, self.synonyms)
+        self._index = SearchIndex(self.data_dir / "index", fingerprint)
+
+    def set_vocabulary(self, synonyms: SynonymTable | None = None,
+                       skill_names: dict[str, str] | None = None,
+                       progress: Progress | None = None) -> bool:
+        """Replace the synonym list and/or skill names; rebuild the index if they changed.
+
+        Returns:
+            True when the index was rebuilt.
+        """
+        with self._write_lock:
+            if synonyms is not None:
+                self._store.set_meta("synonyms", synonyms.to_text())
+            if skill_names is not None:
+                self._store.set_meta("skill_names", json.dumps(skill_names, ensure_ascii=False))
+            old = self._index.fingerprint
+            self._index.close()
+            self._configure_analysis()
+            if self._index.fingerprint == old:
+                return False
+            log.info("synonyms or skill names changed; rebuilding the search index")
+            self.rebuild_index(progress)
+            return True
+
+    # -- index upkeep ----------------------------------------------------------------
+
+    def _ensure_index(self) -> None:
+        state = self._index.state()
+        if state is None or state.fingerprint != self._index.fingerprint:
+            why = "missing or unreadable" if state is None else "built with other settings"
+            log.warning("search index %s; rebuilding it from the store", why)
+            self.rebuild_index()
+            return
+        try:
+            self._index.open()
+        except SearchIndexError as exc:
+            log.warning("%s; rebuilding it from the store", exc)
+            self.rebuild_index()
+            return
+        if state.store_seq < self._store.last_seq():
+            log.info("search index is behind the store; catching up")
+            self._catch_up(state.store_seq)
+
+    def _documents(self, items: Iterable[Item]) -> Iterable[dict[str, str]]:
+        for item in items:
+            yield to_document(item, self._segmenter, self.skill_names)
+
+    def rebuild_index(self, progress: Progress | None = None,
+                      cancel: threading.Event | None = None) -> int:
+        """Rebuild the whole index from the store (aside, then swapped in).
+
+        Returns:
+            The number of documents indexed.
+        """
+        with self._write_lock:
+            seq = self._store.last_seq()
+            total = sum(self._store.count().values())
+            count = self._index.build(self._documents(self._store.iter_items()), total, seq,
+                                      progress, cancel)
+            log.info("search index rebuilt: %d items", count)
+            return count
+
+    def _catch_up(self, since: int) -> None:
+        changes = self._store.changes_since(since)
+        if len(changes.upserted) + len(changes.deleted) > INCREMENTAL_LIMIT:
+            self.rebuild_index()
+            return
+        docs = list(self._documents(changes.upserted))
+        self._index.apply(docs, changes.deleted, changes.last_seq)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def upsert(self, items: Iterable[Item], deletions: Iterable[str] = (),
+               progress: Progress | None = None) -> UpsertResult:
+        """Add or replace items (by id) and delete ids, then bring the index up to date.
+
+        The store is written in one transaction: on error nothing changes.
+        """
+        with self._write_lock:
+            state_seq = self._index_seq()
+            counts: WriteCounts = self._store.write(items, deletions)
+            if counts.added or counts.updated or counts.deleted:
+                self._catch_up(state_seq)
+            if progress is not None:
+                progress(1, 1)
+            return UpsertResult(counts.added, counts.updated, counts.unchanged, counts.deleted)
+
+    def delete(self, ids: Iterable[str]) -> UpsertResult:
+        """Delete items by id (unknown ids are ignored)."""
+        return self.upsert((), ids)
+
+    def _index_seq(self) -> int:
+        state = self._index.state()
+        return state.store_seq if state is not None else 0
+
+    def record_usage(self, item_id: str, consulted: int, helpful: int = 0,
+                     unhelpful: int = 0) -> None:
+        """Accept usage counts from the learning side; popular helpful items rise a little."""
+        self._store.set_usage(item_id, consulted, helpful, unhelpful)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, item_id: str) -> Item | None:
+        """The item with this id, or None."""
+        return self._store.get(item_id)
+
+    def count(self) -> dict[str, int]:
+        """Number of items per kind."""
+        return self._store.count()
+
+    def _current_snapshot(self) -> IndexSnapshot:
+        with self._snapshot_lock:
+            snap = self._snapshot
+            if snap is None or snap.generation != self._index.generation:
+                if snap is not None:
+                    snap.close()
+                snap = IndexSnapshot(self._index.open().searcher(), self._index.generation)
+                self._snapshot = snap
+            return snap
+
+    def search(self, text: str, limit: int = 10, kinds: Sequence[str] | None = None, *,
+               product: str | None = None, channel: str | None = None,
+               language: str | None = None) -> list[Hit]:
+        """Search as the agent types: the last word counts as a prefix.
+
+        Args:
+            text: What the agent typed (Chinese, pinyin, English or mixed).
+            limit: At most this many hits, best first.
+            kinds: Only these kinds (``faq``, ``script``, ``expert``).
+            product: Only items of this product.
+            channel: Only items for this channel (voice/chat/email).
+            language: Only items in this language (zh/en).
+        """
+        try:
+            return self._search(text, limit, kinds, product, channel, language)
+        except CORRUPTION_ERRORS as exc:
+            log.warning("search index failed while searching (%s); rebuilding it", exc)
+            with self._snapshot_lock:
+                self._snapshot = None
+            self._index.close()
+            self.rebuild_index()
+            return self._search(text, limit, kinds, product, channel, language)
+
+    def _search(self, text: str, limit: int, kinds: Sequence[str] | None, product: str | None,
+                channel: str | None, language: str | None) -> list[Hit]:
+        snap = self._current_snapshot()
+        plan = self._planner.plan(text, snap.expand_prefix, snap.fuzzy, snap.doc_frequency)
+        mask = None
+        for field, values in (("kind", kinds), ("product", [product] if product else None),
+                              ("channel", [channel] if channel else None),
+                              ("language", [language] if language else None)):
+            if values:
+                part = snap.filter_mask(field, [str(ItemKind(v)) if field == "kind" else v
+                                                for v in values])
+                mask = part if mask is None else mask & part
+        ranked = snap.rank(plan, limit, mask, self._store.usage_boosts_cached())
+        items = self._store.get_many([r.item_id for r in ranked])
+        hits = []
+        for r in ranked:
+            item = items.get(r.item_id)
+            if item is None:  # index ahead of a concurrent delete; skip
+                continue
+            hits.append(self._hit(item, r.score, plan.highlight))
+        return hits
+
+    @staticmethod
+    def _hit(item: Item, score: float, words: list[str]) -> Hit:
+        body = plain_text(item.body[:20_000])
+        if item.questions:
+            body = " / ".join(item.questions) + " — " + body
+        if item.expert is not None:
+            body = " · ".join(p for p in (item.expert.team, item.expert.role, body) if p)
+        return Hit(id=item.id, kind=item.kind.value, title=item.title,
+                   snippet=snippet(body, words), score=round(score, 4),
+                   title_html=highlight(item.title, words), product=item.product,
+                   language=item.language)
+
+
+def hash_text(text: str) -> str:
+    """A short stable digest (for fingerprints)."""
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]

@@ -1,0 +1,85 @@
+"""How an item becomes a search document: which text goes to which field.
+
+Fields (all pre-analysed into space-separated terms, so Whoosh only splits them):
+
+==========  ==========================================  ======
+field       content                                     weight
+==========  ==========================================  ======
+title       title; an expert's name                     3.0
+questions   an FAQ's alternative customer phrasings     2.5
+tags        tags, skill names, product, expert team      1.5
+body        Markdown body as plain text (first 50k)     1.0
+grams       character bigrams of title + questions      0.35
+py_full     pinyin spellings of title spans (prefix)    2.0
+py_init     pinyin initials edge-grams of title spans   2.0
+==========  ==========================================  ======
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from whoosh import fields
+from whoosh.analysis import SpaceSeparatedTokenizer
+
+from deskmate.core.content.model import Item
+from deskmate.core.search.analysis import Segmenter, han_bigrams, pinyin_keys, terms
+
+FIELD_WEIGHTS: Mapping[str, float] = {
+    "title": 3.0,
+    "questions": 2.5,
+    "tags": 1.5,
+    "body": 1.0,
+    "grams": 0.35,
+    "py_full": 2.0,
+    "py_init": 2.0,
+}
+TEXT_FIELDS = ("title", "questions", "tags", "body")
+FILTER_FIELDS = ("kind", "language", "product", "channel")
+MAX_BODY_INDEXED = 50_000
+
+_MD_NOISE = re.compile(r"[#>*_`~|\[\]()!-]+|<[^>]{0,200}>")
+
+
+def whoosh_schema() -> fields.Schema:
+    """The Whoosh schema: text fields carry frequencies only (no phrase positions)."""
+    text = {name: fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+            for name in FIELD_WEIGHTS}
+    ids = {name: fields.ID() for name in FILTER_FIELDS}
+    return fields.Schema(id=fields.ID(stored=True, unique=True), **ids, **text)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown (or stray HTML) reduced to its words, for indexing and snippets."""
+    return _MD_NOISE.sub(" ", markdown)
+
+
+def to_document(item: Item, segmenter: Segmenter, skill_names: Mapping[str, str]) -> dict[str, str]:
+    """The Whoosh document of an item."""
+    title = item.title
+    tag_text = [*item.tags, *(skill_names.get(s, s) for s in item.skills)]
+    if item.product:
+        tag_text.append(item.product)
+    if item.expert is not None:
+        title = f"{item.expert.name} {item.title}" if item.title != item.expert.name else title
+        tag_text += [item.expert.team, item.expert.role, *item.expert.languages]
+    questions = " ".join(item.questions)
+    keys = pinyin_keys(segmenter, title)
+    doc = {
+        "id": item.id,
+        "kind": item.kind.value,
+        "language": item.language,
+        "title": " ".join(terms(segmenter, title)),
+        "questions": " ".join(terms(segmenter, questions)),
+        "tags": " ".join(terms(segmenter, " ".join(tag_text))),
+        "body": " ".join(terms(segmenter, plain_text(item.body[:MAX_BODY_INDEXED]))),
+        "grams": " ".join(han_bigrams(f"{title} {questions}")),
+        "py_full": " ".join(keys.full),
+        "py_init": " ".join(keys.initials),
+    }
+    if item.product:
+        doc["product"] = item.product
+    if item.channel:
+        doc["channel"] = item.channel
+    return doc

@@ -1,0 +1,228 @@
+"""SearchIndex: the Whoosh index directory, derived from the store and always rebuildable.
+
+Layout under ``<data_dir>/index``::
+
+    current/            the live Whoosh index + deskmate-index.json (what it reflects)
+    building-<pid>/     a full build in progress; promoted by rename when complete
+
+A full build never touches ``current`` until it is complete, so a crash or a
+cancelled rebuild leaves the old index in service. ``deskmate-index.json`` records
+the store change counter the index reflects and the analysis fingerprint; a
+mismatch means "catch up" (counter) or "rebuild" (fingerprint).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex, LockError
+
+from deskmate.core.errors import OperationCancelledError, SearchIndexError
+from deskmate.core.search.documents import whoosh_schema
+
+log = logging.getLogger(__name__)
+
+META_FILE = "deskmate-index.json"
+INDEX_FORMAT = 1
+Progress = Callable[[int, int], None]
+
+# Everything a damaged index directory can throw at us while opening or reading.
+CORRUPTION_ERRORS: tuple[type[BaseException], ...] = (
+    whoosh_index.EmptyIndexError,
+    whoosh_index.IndexError,
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    __import__("pickle").UnpicklingError,
+    __import__("struct").error,
+    __import__("zlib").error,
+)
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What the live index reflects."""
+
+    store_seq: int
+    fingerprint: str
+    doc_count: int
+
+
+class SearchIndex:
+    """The on-disk Whoosh index of one data directory (one writer at a time)."""
+
+    def __init__(self, root: Path, fingerprint: str) -> None:
+        self.root = root
+        self.fingerprint = fingerprint
+        self.live = root / "current"
+        self._write_lock = threading.Lock()
+        self._ix: FileIndex | None = None
+        self.generation = 0  # bumped on every change, so searchers know to refresh
+
+    # -- state -------------------------------------------------------------------------
+
+    def state(self) -> IndexState | None:
+        """The live index's metadata, or None when missing, unreadable or another format."""
+        self._recover_interrupted_swap()
+        try:
+            meta = json.loads((self.live / META_FILE).read_text("utf-8"))
+            if meta.get("format") != INDEX_FORMAT:
+                return None
+            return IndexState(int(meta["store_seq"]), str(meta["fingerprint"]),
+                              int(meta.get("doc_count", 0)))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write_meta(self, directory: Path, seq: int, doc_count: int) -> None:
+        meta = {"format": INDEX_FORMAT, "store_seq": seq, "fingerprint": self.fingerprint,
+                "doc_count": doc_count, "written_at": time.time()}
+        tmp = directory / (META_FILE + ".tmp")
+        tmp.write_text(json.dumps(meta), "utf-8")
+        os.replace(tmp, directory / META_FILE)
+
+    def _recover_interrupted_swap(self) -> None:
+        """Finish a swap that a crash interrupted, and sweep abandoned build folders."""
+        if not self.root.exists():
+            return
+        for entry in self.root.iterdir():
+            if entry.name.startswith("old-"):
+                shutil.rmtree(entry, ignore_errors=True)
+            elif entry.name.startswith("ready-") and not self.live.exists():
+                os.replace(entry, self.live)
+            elif entry.name.startswith(("building-", "ready-")):
+                pid = entry.name.split("-", 1)[1]
+                if not pid.isdigit() or not _pid_alive(int(pid)):
+                    shutil.rmtree(entry, ignore_errors=True)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def open(self) -> FileIndex:
+        """The live Whoosh index (opened once, reused).
+
+        Raises:
+            SearchIndexError: the index is missing or damaged (the caller rebuilds).
+        """
+        if self._ix is None:
+            try:
+                self._ix = whoosh_index.open_dir(str(self.live))
+            except CORRUPTION_ERRORS as exc:
+                raise SearchIndexError(f"The search index in {self.live} is damaged: {exc}",
+                                       path=str(self.live)) from exc
+        return self._ix
+
+    def close(self) -> None:
+        """Forget the open index (searchers opened from it stay valid until closed)."""
+        if self._ix is not None:
+            self._ix.close()
+        self._ix = None
+
+    # -- writing ------------------------------------------------------------------------
+
+    def build(self, docs: Iterable[dict[str, str]], total: int, seq: int,
+              progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
+        """Build a complete new index aside, then swap it in. Returns the document count.
+
+        Raises:
+            OperationCancelledError: ``cancel`` was set; the old index stays live.
+            SearchIndexError: the build failed (e.g. disk full); the old index stays live.
+        """
+        with self._write_lock:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._recover_interrupted_swap()
+            building = self.root / f"building-{os.getpid()}"
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            try:
+                count = self._fill(building, docs, total, progress, cancel)
+                self._write_meta(building, seq, count)
+            except BaseException:
+                shutil.rmtree(building, ignore_errors=True)
+                raise
+            self._swap_in(building)
+            return count
+
+    def _fill(self, directory: Path, docs: Iterable[dict[str, str]], total: int,
+              progress: Progress | None, cancel: threading.Event | None) -> int:
+        ix = whoosh_index.create_in(str(directory), whoosh_schema())
+        writer = ix.writer(limitmb=256)
+        count = 0
+        try:
+            for doc in docs:
+                if cancel is not None and cancel.is_set():
+                    raise OperationCancelledError("The index rebuild was cancelled.")
+                writer.add_document(**doc)
+                count += 1
+                if progress is not None and count % 500 == 0:
+                    progress(count, total)
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            ix.close()
+            raise
+        ix.close()
+        if progress is not None:
+            progress(count, total)
+        return count
+
+    def _swap_in(self, building: Path) -> None:
+        ready = self.root / f"ready-{os.getpid()}"
+        os.replace(building, ready)
+        self.close()
+        if self.live.exists():
+            os.replace(self.live, self.root / f"old-{os.getpid()}-{time.monotonic_ns()}")
+        os.replace(ready, self.live)
+        self._recover_interrupted_swap()
+        self.generation += 1
+
+    def apply(self, upserts: list[dict[str, str]], deletions: Iterable[str], seq: int) -> None:
+        """Apply item changes to the live index and record the change counter.
+
+        Raises:
+            SearchIndexError: another process holds the index lock, or writing failed.
+        """
+        with self._write_lock:
+            ix = self.open()
+            try:
+                writer = ix.writer(timeout=10.0, delay=0.1)
+            except LockError as exc:
+                raise SearchIndexError(
+                    "The search index is locked by another Deskmate process; try again "
+                    "when it has finished.", path=str(self.live)) from exc
+            try:
+                for item_id in deletions:
+                    writer.delete_by_term("id", item_id)
+                for doc in upserts:
+                    writer.update_document(**doc)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            self.close()
+            count = self.open().doc_count()
+            self._write_meta(self.live, seq, count)
+            self.generation += 1
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

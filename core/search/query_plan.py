@@ -1,0 +1,188 @@
+"""QueryPlanner: turns what an agent typed into weighted (field, term) clauses.
+
+A plan is a list of :class:`Clause` grouped by *concept* (one typed word with its
+synonyms and prefix completions); the ranker rewards documents that cover more
+concepts. Near-universal function words never get here (stop words), and the last
+word is treated as a prefix while the agent is still typing it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from deskmate.core.search.analysis import (
+    Segmenter,
+    _token,
+    han_bigrams,
+    is_han,
+    normalize,
+    terms,
+)
+from deskmate.core.search.documents import FIELD_WEIGHTS, TEXT_FIELDS
+from deskmate.core.search.synonyms import SynonymTable
+
+SYNONYM_FACTOR = 0.8
+PREFIX_FACTOR = 0.85
+FUZZY_FACTOR = 0.6
+_PINYIN_QUERY = re.compile(r"[a-z' ]+")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Search ``term`` in ``field`` with ``weight``; ``group`` is the concept it serves."""
+
+    field: str
+    term: str
+    weight: float
+    group: int
+
+
+@dataclass
+class QueryPlan:
+    """Clauses plus what to highlight and how many concepts the query has."""
+
+    clauses: list[Clause] = field(default_factory=list)
+    concepts: int = 0
+    highlight: list[str] = field(default_factory=list)
+
+    def add_concept(self) -> int:
+        """Start a new concept and return its group number."""
+        self.concepts += 1
+        return self.concepts - 1
+
+
+# (field, prefix) -> [(term, doc_frequency)] best first; provided by the index snapshot.
+PrefixExpander = Callable[[str, str], list[tuple[str, int]]]
+# (field, term) -> [(term, doc_frequency)] within a small edit distance.
+FuzzyExpander = Callable[[str, str], list[tuple[str, int]]]
+DocFrequency = Callable[[str, str], int]
+
+
+class QueryPlanner:
+    """Builds query plans from text with the index's analysis and the pack's synonyms."""
+
+    def __init__(self, segmenter: Segmenter, synonyms: SynonymTable) -> None:
+        self._segmenter = segmenter
+        self._synonyms: dict[str, list[str]] = {}
+        for group in synonyms.groups:
+            analysed = [" ".join(terms(segmenter, w)) for w in group]
+            for word in analysed:
+                self._synonyms.setdefault(word, []).extend(
+                    w for w in analysed if w and w != word and " " not in w)
+
+    def plan(self, text: str, prefix: PrefixExpander, fuzzy: FuzzyExpander,
+             df: DocFrequency) -> QueryPlan:
+        """Plan the query ``text`` (see the module docstring)."""
+        plan = QueryPlan()
+        norm = normalize(text).strip()
+        if not norm:
+            return plan
+        typing = not unicodedata.category(text[-1]).startswith(("Z", "P"))
+        words = terms(self._segmenter, norm)
+        if not words:  # only stop words: search them rather than nothing
+            words = [w for w in self._segmenter.words(norm) if w.strip()]
+        last_raw = self._last_word(norm) if typing else None
+        for i, word in enumerate(dict.fromkeys(words)):
+            group = plan.add_concept()
+            self._add_word(plan, word, group, fuzzy, df)
+            is_last = i == len(dict.fromkeys(words)) - 1
+            if is_last and last_raw:
+                self._add_prefix(plan, last_raw, group, prefix)
+        self._add_bigrams(plan, norm)
+        self._add_pinyin(plan, norm, prefix, df)
+        return plan
+
+    def _last_word(self, norm: str) -> str | None:
+        pieces = [w for w in self._segmenter.plain_words(norm) if w.strip()]
+        return pieces[-1] if pieces else None
+
+    def _add_word(self, plan: QueryPlan, word: str, group: int, fuzzy: FuzzyExpander,
+                  df: DocFrequency) -> None:
+        plan.highlight.append(word)
+        for name in TEXT_FIELDS:
+            plan.clauses.append(Clause(name, word, FIELD_WEIGHTS[name], group))
+            for alt in self._synonyms.get(word, []):
+                plan.clauses.append(Clause(name, alt, FIELD_WEIGHTS[name] * SYNONYM_FACTOR, group))
+        looks_english = re.search("[aeiouy]", word) is not None and word.isalpha()
+        if looks_english and len(word) >= 4 and not any(df(f, word) for f in TEXT_FIELDS):
+            # An unknown Latin word: probably a typo. Try the closest known terms.
+            for name in ("title", "questions", "body"):
+                for near, _freq in fuzzy(name, word)[:3]:
+                    plan.highlight.append(near)
+                    plan.clauses.append(Clause(name, near, FIELD_WEIGHTS[name] * FUZZY_FACTOR,
+                                               group))
+
+    def _add_prefix(self, plan: QueryPlan, raw: str, group: int, prefix: PrefixExpander) -> None:
+        stem_or_word = _token(raw)
+        start = raw if is_han(raw) else raw.lower()
+        if stem_or_word is None and not is_han(raw) and len(raw) < 2:
+            return
+        for name in ("title", "questions", "tags", "body"):
+            for term, _freq in prefix(name, start)[:8]:
+                if term == stem_or_word:
+                    continue
+                plan.highlight.append(term)
+                weight = FIELD_WEIGHTS[name] * PREFIX_FACTOR
+                plan.clauses.append(Clause(name, term, weight, group))
+
+    def _add_bigrams(self, plan: QueryPlan, norm: str) -> None:
+        grams = list(dict.fromkeys(han_bigrams(norm)))
+        if len(grams) < 2:
+            return
+        group = plan.add_concept()
+        for gram in grams:
+            plan.clauses.append(Clause("grams", gram, FIELD_WEIGHTS["grams"], group))
+
+    def _add_pinyin(self, plan: QueryPlan, norm: str, prefix: PrefixExpander,
+                    df: DocFrequency) -> None:
+        if not _PINYIN_QUERY.fullmatch(norm):
+            return
+        letters = re.sub(r"[^a-z]", "", norm)
+        if len(letters) < 2:
+            return
+        for field_name, longest in (("py_full", 8), ("py_init", 4)):
+            pieces = split_pinyin(letters, longest, lambda t, f=field_name: df(f, t) > 0,
+                                  lambda t, f=field_name: bool(prefix(f, t)))
+            if pieces is not None:
+                break
+        else:
+            return
+        weight = FIELD_WEIGHTS[field_name]
+        for n, piece in enumerate(pieces):
+            group = plan.add_concept()
+            plan.clauses.append(Clause(field_name, piece, weight, group))
+            if n == len(pieces) - 1:
+                for term, _freq in prefix(field_name, piece)[:8]:
+                    if term != piece:
+                        plan.clauses.append(Clause(field_name, term, weight * PREFIX_FACTOR,
+                                                   group))
+
+
+def split_pinyin(letters: str, longest: int, known: Callable[[str], bool],
+                 starts_known: Callable[[str], bool]) -> list[str] | None:
+    """Split typed letters into pinyin pieces the index knows (``hbhk`` -> hb, hk).
+
+    Dynamic programming over split points: every piece must be a known term, except
+    the last, which may be the beginning of one (the agent is still typing). Longer
+    pieces win (fewer, more specific words). Returns None when no split exists.
+    """
+    n = len(letters)
+    best: list[tuple[int, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0, [])
+    for end in range(1, n + 1):
+        for start in range(max(0, end - longest), end):
+            prev = best[start]
+            piece = letters[start:end]
+            if prev is None:
+                continue
+            ok = known(piece) or (end == n and starts_known(piece))
+            if not ok:
+                continue
+            score = prev[0] + len(piece) ** 2
+            if best[end] is None or score > best[end][0]:  # type: ignore[index]
+                best[end] = (score, [*prev[1], piece])
+    found = best[n]
+    return found[1] if found is not None else None

@@ -1,0 +1,65 @@
+"""SQLAlchemy table definitions of the local store.
+
+Alembic migrations in ``migrations/versions`` create and evolve these tables; this
+module is what the code queries. Keep the two in step (a test compares them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the local store."""
+
+
+class ItemRow(Base):
+    """One content item; ``record`` is its JSON in the item schema.
+
+    ``seq`` is a store-wide change counter: every write takes the next value, so
+    the search index can tell how far behind it is.
+    """
+
+    __tablename__ = "items"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[str] = mapped_column(String(40))
+    record: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class DeletionRow(Base):
+    """A tombstone: the item ``id`` was deleted at change ``seq``."""
+
+    __tablename__ = "deletions"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class MetaRow(Base):
+    """Small key/value facts about the store (e.g. the last change counter)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class UsageSignalRow(Base):
+    """How much agents used an item: a ranking signal fed by the learning side."""
+
+    __tablename__ = "usage_signals"
+
+    item_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    consulted: Mapped[int] = mapped_column(Integer, default=0)
+    helpful: Mapped[int] = mapped_column(Integer, default=0)
+    unhelpful: Mapped[int] = mapped_column(Integer, default=0)
+    boost: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+Index("ix_items_kind", ItemRow.kind)
