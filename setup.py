@@ -9,8 +9,13 @@ from pathlib import Path
 
 from setuptools import setup
 
-ROOTS = {"core": "deskmate.core", "desktop": "deskmate.desktop", "indexer": "deskmate.indexer",
-         "server": "deskmate.server", "resources": "deskmate.resources"}
+ROOTS = {
+    "core": "deskmate.core",
+    "desktop": "deskmate.desktop",
+    "indexer": "deskmate.indexer",
+    "server": "deskmate.server",
+    "resources": "deskmate.resources",
+}
 
 
 def _packages() -> dict[str, str]:

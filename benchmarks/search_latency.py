@@ -17,6 +17,7 @@ import argparse
 import random
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -39,6 +40,7 @@ from benchmarks.system import (
     machine_line,
     peak_rss_mib,
     print_table,
+    setup_logging,
     summary_ms,
 )
 
@@ -117,7 +119,7 @@ def incremental_update(engine: DeskmateEngine, records: Sequence[dict[str, Any]]
                        count: int = 100, timeout: float = 60.0) -> list[Any]:
     """Retitle ``count`` items with a new word, upsert them, time until search finds them.
 
-    Returns one table row: items, upsert s, visible-after s, found (of ``count``).
+    Returns one table row: items, upsert s, first search s, visible-after s, found.
     """
     rng = random.Random(11)
     chosen = rng.sample([r for r in records if r["kind"] == "faq"], count)
@@ -132,6 +134,9 @@ def incremental_update(engine: DeskmateEngine, records: Sequence[dict[str, Any]]
     start = time.perf_counter()
     engine.kb.upsert(changed)
     upserted = time.perf_counter() - start
+    print(f"... deskmate: upserted {count} changed items", file=sys.stderr, flush=True)
+    engine.search(NEW_WORD, limit=count)
+    first = time.perf_counter() - start - upserted
     found: set[str] = set()
     while time.perf_counter() - start < timeout:
         found = set(engine.search(NEW_WORD, limit=count)) & wanted
@@ -139,7 +144,7 @@ def incremental_update(engine: DeskmateEngine, records: Sequence[dict[str, Any]]
             break
         time.sleep(0.005)
     visible = time.perf_counter() - start if found else float("nan")
-    return [count, upserted, visible, f"{len(found)}/{len(wanted)}"]
+    return [count, upserted, first, visible, f"{len(found)}/{len(wanted)}"]
 
 
 def make_engine(name: str, data_root: Path, size: int) -> Any:
@@ -153,6 +158,7 @@ def make_engine(name: str, data_root: Path, size: int) -> Any:
 def bench_engine(engine: Any, records: Sequence[dict[str, Any]],
                  query_sets: dict[str, list[str]]) -> tuple[list[Any], dict[str, list[float]]]:
     """Build, reopen and time one engine; return its build row and per-set timings."""
+    print(f"... {engine.name}: building", file=sys.stderr, flush=True)
     if hasattr(engine, "prepare"):
         engine.prepare(records)
     start = time.perf_counter()
@@ -162,6 +168,7 @@ def bench_engine(engine: Any, records: Sequence[dict[str, Any]],
     start = time.perf_counter()
     engine.search("花呗", 1)
     first = time.perf_counter() - start
+    print(f"... {engine.name}: timing queries", file=sys.stderr, flush=True)
     for text in query_sets["zh full"][:WARMUP]:
         engine.search(text, LIMIT)
     timings = {name: time_queries(engine.search, texts) for name, texts in query_sets.items()}
@@ -220,7 +227,7 @@ def run_size(size: int, args: argparse.Namespace, eval_dir: Path) -> None:
             build_rows.append(row)
             if name == "deskmate":
                 incremental = incremental_update(engine, records)
-        except Exception as exc:  # report and carry on with the other engines
+        except Exception as exc:  # noqa: BLE001 - report it, go on
             print(f"!! {name} failed at {size} items: {type(exc).__name__}: {exc}")
             timings.pop(name, None)
         finally:
@@ -228,7 +235,8 @@ def run_size(size: int, args: argparse.Namespace, eval_dir: Path) -> None:
                 engine.close() if args.keep else engine.cleanup()
     print_size_report(size, build_rows, timings)
     if incremental is not None:
-        print_table(["items", "upsert s", "visible after s", "found"], [incremental],
+        print_table(["items", "upsert s", "1st search s", "visible after s", "found"],
+                    [incremental],
                     title=f"[{size} items] deskmate incremental upsert (new word {NEW_WORD!r})")
     print(f"\npeak RSS after {size} items: {peak_rss_mib():.0f} MiB "
           f"(whole process, all engines so far; current {current_rss_mib():.0f} MiB)")
@@ -242,7 +250,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--eval-dir", type=Path, default=None,
                         help="ATEC eval directory (default ../shared/eval/atec from the repo)")
     parser.add_argument("--queries", type=int, default=200, help="full queries (default 200)")
-    parser.add_argument("--data-root", type=Path, default=Path("/tmp/deskmate-bench"))
+    parser.add_argument("--data-root", type=Path,
+                        default=Path(tempfile.gettempdir()) / "deskmate-bench",
+                        help="where the indexes are built (default <tmp>/deskmate-bench)")
     parser.add_argument("--engines", default="deskmate,fts5,tantivy",
                         help="comma-separated: deskmate, fts5, tantivy, bm25")
     parser.add_argument("--seed", type=int, default=7)
@@ -256,6 +266,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point."""
     args = parse_args(argv)
+    setup_logging()
     eval_dir = require_eval_dir(args.eval_dir)
     print(machine_line())
     print(f"engines: {', '.join(args.engines)}; sizes: {args.sizes}; eval dir: {eval_dir}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import platform
 import resource
@@ -44,7 +45,10 @@ def _load_core_from_checkout() -> None:
 def import_deskmate() -> tuple[Any, Any]:
     """Return ``(KnowledgeBase, Item)`` from ``deskmate.core`` (installed or from the checkout)."""
     try:
-        from deskmate.core import Item, KnowledgeBase
+        from deskmate.core import (  # type: ignore[import-untyped,unused-ignore]
+            Item,
+            KnowledgeBase,
+        )
     except ModuleNotFoundError as exc:
         if exc.name not in ("deskmate", "deskmate.core"):
             raise
@@ -57,7 +61,7 @@ def machine_line() -> str:
     """One line describing the machine and interpreter."""
     cores = os.cpu_count()
     try:
-        import psutil
+        import psutil  # type: ignore[import-untyped,unused-ignore]
 
         physical = psutil.cpu_count(logical=False)
         memory = f", {psutil.virtual_memory().total / 2**30:.1f} GiB RAM"
@@ -74,13 +78,18 @@ def peak_rss_mib() -> float:
     return peak / (2**20 if sys.platform == "darwin" else 1024)
 
 
+def setup_logging() -> None:
+    """Show warnings from the libraries under test with their logger name, on stderr."""
+    logging.basicConfig(level=logging.WARNING, format="[log] %(name)s %(levelname)s: %(message)s")
+
+
 def current_rss_mib() -> float:
     """Current resident set size in MiB (psutil), or NaN if psutil is missing."""
     try:
-        import psutil
+        import psutil  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         return float("nan")
-    return psutil.Process().memory_info().rss / 2**20
+    return float(psutil.Process().memory_info().rss) / 2**20
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -110,9 +119,10 @@ def fmt(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "") -> None:
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "",
+                digits: int = 2) -> None:
     """Print an aligned plain-text table (numbers right-aligned, text left-aligned)."""
-    cells = [[fmt(v) for v in row] for row in rows]
+    cells = [[fmt(v, digits) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     numeric = [all(isinstance(row[i], int | float) for row in rows) for i in range(len(headers))]
 

@@ -18,10 +18,10 @@ __all__ = [
     "DeskmateError",
     "Expert",
     "Hit",
-    "SearchIndexError",
     "Item",
     "ItemKind",
     "KnowledgeBase",
+    "SearchIndexError",
     "StoreError",
     "UpsertResult",
 ]

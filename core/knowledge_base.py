@@ -88,14 +88,20 @@ class KnowledgeBase:
         started = time.perf_counter()
         kb = cls(path, ItemStore(path / DB_FILE))
         kb._ensure_index()
-        log.info("opened knowledge base %s in %.0f ms", path, 1000 * (time.perf_counter() - started))
+        log.info(
+            "opened knowledge base %s in %.0f ms", path, 1000 * (time.perf_counter() - started)
+        )
         return kb
 
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -118,9 +124,12 @@ class KnowledgeBase:
         self._planner = QueryPlanner(self._segmenter, self.synonyms)
         self._index = SearchIndex(self.data_dir / "index", fingerprint)
 
-    def set_vocabulary(self, synonyms: SynonymTable | None = None,
-                       skill_names: dict[str, str] | None = None,
-                       progress: Progress | None = None) -> bool:
+    def set_vocabulary(
+        self,
+        synonyms: SynonymTable | None = None,
+        skill_names: dict[str, str] | None = None,
+        progress: Progress | None = None,
+    ) -> bool:
         """Replace the synonym list and/or skill names; rebuild the index if they changed.
 
         Returns:
@@ -145,8 +154,11 @@ class KnowledgeBase:
     def _ensure_index(self) -> None:
         state = self._index.state()
         if state is None or state.fingerprint != self._index.fingerprint:
-            why = "missing or unreadable" if state is None else "built with other settings"
-            log.warning("search index %s; rebuilding it from the store", why)
+            if not self._index.live.exists():
+                log.info("creating the search index")
+            else:
+                why = "unreadable" if state is None else "built with other settings"
+                log.warning("search index %s; rebuilding it from the store", why)
             self.rebuild_index()
             return
         try:
@@ -163,8 +175,9 @@ class KnowledgeBase:
         for item in items:
             yield to_document(item, self._segmenter, self.skill_names)
 
-    def rebuild_index(self, progress: Progress | None = None,
-                      cancel: threading.Event | None = None) -> int:
+    def rebuild_index(
+        self, progress: Progress | None = None, cancel: threading.Event | None = None
+    ) -> int:
         """Rebuild the whole index from the store (aside, then swapped in).
 
         Returns:
@@ -173,8 +186,9 @@ class KnowledgeBase:
         with self._write_lock:
             seq = self._store.last_seq()
             total = sum(self._store.count().values())
-            count = self._index.build(self._documents(self._store.iter_items()), total, seq,
-                                      progress, cancel)
+            count = self._index.build(
+                self._documents(self._store.iter_items()), total, seq, progress, cancel
+            )
             log.info("search index rebuilt: %d items", count)
             return count
 
@@ -188,8 +202,9 @@ class KnowledgeBase:
 
     # -- writing -------------------------------------------------------------------------
 
-    def upsert(self, items: Iterable[Item], deletions: Iterable[str] = (),
-               progress: Progress | None = None) -> UpsertResult:
+    def upsert(
+        self, items: Iterable[Item], deletions: Iterable[str] = (), progress: Progress | None = None
+    ) -> UpsertResult:
         """Add or replace items (by id) and delete ids, then bring the index up to date.
 
         The store is written in one transaction: on error nothing changes.
@@ -211,8 +226,9 @@ class KnowledgeBase:
         state = self._index.state()
         return state.store_seq if state is not None else 0
 
-    def record_usage(self, item_id: str, consulted: int, helpful: int = 0,
-                     unhelpful: int = 0) -> None:
+    def record_usage(
+        self, item_id: str, consulted: int, helpful: int = 0, unhelpful: int = 0
+    ) -> None:
         """Accept usage counts from the learning side; popular helpful items rise a little."""
         self._store.set_usage(item_id, consulted, helpful, unhelpful)
 
@@ -221,6 +237,14 @@ class KnowledgeBase:
     def get(self, item_id: str) -> Item | None:
         """The item with this id, or None."""
         return self._store.get(item_id)
+
+    def get_meta(self, key: str) -> str | None:
+        """A small fact stored with the knowledge base (for the apps' bookkeeping)."""
+        return self._store.get_meta(key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a small fact with the knowledge base."""
+        self._store.set_meta(key, value)
 
     def count(self) -> dict[str, int]:
         """Number of items per kind."""
@@ -236,9 +260,16 @@ class KnowledgeBase:
                 self._snapshot = snap
             return snap
 
-    def search(self, text: str, limit: int = 10, kinds: Sequence[str] | None = None, *,
-               product: str | None = None, channel: str | None = None,
-               language: str | None = None) -> list[Hit]:
+    def search(
+        self,
+        text: str,
+        limit: int = 10,
+        kinds: Sequence[str] | None = None,
+        *,
+        product: str | None = None,
+        channel: str | None = None,
+        language: str | None = None,
+    ) -> list[Hit]:
         """Search as the agent types: the last word counts as a prefix.
 
         Args:
@@ -259,17 +290,28 @@ class KnowledgeBase:
             self.rebuild_index()
             return self._search(text, limit, kinds, product, channel, language)
 
-    def _search(self, text: str, limit: int, kinds: Sequence[str] | None, product: str | None,
-                channel: str | None, language: str | None) -> list[Hit]:
+    def _search(
+        self,
+        text: str,
+        limit: int,
+        kinds: Sequence[str] | None,
+        product: str | None,
+        channel: str | None,
+        language: str | None,
+    ) -> list[Hit]:
         snap = self._current_snapshot()
         plan = self._planner.plan(text, snap.expand_prefix, snap.fuzzy, snap.doc_frequency)
         mask = None
-        for field, values in (("kind", kinds), ("product", [product] if product else None),
-                              ("channel", [channel] if channel else None),
-                              ("language", [language] if language else None)):
+        for field, values in (
+            ("kind", kinds),
+            ("product", [product] if product else None),
+            ("channel", [channel] if channel else None),
+            ("language", [language] if language else None),
+        ):
             if values:
-                part = snap.filter_mask(field, [str(ItemKind(v)) if field == "kind" else v
-                                                for v in values])
+                part = snap.filter_mask(
+                    field, [str(ItemKind(v)) if field == "kind" else v for v in values]
+                )
                 mask = part if mask is None else mask & part
         ranked = snap.rank(plan, limit, mask, self._store.usage_boosts_cached())
         items = self._store.get_many([r.item_id for r in ranked])
@@ -288,10 +330,16 @@ class KnowledgeBase:
             body = " / ".join(item.questions) + " — " + body
         if item.expert is not None:
             body = " · ".join(p for p in (item.expert.team, item.expert.role, body) if p)
-        return Hit(id=item.id, kind=item.kind.value, title=item.title,
-                   snippet=snippet(body, words), score=round(score, 4),
-                   title_html=highlight(item.title, words), product=item.product,
-                   language=item.language)
+        return Hit(
+            id=item.id,
+            kind=item.kind.value,
+            title=item.title,
+            snippet=snippet(body, words),
+            score=round(score, 4),
+            title_html=highlight(item.title, words),
+            product=item.product,
+            language=item.language,
+        )
 
 
 def hash_text(text: str) -> str:

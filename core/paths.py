@@ -24,14 +24,25 @@ class Paths:
     log_dir: Path
 
     @classmethod
-    def resolve(cls, data_dir: Path | str | None = None,
-                config_dir: Path | str | None = None) -> Paths:
-        """Explicit arguments, then ``DESKMATE_DATA_DIR`` / ``DESKMATE_CONFIG_DIR``, then
-        the platform's per-user directories."""
-        data = data_dir or os.environ.get("DESKMATE_DATA_DIR") or platformdirs.user_data_dir(
-            APP_NAME, appauthor=False)
-        config = config_dir or os.environ.get("DESKMATE_CONFIG_DIR") or \
-            platformdirs.user_config_dir(APP_NAME, appauthor=False)
+    def resolve(
+        cls, data_dir: Path | str | None = None, config_dir: Path | str | None = None
+    ) -> Paths:
+        """Resolve the directories.
+
+        Explicit arguments win, then ``DESKMATE_DATA_DIR`` / ``DESKMATE_CONFIG_DIR`` /
+        ``DESKMATE_LOG_DIR``, then the platform's per-user directories.
+        """
+        data = (
+            data_dir
+            or os.environ.get("DESKMATE_DATA_DIR")
+            or platformdirs.user_data_dir(APP_NAME, appauthor=False)
+        )
+        config = (
+            config_dir
+            or os.environ.get("DESKMATE_CONFIG_DIR")
+            or platformdirs.user_config_dir(APP_NAME, appauthor=False)
+        )
         logs = os.environ.get("DESKMATE_LOG_DIR") or platformdirs.user_log_dir(
-            APP_NAME, appauthor=False)
+            APP_NAME, appauthor=False
+        )
         return cls(Path(data).expanduser(), Path(config).expanduser(), Path(logs).expanduser())

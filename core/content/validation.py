@@ -14,7 +14,6 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
-
 from deskmate.core.errors import ContentError
 
 MAX_BODY_CHARS = 1_000_000

@@ -20,11 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from whoosh import fields
-from whoosh.analysis import SpaceSeparatedTokenizer
-
 from deskmate.core.content.model import Item
 from deskmate.core.search.analysis import Segmenter, han_bigrams, pinyin_keys, terms
+from whoosh import fields
+from whoosh.analysis.tokenizers import SpaceSeparatedTokenizer
 
 FIELD_WEIGHTS: Mapping[str, float] = {
     "title": 3.0,
@@ -44,8 +43,10 @@ _MD_NOISE = re.compile(r"[#>*_`~|\[\]()!-]+|<[^>]{0,200}>")
 
 def whoosh_schema() -> fields.Schema:
     """The Whoosh schema: text fields carry frequencies only (no phrase positions)."""
-    text = {name: fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False)
-            for name in FIELD_WEIGHTS}
+    text = {
+        name: fields.TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+        for name in FIELD_WEIGHTS
+    }
     ids = {name: fields.ID() for name in FILTER_FIELDS}
     return fields.Schema(id=fields.ID(stored=True, unique=True), **ids, **text)
 

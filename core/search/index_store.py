@@ -23,11 +23,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.index import FileIndex, LockError
-
 from deskmate.core.errors import OperationCancelledError, SearchIndexError
 from deskmate.core.search.documents import whoosh_schema
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex, LockError
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +80,20 @@ class SearchIndex:
             meta = json.loads((self.live / META_FILE).read_text("utf-8"))
             if meta.get("format") != INDEX_FORMAT:
                 return None
-            return IndexState(int(meta["store_seq"]), str(meta["fingerprint"]),
-                              int(meta.get("doc_count", 0)))
+            return IndexState(
+                int(meta["store_seq"]), str(meta["fingerprint"]), int(meta.get("doc_count", 0))
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def _write_meta(self, directory: Path, seq: int, doc_count: int) -> None:
-        meta = {"format": INDEX_FORMAT, "store_seq": seq, "fingerprint": self.fingerprint,
-                "doc_count": doc_count, "written_at": time.time()}
+        meta = {
+            "format": INDEX_FORMAT,
+            "store_seq": seq,
+            "fingerprint": self.fingerprint,
+            "doc_count": doc_count,
+            "written_at": time.time(),
+        }
         tmp = directory / (META_FILE + ".tmp")
         tmp.write_text(json.dumps(meta), "utf-8")
         os.replace(tmp, directory / META_FILE)
@@ -119,8 +124,9 @@ class SearchIndex:
             try:
                 self._ix = whoosh_index.open_dir(str(self.live))
             except CORRUPTION_ERRORS as exc:
-                raise SearchIndexError(f"The search index in {self.live} is damaged: {exc}",
-                                       path=str(self.live)) from exc
+                raise SearchIndexError(
+                    f"The search index in {self.live} is damaged: {exc}", path=str(self.live)
+                ) from exc
         return self._ix
 
     def close(self) -> None:
@@ -131,8 +137,14 @@ class SearchIndex:
 
     # -- writing ------------------------------------------------------------------------
 
-    def build(self, docs: Iterable[dict[str, str]], total: int, seq: int,
-              progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
+    def build(
+        self,
+        docs: Iterable[dict[str, str]],
+        total: int,
+        seq: int,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> int:
         """Build a complete new index aside, then swap it in. Returns the document count.
 
         Raises:
@@ -154,15 +166,20 @@ class SearchIndex:
             self._swap_in(building)
             return count
 
-    def _fill(self, directory: Path, docs: Iterable[dict[str, str]], total: int,
-              progress: Progress | None, cancel: threading.Event | None) -> int:
+    def _fill(
+        self,
+        directory: Path,
+        docs: Iterable[dict[str, str]],
+        total: int,
+        progress: Progress | None,
+        cancel: threading.Event | None,
+    ) -> int:
         ix = whoosh_index.create_in(str(directory), whoosh_schema())
         writer = ix.writer(limitmb=256)
         count = 0
         try:
             for doc in docs:
-                if cancel is not None and cancel.is_set():
-                    raise OperationCancelledError("The index rebuild was cancelled.")
+                _check_cancel(cancel)
                 writer.add_document(**doc)
                 count += 1
                 if progress is not None and count % 500 == 0:
@@ -200,7 +217,9 @@ class SearchIndex:
             except LockError as exc:
                 raise SearchIndexError(
                     "The search index is locked by another Deskmate process; try again "
-                    "when it has finished.", path=str(self.live)) from exc
+                    "when it has finished.",
+                    path=str(self.live),
+                ) from exc
             try:
                 for item_id in deletions:
                     writer.delete_by_term("id", item_id)
@@ -226,3 +245,8 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise OperationCancelledError("The index rebuild was cancelled.")

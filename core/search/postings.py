@@ -57,8 +57,9 @@ def _protocol_arrays(matcher: Any) -> tuple[list[int], list[float]]:
     return ids, weights
 
 
-def read_postings(leaf: Any, field: str, term: str, *, fast: bool = True) -> tuple[
-        IntArray, FloatArray]:
+def read_postings(
+    leaf: Any, field: str, term: str, *, fast: bool = True
+) -> tuple[IntArray, FloatArray]:
     """All postings of ``term`` in one segment reader, deleted documents included.
 
     Returns:
@@ -88,10 +89,11 @@ def field_lengths(leaf: Any, field: str, *, fast: bool = True) -> FloatArray:
             raw = reader._dbfile.get(reader._basepos, reader._count)
             codes = np.zeros(count, np.uint8)
             codes[: reader._count] = np.frombuffer(raw, dtype=np.uint8)[:count]
-            lengths: FloatArray = _BYTE_TO_LENGTH[codes]
-            return lengths
         except (AttributeError, ImportError, ValueError) as exc:
             log.debug("length column fast path unavailable: %s", exc)
+        else:
+            lengths: FloatArray = _BYTE_TO_LENGTH[codes]
+            return lengths
     return np.array([leaf.doc_field_length(d, field) or 0 for d in range(count)], np.float32)
 
 

@@ -8,6 +8,7 @@ word is treated as a prefix while the agent is still typing it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -71,10 +72,12 @@ class QueryPlanner:
             analysed = [" ".join(terms(segmenter, w)) for w in group]
             for word in analysed:
                 self._synonyms.setdefault(word, []).extend(
-                    w for w in analysed if w and w != word and " " not in w)
+                    w for w in analysed if w and w != word and " " not in w
+                )
 
-    def plan(self, text: str, prefix: PrefixExpander, fuzzy: FuzzyExpander,
-             df: DocFrequency) -> QueryPlan:
+    def plan(
+        self, text: str, prefix: PrefixExpander, fuzzy: FuzzyExpander, df: DocFrequency
+    ) -> QueryPlan:
         """Plan the query ``text`` (see the module docstring)."""
         plan = QueryPlan()
         norm = normalize(text).strip()
@@ -99,8 +102,9 @@ class QueryPlanner:
         pieces = [w for w in self._segmenter.plain_words(norm) if w.strip()]
         return pieces[-1] if pieces else None
 
-    def _add_word(self, plan: QueryPlan, word: str, group: int, fuzzy: FuzzyExpander,
-                  df: DocFrequency) -> None:
+    def _add_word(
+        self, plan: QueryPlan, word: str, group: int, fuzzy: FuzzyExpander, df: DocFrequency
+    ) -> None:
         plan.highlight.append(word)
         for name in TEXT_FIELDS:
             plan.clauses.append(Clause(name, word, FIELD_WEIGHTS[name], group))
@@ -112,8 +116,9 @@ class QueryPlanner:
             for name in ("title", "questions", "body"):
                 for near, _freq in fuzzy(name, word)[:3]:
                     plan.highlight.append(near)
-                    plan.clauses.append(Clause(name, near, FIELD_WEIGHTS[name] * FUZZY_FACTOR,
-                                               group))
+                    plan.clauses.append(
+                        Clause(name, near, FIELD_WEIGHTS[name] * FUZZY_FACTOR, group)
+                    )
 
     def _add_prefix(self, plan: QueryPlan, raw: str, group: int, prefix: PrefixExpander) -> None:
         stem_or_word = _token(raw)
@@ -136,16 +141,21 @@ class QueryPlanner:
         for gram in grams:
             plan.clauses.append(Clause("grams", gram, FIELD_WEIGHTS["grams"], group))
 
-    def _add_pinyin(self, plan: QueryPlan, norm: str, prefix: PrefixExpander,
-                    df: DocFrequency) -> None:
+    def _add_pinyin(
+        self, plan: QueryPlan, norm: str, prefix: PrefixExpander, df: DocFrequency
+    ) -> None:
         if not _PINYIN_QUERY.fullmatch(norm):
             return
         letters = re.sub(r"[^a-z]", "", norm)
         if len(letters) < 2:
             return
         for field_name, longest in (("py_full", 8), ("py_init", 4)):
-            pieces = split_pinyin(letters, longest, lambda t, f=field_name: df(f, t) > 0,
-                                  lambda t, f=field_name: bool(prefix(f, t)))
+            pieces = split_pinyin(
+                letters,
+                longest,
+                functools.partial(_known, df, field_name),
+                functools.partial(_starts_known, prefix, field_name),
+            )
             if pieces is not None:
                 break
         else:
@@ -157,12 +167,20 @@ class QueryPlanner:
             if n == len(pieces) - 1:
                 for term, _freq in prefix(field_name, piece)[:8]:
                     if term != piece:
-                        plan.clauses.append(Clause(field_name, term, weight * PREFIX_FACTOR,
-                                                   group))
+                        plan.clauses.append(Clause(field_name, term, weight * PREFIX_FACTOR, group))
 
 
-def split_pinyin(letters: str, longest: int, known: Callable[[str], bool],
-                 starts_known: Callable[[str], bool]) -> list[str] | None:
+def _known(df: DocFrequency, field_name: str, term: str) -> bool:
+    return df(field_name, term) > 0
+
+
+def _starts_known(prefix: PrefixExpander, field_name: str, term: str) -> bool:
+    return bool(prefix(field_name, term))
+
+
+def split_pinyin(
+    letters: str, longest: int, known: Callable[[str], bool], starts_known: Callable[[str], bool]
+) -> list[str] | None:
     """Split typed letters into pinyin pieces the index knows (``hbhk`` -> hb, hk).
 
     Dynamic programming over split points: every piece must be a known term, except

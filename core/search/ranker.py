@@ -18,8 +18,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from whoosh.searching import Searcher
-
 from deskmate.core.search.postings import (
     FloatArray,
     IntArray,
@@ -28,6 +26,7 @@ from deskmate.core.search.postings import (
     read_postings,
 )
 from deskmate.core.search.query_plan import QueryPlan
+from whoosh.searching import Searcher
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +56,11 @@ class IndexSnapshot:
         self._leaves: list[tuple[Any, int]] = list(reader.leaf_readers()) or [(reader, 0)]
         self.size = reader.doc_count_all()
         self._reader = reader
-        self._live = ~np.concatenate([deleted_mask(r) for r, _ in self._leaves]) \
-            if self.size else np.zeros(0, bool)
+        self._live = (
+            ~np.concatenate([deleted_mask(r) for r, _ in self._leaves])
+            if self.size
+            else np.zeros(0, bool)
+        )
         self._lengths: dict[str, FloatArray] = {}
         self._contrib: OrderedDict[tuple[str, str], tuple[IntArray, FloatArray]] = OrderedDict()
         self._cached = 0
@@ -98,8 +100,9 @@ class IndexSnapshot:
         if found is None:
             dist = 2 if len(term) >= 8 else 1
             near = self._reader.terms_within(field, term, dist, prefix=1)
-            found = sorted(((t, self.doc_frequency(field, t)) for t in near),
-                           key=lambda pair: -pair[1])[:5]
+            found = sorted(
+                ((t, self.doc_frequency(field, t)) for t in near), key=lambda pair: -pair[1]
+            )[:5]
             self._prefixes[key] = found
         return found
 
@@ -161,14 +164,24 @@ class IndexSnapshot:
             mask |= part
         return mask
 
-    def rank(self, plan: QueryPlan, limit: int, mask: npt.NDArray[np.bool_] | None,
-             boosts: dict[str, float]) -> list[Ranked]:
+    def rank(
+        self,
+        plan: QueryPlan,
+        limit: int,
+        mask: npt.NDArray[np.bool_] | None,
+        boosts: dict[str, float],
+    ) -> list[Ranked]:
         """The best ``limit`` documents for ``plan`` (thread-safe)."""
         with self._lock:
             return self._rank(plan, limit, mask, boosts)
 
-    def _rank(self, plan: QueryPlan, limit: int, mask: npt.NDArray[np.bool_] | None,
-              boosts: dict[str, float]) -> list[Ranked]:
+    def _rank(
+        self,
+        plan: QueryPlan,
+        limit: int,
+        mask: npt.NDArray[np.bool_] | None,
+        boosts: dict[str, float],
+    ) -> list[Ranked]:
         if not plan.clauses or not self.size:
             return []
         scores = np.zeros(self.size, dtype=np.float32)
@@ -199,10 +212,8 @@ class IndexSnapshot:
             candidates = candidates[part]
         ranked = []
         for docnum in candidates.tolist():
-            item_id = self.searcher.stored_fields(docnum)["id"]
+            item_id = self._reader.stored_fields(docnum)["id"]
             score = float(scores[docnum]) * (1.0 + boosts.get(item_id, 0.0))
             ranked.append(Ranked(docnum, item_id, score))
         ranked.sort(key=lambda r: (-r.score, r.item_id))
         return ranked[:limit]
-
-

@@ -20,7 +20,7 @@ def _pattern(words: Iterable[str]) -> re.Pattern[str] | None:
     for word in sorted({w for w in words if w}, key=len, reverse=True):
         escaped = re.escape(word)
         # English terms are stems ("refund" for "refunds"): match the rest of the word too.
-        parts.append(escaped if is_han(word) else rf"\b{escaped}\w*")
+        parts.append(escaped if is_han(word) else rf"\b{escaped}[a-z0-9]*")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 

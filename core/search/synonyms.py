@@ -46,7 +46,10 @@ class SynonymTable:
             if len(words) < 2:
                 raise ContentError(
                     f"{source}, line {number}: a synonym group needs at least two words "
-                    "separated by commas", file=source, line=number)
+                    "separated by commas",
+                    file=source,
+                    line=number,
+                )
             groups.append(words)
         return cls(groups)
 

@@ -14,10 +14,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from deskmate.core.errors import DiskFullError, StoreError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
-
-from deskmate.core.errors import DiskFullError, StoreError
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, select
-from sqlalchemy.orm import Session
-
 from deskmate.core.content.model import Item
 from deskmate.core.store.database import open_engine, store_errors
 from deskmate.core.store.tables import DeletionRow, ItemRow, MetaRow, UsageSignalRow
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session
 
 _SEQ_KEY = "last_seq"
 

@@ -1,7 +1,6 @@
 """Alembic environment: runs on the connection handed over by deskmate.core.store.database."""
 
 from alembic import context
-
 from deskmate.core.store.tables import Base
 
 connection = context.config.attributes["connection"]

@@ -1,0 +1,165 @@
+"""The ``deskmate`` command: the sidebar (issue #3) and its subcommands.
+
+Subcommands: ``import`` a content pack, ``reindex`` the search index, ``search``
+the local knowledge. Every command takes ``--data-dir`` (default: the platform's
+per-user data directory, or ``DESKMATE_DATA_DIR``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+from typing import TextIO
+
+from deskmate.core import DeskmateError, KnowledgeBase
+from deskmate.core.logging_config import configure_logging
+from deskmate.core.paths import Paths
+from deskmate.indexer.pack_import import ImportReport, import_pack
+from deskmate.indexer.sample_pack import load_sample_pack_if_empty
+from tqdm import tqdm
+
+_TAG = re.compile(r"</?mark>")
+KIND_LABELS = {"faq": "FAQ", "script": "话术", "expert": "专家"}
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the knowledge is kept "
+        "(default: $DESKMATE_DATA_DIR or the per-user data directory)",
+    )
+    common.add_argument(
+        "--config-dir",
+        type=Path,
+        help="settings directory (default: $DESKMATE_CONFIG_DIR or the per-user config directory)",
+    )
+    common.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``deskmate``."""
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="deskmate", parents=[common], description="Deskmate knowledge sidebar and tools."
+    )
+    parser.add_argument("--version", action="version", version=f"deskmate {version('deskmate')}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    imp = sub.add_parser("import", parents=[common], help="import a content pack")
+    imp.add_argument(
+        "sources",
+        nargs="+",
+        type=Path,
+        metavar="SOURCE",
+        help="pack folder(s) or files (.md, .csv, .jsonl)",
+    )
+    imp.add_argument(
+        "--strict", action="store_true", help="any bad record: import nothing and exit 1"
+    )
+    sub.add_parser("reindex", parents=[common], help="rebuild the search index from the store")
+    search = sub.add_parser("search", parents=[common], help="search the local knowledge")
+    search.add_argument("query", nargs="+", help="what to look for (Chinese, pinyin, English)")
+    search.add_argument("--json", action="store_true", help="print a JSON array")
+    search.add_argument(
+        "--kind",
+        action="append",
+        choices=["faq", "script", "expert"],
+        help="only this kind (repeatable)",
+    )
+    search.add_argument("--limit", type=int, default=10, help="at most this many hits")
+    return parser
+
+
+def _print_report(report: ImportReport, out: TextIO) -> None:
+    for problem in report.problems:
+        print(f"  ! {problem}", file=out)
+    state = "imported" if report.applied else "NOT imported (--strict and problems found)"
+    print(
+        f"{report.files} files, {report.records} records {state}: {report.added} added, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.deleted} deleted, "
+        f"{len(report.problems)} problems",
+        file=out,
+    )
+
+
+def _cmd_import(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    with tqdm(total=0, unit="file", desc="reading", disable=None, leave=False) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        report = import_pack(kb, args.sources, strict=args.strict, progress=progress)
+    _print_report(report, sys.stdout)
+    return 1 if args.strict and report.problems else 0
+
+
+def _cmd_reindex(kb: KnowledgeBase) -> int:
+    total = sum(kb.count().values())
+    with tqdm(total=total, unit="item", desc="indexing", disable=None) as bar:
+
+        def progress(done: int, _total: int) -> None:
+            bar.n = done
+            bar.refresh()
+
+        kb.rebuild_index(progress)
+    return 0
+
+
+def _plain(marked: str) -> str:
+    return html.unescape(_TAG.sub("", marked))
+
+
+def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    load_sample_pack_if_empty(kb)
+    hits = kb.search(" ".join(args.query), limit=args.limit, kinds=args.kind)
+    if args.json:
+        [
+            {
+                "id": h.id,
+                "kind": h.kind,
+                "title": h.title,
+                "snippet": _plain(h.snippet),
+                "snippet_html": h.snippet,
+                "score": h.score,
+                "language": h.language,
+            }
+            for h in hits
+        ]
+        return 0
+    if not hits:
+        pass
+    for _n, _h in enumerate(hits, start=1):
+        pass
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``deskmate`` console script."""
+    args = build_parser().parse_args(argv)
+    paths = Paths.resolve(args.data_dir, args.config_dir)
+    configure_logging(paths.log_dir, args.verbose)
+    if args.command is None:
+        build_parser().print_help()
+        return 0
+    try:
+        with KnowledgeBase.open(paths.data_dir) as kb:
+            if args.command == "import":
+                return _cmd_import(kb, args)
+            if args.command == "reindex":
+                return _cmd_reindex(kb)
+            return _cmd_search(kb, args)
+    except DeskmateError:
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Content-pack import (Markdown, CSV, JSON Lines) into the local knowledge base."""

@@ -1,0 +1,1 @@
+"""deskmate-server: the reference knowledge server (issue #4)."""
