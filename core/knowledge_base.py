@@ -198,7 +198,13 @@ class KnowledgeBase:
             self.rebuild_index()
             return
         docs = list(self._documents(changes.upserted))
-        self._index.apply(docs, changes.deleted, changes.last_seq)
+        try:
+            self._index.apply(docs, changes.deleted, changes.last_seq)
+        except (SearchIndexError, *CORRUPTION_ERRORS) as exc:
+            # The store already has the change; the index is derived, so rebuild it.
+            log.warning("search index could not be updated (%s); rebuilding it", exc)
+            self._index.close()
+            self.rebuild_index()
 
     # -- writing -------------------------------------------------------------------------
 

@@ -1,0 +1,58 @@
+"""Shared fixtures: isolated data directories and a knowledge base with the sample pack."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from deskmate.core import KnowledgeBase  # noqa: E402
+from deskmate.indexer.pack_import import import_pack  # noqa: E402
+from deskmate.indexer.sample_pack import sample_pack_path  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sample_pack() -> Iterator[Path]:
+    """The bundled sample pack folder."""
+    with ExitStack() as stack:
+        yield sample_pack_path(stack)
+
+
+@pytest.fixture(scope="session")
+def _sample_kb_template(tmp_path_factory: pytest.TempPathFactory, sample_pack: Path) -> Path:
+    """A data directory with the sample pack imported, built once per session."""
+    root = tmp_path_factory.mktemp("sample-kb")
+    with KnowledgeBase.open(root) as kb:
+        report = import_pack(kb, [sample_pack])
+    assert not report.problems, report.problems
+    return root
+
+
+@pytest.fixture
+def sample_kb(_sample_kb_template: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    """A private copy of the sample knowledge base, opened."""
+    data = tmp_path / "data"
+    shutil.copytree(_sample_kb_template, data)
+    with KnowledgeBase.open(data) as kb:
+        yield kb
+
+
+@pytest.fixture
+def empty_kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
+    """A new, empty knowledge base."""
+    with KnowledgeBase.open(tmp_path / "empty") as kb:
+        yield kb
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test touches the real user directories."""
+    monkeypatch.setenv("DESKMATE_DATA_DIR", str(tmp_path / "env-data"))
+    monkeypatch.setenv("DESKMATE_CONFIG_DIR", str(tmp_path / "env-config"))
+    monkeypatch.setenv("DESKMATE_LOG_DIR", str(tmp_path / "env-logs"))

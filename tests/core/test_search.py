@@ -1,0 +1,126 @@
+"""Search behaviour on the real sample pack, with a real Whoosh index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deskmate.core import Item, KnowledgeBase
+from deskmate.core.search.postings import read_postings
+from tests.core.test_model import faq
+
+
+def ids(kb: KnowledgeBase, text: str, **kw: object) -> list[str]:
+    return [h.id for h in kb.search(text, **kw)]  # type: ignore[arg-type]
+
+
+def test_chinese_query_finds_the_matching_faq(sample_kb: KnowledgeBase) -> None:
+    assert "faq-pay-012" in ids(sample_kb, "花呗还款")[:3]
+
+
+def test_pinyin_initials_and_full_pinyin(sample_kb: KnowledgeBase) -> None:
+    assert ids(sample_kb, "hbhk")[0] == "faq-pay-012"
+    top = sample_kb.search("huabei", limit=5)
+    assert top
+    assert all("花呗" in h.title or "huabei" in h.title.lower() for h in top[:3])
+
+
+def test_english_and_mixed_queries(sample_kb: KnowledgeBase) -> None:
+    assert ids(sample_kb, "refund iphone")[0] == "faq-en-refund-001"
+    mixed = sample_kb.search("iPhone 退货")
+    assert mixed[0].id == "faq-iphone-return-guide"
+
+
+def test_typeahead_treats_the_last_word_as_prefix(sample_kb: KnowledgeBase) -> None:
+    assert "faq-pay-012" in ids(sample_kb, "花呗还")[:5]
+    assert "faq-en-refund-001" in ids(sample_kb, "refu")[:5]
+
+
+def test_typo_in_an_english_word_is_tolerated(sample_kb: KnowledgeBase) -> None:
+    assert "faq-en-refund-001" in ids(sample_kb, "refnd iphone ")[:3]
+
+
+def test_synonyms_from_the_pack(sample_kb: KnowledgeBase) -> None:
+    # 退钱 is listed with 退款 in synonyms.txt; titles say 退款.
+    hits = sample_kb.search("退钱 ")
+    assert hits
+    assert any("退款" in h.title for h in hits[:5])
+
+
+def test_filters_by_kind_and_language(sample_kb: KnowledgeBase) -> None:
+    experts = sample_kb.search("退款", kinds=["expert"])
+    assert experts
+    assert {h.kind for h in experts} == {"expert"}
+    english = sample_kb.search("退款 refund", language="en")
+    assert english
+    assert {h.language for h in english} == {"en"}
+
+
+def test_expert_found_by_name_and_team(sample_kb: KnowledgeBase) -> None:
+    assert ids(sample_kb, "张伟")[0] == "exp-001"
+    assert "exp-001" in ids(sample_kb, "账单与退款组", kinds=["expert"])
+
+
+def test_snippets_are_escaped_and_marked(empty_kb: KnowledgeBase) -> None:
+    body = '退款说明 <script>alert("x")</script> <img src="http://evil/x.png">'
+    empty_kb.upsert([Item.from_dict(faq(id="x-1", title="退款规则", body=body))])
+    hit = empty_kb.search("退款")[0]
+    assert "<script>" not in hit.snippet
+    assert "&lt;" in hit.snippet or "script" not in hit.snippet
+    assert "<mark>退款</mark>" in hit.title_html
+
+
+def test_upsert_and_delete_are_visible_at_once(sample_kb: KnowledgeBase) -> None:
+    sample_kb.upsert([Item.from_dict(faq(id="new-1", title="量子路由器保修"))])
+    assert ids(sample_kb, "量子路由器")[0] == "new-1"
+    sample_kb.delete(["new-1"])
+    assert "new-1" not in ids(sample_kb, "量子路由器")
+
+
+def test_usage_signal_lifts_an_item_a_little(empty_kb: KnowledgeBase) -> None:
+    empty_kb.upsert([Item.from_dict(faq(id=f"u-{n}", title="宽带 断网 处理")) for n in range(3)])
+    before = ids(empty_kb, "宽带断网")
+    empty_kb.record_usage(before[-1], consulted=40, helpful=10)
+    assert ids(empty_kb, "宽带断网")[0] == before[-1]
+
+
+def test_fast_posting_reader_matches_the_matcher_protocol(sample_kb: KnowledgeBase) -> None:
+    snap = sample_kb._current_snapshot()
+    for leaf, _offset in snap._leaves:
+        for term in ("退款", "花呗", "refund"):
+            fast = read_postings(leaf, "body", term)
+            slow = read_postings(leaf, "body", term, fast=False)
+            assert np.array_equal(fast[0], slow[0])
+            assert np.array_equal(fast[1], slow[1])
+            assert fast[0].size > 0 or term == "refund"
+
+
+def test_garbled_index_is_rebuilt_on_open(sample_kb: KnowledgeBase, tmp_path: Path) -> None:
+    data = sample_kb.data_dir
+    sample_kb.close()
+    for f in (data / "index" / "current").iterdir():
+        if f.suffix in (".seg", ".toc", ".trm", ".pst") or f.name.startswith("_MAIN"):
+            f.write_bytes(b"\x00garbage" * 10)
+    with KnowledgeBase.open(data) as kb:
+        assert "faq-pay-012" in [h.id for h in kb.search("花呗还款")]
+
+
+def test_index_deleted_under_a_running_process(sample_kb: KnowledgeBase) -> None:
+    sample_kb.search("宽带")  # open a snapshot first
+    shutil.rmtree(sample_kb.data_dir / "index")
+    sample_kb.upsert([Item.from_dict(faq(id="after-1", title="量子光猫七彩灯闪烁"))])
+    assert ids(sample_kb, "量子光猫七彩灯")[0] == "after-1"
+
+
+def test_empty_and_stopword_only_queries(sample_kb: KnowledgeBase) -> None:
+    assert sample_kb.search("   ") == []
+    sample_kb.search("怎么")  # only a stop word: searched as typed, no error
+    sample_kb.search("的的的的")
+
+
+@pytest.mark.parametrize("text", ["'", "*?", "OR AND NOT", "((", "\x00", "🙂" * 50, "a" * 3000])
+def test_odd_queries_never_raise(sample_kb: KnowledgeBase, text: str) -> None:
+    sample_kb.search(text)
