@@ -31,4 +31,5 @@ def _packages() -> dict[str, str]:
 
 
 PACKAGES = _packages()
-setup(packages=list(PACKAGES), package_dir=PACKAGES)
+if __name__ == "__main__":  # setuptools runs this file as __main__
+    setup(packages=list(PACKAGES), package_dir=PACKAGES)

@@ -153,17 +153,28 @@ def _markdown_record(path: Path, kind: str) -> dict[str, Any] | None:
     record: dict[str, Any] = {"kind": kind, "language": "zh", "updated_at": UPDATED_AT,
                               "version": 1, "tags": [], "skills": []}
     record.update({k: v for k, v in meta.items() if v is not None})
-    record["id"], record["title"] = str(record["id"]), str(record["title"])
-    record["updated_at"] = str(record["updated_at"])  # yaml may parse it as a datetime
+    # YAML turns some scalars into ints/datetimes (e.g. a tag 12315): the schema wants strings.
+    for key in ("tags", "skills", "questions"):
+        record[key] = [str(v) for v in record.get(key) or []]
+    for key in ("id", "title", "updated_at", "product", "channel", "owner"):
+        if key in record:
+            record[key] = str(record[key])
     record["body"] = parts[1].split("\n", 1)[1].strip() if "\n" in parts[1] else ""
     if kind != "faq":
         record.pop("questions", None)
     return record
 
 
+def _jsonl_records(path: Path) -> list[dict[str, Any]]:
+    """FAQ and script records of a pack's ``*.jsonl`` file (already in the item schema)."""
+    return [r for r in _read_jsonl(path) if r.get("kind") in ("faq", "script") and "id" in r]
+
+
 def load_sample_pack(pack_dir: Path = SAMPLE_PACK) -> list[dict[str, Any]]:
-    """Read the FAQs and scripts of a content pack (CSV and Markdown), sorted by id."""
+    """Read the FAQs and scripts of a content pack (CSV, Markdown, JSONL), sorted by id."""
     records: list[dict[str, Any]] = []
+    for path in sorted(pack_dir.glob("*.jsonl")):
+        records.extend(_jsonl_records(path))
     for kind, folder in (("faq", "faqs"), ("script", "scripts")):
         base = pack_dir / folder
         for path in sorted(base.glob("*.csv")) if base.is_dir() else []:

@@ -227,7 +227,7 @@ def run_size(size: int, args: argparse.Namespace, eval_dir: Path) -> None:
             build_rows.append(row)
             if name == "deskmate":
                 incremental = incremental_update(engine, records)
-        except Exception as exc:  # noqa: BLE001 - report it, go on
+        except Exception as exc:
             print(f"!! {name} failed at {size} items: {type(exc).__name__}: {exc}")
             timings.pop(name, None)
         finally:

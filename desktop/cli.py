@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import re
 import sys
 from collections.abc import Sequence
@@ -110,7 +111,8 @@ def _cmd_reindex(kb: KnowledgeBase) -> int:
             bar.n = done
             bar.refresh()
 
-        kb.rebuild_index(progress)
+        count = kb.rebuild_index(progress)
+    print(f"indexed {count} items")
     return 0
 
 
@@ -122,7 +124,7 @@ def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     load_sample_pack_if_empty(kb)
     hits = kb.search(" ".join(args.query), limit=args.limit, kinds=args.kind)
     if args.json:
-        [
+        rows = [
             {
                 "id": h.id,
                 "kind": h.kind,
@@ -134,11 +136,13 @@ def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
             }
             for h in hits
         ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if not hits:
-        pass
-    for _n, _h in enumerate(hits, start=1):
-        pass
+        print("no results")
+    for n, h in enumerate(hits, start=1):
+        print(f"{n:2}. [{KIND_LABELS.get(h.kind, h.kind)}] {h.title}  ({h.id}, {h.score:.2f})")
+        print(f"    {_plain(h.snippet)}")
     return 0
 
 
@@ -157,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "reindex":
                 return _cmd_reindex(kb)
             return _cmd_search(kb, args)
-    except DeskmateError:
+    except DeskmateError as exc:
+        print(f"deskmate: {exc.message}", file=sys.stderr)
         return 2
 
 

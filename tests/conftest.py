@@ -12,9 +12,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from deskmate.core import KnowledgeBase  # noqa: E402
-from deskmate.indexer.pack_import import import_pack  # noqa: E402
-from deskmate.indexer.sample_pack import sample_pack_path  # noqa: E402
+from deskmate.core import KnowledgeBase
+from deskmate.indexer.pack_import import import_pack
+from deskmate.indexer.sample_pack import sample_pack_path
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from deskmate.core import Item, KnowledgeBase
 from deskmate.core.search.postings import read_postings
+
 from tests.core.test_model import faq
 
 

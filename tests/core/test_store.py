@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine
-
 from deskmate.core import Item, KnowledgeBase, StoreError
 from deskmate.core.errors import DiskFullError
 from deskmate.core.store import database
 from deskmate.core.store.item_store import ItemStore
+from sqlalchemy import create_engine
+
 from tests.core.test_model import faq
 
 

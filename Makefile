@@ -1,0 +1,36 @@
+# Deskmate developer commands. `make run` and `make test` are the README's two commands.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EDITABLE = $(firstword $(wildcard build/__editable__.*))
+
+.PHONY: setup run test lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# A strict editable install: build/__editable__.* mirrors the deskmate.* namespace so
+# mypy and import-linter can follow it (the default editable finder hides it from them).
+setup: $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]' --config-settings editable_mode=strict
+
+run: setup
+	$(BIN)/deskmate search 花呗还款
+	$(BIN)/deskmate search hbhk
+	$(BIN)/deskmate search refund iphone
+
+lint: setup
+	$(BIN)/ruff check .
+	MYPYPATH=$(EDITABLE) $(BIN)/mypy -p deskmate.core -p deskmate.indexer -p deskmate.desktop
+	PYTHONPATH=$(EDITABLE) $(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m benchmarks.search_latency --sizes 10000,100000
+	$(BIN)/python -m benchmarks.search_quality
+
+clean:
+	rm -rf $(VENV) build *.egg-info
