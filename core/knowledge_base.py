@@ -33,7 +33,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 DB_FILE = "deskmate.db"
-INCREMENTAL_LIMIT = 5000  # more changes than this: a clean full rebuild is faster
+INCREMENTAL_LIMIT = 5000
+_UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION_ERRORS)  # more changes than this: a clean full rebuild is faster
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ class KnowledgeBase:
         docs = list(self._documents(changes.upserted))
         try:
             self._index.apply(docs, changes.deleted, changes.last_seq)
-        except (SearchIndexError, *CORRUPTION_ERRORS) as exc:
+        except _UPDATE_ERRORS as exc:
             # The store already has the change; the index is derived, so rebuild it.
             log.warning("search index could not be updated (%s); rebuilding it", exc)
             self._index.close()
