@@ -35,7 +35,6 @@ Progress = Callable[[int, int], None]
 DB_FILE = "deskmate.db"
 INCREMENTAL_LIMIT = 5000  # more changes than this: a clean full rebuild is faster
 _UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION_ERRORS)
-_UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION_ERRORS)  # more changes than this: a clean full rebuild is faster
 
 
 @dataclass(frozen=True)
