@@ -101,6 +101,10 @@ def deleted_mask(leaf: Any) -> npt.NDArray[np.bool_]:
     """True for every deleted document of one segment."""
     mask = np.zeros(leaf.doc_count_all(), dtype=bool)
     if leaf.has_deletions():
-        gone = np.fromiter(leaf.deleted_docs(), dtype=np.int64)
+        # whoosh3 3.54's SegmentReader exposes deletions as the deleted_docs_set property.
+        gone_set = getattr(leaf, "deleted_docs_set", None)
+        if gone_set is None:
+            gone_set = [d for d in range(mask.size) if leaf.is_deleted(d)]
+        gone = np.fromiter(gone_set, dtype=np.int64)
         mask[gone] = True
     return mask

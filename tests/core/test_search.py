@@ -73,11 +73,15 @@ def test_snippets_are_escaped_and_marked(empty_kb: KnowledgeBase) -> None:
     assert "<mark>退款</mark>" in hit.title_html
 
 
-def test_upsert_and_delete_are_visible_at_once(sample_kb: KnowledgeBase) -> None:
+def test_upsert_and_delete_are_visible_at_once(
+    sample_kb: KnowledgeBase, caplog: pytest.LogCaptureFixture
+) -> None:
+    sample_kb.search("宽带")
     sample_kb.upsert([Item.from_dict(faq(id="new-1", title="量子路由器保修"))])
     assert ids(sample_kb, "量子路由器")[0] == "new-1"
     sample_kb.delete(["new-1"])
     assert "new-1" not in ids(sample_kb, "量子路由器")
+    assert "rebuilding" not in caplog.text  # incremental, not a silent full rebuild
 
 
 def test_usage_signal_lifts_an_item_a_little(empty_kb: KnowledgeBase) -> None:
