@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from deskmate.core.errors import ContentError
 from deskmate.indexer.records import RecordProblem, SourceRecord
 from deskmate.indexer.text_files import read_text
 
@@ -67,11 +66,7 @@ def _finish(record: dict[str, Any]) -> dict[str, Any]:
 
 def read_csv(path: Path) -> Iterator[SourceRecord | RecordProblem]:
     """Yield each row's record, or a problem naming the row's line."""
-    try:
-        text = read_text(path)
-    except ContentError as exc:
-        yield RecordProblem(path, 0, exc.message)
-        return
+    text = read_text(path)  # ContentError: read_pack reports the whole file
     reader = csv.DictReader(io.StringIO(text, newline=""), restkey="__extra__")
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header

@@ -6,18 +6,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from deskmate.core.errors import ContentError
 from deskmate.indexer.records import RecordProblem, SourceRecord
 from deskmate.indexer.text_files import read_text
 
 
 def read_jsonl(path: Path) -> Iterator[SourceRecord | RecordProblem]:
     """Yield each line's record, or a problem naming the line."""
-    try:
-        text = read_text(path)
-    except ContentError as exc:
-        yield RecordProblem(path, 0, exc.message)
-        return
+    text = read_text(path)  # ContentError: read_pack reports the whole file
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
-from deskmate.core.errors import ContentError
 from deskmate.indexer.records import RecordProblem, SourceRecord
 from deskmate.indexer.text_files import read_text
 
@@ -25,11 +24,7 @@ def _jsonable(value: object) -> object:
 
 def read_markdown(path: Path) -> Iterator[SourceRecord | RecordProblem]:
     """Yield the item of one Markdown file (front matter + body), or its problem."""
-    try:
-        text = read_text(path)
-    except ContentError as exc:
-        yield RecordProblem(path, 0, exc.message)
-        return
+    text = read_text(path)  # ContentError: read_pack reports the whole file
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         yield RecordProblem(

@@ -88,11 +88,11 @@ class QueryPlanner:
         if not words:  # only stop words: search them rather than nothing
             words = [w for w in self._segmenter.words(norm) if w.strip()]
         last_raw = self._last_word(norm) if typing else None
-        for i, word in enumerate(dict.fromkeys(words)):
+        unique = list(dict.fromkeys(words))
+        for i, word in enumerate(unique):
             group = plan.add_concept()
             self._add_word(plan, word, group, fuzzy, df)
-            is_last = i == len(dict.fromkeys(words)) - 1
-            if is_last and last_raw:
+            if i == len(unique) - 1 and last_raw:
                 self._add_prefix(plan, last_raw, group, prefix)
         self._add_bigrams(plan, norm)
         self._add_pinyin(plan, norm, prefix, df)

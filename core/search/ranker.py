@@ -172,18 +172,17 @@ class IndexSnapshot:
         boosts: dict[str, float],
     ) -> list[Ranked]:
         """The best ``limit`` documents for ``plan`` (thread-safe)."""
-        with self._lock:
-            return self._rank(plan, limit, mask, boosts)
-
-    def _rank(
-        self,
-        plan: QueryPlan,
-        limit: int,
-        mask: npt.NDArray[np.bool_] | None,
-        boosts: dict[str, float],
-    ) -> list[Ranked]:
         if not plan.clauses or not self.size:
             return []
+        with self._lock:
+            scores = self._accumulate(plan)
+            scores[~self._live] = 0.0
+            if mask is not None:
+                scores[~mask] = 0.0
+            return self._top(scores, limit, boosts)
+
+    def _accumulate(self, plan: QueryPlan) -> FloatArray:
+        """Weighted BM25 sums, scaled by the share of the plan's concepts covered."""
         scores = np.zeros(self.size, dtype=np.float32)
         covered = np.zeros(self.size, dtype=np.float32)
         for group in range(plan.concepts):
@@ -196,10 +195,7 @@ class IndexSnapshot:
             covered += hit
         share = covered / np.float32(max(plan.concepts, 1))
         scores *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * share
-        scores[~self._live] = 0.0
-        if mask is not None:
-            scores[~mask] = 0.0
-        return self._top(scores, limit, boosts)
+        return scores
 
     def _top(self, scores: FloatArray, limit: int, boosts: dict[str, float]) -> list[Ranked]:
         candidates = np.flatnonzero(scores > 0)
