@@ -8,11 +8,13 @@ knowledge editor can act on.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 from deskmate.core.errors import ContentError
 
@@ -39,6 +41,26 @@ def _validator(branch: str) -> jsonschema.protocols.Validator:
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema)
+
+
+@cache
+def _fast_check(branch: str) -> Callable[[Any], Any]:
+    """A compiled validator for one branch: about 10x faster than ``jsonschema``.
+
+    It only decides valid/invalid on the hot path (imports of 100k items); messages for
+    invalid records still come from ``jsonschema``, whose ``best_match`` reads better.
+    Formats are not checked here (as with ``jsonschema``'s default); ``updated_at`` is
+    parsed separately below.
+    """
+    schema = {k: v for k, v in item_schema().items() if k != "oneOf"}
+    schema["$ref"] = f"#/$defs/{branch}"
+    lenient = {"date-time": _accept_any, "email": _accept_any}
+    check: Callable[[Any], Any] = fastjsonschema.compile(schema, formats=lenient)
+    return check
+
+
+def _accept_any(_value: object) -> bool:
+    return True
 
 
 def _describe(error: jsonschema.ValidationError, record: dict[str, Any]) -> str:
@@ -69,9 +91,12 @@ def validate_record(record: dict[str, Any]) -> None:
     if not isinstance(record, dict):
         raise ContentError(f"expected an object, got {type(record).__name__}")
     branch = "deletion" if "deleted" in record else "item"
-    best = jsonschema.exceptions.best_match(_validator(branch).iter_errors(record))
-    if best is not None:
-        raise ContentError(_describe(best, record), item_id=record.get("id"))
+    try:
+        _fast_check(branch)(record)
+    except fastjsonschema.JsonSchemaException as fast_error:
+        best = jsonschema.exceptions.best_match(_validator(branch).iter_errors(record))
+        message = _describe(best, record) if best is not None else str(fast_error)
+        raise ContentError(message, item_id=record.get("id")) from None
     stamp = record.get("updated_at")
     if stamp is not None:
         try:

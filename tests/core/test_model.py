@@ -80,3 +80,31 @@ def test_ten_megabyte_body_is_refused_with_advice() -> None:
 def test_questions_only_on_faqs() -> None:
     with pytest.raises(ContentError, match="kind"):
         Item.from_dict(faq(kind="script"))
+
+
+MUTATIONS: list[dict[str, Any]] = [
+    {}, {"kind": "question"}, {"id": "has space"}, {"id": ""}, {"version": 0}, {"version": "2"},
+    {"language": "fr"}, {"colour": "red"}, {"skills": ["Billing Refund"]}, {"tags": [1]},
+    {"title": ""}, {"title": None}, {"questions": "not a list"}, {"kind": "script"},
+    {"kind": "expert"}, {"kind": "expert", "name": "张伟", "team": "退款组", "questions": []},
+    {"channel": "fax"}, {"product": 3}, {"body": "长" * 1_000_001}, {"deleted": True},
+    {"deleted": False}, {"kind": "expert", "name": "张伟", "team": "退款组", "contact": {"fax": 1}},
+]
+
+
+@pytest.mark.parametrize("change", MUTATIONS)
+def test_fast_validator_agrees_with_the_reference_validator(change: dict[str, Any]) -> None:
+    """The compiled hot-path check must accept and refuse exactly what jsonschema does."""
+    import fastjsonschema
+    from deskmate.core.content.validation import _fast_check, _validator
+
+    record = faq(**change)
+    if change.get("kind") in ("script", "expert") and "questions" not in change:
+        del record["questions"]
+    branch = "deletion" if "deleted" in record else "item"
+    try:
+        _fast_check(branch)(record)
+        fast_ok = True
+    except fastjsonschema.JsonSchemaException:
+        fast_ok = False
+    assert fast_ok == _validator(branch).is_valid(record)
