@@ -184,8 +184,9 @@ def split_pinyin(
     """Split typed letters into pinyin pieces the index knows (``hbhk`` -> hb, hk).
 
     Dynamic programming over split points: every piece must be a known term, except
-    the last, which may be the beginning of one (the agent is still typing). Longer
-    pieces win (fewer, more specific words). Returns None when no split exists.
+    the last, which may be the beginning of one (the agent is still typing). Only the
+    last piece may be a single letter. Longer pieces win (fewer, more specific words).
+    Returns None when no split exists.
     """
     n = len(letters)
     best: list[tuple[int, list[str]] | None] = [None] * (n + 1)
@@ -196,6 +197,8 @@ def split_pinyin(
             piece = letters[start:end]
             if prev is None:
                 continue
+            if len(piece) < 2 and end < n:
+                continue  # one-letter words would let any string of letters "match"
             ok = known(piece) or (end == n and starts_known(piece))
             if not ok:
                 continue
