@@ -25,8 +25,11 @@ lint: setup
 	MYPYPATH=$(EDITABLE) $(BIN)/mypy -p deskmate.core -p deskmate.indexer -p deskmate.desktop
 	PYTHONPATH=$(EDITABLE) $(BIN)/lint-imports
 
+# Two pytest runs: everything offscreen, then the real-X11 tests (the fixture in
+# tests/x11/conftest.py starts its own Xvfb and openbox), since one process holds one Qt platform.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not x11"
+	$(BIN)/pytest -m x11 tests/x11
 
 bench: setup
 	$(BIN)/python -m benchmarks.search_latency --sizes 10000,100000

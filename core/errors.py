@@ -56,3 +56,9 @@ class OperationCancelledError(DeskmateError):
     """A long job (import, rebuild) was cancelled by its caller."""
 
     code = "operation.cancelled"
+
+
+class SettingsError(DeskmateError):
+    """A setting has an invalid value, or the settings could not be saved."""
+
+    code = "settings.failed"

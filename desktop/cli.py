@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -52,6 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="deskmate", parents=[common], description="Deskmate knowledge sidebar and tools."
     )
     parser.add_argument("--version", action="version", version=f"deskmate {version('deskmate')}")
+    parser.add_argument(
+        "--summon",
+        action="store_true",
+        help="show the running sidebar with the search box focused (for desktop shortcuts)",
+    )
+    parser.add_argument(
+        "--flag-gap",
+        action="store_true",
+        help="open the running sidebar's gap dialog (for desktop shortcuts)",
+    )
+    parser.add_argument(
+        "--floating", action="store_true", help="start as a floating window, not docked"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     imp = sub.add_parser("import", parents=[common], help="import a content pack")
     imp.add_argument(
@@ -146,14 +160,22 @@ def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_sidebar(paths: Paths, args: argparse.Namespace) -> int:
+    """Start the sidebar, or hand the wish to the one already running."""
+    # Qt is imported here so `deskmate search` stays light for scripts and IT.
+    from deskmate.desktop.app import run_sidebar
+
+    command = "flag-gap" if args.flag_gap else "summon"
+    return run_sidebar(paths, dock=not args.floating, command=command)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``deskmate`` console script."""
     args = build_parser().parse_args(argv)
     paths = Paths.resolve(args.data_dir, args.config_dir)
     configure_logging(paths.log_dir, args.verbose)
     if args.command is None:
-        build_parser().print_help()
-        return 0
+        return _run_sidebar(paths, args)
     try:
         with KnowledgeBase.open(paths.data_dir) as kb:
             if args.command == "import":
@@ -164,6 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DeskmateError as exc:
         print(f"deskmate: {exc.message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `deskmate search ... | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ title       title; an expert's name                     3.0
 questions   an FAQ's alternative customer phrasings     2.5
 tags        tags, skill names, product, expert team      1.5
 body        Markdown body as plain text (first 50k)     1.0
-grams       character bigrams of title + questions      1.2 
+grams       character bigrams of title + questions      1.2
 py_full     pinyin spellings of title spans (prefix)    2.0
 py_init     pinyin initials edge-grams of title spans   2.0
 ==========  ==========================================  ======

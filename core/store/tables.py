@@ -63,3 +63,32 @@ class UsageSignalRow(Base):
 
 
 Index("ix_items_kind", ItemRow.kind)
+
+
+class ConsultationEventRow(Base):
+    """One thing an agent did: a search, an item opened, a copy, a vote or a gap flag.
+
+    ``detail`` is JSON text (kind-specific facts); ``uploaded_at`` stays NULL until a
+    sync has delivered the event. Times are ISO 8601 with the local UTC offset.
+    """
+
+    __tablename__ = "consultation_events"
+
+    event_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    agent_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[str] = mapped_column(String(40))
+    query: Mapped[str] = mapped_column(Text, server_default="")
+    item_id: Mapped[str | None] = mapped_column(String(128))
+    result_count: Mapped[int | None] = mapped_column(Integer)
+    dwell_ms: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, server_default="{}")
+    uploaded_at: Mapped[str | None] = mapped_column(String(40))
+
+
+Index("ix_consultation_events_uploaded_at", ConsultationEventRow.uploaded_at)
+Index(
+    "ix_consultation_events_agent_occurred",
+    ConsultationEventRow.agent_id,
+    ConsultationEventRow.occurred_at,
+)

@@ -1,0 +1,1 @@
+"""The consultation record: what agents searched, opened, copied, rated and flagged."""

@@ -1,0 +1,385 @@
+"""ConsultationLog: records what an agent does in Deskmate, without ever losing an event.
+
+Events go to the ``consultation_events`` table of the knowledge base's own SQLite
+file, ready for a later upload. When the database refuses a write (locked for longer
+than the busy timeout, read-only, disk full, not openable) the event goes to a side
+file instead (:mod:`deskmate.core.activity.spool`) and the method still returns it;
+the next write that works first moves the side file's events into the table.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from deskmate.core.activity import event_table
+from deskmate.core.activity.event_table import ItemUsage
+from deskmate.core.activity.events import (
+    MAX_ID_CHARS,
+    ConsultationEvent,
+    EventKind,
+    GapFlag,
+    local_now,
+    new_event_id,
+)
+from deskmate.core.activity.spool import DwellUpdate, EventSpool, SpoolEntry
+from deskmate.core.errors import ContentError, DiskFullError, StoreError
+from deskmate.core.knowledge_base import DB_FILE
+from deskmate.core.store.database import open_engine, store_errors
+from sqlalchemy import Engine, event
+
+__all__ = ["ConsultationLog", "ItemUsage"]
+
+log = logging.getLogger(__name__)
+
+
+def _require_id(value: str, what: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID_CHARS:
+        raise ContentError(f"The {what} must have 1 to {MAX_ID_CHARS} characters.", field=what)
+    return value
+
+
+def _require_count(value: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ContentError(f"The {what} must be a whole number of at least 0.", field=what)
+    return value
+
+
+def _why(exc: StoreError) -> tuple[str, str]:
+    """Why the database refused, and when the side file will be emptied, in plain words."""
+    cause = str(getattr(exc.__cause__, "orig", exc.__cause__) or exc).lower()
+    if isinstance(exc.__cause__, OSError):
+        return "the data folder cannot be written", "when it can be written again"
+    if isinstance(exc, DiskFullError):
+        return "the disk is full", "when some space has been freed"
+    if "readonly" in cause or "read-only" in cause:
+        return "the database is read-only", "when the database is writable again"
+    if "locked" in cause or "busy" in cause:
+        return "the database is busy with another program", "as soon as it is free again"
+    if "unable to open" in cause or "damaged" in cause or "not a database" in cause:
+        return "the database cannot be opened", "when it can be opened again"
+    return "the database cannot be written", "when it can be written again"
+
+
+class ConsultationLog:
+    """The consultation record of one agent on this machine. Thread-safe.
+
+    Use :meth:`open`; every ``record_*`` method returns the event it recorded and never
+    fails because of the database: see the module docstring and :attr:`last_problem`.
+    """
+
+    def __init__(self, data_dir: Path, agent_id: str, busy_timeout_ms: int | None = None) -> None:
+        self.data_dir = data_dir
+        self.agent_id = _require_id(agent_id, "agent id")
+        self.db_path = data_dir / DB_FILE
+        self._busy_timeout_ms = busy_timeout_ms
+        self._engine: Engine | None = None
+        self._spool = EventSpool(data_dir)
+        self._problem: str | None = None
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(
+        cls, data_dir: Path | str, agent_id: str, *, busy_timeout_ms: int | None = None
+    ) -> ConsultationLog:
+        """Open the record in ``data_dir`` (the knowledge base's data directory).
+
+        Never fails because of the database: if it cannot be opened now, events are kept
+        in the side file and the database is tried again on every later write. Events
+        left in the side file by an earlier session are moved into the table now.
+
+        Args:
+            data_dir: The data directory holding the knowledge base database.
+            agent_id: The agent whose actions are recorded.
+            busy_timeout_ms: How long a write waits for a database locked by another
+                connection before the event goes to the side file (default: the store's
+                5 seconds).
+
+        Raises:
+            ContentError: ``agent_id`` is empty or longer than 128 characters.
+        """
+        record = cls(Path(data_dir), agent_id, busy_timeout_ms)
+        with record._lock:
+            try:
+                record._connect()  # migrates the store now, not in the middle of a search
+            except StoreError as exc:
+                log.warning("consultation record cannot open %s: %s", record.db_path, exc)
+                reason, until = _why(exc)
+                record._problem = (
+                    f"Your activity will be kept in a side file because {reason}; "
+                    f"it will be saved {until}."
+                )
+            else:
+                record._write([])
+        return record
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the database; try once more to save events only kept in memory."""
+        with self._lock:
+            if self._spool.in_memory:
+                self._write([])
+            if self._spool.in_memory:
+                log.error(
+                    "%d consultation events could not be saved anywhere and are lost",
+                    self._spool.in_memory,
+                )
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    # -- state the UI can show --------------------------------------------------------
+
+    @property
+    def last_problem(self) -> str | None:
+        """A plain sentence about why events are waiting outside the database, or None."""
+        return self._problem
+
+    def spooled(self) -> int:
+        """How many entries (events and dwell-time updates) wait outside the database."""
+        return len(self._spool)
+
+    # -- recording --------------------------------------------------------------------
+
+    def record_search(self, query: str, result_count: int) -> ConsultationEvent:
+        """Record a search the agent ran and how many results it showed."""
+        count = _require_count(result_count, "result count")
+        return self._record(EventKind.SEARCH, query=query, result_count=count)
+
+    def record_open(self, item_id: str, query: str = "") -> ConsultationEvent:
+        """Record that the agent opened an item (from the results of ``query``).
+
+        Pass the returned event's id to :meth:`record_dwell` when the item is closed.
+        """
+        return self._record(EventKind.OPEN, query=query, item_id=_require_id(item_id, "item id"))
+
+    def record_dwell(self, open_event_id: str, dwell_ms: int) -> None:
+        """Set how long the item of an earlier open event stayed on screen.
+
+        A dwell time for an id that is not an open event is ignored (and logged).
+        """
+        event_id = _require_id(open_event_id, "event id")
+        self._write([DwellUpdate(event_id, _require_count(dwell_ms, "dwell time"))])
+
+    def record_copy(self, item_id: str, filled: bool) -> ConsultationEvent:
+        """Record that the agent copied an item's text (``filled``: placeholders filled in)."""
+        return self._record(
+            EventKind.COPY,
+            item_id=_require_id(item_id, "item id"),
+            detail={"filled": bool(filled)},
+        )
+
+    def record_feedback(self, item_id: str, helpful: bool) -> ConsultationEvent:
+        """Record the agent's helpful / not helpful vote on an item."""
+        return self._record(
+            EventKind.FEEDBACK,
+            item_id=_require_id(item_id, "item id"),
+            detail={"helpful": bool(helpful)},
+        )
+
+    def record_gap(self, flag: GapFlag) -> ConsultationEvent:
+        """Record a knowledge gap the agent flagged."""
+        return self._record(
+            EventKind.GAP, query=flag.query, item_id=flag.item_id, detail=flag.detail()
+        )
+
+    def record_no_result(self, query: str, result_count: int | None = None) -> ConsultationEvent:
+        """Record a search that ended with nothing opened: an implicit knowledge gap."""
+        count = None if result_count is None else _require_count(result_count, "result count")
+        return self._record(EventKind.NO_RESULT, query=query, result_count=count)
+
+    def _record(
+        self,
+        kind: EventKind,
+        *,
+        query: str = "",
+        item_id: str | None = None,
+        result_count: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> ConsultationEvent:
+        if not isinstance(query, str):
+            raise ContentError("The search text must be text.", field="query")
+        recorded = ConsultationEvent(
+            event_id=new_event_id(),
+            agent_id=self.agent_id,
+            kind=kind,
+            occurred_at=local_now().isoformat(timespec="microseconds"),
+            query=query,
+            item_id=item_id,
+            result_count=result_count,
+            detail=detail or {},
+        )
+        self._write([recorded])
+        return recorded
+
+    # -- the database, with the side file as the fallback ----------------------------
+
+    def _connect(self) -> Engine:
+        if self._engine is None:
+            try:
+                engine = open_engine(self.db_path)
+            except OSError as exc:  # the data folder itself cannot be created
+                raise StoreError(
+                    f"The data folder {self.data_dir} cannot be created ({exc.strerror}).",
+                    path=str(self.db_path),
+                ) from exc
+            if self._busy_timeout_ms is not None:
+                timeout = int(self._busy_timeout_ms)
+
+                def _set_timeout(dbapi_conn: Any, _record: Any) -> None:
+                    dbapi_conn.execute(f"PRAGMA busy_timeout={timeout}")
+
+                event.listen(engine, "connect", _set_timeout)
+                engine.dispose()  # pooled connections were made without the new timeout
+            self._engine = engine
+        return self._engine
+
+    def _write(self, entries: Sequence[SpoolEntry]) -> None:
+        """Write the side file's entries, then ``entries``, in one transaction.
+
+        On a database failure ``entries`` go to the side file instead; never raises
+        for that.
+        """
+        with self._lock:
+            backlog: list[SpoolEntry] = []
+            damaged: list[str] = []
+            backlog_read = False
+            backlog_problem: str | None = None
+            if len(self._spool):
+                try:
+                    backlog, damaged = self._spool.read()
+                    backlog_read = True
+                except OSError as exc:
+                    log.warning("cannot read %s: %s", self._spool.path, exc)
+                    backlog_problem = (
+                        f"Some earlier activity is waiting in {self._spool.path}, which "
+                        f"cannot be read ({exc.strerror}); check the file's permissions."
+                    )
+            if backlog or entries:
+                try:
+                    engine = self._connect()
+                    with store_errors(self.db_path), engine.begin() as conn:
+                        event_table.write_entries(conn, [*backlog, *entries])
+                except StoreError as exc:
+                    if self._engine is not None:
+                        # A connection SQLite opened read-only stays read-only after the
+                        # file becomes writable: reconnect next time.
+                        self._engine.dispose()
+                    self._spool_after_failure(entries, exc)
+                    return
+            if backlog_read:
+                if backlog:
+                    log.info("moved %d waiting consultation entries to the database", len(backlog))
+                try:
+                    self._spool.clear(damaged)
+                except OSError as exc:
+                    # Harmless: the entries are in the table and writing them again is a no-op.
+                    log.warning("cannot empty %s: %s", self._spool.path, exc)
+            self._problem = backlog_problem
+
+    def _spool_after_failure(self, entries: Sequence[SpoolEntry], exc: StoreError) -> None:
+        log.warning("consultation record kept in the side file: %s", exc)
+        # With no new entries this still retries moving memory-only entries to the file.
+        on_disk = self._spool.keep(entries)
+        reason, until = _why(exc)
+        if on_disk:
+            self._problem = (
+                f"Your activity is being kept in a side file because {reason}; "
+                f"it will be saved {until}."
+            )
+        else:
+            self._problem = (
+                f"Your activity cannot be saved right now because {reason} and the side "
+                f"file {self._spool.path} cannot be written either. It is kept in memory "
+                f"and will be saved {until}, unless Deskmate is closed first."
+            )
+
+    # -- reading ----------------------------------------------------------------------
+
+    def recent(self, limit: int = 50) -> list[ConsultationEvent]:
+        """This agent's latest events, newest first, including any still in the side file.
+
+        Raises:
+            StoreError: the database cannot be read.
+        """
+        with self._lock:
+            self._write([])
+            with store_errors(self.db_path), self._connect().connect() as conn:
+                stored = event_table.newest_of_agent(conn, self.agent_id, limit)
+            return self._with_spooled(stored, limit)
+
+    def _with_spooled(self, stored: list[ConsultationEvent], limit: int) -> list[ConsultationEvent]:
+        if not len(self._spool):
+            return stored
+        try:
+            waiting, _damaged = self._spool.read()
+        except OSError:
+            return stored
+        by_id = {e.event_id: e for e in stored}
+        for entry in waiting:
+            if isinstance(entry, ConsultationEvent) and entry.agent_id == self.agent_id:
+                by_id.setdefault(entry.event_id, entry)
+            elif isinstance(entry, DwellUpdate) and entry.event_id in by_id:
+                by_id[entry.event_id] = replace(by_id[entry.event_id], dwell_ms=entry.dwell_ms)
+        # Newest first; sorted() is stable, so equal times keep the stored order.
+        merged = sorted(
+            by_id.values(), key=lambda e: datetime.fromisoformat(e.occurred_at), reverse=True
+        )
+        return merged[:limit]
+
+    def pending_upload(self, limit: int = 500) -> list[ConsultationEvent]:
+        """Events of every agent on this machine not yet uploaded, oldest first.
+
+        Events still in the side file are moved into the table first when possible; the
+        ones that cannot be are not returned (they will be next time).
+
+        Raises:
+            StoreError: the database cannot be read.
+        """
+        with self._lock:
+            self._write([])
+            with store_errors(self.db_path), self._connect().connect() as conn:
+                return event_table.oldest_not_uploaded(conn, limit)
+
+    def mark_uploaded(self, event_ids: Iterable[str]) -> int:
+        """Mark events as delivered by a sync; returns how many were newly marked.
+
+        Raises:
+            StoreError: the database cannot be written (upload them again later; the
+                server de-duplicates on ``event_id``).
+        """
+        uploaded_at = local_now().isoformat(timespec="microseconds")
+        ids = list(dict.fromkeys(event_ids))
+        with self._lock:
+            self._write([])
+            with store_errors(self.db_path), self._connect().begin() as conn:
+                return event_table.set_uploaded(conn, ids, uploaded_at)
+
+    def usage_counts(self) -> dict[str, ItemUsage]:
+        """Per item: times opened and helpful / unhelpful votes, by every agent here.
+
+        Feed each to :meth:`KnowledgeBase.record_usage` so popular, helpful items rise.
+
+        Raises:
+            StoreError: the database cannot be read.
+        """
+        with self._lock:
+            self._write([])
+            with store_errors(self.db_path), self._connect().connect() as conn:
+                return event_table.usage_by_item(conn)

@@ -1,0 +1,302 @@
+"""DeskmateApp: puts the sidebar together — knowledge, record, dock, hotkeys, tray.
+
+Everything with logic lives in core/; this module only wires Qt objects to it and
+turns problems into sentences in the status line instead of crash dialogs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+
+from deskmate.core import DeskmateError, KnowledgeBase
+from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.core.paths import Paths
+from deskmate.core.settings import Settings, SettingsStore
+from deskmate.desktop.activity_recorder import ActivityRecorder
+from deskmate.desktop.autostart import set_start_at_login
+from deskmate.desktop.docking.dock_controller import DockController
+from deskmate.desktop.docking.edge_reservation import edge_reservation_for
+from deskmate.desktop.gap_dialog import GapDialog
+from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, global_hotkeys_for
+from deskmate.desktop.i18n import install_translators, resolve_language
+from deskmate.desktop.icons import app_icon
+from deskmate.desktop.settings_dialog import SettingsDialog
+from deskmate.desktop.sidebar import SidebarWindow
+from deskmate.desktop.single_instance import InstanceServer, send_to_running
+from deskmate.desktop.theme import apply_theme
+from deskmate.desktop.tray import TrayIcon
+from deskmate.indexer.sample_pack import load_sample_pack_if_empty
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QDialog
+
+log = logging.getLogger(__name__)
+
+
+class DeskmateApp(QObject):
+    """The running sidebar application (one per process)."""
+
+    _sample_loaded = Signal(str)
+
+    def __init__(self, app: QApplication, paths: Paths, dock: bool = True) -> None:
+        super().__init__()
+        self.app = app
+        self.paths = paths
+        self.settings_store = SettingsStore(paths.config_dir)
+        self.settings: Settings = self.settings_store.load()
+        self._translators = install_translators(app, resolve_language(self.settings.language))
+        self.theme = apply_theme(app, self.settings.theme)
+        app.setWindowIcon(app_icon())
+        app.setQuitOnLastWindowClosed(False)
+
+        self.kb = KnowledgeBase.open(paths.data_dir)
+        self.recorder = ActivityRecorder(
+            ConsultationLog.open(paths.data_dir, self.settings.agent_id), self
+        )
+        self.window = SidebarWindow(self.kb, self.recorder)
+        self.window.installEventFilter(self)
+        self.recorder.problem.connect(self.window.toast)
+        self.window.hide_requested.connect(self.hide_sidebar)
+        self.window.gap_requested.connect(self.flag_gap)
+        self.window.settings_requested.connect(self.open_settings)
+        self.window.dock_toggle_requested.connect(self.toggle_dock)
+        self.window.pin_toggled.connect(self._set_pinned)
+
+        self.dock = DockController(
+            self.window,
+            edge_reservation_for(app),
+            edge=self.settings.dock_edge,
+            screen_name=self.settings.dock_screen,
+            width=self.settings.dock_width,
+        )
+        self.dock.placement_changed.connect(self._remember_placement)
+        self._use_dock = dock and self.settings.docked
+
+        self.hotkeys: GlobalHotkeys = global_hotkeys_for(app)
+        self.hotkeys.activated.connect(self._on_hotkey)
+        self.hotkey_problems: list[str] = []
+        self._register_hotkeys()
+
+        self.tray = TrayIcon(self)
+        self.tray.show_requested.connect(self.summon)
+        self.tray.settings_requested.connect(self.open_settings)
+        self.tray.sync_requested.connect(self._sync_now)
+        self.tray.quit_requested.connect(self.quit)
+
+        self.instance = InstanceServer(paths.data_dir, self)
+        self.instance.command.connect(self.handle_command)
+        self._sample_loaded.connect(self._after_sample)
+        self._gap_dialog: GapDialog | None = None
+        self.refresh_status()
+        for problem in [*self.settings_store.problems, *self.hotkey_problems]:
+            self.window.toast(problem)
+
+    # -- start and stop ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the sidebar (docked unless undocked last time) and load the sample pack."""
+        if self._use_dock:
+            self.dock.dock()
+        else:
+            self.window.resize(self.settings.dock_width, 700)
+        self.window.show()
+        self.window.summon()
+        if self.dock.problem:
+            self.window.toast(self.dock.problem)
+        if not sum(self.kb.count().values()):
+            self.window.set_status(self.tr("Loading the sample knowledge pack…"))
+            threading.Thread(target=self._load_sample, name="deskmate-sample", daemon=True).start()
+
+    def _load_sample(self) -> None:
+        message = ""
+        try:
+            load_sample_pack_if_empty(self.kb)
+        except DeskmateError as exc:
+            message = exc.message
+        self._sample_loaded.emit(message)
+
+    def _after_sample(self, problem: str) -> None:
+        if problem:
+            self.window.toast(problem)
+        self.refresh_status()
+        self.window.show_home()
+
+    def quit(self) -> None:
+        """Record the end of the session, release the dock strip and hotkeys, exit."""
+        self.window.shutdown()
+        self.hotkeys.unregister_all()
+        self.dock.release()
+        self.tray.hide()
+        self.instance.close()
+        self.recorder.close()
+        self.kb.close()
+        self.app.quit()
+
+    # -- commands ----------------------------------------------------------------------
+
+    def handle_command(self, command: str) -> None:
+        """A command from the hotkeys, a second launch or the tray."""
+        if command == "summon":
+            self.summon()
+        elif command == "flag-gap":
+            self.flag_gap()
+        elif command == "quit":
+            self.quit()
+
+    def summon(self) -> None:
+        """Bring the sidebar forward with the search box focused."""
+        if self._use_dock and not self.window.isVisible():
+            self.dock.dock()
+        self.window.summon()
+
+    def hide_sidebar(self) -> None:
+        """Hide (Esc on an empty box, or close when hiding is on)."""
+        self.window.end_session()
+        self.window.hide()
+
+    def _on_hotkey(self, name: str) -> None:
+        self.handle_command("flag-gap" if name == "gap" else "summon")
+
+    def flag_gap(self) -> None:
+        """Open the gap dialog with the current query and item; record on Enter."""
+        if self._gap_dialog is not None:
+            self._gap_dialog.raise_()
+            self._gap_dialog.activateWindow()
+            return
+        item = self.window.current_item()
+        dialog = GapDialog(self.window.current_query(), item.id if item else None,
+                           item.title if item else None)
+        dialog.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self._gap_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.finished.connect(lambda result: self._gap_done(dialog, result))
+
+    def _gap_done(self, dialog: GapDialog, result: int) -> None:
+        self._gap_dialog = None
+        if result == QDialog.DialogCode.Accepted and dialog.flag is not None:
+            self.recorder.gap(dialog.flag)
+            self.window.toast(self.tr("Gap recorded. Thank you — the knowledge team will see it."))
+        dialog.deleteLater()
+
+    def _sync_now(self) -> None:
+        self.window.toast(self.tr("No server is configured; Deskmate is working offline.")
+                          if not self.settings.server_url
+                          else self.tr("Sync is not available in this version yet."))
+
+    # -- dock, hotkeys, settings ---------------------------------------------------------
+
+    def toggle_dock(self) -> None:
+        """Dock at the edge, or float as a normal window."""
+        self._use_dock = not self._use_dock
+        if self._use_dock:
+            self.dock.dock()
+        else:
+            self.dock.undock()
+        self.window.show()
+        self._save(dataclasses.replace(self.settings, docked=self._use_dock))
+
+    def _set_pinned(self, pinned: bool) -> None:
+        self.dock.set_pinned(pinned)
+        self._save(dataclasses.replace(self.settings, always_on_top=pinned))
+
+    def _remember_placement(self, edge: str, screen: str, width: int, docked: bool) -> None:
+        self._save(dataclasses.replace(self.settings, dock_edge=edge, dock_screen=screen,
+                                       dock_width=width, docked=docked))
+
+    def _register_hotkeys(self) -> None:
+        self.hotkeys.unregister_all()
+        self.hotkey_problems = []
+        for name, sequence in (("summon", self.settings.summon_hotkey),
+                               ("gap", self.settings.gap_hotkey)):
+            try:
+                self.hotkeys.register(name, sequence)
+            except HotkeyError as exc:
+                log.warning("hotkey %s (%s): %s", name, sequence, exc.message)
+                self.hotkey_problems.append(exc.message)
+
+    def open_settings(self) -> None:
+        """The settings dialog; changes apply at once."""
+        dialog = SettingsDialog(self.settings, self.settings_store.locked_keys(),
+                                self.hotkey_problems, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_settings is None:
+            return
+        new = dialog.result_settings
+        old, self.settings = self.settings, new
+        if (new.summon_hotkey, new.gap_hotkey) != (old.summon_hotkey, old.gap_hotkey):
+            self._register_hotkeys()
+            for problem in self.hotkey_problems:
+                self.window.toast(problem)
+        if (new.dock_edge, new.dock_screen, new.dock_width) != (
+            old.dock_edge, old.dock_screen, old.dock_width
+        ):
+            self.dock.set_edge(new.dock_edge)
+            self.dock.set_screen(new.dock_screen)
+            self.dock.set_width(new.dock_width)
+        if new.theme != old.theme:
+            self.theme = apply_theme(self.app, new.theme)
+        if new.start_at_login != old.start_at_login:
+            try:
+                set_start_at_login(new.start_at_login)
+            except DeskmateError as exc:
+                self.window.toast(exc.message)
+        if new.language != old.language:
+            self.window.toast(self.tr("The new language applies when Deskmate restarts."))
+        self._save(new)
+
+    def _save(self, settings: Settings) -> None:
+        self.settings = settings
+        try:
+            self.settings_store.save(settings)
+        except DeskmateError as exc:
+            self.window.toast(exc.message)
+
+    def refresh_status(self) -> None:
+        """Online/offline, last sync and item counts in the status line."""
+        counts = self.kb.count()
+        mode = self.tr("Offline (no server configured)") if not self.settings.server_url \
+            else self.tr("Server: %s") % self.settings.server_url
+        last_sync = self.kb.get_meta("last_sync") or self.tr("never")
+        self.window.set_status(
+            self.tr("%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts")
+            .replace("%1", mode).replace("%2", last_sync)
+            .replace("%3", str(counts.get("faq", 0))).replace("%4", str(counts.get("script", 0)))
+            .replace("%5", str(counts.get("expert", 0)))
+        )
+        self.tray.set_online(bool(self.settings.server_url))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Closing the window hides it when the tray or a hotkey can bring it back."""
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            can_return = self.tray.available or not self.hotkey_problems
+            if self.settings.hide_on_close and can_return:
+                event.ignore()
+                self.hide_sidebar()
+                return True
+            self.quit()
+            return True
+        return super().eventFilter(watched, event)
+
+
+def run_sidebar(paths: Paths, dock: bool = True, command: str = "summon") -> int:
+    """Run the sidebar until quit, or pass ``command`` to the running one; exit status."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["deskmate"])
+    if send_to_running(paths.data_dir, command):
+        log.info("passed %r to the running Deskmate", command)
+        return 0
+    app.setApplicationName("Deskmate")
+    app.setOrganizationName("Deskmate")
+    app.setDesktopFileName("deskmate")
+    try:
+        deskmate = DeskmateApp(app, paths, dock=dock)
+    except DeskmateError as exc:
+        log.exception("cannot start: %s", exc.message)
+        print(f"deskmate: {exc.message}")  # noqa: T201 - before any window exists
+        return 2
+    deskmate.start()
+    if command != "summon":
+        deskmate.handle_command(command)
+    return app.exec()

@@ -1,0 +1,98 @@
+"""GapDialog: "I could not find this" in one keystroke, pre-filled with the context."""
+
+from __future__ import annotations
+
+from deskmate.core.activity.events import GapFlag, GapType
+from deskmate.core.errors import ContentError
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def gap_type_labels() -> dict[GapType, str]:
+    """Translated names of the gap types, in menu order."""
+    return {
+        GapType.MISSING: QCoreApplication.translate("GapDialog", "Missing: there is no answer"),
+        GapType.WRONG: QCoreApplication.translate("GapDialog", "Wrong: the answer is incorrect"),
+        GapType.OUTDATED: QCoreApplication.translate("GapDialog", "Outdated: the answer is old"),
+        GapType.UNCLEAR: QCoreApplication.translate("GapDialog", "Unclear: hard to use on a call"),
+    }
+
+
+class GapDialog(QDialog):
+    """Type, note and case number; Enter submits, Esc cancels."""
+
+    def __init__(
+        self,
+        query: str,
+        item_id: str | None,
+        item_title: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Deskmate — flag a knowledge gap"))
+        self.setObjectName("gapDialog")
+        self._item_id = item_id
+        self.flag: GapFlag | None = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.query_edit = QLineEdit(query)
+        self.query_edit.setObjectName("gapQuery")
+        self.type_box = QComboBox()
+        self.type_box.setObjectName("gapType")
+        for gap_type, label in gap_type_labels().items():
+            self.type_box.addItem(label, gap_type)
+        if item_id:  # an open item was the problem, not a missing one
+            self.type_box.setCurrentIndex(self.type_box.findData(GapType.WRONG))
+        self.note_edit = QLineEdit()
+        self.note_edit.setObjectName("gapNote")
+        self.note_edit.setPlaceholderText(self.tr("optional: what was the customer asking?"))
+        self.case_edit = QLineEdit()
+        self.case_edit.setObjectName("gapInteraction")
+        self.case_edit.setPlaceholderText(self.tr("optional: CRM case number"))
+        form.addRow(self.tr("Searched for"), self.query_edit)
+        if item_id:
+            form.addRow(self.tr("Open item"), QLabel(item_title or item_id))
+        form.addRow(self.tr("Problem"), self.type_box)
+        form.addRow(self.tr("Note"), self.note_edit)
+        form.addRow(self.tr("Case number"), self.case_edit)
+        layout.addLayout(form)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c0392b;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Record gap (Enter)"))
+        ok.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.note_edit.setFocus()
+
+    def accept(self) -> None:
+        """Build the flag; a bad value is explained in the dialog instead of closing it."""
+        try:
+            self.flag = GapFlag(
+                gap_type=GapType(self.type_box.currentData()),
+                query=self.query_edit.text().strip(),
+                item_id=self._item_id,
+                note=self.note_edit.text().strip(),
+                interaction_id=self.case_edit.text().strip(),
+            )
+        except ContentError as exc:
+            self.error_label.setText(exc.message)
+            self.error_label.show()
+            return
+        super().accept()

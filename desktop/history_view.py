@@ -1,0 +1,88 @@
+"""HistoryView: the agent's own recent activity, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from deskmate.core import KnowledgeBase
+from deskmate.core.activity.events import ConsultationEvent, EventKind
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def event_label(kind: str) -> str:
+    """Translated verb of an event kind."""
+    labels = {
+        EventKind.SEARCH: QCoreApplication.translate("HistoryView", "Searched"),
+        EventKind.NO_RESULT: QCoreApplication.translate("HistoryView", "Found nothing for"),
+        EventKind.OPEN: QCoreApplication.translate("HistoryView", "Opened"),
+        EventKind.COPY: QCoreApplication.translate("HistoryView", "Copied"),
+        EventKind.FEEDBACK: QCoreApplication.translate("HistoryView", "Rated"),
+        EventKind.GAP: QCoreApplication.translate("HistoryView", "Flagged a gap"),
+    }
+    return labels.get(EventKind(kind), kind)
+
+
+class HistoryView(QWidget):
+    """A list of events; activating one with an item opens it."""
+
+    back_requested = Signal()
+    open_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        top = QHBoxLayout()
+        back = QToolButton()
+        back.setText("←")
+        back.clicked.connect(self.back_requested)
+        top.addWidget(back)
+        top.addWidget(QLabel(self.tr("<b>My recent activity</b>")), 1)
+        layout.addLayout(top)
+        self.list = QListWidget()
+        self.list.setObjectName("historyList")
+        self.list.setWordWrap(True)
+        self.list.itemActivated.connect(self._activate)
+        layout.addWidget(self.list, 1)
+
+    def show_events(self, events: Sequence[ConsultationEvent], kb: KnowledgeBase) -> None:
+        """Fill the list from the consultation record."""
+        self.list.clear()
+        titles: dict[str, str] = {}
+        for event in events:
+            what = event.query
+            if event.item_id:
+                if event.item_id not in titles:
+                    item = kb.get(event.item_id)
+                    titles[event.item_id] = item.title if item else event.item_id
+                what = titles[event.item_id]
+            extra = ""
+            if event.kind == EventKind.FEEDBACK:
+                helpful = bool(event.detail.get("helpful"))
+                extra = self.tr(" (helpful)") if helpful else self.tr(" (not helpful)")
+            elif event.kind == EventKind.SEARCH and event.result_count is not None:
+                extra = self.tr(" (%n result(s))", "", event.result_count)
+            elif event.kind == EventKind.OPEN and event.dwell_ms:
+                extra = f" ({event.dwell_ms / 1000:.0f} s)"
+            when = datetime.fromisoformat(event.occurred_at)
+            stamp = when.strftime("%m-%d %H:%M")
+            row = QListWidgetItem(f"{stamp}  {event_label(event.kind)}: {what}{extra}")
+            row.setData(Qt.ItemDataRole.UserRole, event.item_id)
+            self.list.addItem(row)
+        if not events:
+            self.list.addItem(self.tr("Nothing yet: what you search and open appears here."))
+
+    def _activate(self, row: QListWidgetItem) -> None:
+        item_id = row.data(Qt.ItemDataRole.UserRole)
+        if item_id:
+            self.open_requested.emit(item_id)

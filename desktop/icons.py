@@ -1,0 +1,13 @@
+"""SVG icons from resources/icons: sharp at any scale (HiDPI)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from PySide6.QtGui import QIcon
+
+
+def app_icon(name: str = "deskmate") -> QIcon:
+    """The icon ``resources/icons/<name>.svg``."""
+    path = resources.files("deskmate.resources").joinpath("icons", f"{name}.svg")
+    return QIcon(str(path))

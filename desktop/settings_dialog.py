@@ -1,0 +1,170 @@
+"""SettingsDialog: server, sign-in, dock, hotkeys, start at login, language, theme.
+
+Settings IT has locked (system-wide file, see the installer) are shown but disabled.
+Hotkey problems (taken by another program, impossible on this desktop) are shown
+next to the hotkey fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from deskmate.core.errors import SettingsError
+from deskmate.core.settings import Settings
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QKeySequenceEdit,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class SettingsDialog(QDialog):
+    """Edit a :class:`Settings`; ``settings()`` returns the edited copy."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        locked: Iterable[str] = (),
+        hotkey_problems: Iterable[str] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Deskmate settings"))
+        self.setObjectName("settingsDialog")
+        self._original = settings
+        locked_keys = set(locked)
+        form = QFormLayout()
+
+        self.server_url = QLineEdit(settings.server_url)
+        self.server_url.setPlaceholderText("https://deskmate.example.com")
+        form.addRow(self.tr("Server URL"), self.server_url)
+        self.sign_in = QPushButton(self.tr("Sign in…"))
+        self.sign_in.setEnabled(False)
+        self.sign_in.setToolTip(self.tr("Signing in comes with server sync."))
+        form.addRow(self.tr("Account"), self.sign_in)
+        self.agent_id = QLineEdit(settings.agent_id)
+        form.addRow(self.tr("Agent id"), self.agent_id)
+
+        self.dock_edge = QComboBox()
+        self.dock_edge.addItem(self.tr("Right edge"), "right")
+        self.dock_edge.addItem(self.tr("Left edge"), "left")
+        self.dock_edge.setCurrentIndex(max(0, self.dock_edge.findData(settings.dock_edge)))
+        form.addRow(self.tr("Dock at"), self.dock_edge)
+        self.dock_screen = QComboBox()
+        self.dock_screen.addItem(self.tr("Primary screen"), "")
+        for screen in QGuiApplication.screens():
+            self.dock_screen.addItem(screen.name(), screen.name())
+        self.dock_screen.setCurrentIndex(max(0, self.dock_screen.findData(settings.dock_screen)))
+        form.addRow(self.tr("Screen"), self.dock_screen)
+        self.dock_width = QSpinBox()
+        self.dock_width.setRange(280, 800)
+        self.dock_width.setSuffix(" px")
+        self.dock_width.setValue(settings.dock_width)
+        form.addRow(self.tr("Width"), self.dock_width)
+
+        self.summon_hotkey = QKeySequenceEdit(QKeySequence(settings.summon_hotkey))
+        form.addRow(self.tr("Summon hotkey"), self.summon_hotkey)
+        self.gap_hotkey = QKeySequenceEdit(QKeySequence(settings.gap_hotkey))
+        form.addRow(self.tr("Gap hotkey"), self.gap_hotkey)
+        problems = list(hotkey_problems)
+        self.hotkey_problem = QLabel("\n".join(problems))
+        self.hotkey_problem.setObjectName("hotkeyProblem")
+        self.hotkey_problem.setWordWrap(True)
+        self.hotkey_problem.setStyleSheet("color: #c0392b;")
+        self.hotkey_problem.setVisible(bool(problems))
+        form.addRow("", self.hotkey_problem)
+
+        self.start_at_login = QCheckBox(self.tr("Start Deskmate when I sign in"))
+        self.start_at_login.setChecked(settings.start_at_login)
+        form.addRow("", self.start_at_login)
+        self.hide_on_close = QCheckBox(self.tr("Closing the window keeps Deskmate in the tray"))
+        self.hide_on_close.setChecked(settings.hide_on_close)
+        form.addRow("", self.hide_on_close)
+        self.language = QComboBox()
+        self.language.addItem(self.tr("Follow the system"), "system")
+        self.language.addItem("简体中文", "zh_CN")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        form.addRow(self.tr("Language"), self.language)
+        self.theme = QComboBox()
+        self.theme.addItem(self.tr("Follow the system"), "system")
+        self.theme.addItem(self.tr("Light"), "light")
+        self.theme.addItem(self.tr("Dark"), "dark")
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        form.addRow(self.tr("Theme"), self.theme)
+
+        self._widgets: dict[str, QWidget] = {
+            "server_url": self.server_url, "agent_id": self.agent_id,
+            "dock_edge": self.dock_edge, "dock_screen": self.dock_screen,
+            "dock_width": self.dock_width, "summon_hotkey": self.summon_hotkey,
+            "gap_hotkey": self.gap_hotkey, "start_at_login": self.start_at_login,
+            "hide_on_close": self.hide_on_close, "language": self.language, "theme": self.theme,
+        }
+        for key, widget in self._widgets.items():
+            if key in locked_keys:
+                widget.setEnabled(False)
+                widget.setToolTip(self.tr("Set by your IT department"))
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        if locked_keys:
+            note = QLabel(self.tr("Greyed-out settings are managed by your IT department."))
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.error_label = QLabel()
+        self.error_label.setObjectName("settingsError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c0392b;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.result_settings: Settings | None = None
+
+    def accept(self) -> None:
+        """Check the values; a wrong one is explained here and the dialog stays open."""
+        try:
+            self.result_settings = self.settings()
+        except SettingsError as exc:
+            self.error_label.setText(exc.message)
+            self.error_label.show()
+            return
+        super().accept()
+
+    def settings(self) -> Settings:
+        """The settings as edited in the dialog.
+
+        Raises:
+            SettingsError: a value is not acceptable (the message says which and why).
+        """
+        summon = self.summon_hotkey.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+        gap = self.gap_hotkey.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+        return dataclasses.replace(
+            self._original,
+            server_url=self.server_url.text().strip(),
+            agent_id=self.agent_id.text().strip() or self._original.agent_id,
+            dock_edge=str(self.dock_edge.currentData()),
+            dock_screen=str(self.dock_screen.currentData()),
+            dock_width=self.dock_width.value(),
+            summon_hotkey=summon or self._original.summon_hotkey,
+            gap_hotkey=gap or self._original.gap_hotkey,
+            start_at_login=self.start_at_login.isChecked(),
+            hide_on_close=self.hide_on_close.isChecked(),
+            language=str(self.language.currentData()),
+            theme=str(self.theme.currentData()),
+        )

@@ -1,0 +1,405 @@
+"""SidebarWindow: the search box, results per keystroke, the opened item, the status line.
+
+Keyboard first: the box has focus on summon; ↑/↓ move, Enter opens, Ctrl+1…9 open
+the n-th hit, Ctrl+C copies, Esc goes back, then clears, then hides. Searches run on
+the SearchRunner's thread; every event goes to the ActivityRecorder.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from concurrent.futures import Future
+
+from deskmate.core import KnowledgeBase
+from deskmate.core.activity.events import ConsultationEvent, EventKind
+from deskmate.core.content.model import Item
+from deskmate.core.knowledge_base import Hit
+from deskmate.desktop.activity_recorder import ActivityRecorder
+from deskmate.desktop.history_view import HistoryView
+from deskmate.desktop.icons import app_icon
+from deskmate.desktop.item_view import ItemView
+from deskmate.desktop.result_list import HitDelegate, HitListModel
+from deskmate.desktop.search_runner import SearchResult, SearchRunner
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+WINDOW_TITLE = "Deskmate"
+SETTLE_MS = 1200  # a query unchanged this long counts as a search the agent made
+KINDS = (None, "faq", "script", "expert")
+RESULT_LIMIT = 12  # about two screens of a 900 px sidebar; more is scrolling, not answers
+
+
+class SidebarWindow(QWidget):
+    """The main window (docked or floating)."""
+
+    hide_requested = Signal()
+    gap_requested = Signal()
+    settings_requested = Signal()
+    dock_toggle_requested = Signal()
+    pin_toggled = Signal(bool)
+    results_painted = Signal(int)  # request number; for the latency benchmark
+
+    def __init__(
+        self, kb: KnowledgeBase, recorder: ActivityRecorder, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.kb = kb
+        self.recorder = recorder
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setObjectName("sidebar")
+        self.runner = SearchRunner(kb, self)
+        self.runner.results.connect(self._show_results)
+        self._kind: str | None = None
+        self._query = ""
+        self._recorded_query = ""
+        self._opened_since_search = False
+        self._open: tuple[Future[ConsultationEvent], float] | None = None
+        self._known_values: dict[str, str] = {}
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self._record_search)
+        self._last_count = 0
+        self.painted_request = 0  # the newest request whose results are on screen
+        self._build()
+        self._shortcuts()
+        self.show_home()
+
+    # -- layout ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 4)
+        top = QHBoxLayout()
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setPlaceholderText(self.tr("Search (中文 / pinyin / English)"))
+        self.search_box.textChanged.connect(self._on_text)
+        self.search_box.installEventFilter(self)
+        top.addWidget(self.search_box, 1)
+        self.gap_button = self._tool("flag", self.tr("Record a knowledge gap (Ctrl+Alt+G)"))
+        self.gap_button.clicked.connect(self.gap_requested)
+        self.history_button = self._tool("history", self.tr("My recent activity"))
+        self.history_button.clicked.connect(self.show_history)
+        self.pin_button = self._tool("pin", self.tr("Keep on top"))
+        self.pin_button.setCheckable(True)
+        self.pin_button.toggled.connect(self.pin_toggled)
+        self.dock_button = self._tool("dock", self.tr("Dock / undock"))
+        self.dock_button.clicked.connect(self.dock_toggle_requested)
+        self.settings_button = self._tool("settings", self.tr("Settings"))
+        self.settings_button.clicked.connect(self.settings_requested)
+        for button in (self.gap_button, self.history_button, self.pin_button, self.dock_button,
+                       self.settings_button):
+            top.addWidget(button)
+        layout.addLayout(top)
+
+        filters = QHBoxLayout()
+        self._filter_group = QButtonGroup(self)
+        labels = (self.tr("All"), self.tr("FAQs"), self.tr("Scripts"), self.tr("Experts"))
+        for n, (kind, label) in enumerate(zip(KINDS, labels, strict=True)):
+            button = QToolButton()
+            button.setText(label)
+            button.setCheckable(True)
+            button.setChecked(kind is None)
+            button.setObjectName(f"filter:{kind or 'all'}")
+            self._filter_group.addButton(button, n)
+            filters.addWidget(button)
+        filters.addStretch(1)
+        self._filter_group.idClicked.connect(self._on_filter)
+        layout.addLayout(filters)
+
+        self.pages = QStackedWidget()
+        results_page = QWidget()
+        results_layout = QVBoxLayout(results_page)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        self.section_label = QLabel()
+        self.section_label.setObjectName("sectionLabel")
+        self.model = HitListModel(self)
+        self.results = QListView()
+        self.results.setObjectName("results")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(HitDelegate(self.results, self.model))
+        self.results.setUniformItemSizes(False)
+        self.results.setWordWrap(True)
+        self.results.activated.connect(self._open_index)
+        self.results.clicked.connect(self._open_index)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyLabel")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.linkActivated.connect(lambda _link: self.gap_requested.emit())
+        results_layout.addWidget(self.section_label)
+        results_layout.addWidget(self.results, 1)
+        results_layout.addWidget(self.empty_label)
+        self.item_view = ItemView()
+        self.item_view.back_requested.connect(self.back)
+        self.item_view.copied.connect(self._on_copied)
+        self.item_view.feedback.connect(self.recorder.feedback)
+        self.item_view.flag_requested.connect(lambda _id: self.gap_requested.emit())
+        self.item_view.related_requested.connect(self.open_item)
+        self.history = HistoryView()
+        self.history.back_requested.connect(self.back)
+        self.history.open_requested.connect(self.open_item)
+        for page in (results_page, self.item_view, self.history):
+            self.pages.addWidget(page)
+        self.results_page = results_page
+        layout.addWidget(self.pages, 1)
+
+        self.status = QLabel()
+        self.status.setObjectName("statusLine")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self._status_base = ""
+        self._toast = QTimer(self, singleShot=True, interval=4000)
+        self._toast.timeout.connect(lambda: self.status.setText(self._status_base))
+
+    def _tool(self, icon: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(app_icon(icon))
+        button.setToolTip(tip)
+        button.setAccessibleName(tip)
+        button.setAutoRaise(True)
+        return button
+
+    def _shortcuts(self) -> None:
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
+            shortcut.activated.connect(lambda row=n - 1: self.open_row(row))
+        QShortcut(QKeySequence.StandardKey.Copy, self).activated.connect(self.copy_current)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.escape)
+
+    # -- status ------------------------------------------------------------------------
+
+    def set_status(self, text: str) -> None:
+        """The permanent status line (online/offline, last sync, item counts)."""
+        self._status_base = text
+        if not self._toast.isActive():
+            self.status.setText(text)
+
+    def toast(self, text: str) -> None:
+        """A short confirmation or problem in the status line."""
+        self.status.setText(text)
+        self._toast.start()
+
+    # -- searching ---------------------------------------------------------------------
+
+    def summon(self) -> None:
+        """Show, raise and focus the search box with its text selected."""
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if self.pages.currentWidget() is not self.results_page:
+            self.back()
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _on_text(self, text: str) -> None:
+        self._end_open()
+        if self.pages.currentWidget() is not self.results_page:
+            self.pages.setCurrentWidget(self.results_page)
+        self._query = text
+        if not text.strip():
+            self._end_search_session()
+            self.runner.cancel_pending()
+            self.show_home()
+            return
+        self.runner.search(text, [self._kind] if self._kind else None, RESULT_LIMIT)
+        self._settle.start()
+
+    def _on_filter(self, button_id: int) -> None:
+        self._kind = KINDS[button_id]
+        if self._query.strip():
+            self.runner.search(self._query, [self._kind] if self._kind else None, RESULT_LIMIT)
+        else:
+            self.show_home()
+        self.search_box.setFocus()
+
+    def _show_results(self, result: SearchResult) -> None:
+        self._last_count = len(result.hits)
+        self.model.set_hits(result.hits)
+        self.section_label.hide()
+        if result.hits:
+            self.results.setCurrentIndex(self.model.index(0))
+            self.empty_label.hide()
+        else:
+            why = result.problem or self.tr("Nothing found for “%s”.") % result.text
+            link = self.tr("Record a knowledge gap")
+            self.empty_label.setText(f"{html.escape(why)}<br><a href='gap'>{link}</a>")
+            self.empty_label.show()
+        self.results.viewport().repaint()
+        self.painted_request = result.request
+        self.results_painted.emit(result.request)
+
+    def _record_search(self) -> None:
+        query = self._query.strip()
+        if query and query != self._recorded_query:
+            # A refined query replaces the previous one; only the session's end counts.
+            self.recorder.search(query, self._last_count)
+            self._recorded_query = query
+            self._opened_since_search = False
+
+    def _end_search_session(self) -> None:
+        """A search that ended with nothing opened is an implicit gap."""
+        if self._recorded_query and not self._opened_since_search:
+            self.recorder.no_result(self._recorded_query)
+        self._recorded_query = ""
+        self._opened_since_search = True
+
+    def show_home(self) -> None:
+        """Empty box: recently opened and frequently used items."""
+        items = self._home_items()
+        self.model.set_hits(items)
+        self.section_label.setText(
+            self.tr("Recent and frequently used") if items else self.tr("Type to search")
+        )
+        self.section_label.show()
+        self.empty_label.hide()
+
+    def _home_items(self) -> list[Hit]:
+        kind = self._kind
+        ids: list[str] = []
+        for event in self.recorder.recent(60):
+            if event.kind == EventKind.OPEN and event.item_id and event.item_id not in ids:
+                ids.append(event.item_id)
+        frequent = sorted(self.recorder.usage_counts().items(), key=lambda kv: -kv[1][0])
+        ids += [i for i, _counts in frequent[:5] if i not in ids]
+        hits = []
+        for item_id in ids[:10]:
+            item = self.kb.get(item_id)
+            if item is not None and (kind is None or item.kind.value == kind):
+                hits.append(Hit(item.id, item.kind.value, item.title, "", 0.0))
+        return hits
+
+    # -- opening -----------------------------------------------------------------------
+
+    def open_row(self, row: int) -> None:
+        """Open the n-th visible hit (Ctrl+1…9)."""
+        hit = self.model.hit(row)
+        if hit is not None:
+            self.open_item(hit.id)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        self.open_row(index.row())
+
+    def open_item(self, item_id: str) -> None:
+        """Show an item and record that it was consulted."""
+        item = self.kb.get(item_id)
+        if item is None:
+            self.toast(self.tr("This item is no longer in the knowledge base."))
+            return
+        self._settle.stop()
+        self._record_search()
+        self._end_open()
+        self._opened_since_search = True
+        self.item_view.show_item(item, self.kb.skill_names, self._related(item),
+                                 self._known_values)
+        self.pages.setCurrentWidget(self.item_view)
+        self.item_view.focus_first()
+        self._open = (self.recorder.open(item.id, self._query.strip()), time.monotonic())
+
+    def _related(self, item: Item) -> list[Hit]:
+        words = [*item.tags, *(self.kb.skill_names.get(s, s) for s in item.skills)]
+        if not words:
+            return []
+        hits = self.kb.search(" ".join(words[:6]) + " ", limit=6)
+        return [h for h in hits if h.id != item.id][:4]
+
+    def _end_open(self) -> None:
+        if self._open is not None:
+            opened, since = self._open
+            self._open = None
+            self.recorder.dwell(opened, int((time.monotonic() - since) * 1000))
+
+    def _on_copied(self, item_id: str, complete: bool) -> None:
+        self._known_values.update(
+            {k: v for k, v in self.item_view.script.values().items() if v.strip()}
+        )
+        self.recorder.copy(item_id, complete)
+        self.toast(self.tr("Copied.") if complete else
+                   self.tr("Copied, but some blanks are still empty."))
+
+    def current_item(self) -> Item | None:
+        """The open item, if the item page is showing."""
+        return self.item_view.item if self.pages.currentWidget() is self.item_view else None
+
+    def current_query(self) -> str:
+        """What is in the search box."""
+        return self._query.strip()
+
+    # -- keys --------------------------------------------------------------------------
+
+    def copy_current(self) -> None:
+        """Ctrl+C: copy the open item, or the selected hit's answer from the list."""
+        focus = self.focusWidget()
+        if isinstance(focus, QLineEdit) and focus.hasSelectedText():
+            focus.copy()
+            return
+        if self.pages.currentWidget() is self.item_view:
+            self.item_view.copy()
+        elif self.pages.currentWidget() is self.results_page:
+            hit = self.model.hit(self.results.currentIndex().row())
+            if hit is not None:
+                self.open_item(hit.id)
+                self.item_view.copy()
+
+    def escape(self) -> None:
+        """Esc: back from an item, else clear the box, else hide."""
+        if self.pages.currentWidget() is not self.results_page:
+            self.back()
+        elif self.search_box.text():
+            self.search_box.clear()
+        else:
+            self.hide_requested.emit()
+
+    def back(self) -> None:
+        """Return to the result list with the box focused."""
+        self._end_open()
+        self.pages.setCurrentWidget(self.results_page)
+        self.search_box.setFocus()
+
+    def show_history(self) -> None:
+        """The agent's own recent activity."""
+        self._end_open()
+        self.history.show_events(self.recorder.recent(100), self.kb)
+        self.pages.setCurrentWidget(self.history)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Arrow keys and Enter in the search box drive the result list."""
+        if watched is self.search_box and isinstance(event, QKeyEvent) and (
+            event.type() == QEvent.Type.KeyPress
+        ):
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = self.results.currentIndex().row() + step
+                row = max(0, min(self.model.rowCount() - 1, row))
+                self.results.setCurrentIndex(self.model.index(row))
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_row(max(0, self.results.currentIndex().row()))
+                return True
+        return super().eventFilter(watched, event)
+
+    def shutdown(self) -> None:
+        """On quit: record the session's end and stop the search thread."""
+        self._toast.stop()
+        self.end_session()
+        self.runner.stop()
+
+    def end_session(self) -> None:
+        """On hide or quit: close the open item and the search session."""
+        self._settle.stop()
+        self._record_search()
+        self._end_open()
+        self._end_search_session()
