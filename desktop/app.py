@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import signal
 import threading
 
 from deskmate.core import DeskmateError, KnowledgeBase
@@ -28,7 +29,7 @@ from deskmate.desktop.single_instance import InstanceServer, send_to_running
 from deskmate.desktop.theme import apply_theme
 from deskmate.desktop.tray import TrayIcon
 from deskmate.indexer.sample_pack import load_sample_pack_if_empty
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog
 
 log = logging.getLogger(__name__)
@@ -299,4 +300,16 @@ def run_sidebar(paths: Paths, dock: bool = True, command: str = "summon") -> int
     deskmate.start()
     if command != "summon":
         deskmate.handle_command(command)
+    _quit_on_terminate(deskmate)
     return app.exec()
+
+
+def _quit_on_terminate(deskmate: DeskmateApp) -> None:
+    """SIGTERM/SIGINT (log-off, IT tooling, Ctrl+C) quit cleanly: queued events are written."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: QTimer.singleShot(0, deskmate.quit))
+    # Python runs signal handlers only between bytecodes; a slow no-op timer gives it the
+    # chance while Qt sits in its C++ event loop.
+    heartbeat = QTimer(deskmate)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(500)

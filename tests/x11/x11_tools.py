@@ -93,11 +93,12 @@ def window_box(window_id: int) -> WindowBox:
                      field("Width"), field("Height"), *frame[:4])
 
 
-def find_window(title: str, timeout: float = 15.0) -> int:
+def find_window(title: str, timeout: float = 15.0, visible_only: bool = False) -> int:
     """The id of the (first) window called exactly ``title``, waiting for it to appear."""
     deadline = time.monotonic() + timeout
+    only = ["--onlyvisible"] if visible_only else []
     while time.monotonic() < deadline:
-        found = subprocess.run(["xdotool", "search", "--name", f"^{re.escape(title)}$"],
+        found = subprocess.run(["xdotool", "search", *only, "--name", f"^{re.escape(title)}$"],
                                capture_output=True, text=True, timeout=20)
         if found.returncode == 0 and found.stdout.split():
             return int(found.stdout.split()[0])
