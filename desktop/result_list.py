@@ -44,11 +44,10 @@ def kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
-def marked(html: str, highlight: str) -> str:
+def marked(html: str, background: str, colour: str) -> str:
     """Qt rich text has no ``<mark>``; turn it into a highlighted span."""
-    return html.replace("<mark>", f'<span style="background:{highlight};">').replace(
-        "</mark>", "</span>"
-    )
+    span = f'<span style="background:{background}; color:{colour};">'
+    return html.replace("<mark>", span).replace("</mark>", "</span>")
 
 
 class HitListModel(QAbstractListModel):
@@ -93,27 +92,35 @@ class HitDelegate(QStyledItemDelegate):
         # Python object per paint.
         self._view = view
         self._model = model
-        self._docs: dict[tuple[int, int], tuple[QTextDocument, QSize]] = {}
+        self._docs: dict[tuple[int, int, bool, int], tuple[QTextDocument, QSize]] = {}
         model.modelReset.connect(self._docs.clear)
 
-    def _html(self, option: QStyleOptionViewItem, index: _ModelIndex) -> str:
+    def forget_layouts(self) -> None:
+        """Drop the laid-out rows (after a theme or font change)."""
+        self._docs.clear()
+
+    def _html(self, option: QStyleOptionViewItem, index: _ModelIndex, selected: bool) -> str:
         hit = self._model.hit(index.row())
         if hit is None:
             return ""
         palette = option.palette
+        # Text colours come from the palette (light or dark theme, selected or not), and
+        # highlighted words carry their own pair, so both stay readable everywhere.
         dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-        mark = "#7a5d00" if dark else "#ffe58a"
-        muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+        mark_bg, mark_fg = ("#8a6d00", "#ffffff") if dark else ("#ffe58a", "#000000")
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text = palette.color(text_role).name()
+        muted = text if selected else palette.color(QPalette.ColorRole.PlaceholderText).name()
         colour = BADGE_COLOURS.get(hit.kind, "#666")
         number = f"{index.row() + 1}. " if index.row() < 9 else ""
-        title = marked(hit.title_html or hit.title, mark)
-        snippet = marked(hit.snippet, mark) if hit.snippet else ""
+        title = marked(hit.title_html or hit.title, mark_bg, mark_fg)
+        snippet = marked(hit.snippet, mark_bg, mark_fg) if hit.snippet else ""
         badge = (
             f'<span style="color:white; background:{colour};">&nbsp;{kind_label(hit.kind)}'
             "&nbsp;</span>"
         )
         body = f'<br><span style="color:{muted};">{snippet}</span>' if snippet else ""
-        return f"{number}{badge}&nbsp;<b>{title}</b>{body}"
+        return f'<div style="color:{text};">{number}{badge}&nbsp;<b>{title}</b>{body}</div>'
 
     def _layout(
         self, option: QStyleOptionViewItem, index: _ModelIndex
@@ -122,13 +129,14 @@ class HitDelegate(QStyledItemDelegate):
         # laying out rich text is the expensive part, so each row is laid out once per
         # width and result set (the cache is dropped when the model resets).
         width = max(100, option.rect.width())
-        key = (index.row(), width)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        key = (index.row(), width, selected, option.palette.cacheKey())
         cached = self._docs.get(key)
         if cached is None:
             doc = QTextDocument()
             doc.setDocumentMargin(6)
             doc.setDefaultFont(option.font)
-            doc.setHtml(self._html(option, index))
+            doc.setHtml(self._html(option, index, selected))
             doc.setTextWidth(width)
             cached = self._docs[key] = (doc, QSize(width, int(doc.size().height()) + 2))
         return cached

@@ -129,7 +129,8 @@ class SidebarWindow(QWidget):
         self.results = QListView()
         self.results.setObjectName("results")
         self.results.setModel(self.model)
-        self.results.setItemDelegate(HitDelegate(self.results, self.model))
+        self.delegate = HitDelegate(self.results, self.model)
+        self.results.setItemDelegate(self.delegate)
         self.results.setUniformItemSizes(False)
         self.results.setWordWrap(True)
         self.results.activated.connect(self._open_index)
@@ -390,6 +391,13 @@ class SidebarWindow(QWidget):
                 self.open_row(max(0, self.results.currentIndex().row()))
                 return True
         return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Qt: a theme (palette) or font change re-lays out the result rows."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self.delegate.forget_layouts()
+            self.results.doItemsLayout()
+        super().changeEvent(event)
 
     def shutdown(self) -> None:
         """On quit: record the session's end and stop the search thread."""

@@ -1,0 +1,74 @@
+"""Screenshots of the main states, in Chinese and English, light and dark.
+
+They land in build/screenshots/<language>-<state>.png; look at them after UI changes.
+Each also checks that the state shows what it should in that language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from deskmate.core import KnowledgeBase
+from deskmate.desktop.activity_recorder import ActivityRecorder
+from deskmate.desktop.gap_dialog import GapDialog
+from deskmate.desktop.i18n import install_translators, remove_translators
+from deskmate.desktop.sidebar import SidebarWindow
+from deskmate.desktop.theme import apply_theme
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.desktop.conftest import shot, type_text, wait_for_results
+
+
+@pytest.fixture(params=["zh_CN", "en"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    translators = install_translators(qapp, request.param)
+    yield request.param
+    remove_translators(qapp, translators)
+
+
+def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
+                     recorder: ActivityRecorder, qapp: QApplication) -> None:
+    window = SidebarWindow(sample_kb, recorder)
+    qtbot.addWidget(window)
+    window.resize(380, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    zh = language == "zh_CN"
+    assert window.search_box.placeholderText().startswith("搜索" if zh else "Search")
+    shot(window, f"{language}-empty")
+
+    type_text(qtbot, window.search_box, "花呗还款")
+    wait_for_results(qtbot, window, "花呗还款")
+    shot(window, f"{language}-results-zh")
+    window.search_box.clear()
+    type_text(qtbot, window.search_box, "refund iphone")
+    wait_for_results(qtbot, window, "refund iphone")
+    shot(window, f"{language}-results-en")
+
+    script = next(i for i in sample_kb._store.iter_items() if len(i.placeholders) >= 2)
+    window.open_item(script.id)
+    assert window.item_view.script.copy_button.text().startswith("复制" if zh else "Copy")
+    shot(window, f"{language}-script")
+    expert = next(i for i in sample_kb._store.iter_items() if i.expert is not None)
+    window.open_item(expert.id)
+    shot(window, f"{language}-expert")
+
+    dialog = GapDialog("eSIM 境外转移", expert.id, expert.title)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle().endswith("标记知识缺口" if zh else "flag a knowledge gap")
+    shot(dialog, f"{language}-gap-dialog")
+    dialog.reject()
+
+    apply_theme(qapp, "dark")
+    try:
+        window.back()
+        qapp.processEvents()
+        assert window.palette().color(window.backgroundRole()).lightness() < 128
+        shot(window, f"{language}-dark-results")
+    finally:
+        apply_theme(qapp, "light")
+    window.shutdown()
