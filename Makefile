@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EDITABLE = $(firstword $(wildcard build/__editable__.*))
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench clean translations
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,12 @@ run: setup
 	$(BIN)/deskmate search 花呗还款
 	$(BIN)/deskmate search hbhk
 	$(BIN)/deskmate search refund iphone
+	$(BIN)/deskmate
+
+# After changing UI strings: refresh the .ts, translate what is new, then compile.
+translations: setup
+	$(BIN)/pyside6-lupdate $$(find desktop -name '*.py') -ts resources/translations/deskmate_zh_CN.ts -no-obsolete
+	$(BIN)/pyside6-lrelease resources/translations/deskmate_zh_CN.ts -qm resources/translations/deskmate_zh_CN.qm
 
 lint: setup
 	$(BIN)/ruff check .
@@ -34,6 +40,7 @@ test: lint
 bench: setup
 	$(BIN)/python -m benchmarks.search_latency --sizes 10000,100000
 	$(BIN)/python -m benchmarks.search_quality
+	$(BIN)/python -m benchmarks.sidebar_latency --sizes 10000,100000
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -7,8 +7,11 @@ turns problems into sentences in the status line instead of crash dialogs.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 import logging
+import os
 import signal
+import sys
 import threading
 
 from deskmate.core import DeskmateError, KnowledgeBase
@@ -281,8 +284,24 @@ class DeskmateApp(QObject):
         return super().eventFilter(watched, event)
 
 
+def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why no window can be shown here, or None (Qt would abort the process instead)."""
+    if platform != "linux" or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "No graphical display was found (DISPLAY is not set), so the sidebar cannot open. "
+        "Start Deskmate from a desktop session, or use `deskmate search ...` in a terminal."
+    )
+
+
 def run_sidebar(paths: Paths, dock: bool = True, command: str = "summon") -> int:
     """Run the sidebar until quit, or pass ``command`` to the running one; exit status."""
+    problem = display_problem(os.environ)
+    if problem:
+        print(f"deskmate: {problem}", file=sys.stderr)  # noqa: T201 - no window possible
+        return 2
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["deskmate"])
     if send_to_running(paths.data_dir, command):

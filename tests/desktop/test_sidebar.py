@@ -163,3 +163,13 @@ def test_stale_results_are_dropped(qtbot: QtBot, sidebar: SidebarWindow) -> None
         sidebar.runner.search(text)
     qtbot.waitUntil(lambda: bool(seen) and seen[-1] == "hbhk", timeout=10_000)
     assert seen == ["hbhk"]
+
+
+def test_no_display_is_explained_instead_of_aborting() -> None:
+    from deskmate.desktop.app import display_problem
+
+    assert display_problem({}, "linux") is not None
+    assert "DISPLAY" in (display_problem({}, "linux") or "")
+    assert display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert display_problem({}, "win32") is None
