@@ -7,12 +7,12 @@ turns problems into sentences in the status line instead of crash dialogs.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 import logging
 import os
 import signal
 import sys
 import threading
+from collections.abc import Mapping
 
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog
