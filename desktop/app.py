@@ -110,12 +110,14 @@ class DeskmateApp(QObject):
             self.window.toast(self.dock.problem)
         if not sum(self.kb.count().values()):
             self.window.set_status(self.tr("Loading the sample knowledge pack…"))
-            threading.Thread(target=self._load_sample, name="deskmate-sample", daemon=True).start()
+        threading.Thread(target=self._prepare, name="deskmate-prepare", daemon=True).start()
 
-    def _load_sample(self) -> None:
+    def _prepare(self) -> None:
+        """Off the UI thread: the first-run sample pack, then this agent's usage signals."""
         message = ""
         try:
             load_sample_pack_if_empty(self.kb)
+            feed_usage(self.kb, self.recorder.log)
         except DeskmateError as exc:
             message = exc.message
         self._sample_loaded.emit(message)
@@ -282,6 +284,18 @@ class DeskmateApp(QObject):
             self.quit()
             return True
         return super().eventFilter(watched, event)
+
+
+def feed_usage(kb: KnowledgeBase, record: ConsultationLog) -> int:
+    """Give the knowledge base the consultation counts (items agents use rise a little).
+
+    Returns:
+        The number of items whose usage was passed on.
+    """
+    counts = record.usage_counts()
+    for item_id, usage in counts.items():
+        kb.record_usage(item_id, usage.consulted, usage.helpful, usage.unhelpful)
+    return len(counts)
 
 
 def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:

@@ -173,3 +173,16 @@ def test_no_display_is_explained_instead_of_aborting() -> None:
     assert display_problem({"DISPLAY": ":0"}, "linux") is None
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
     assert display_problem({}, "win32") is None
+
+
+def test_consultations_feed_the_ranking(sidebar: SidebarWindow, recorder: ActivityRecorder) -> None:
+    from deskmate.desktop.app import feed_usage
+
+    hits = sidebar.kb.search("退款", limit=5)
+    second = hits[1]
+    for _ in range(20):
+        recorder.log.record_open(second.id, "退款")
+        recorder.log.record_feedback(second.id, helpful=True)
+    assert feed_usage(sidebar.kb, recorder.log) == 1
+    after = {h.id: h.score for h in sidebar.kb.search("退款", limit=5)}
+    assert after[second.id] > second.score
