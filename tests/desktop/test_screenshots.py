@@ -10,9 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 from deskmate.core import KnowledgeBase
+from deskmate.core.settings import Settings
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.i18n import install_translators, remove_translators
+from deskmate.desktop.settings_dialog import SettingsDialog
 from deskmate.desktop.sidebar import SidebarWindow
 from deskmate.desktop.theme import apply_theme
 from PySide6.QtWidgets import QApplication
@@ -62,6 +64,20 @@ def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
     assert dialog.windowTitle().endswith("标记知识缺口" if zh else "flag a knowledge gap")
     shot(dialog, f"{language}-gap-dialog")
     dialog.reject()
+
+    window.show_history()
+    assert window.history.list.count() > 0
+    shot(window, f"{language}-history")
+
+    settings_dialog = SettingsDialog(Settings(agent_id="agent-007"), locked={"server_url"},
+                                     hotkey_problems=["Ctrl+Alt+G is already used by another "
+                                                      "program; choose another key in Settings."])
+    qtbot.addWidget(settings_dialog)
+    settings_dialog.show()
+    qtbot.waitExposed(settings_dialog)
+    assert not settings_dialog.server_url.isEnabled()
+    shot(settings_dialog, f"{language}-settings")
+    settings_dialog.reject()
 
     apply_theme(qapp, "dark")
     try:
