@@ -106,6 +106,7 @@ class DeskmateApp(QObject):
             self.window.resize(self.settings.dock_width, 700)
         self.window.show()
         self.window.summon()
+        self.window.runner.warm_up()
         if self.dock.problem:
             self.window.toast(self.dock.problem)
         if not sum(self.kb.count().values()):

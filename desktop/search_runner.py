@@ -19,6 +19,7 @@ from deskmate.core.knowledge_base import Hit
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
+WARM_UP = -1  # request number of the start-up search; its result is never shown
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class _SearchWorker(QObject):
     @Slot(int, str, str, int)
     def run(self, request: int, text: str, kinds: str, limit: int) -> None:
         with self._lock:
-            if request != self._latest[0]:
+            if request not in (self._latest[0], WARM_UP):
                 return  # a newer keystroke already replaced this one
         start = time.perf_counter()
         try:
@@ -88,6 +89,14 @@ class SearchRunner(QObject):
             request = self._latest[0]
         self._request.emit(request, text, ",".join(kinds or ()), limit)
         return request
+
+    def warm_up(self, text: str = "退款 refund") -> None:
+        """Run one throw-away search now, off the UI thread.
+
+        Then the agent's first keystroke is not the one that opens the index snapshot
+        and loads the field lengths (about a second at 100k items).
+        """
+        self._request.emit(WARM_UP, text, "", 1)
 
     def cancel_pending(self) -> None:
         """Forget queued and running requests (e.g. the box was cleared)."""

@@ -186,3 +186,9 @@ def test_consultations_feed_the_ranking(sidebar: SidebarWindow, recorder: Activi
     assert feed_usage(sidebar.kb, recorder.log) == 1
     after = {h.id: h.score for h in sidebar.kb.search("退款", limit=5)}
     assert after[second.id] > second.score
+
+
+def test_warm_up_search_is_never_shown(qtbot: QtBot, sidebar: SidebarWindow) -> None:
+    with qtbot.assertNotEmitted(sidebar.runner.results, wait=500):
+        sidebar.runner.warm_up()
+    assert sidebar.model.rowCount() == 0 or sidebar.section_label.isVisible()
