@@ -83,7 +83,9 @@ def field_lengths(leaf: Any, field: str, *, fast: bool = True) -> FloatArray:
         try:
             from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-            reader = leaf._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+            # The column readers live on the segment's per-document reader.
+            perdoc = getattr(leaf, "_perdoc", leaf)
+            reader = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
             if reader is None:
                 return np.zeros(count, np.float32)
             raw = reader._dbfile.get(reader._basepos, reader._count)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from deskmate.core import Item, KnowledgeBase
-from deskmate.core.search.postings import read_postings
+from deskmate.core.search.postings import field_lengths, read_postings
 
 from tests.core.test_model import faq
 
@@ -100,6 +100,19 @@ def test_fast_posting_reader_matches_the_matcher_protocol(sample_kb: KnowledgeBa
             assert np.array_equal(fast[0], slow[0])
             assert np.array_equal(fast[1], slow[1])
             assert fast[0].size > 0 or term == "refund"
+
+
+def test_fast_length_reader_matches_whoosh(
+    sample_kb: KnowledgeBase, caplog: pytest.LogCaptureFixture
+) -> None:
+    snap = sample_kb._current_snapshot()
+    caplog.set_level("DEBUG", logger="deskmate.core.search.postings")
+    for leaf, _offset in snap._leaves:
+        for field in ("title", "body", "py_init"):
+            fast = field_lengths(leaf, field)
+            slow = field_lengths(leaf, field, fast=False)
+            assert np.array_equal(fast, slow)
+    assert "fast path unavailable" not in caplog.text
 
 
 def test_garbled_index_is_rebuilt_on_open(sample_kb: KnowledgeBase, tmp_path: Path) -> None:
