@@ -12,11 +12,13 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 from deskmate.core.errors import ContentError
+
+if TYPE_CHECKING:  # imported when a record is invalid: it only words the error
+    import jsonschema
 
 MAX_BODY_CHARS = 1_000_000
 
@@ -36,6 +38,8 @@ def _validator(branch: str) -> jsonschema.protocols.Validator:
     Validating the branch a record means to be gives readable errors, where the
     top-level ``oneOf`` only says "not valid under any of the given schemas".
     """
+    import jsonschema
+
     schema = {k: v for k, v in item_schema().items() if k != "oneOf"}
     schema["$ref"] = f"#/$defs/{branch}"
     cls = jsonschema.validators.validator_for(schema)
@@ -94,6 +98,8 @@ def validate_record(record: dict[str, Any]) -> None:
     try:
         _fast_check(branch)(record)
     except fastjsonschema.JsonSchemaException as fast_error:
+        import jsonschema
+
         best = jsonschema.exceptions.best_match(_validator(branch).iter_errors(record))
         message = _describe(best, record) if best is not None else str(fast_error)
         raise ContentError(message, item_id=record.get("id")) from None

@@ -16,9 +16,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import rjieba
-from pypinyin import Style, lazy_pinyin, pinyin
 from whoosh.lang.porter import stem
 
 # Bump when tokenisation changes: an index built by another version is rebuilt.
@@ -303,6 +303,18 @@ class PinyinKeys:
     initials: list[str]
 
 
+@lru_cache(maxsize=1)
+def _pypinyin() -> Any:
+    """pypinyin, imported on first use.
+
+    Its phrase dictionary takes ~0.4 s to load and only indexing needs it, not opening
+    the sidebar or searching.
+    """
+    import pypinyin
+
+    return pypinyin
+
+
 @lru_cache(maxsize=200_000)
 def _word_readings(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Full spellings and initials of one word, the dictionary's reading first.
@@ -312,7 +324,7 @@ def _word_readings(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     (at most two extra variants per word: enough for the common misreadings without
     multiplying the keys).
     """
-    best = lazy_pinyin(word, errors="ignore")
+    best = _pypinyin().lazy_pinyin(word, errors="ignore")
     variants = ["".join(best)]
     for i, char in enumerate(word[: len(best)]):
         for alt in _char_readings(char):
@@ -325,7 +337,7 @@ def _word_readings(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _split(spelling: str, word: str) -> list[str]:
     """The syllables of one spelling variant of ``word`` (recomputed from the chars)."""
-    best = lazy_pinyin(word, errors="ignore")
+    best: list[str] = _pypinyin().lazy_pinyin(word, errors="ignore")
     if spelling == "".join(best):
         return best
     out, rest = [], spelling
@@ -340,7 +352,8 @@ def _split(spelling: str, word: str) -> list[str]:
 
 @lru_cache(maxsize=30_000)
 def _char_readings(char: str) -> tuple[str, ...]:
-    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    module = _pypinyin()
+    found = module.pinyin(char, style=module.Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(found[0][:2]) if found else ()
 
 
@@ -365,4 +378,6 @@ def pinyin_keys(segmenter: Segmenter, title: str) -> PinyinKeys:
 
 def pinyin_initials_of(text: str) -> str:
     """Pinyin initials of the Chinese characters in ``text`` (for highlighting)."""
-    return "".join(p[0] for p in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if p)
+    module = _pypinyin()
+    spelled = module.lazy_pinyin(text, style=module.Style.NORMAL, errors="ignore")
+    return "".join(p[0] for p in spelled if p)

@@ -78,3 +78,8 @@ def test_full_disk_changes_nothing(tmp_path: Path) -> None:
     assert store.get("big-0") is None
     assert store.get("faq-1") is not None
     store.close()
+
+
+def test_schema_revision_constant_is_the_newest_migration() -> None:
+    # open_engine trusts SCHEMA_REVISION to skip Alembic on up-to-date stores.
+    assert database.SCHEMA_REVISION == database.head_revision()
