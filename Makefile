@@ -28,7 +28,7 @@ translations: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	MYPYPATH=$(EDITABLE) $(BIN)/mypy -p deskmate.core -p deskmate.indexer -p deskmate.desktop
+	MYPYPATH=$(EDITABLE) $(BIN)/mypy -p deskmate.core -p deskmate.indexer -p deskmate.desktop -p deskmate.server
 	PYTHONPATH=$(EDITABLE) $(BIN)/lint-imports
 
 # Two pytest runs: everything offscreen, then the real-X11 tests (the fixture in

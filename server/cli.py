@@ -1,0 +1,207 @@
+"""The ``deskmate-server`` command: serve the API and administer users, tokens and content.
+
+Subcommands: ``serve``, ``import``, ``user add``, ``token issue``, ``token revoke``,
+``demo`` and ``openapi``. ``--db`` defaults to ``$DESKMATE_SERVER_DB`` or
+``sqlite:///<per-user data directory>/server.db``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from contextlib import ExitStack
+from importlib.metadata import version
+from pathlib import Path
+from typing import TextIO
+
+import uvicorn
+from deskmate.core.errors import DeskmateError
+from deskmate.core.logging_config import configure_logging
+from deskmate.core.paths import Paths
+from deskmate.indexer.pack_import import ImportReport
+from deskmate.indexer.sample_pack import sample_pack_path
+from deskmate.server.app import build_app
+from deskmate.server.auth import Role, add_user, get_user, issue_token, revoke_tokens
+from deskmate.server.content_import import import_packs
+from deskmate.server.database import Database
+from deskmate.server.errors import NotFoundError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+DEMO_USER = "demo-agent"
+DEMO_TEAM = "demo"
+
+
+def default_db_url() -> str:
+    """``$DESKMATE_SERVER_DB``, else a SQLite file in the per-user data directory."""
+    return os.environ.get("DESKMATE_SERVER_DB") or (
+        f"sqlite:///{Paths.resolve().data_dir / 'server.db'}"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``deskmate-server``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="database URL: sqlite:///path or postgresql+psycopg://user:pw@host/db "
+        "(default: $DESKMATE_SERVER_DB or sqlite:///<data dir>/server.db)",
+    )
+    common.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser = argparse.ArgumentParser(
+        prog="deskmate-server", description="Deskmate's reference sync server."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"deskmate-server {version('deskmate')}"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = sub.add_parser("serve", parents=[common], help="serve the API")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0: any free one)")
+
+    imp = sub.add_parser("import", parents=[common], help="import content packs")
+    imp.add_argument("sources", nargs="+", type=Path, metavar="PACK", help="pack folders/files")
+    imp.add_argument("--strict", action="store_true", help="any bad record: import nothing")
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    add = user.add_parser("add", parents=[common], help="add a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--team", default=None)
+
+    token = sub.add_parser("token", help="manage API tokens").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    token.add_parser("issue", parents=[common], help="issue a token (printed once)").add_argument(
+        "name"
+    )
+    token.add_parser("revoke", parents=[common], help="revoke every token of a user").add_argument(
+        "name"
+    )
+
+    demo = sub.add_parser(
+        "demo", parents=[common], help="serve the sample pack with a demo agent on loopback"
+    )
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0: any free one)")
+
+    sub.add_parser("openapi", help="print the OpenAPI document (JSON)")
+    return parser
+
+
+def say(text: str, out: TextIO | None = None) -> None:
+    """Write one line of the command's output (stdout unless told otherwise)."""
+    (out or sys.stdout).write(text + "\n")
+
+
+def print_report(report: ImportReport, out: TextIO) -> None:
+    """Print an import report the way ``deskmate import`` does."""
+    for problem in report.problems:
+        say(f"  ! {problem}", out)
+    state = "imported" if report.applied else "NOT imported (--strict and problems found)"
+    say(
+        f"{report.files} files, {report.records} records {state}: {report.added} added, "
+        f"{report.updated} updated, {report.unchanged} unchanged, {report.deleted} deleted, "
+        f"{len(report.problems)} problems",
+        out,
+    )
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket, bound before serving so the real port is known."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise DeskmateError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    return sock
+
+
+def serve(db: Database, sock: socket.socket) -> None:
+    """Serve the API on ``sock`` until interrupted (SIGINT/SIGTERM)."""
+    config = uvicorn.Config(
+        build_app(db), log_config=None, access_log=False, proxy_headers=False, lifespan="on"
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _cmd_demo(db: Database, port: int) -> int:
+    with ExitStack() as stack:
+        report = import_packs(db, [sample_pack_path(stack)])
+    if report.problems:
+        print_report(report, sys.stderr)
+    try:
+        get_user(db, DEMO_USER)
+    except NotFoundError:
+        add_user(db, DEMO_USER, Role.AGENT, DEMO_TEAM)
+    token = issue_token(db, DEMO_USER)
+    sock = listen(DEFAULT_HOST, port)
+    bound_port = sock.getsockname()[1]
+    # Exactly two lines on stdout, for `eval "$(deskmate-server demo)"`-style use.
+    sys.stdout.write(f"DESKMATE_SERVER=http://{DEFAULT_HOST}:{bound_port}\n")
+    sys.stdout.write(f"DESKMATE_TOKEN={token}\n")
+    sys.stdout.flush()
+    serve(db, sock)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "openapi":
+        say(json.dumps(build_app(None).openapi(), indent=2, ensure_ascii=False))
+        return 0
+    db = Database.open(args.db or default_db_url())
+    try:
+        return _dispatch(db, args)
+    finally:
+        db.close()
+
+
+def _dispatch(db: Database, args: argparse.Namespace) -> int:
+    match args.command, getattr(args, "action", None):
+        case "serve", _:
+            serve(db, listen(args.host, args.port))
+        case "import", _:
+            report = import_packs(db, args.sources, strict=args.strict)
+            print_report(report, sys.stdout)
+            return 1 if args.strict and report.problems else 0
+        case "user", "add":
+            user = add_user(db, args.name, args.role, args.team)
+            team = f" (team {user.team})" if user.team else ""
+            say(f"added {user.role.value} {user.name}{team}")
+        case "token", "issue":
+            say(issue_token(db, args.name))
+        case "token", "revoke":
+            count = revoke_tokens(db, args.name)
+            say(f"revoked {count} token{'s' * (count != 1)} of {args.name}")
+        case "demo", _:
+            return _cmd_demo(db, args.port)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``deskmate-server``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    configure_logging(Paths.resolve().log_dir, getattr(args, "verbose", False))
+    try:
+        return _run(args)
+    except DeskmateError as exc:
+        say(f"deskmate-server: {exc.message}", sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Importing content packs into the server: new versions and change numbers for changes.
+
+The pack is read and validated by :func:`deskmate.indexer.pack_import.read_pack`, so the
+server takes exactly the formats of ``deskmate import`` and reports bad records the same
+way. Then, in one transaction holding the sequence row's lock:
+
+- an item whose content (everything but ``version``) equals the stored one is left
+  alone: same version, same change number, nothing for clients to download;
+- a changed item gets version ``max(stored + 1, pack version)`` and a new change number;
+- a new item keeps the pack's version and gets a new change number;
+- a deletion marker for a stored item removes it and records a tombstone with a new
+  change number (markers for unknown ids change nothing).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from deskmate.core.content.model import Item
+from deskmate.indexer.pack_import import ImportReport, PackContents, read_pack
+from deskmate.server.auth import Permission, User
+from deskmate.server.database import Database
+from deskmate.server.tables import DeletionRow, ItemRow, ServerMetaRow
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+_BATCH = 500  # ids per lookup: well under SQLite's bound-parameter limit
+_UPDATE_ITEM = (
+    update(ItemRow)
+    .where(ItemRow.id == bindparam("k"))
+    .values(record=bindparam("r"), version=bindparam("v"), seq=bindparam("s"))
+)
+_T = TypeVar("_T")
+
+
+def _batches(values: Iterable[_T], size: int = _BATCH) -> Iterator[list[_T]]:
+    batch: list[_T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def encode_record(item: Item) -> str:
+    """The stored JSON text of an item (keys sorted, so equal items give equal text)."""
+    return json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _lock_head(conn: Connection) -> int:
+    # FOR UPDATE holds other importers until this transaction ends, so change numbers
+    # commit in order (SQLite ignores it: BEGIN IMMEDIATE already serialises writers).
+    query = select(ServerMetaRow.head_seq).where(ServerMetaRow.id == 1).with_for_update()
+    return int(conn.execute(query).scalar_one())
+
+
+def _plan_items(
+    conn: Connection, items: Iterable[Item], report: ImportReport
+) -> list[tuple[Item, bool]]:
+    """Which items to write (item with its new version, and whether it is new)."""
+    planned: list[tuple[Item, bool]] = []
+    for batch in _batches(items):
+        query = select(ItemRow.id, ItemRow.record, ItemRow.version)
+        stored = {r.id: r for r in conn.execute(query.where(ItemRow.id.in_([i.id for i in batch])))}
+        for item in batch:
+            old = stored.get(item.id)
+            if old is None:
+                planned.append((item, True))
+                report.added += 1
+            elif encode_record(dataclasses.replace(item, version=old.version)) == old.record:
+                report.unchanged += 1
+            else:
+                version = max(old.version + 1, item.version)
+                planned.append((dataclasses.replace(item, version=version), False))
+                report.updated += 1
+    return planned
+
+
+def _present(conn: Connection, ids: list[str]) -> list[str]:
+    present: list[str] = []
+    for batch in _batches(ids):
+        present += conn.execute(select(ItemRow.id).where(ItemRow.id.in_(batch))).scalars()
+    return present
+
+
+def apply_pack(db: Database, pack: PackContents, report: ImportReport) -> None:
+    """Write a validated pack in one transaction, numbering each change."""
+    with db.write() as conn:
+        head = _lock_head(conn)
+        planned = _plan_items(conn, pack.items.values(), report)
+        doomed = sorted(set(_present(conn, pack.deletions)))
+        seq = head
+        for batch in _batches(planned):
+            inserts: list[dict[str, object]] = []
+            updates: list[dict[str, object]] = []
+            for item, is_new in batch:
+                seq += 1
+                record, version = encode_record(item), item.version
+                if is_new:
+                    inserts.append({"id": item.id, "record": record, "version": version})
+                    inserts[-1]["seq"] = seq
+                else:
+                    updates.append({"k": item.id, "r": record, "v": version, "s": seq})
+            if inserts:
+                conn.execute(insert(ItemRow), inserts)
+                ids = [row["id"] for row in inserts]
+                conn.execute(delete(DeletionRow).where(DeletionRow.id.in_(ids)))
+            if updates:
+                conn.execute(_UPDATE_ITEM, updates)
+        for id_batch in _batches(doomed):
+            conn.execute(delete(ItemRow).where(ItemRow.id.in_(id_batch)))
+            conn.execute(delete(DeletionRow).where(DeletionRow.id.in_(id_batch)))
+            tombstones = []
+            for item_id in id_batch:
+                seq += 1
+                tombstones.append({"id": item_id, "seq": seq})
+            conn.execute(insert(DeletionRow), tombstones)
+        report.deleted = len(doomed)
+        if seq != head:
+            conn.execute(update(ServerMetaRow).where(ServerMetaRow.id == 1).values(head_seq=seq))
+    report.applied = True
+
+
+def import_packs(
+    db: Database,
+    sources: Iterable[Path],
+    *,
+    strict: bool = False,
+    actor: User | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Read packs and import their valid records.
+
+    Args:
+        db: The server database.
+        sources: Pack folders or files.
+        strict: Any problem means nothing is written.
+        actor: The user importing, whose role must allow it; None for the operator
+            running the CLI on the server (who has the database anyway).
+        progress: Called with (files read, files in all).
+
+    Raises:
+        ForbiddenError: ``actor`` is not an editor.
+        ContentError: a source does not exist.
+    """
+    if actor is not None:
+        actor.require(Permission.IMPORT_CONTENT)
+    pack = read_pack(sources, progress)
+    report = ImportReport(files=pack.files, records=pack.records, problems=pack.problems)
+    if strict and pack.problems:
+        return report
+    apply_pack(db, pack, report)
+    return report
