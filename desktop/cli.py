@@ -1,8 +1,9 @@
 """The ``deskmate`` command: the sidebar (issue #3) and its subcommands.
 
 Subcommands: ``import`` a content pack, ``reindex`` the search index, ``search``
-the local knowledge. Every command takes ``--data-dir`` (default: the platform's
-per-user data directory, or ``DESKMATE_DATA_DIR``).
+the local knowledge, ``sync`` once with the server. Every command takes
+``--data-dir`` (default: the platform's per-user data directory, or
+``DESKMATE_DATA_DIR``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import logging
 import os
 import re
 import sys
@@ -89,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this kind (repeatable)",
     )
     search.add_argument("--limit", type=int, default=10, help="at most this many hits")
+    sync = sub.add_parser("sync", parents=[common], help="sync with the server once")
+    sync.add_argument(
+        "--server",
+        metavar="URL",
+        help="the sync server (default: $DESKMATE_SERVER or server_url in the settings)",
+    )
     return parser
 
 
@@ -160,6 +168,61 @@ def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sync(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> int:
+    """One sync; exit 3 when the token is refused, 4 when offline, 2 on other failures."""
+    # Imported here so the other commands never load requests and keyring.
+    from deskmate.core.activity.consultation_log import ConsultationLog
+    from deskmate.core.settings import SettingsStore
+    from deskmate.core.sync import AuthError, OfflineError, SyncClient, TokenVault
+    from deskmate.core.sync.transport import check_token
+
+    if not args.verbose:
+        # urllib3 warns on every retry; the one-line result below already says what failed.
+        logging.getLogger("urllib3").setLevel(logging.ERROR)
+    settings = SettingsStore(paths.config_dir).load()
+    server = args.server or os.environ.get("DESKMATE_SERVER") or settings.server_url
+    if not server:
+        print(
+            "deskmate: no sync server: pass --server, set DESKMATE_SERVER or set server_url "
+            "in the settings",
+            file=sys.stderr,
+        )
+        return 2
+    token = os.environ.get("DESKMATE_TOKEN") or TokenVault(server).load()
+    if not token:
+        print(
+            f"deskmate: Sign in again: there is no token for {server} "
+            "(set DESKMATE_TOKEN or sign in from the sidebar).",
+            file=sys.stderr,
+        )
+        return 3
+    try:
+        check_token(token)
+    except AuthError as exc:  # a token that cannot even be sent
+        print(f"deskmate: {exc.message}", file=sys.stderr)
+        return 3
+    with (
+        ConsultationLog.open(paths.data_dir, settings.agent_id) as events,
+        SyncClient(kb, events, server, token) as client,
+        tqdm(total=0, unit="change", desc="syncing", disable=None, leave=False) as bar,
+    ):
+
+        def progress(done: int, _total: int) -> None:
+            bar.n = done
+            bar.refresh()
+
+        report = client.sync_once(progress)
+    for warning in report.warnings:
+        print(f"  ! {warning}")
+    if report.problem is not None:
+        print(f"deskmate: {report.problem}", file=sys.stderr)
+        if isinstance(report.error, AuthError):
+            return 3
+        return 4 if isinstance(report.error, OfflineError) else 2
+    print(report.summary())
+    return 0
+
+
 def _run_sidebar(paths: Paths, args: argparse.Namespace) -> int:
     """Start the sidebar, or hand the wish to the one already running."""
     # Qt is imported here so `deskmate search` stays light for scripts and IT.
@@ -182,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_import(kb, args)
             if args.command == "reindex":
                 return _cmd_reindex(kb)
+            if args.command == "sync":
+                return _cmd_sync(kb, paths, args)
             return _cmd_search(kb, args)
     except DeskmateError as exc:
         print(f"deskmate: {exc.message}", file=sys.stderr)

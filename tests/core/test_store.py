@@ -82,4 +82,4 @@ def test_full_disk_changes_nothing(tmp_path: Path) -> None:
 
 def test_schema_revision_constant_is_the_newest_migration() -> None:
     # open_engine trusts SCHEMA_REVISION to skip Alembic on up-to-date stores.
-    assert database.SCHEMA_REVISION == database.head_revision()
+    assert database.head_revision() == database.SCHEMA_REVISION

@@ -1,0 +1,225 @@
+"""SyncClient: one sync of this machine with the server, as the sidebar and the CLI run it.
+
+A sync first uploads the consultation events waiting on this machine (small, and the
+agent's own work), then pulls the content changes. Being offline, a refused token or a
+failing server never raises out of :meth:`SyncClient.sync_once`: the report carries a
+plain ``problem`` sentence, the local copy keeps every page applied before the failure
+and nothing of the failed step, and the agent keeps working from the local copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.core.activity.events import local_now
+from deskmate.core.errors import DeskmateError, OperationCancelledError, StoreError
+from deskmate.core.knowledge_base import KnowledgeBase
+from deskmate.core.sync.errors import AuthError, OfflineError, SyncError
+from deskmate.core.sync.pull import PAGE_LIMIT, ContentPull, Progress, PullResult
+from deskmate.core.sync.push import BATCH_SIZE, EventPush, PushResult
+from deskmate.core.sync.retry import RetryPolicy
+from deskmate.core.sync.transport import SyncSession
+
+log = logging.getLogger(__name__)
+
+LAST_SYNC_KEY = "last_sync"  # read by the sidebar's status line
+LAST_PROBLEM_KEY = "sync.last_problem"
+_STOPPING = (OfflineError, AuthError, OperationCancelledError, StoreError)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync did.
+
+    Attributes:
+        added: Items new to the local copy.
+        updated: Items replaced by a newer version.
+        deleted: Items deleted (listed as deleted by the server, or swept after a full pass).
+        pushed: Consultation events the server confirmed.
+        duration_s: Wall-clock seconds the sync took.
+        problem: Why the sync stopped early, in a plain sentence; None when it finished.
+        warnings: Non-fatal problems (e.g. events the server refused, kept for later).
+        full_pass: The whole server content was fetched (first sync or resync).
+        not_modified: The server said nothing had changed (HTTP 304).
+        error: The exception behind ``problem`` (e.g. :class:`AuthError`), for callers
+            that act on the kind of failure.
+    """
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    pushed: int = 0
+    duration_s: float = 0.0
+    problem: str | None = None
+    warnings: tuple[str, ...] = ()
+    full_pass: bool = False
+    not_modified: bool = False
+    error: DeskmateError | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def pulled(self) -> int:
+        """Items received that changed the local copy (new + updated)."""
+        return self.added + self.updated
+
+    @property
+    def ok(self) -> bool:
+        """The sync finished."""
+        return self.problem is None
+
+    def summary(self) -> str:
+        """One line, e.g. ``pulled 253 items (253 new, 0 updated), 0 deleted; pushed 12 ...``."""
+        return (
+            f"pulled {self.pulled} items ({self.added} new, {self.updated} updated), "
+            f"{self.deleted} deleted; pushed {self.pushed} events; {self.duration_s:.1f} s"
+        )
+
+
+class SyncClient:
+    """Synchronises a knowledge base and a consultation record with one server.
+
+    Args:
+        kb: The local knowledge base.
+        consultation_log: The consultation record whose events are uploaded (None: only
+            pull content).
+        server_url: The server's base address.
+        token: The agent's API token.
+        timeout: (connect, read) timeouts in seconds per attempt.
+        retry: The retry policy (default :class:`RetryPolicy`).
+        ca_bundle: A CA bundle to trust (default ``$DESKMATE_CA_BUNDLE``).
+        page_limit: Changes per page (at most 1000).
+        batch_size: Events per upload (at most 1000).
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        consultation_log: ConsultationLog | None,
+        server_url: str,
+        token: str,
+        *,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        retry: RetryPolicy | None = None,
+        ca_bundle: Path | str | None = None,
+        page_limit: int = PAGE_LIMIT,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.kb = kb
+        self.consultation_log = consultation_log
+        self.session = SyncSession(
+            server_url, token, timeout=timeout, retry=retry, ca_bundle=ca_bundle
+        )
+        self.page_limit = page_limit
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"SyncClient({self.session.server_url!r})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP connections (the knowledge base and record stay open)."""
+        self.session.close()
+
+    def whoami(self) -> dict[str, Any]:
+        """Who the token belongs to (``name``, ``role``, ``team``): a cheap sign-in check.
+
+        Raises:
+            AuthError: the server refused the token.
+            SyncError: the server cannot be reached or failed.
+        """
+        return self.session.me()
+
+    def sync_once(
+        self, progress: Progress | None = None, cancel: threading.Event | None = None
+    ) -> SyncReport:
+        """Upload pending events, then pull content changes. Never raises for sync failures.
+
+        One sync runs at a time per client; a second caller waits for the first.
+
+        Args:
+            progress: Called as ``progress(changes_applied, 0)`` after each page.
+            cancel: Set it to stop between pages or batches.
+
+        Returns:
+            The report; ``problem`` says why the sync stopped early, if it did.
+        """
+        with self._lock:
+            return self._sync(progress, cancel)
+
+    def _sync(self, progress: Progress | None, cancel: threading.Event | None) -> SyncReport:
+        started = time.monotonic()
+        push = (
+            EventPush(self.consultation_log, self.session, self.batch_size)
+            if self.consultation_log is not None
+            else None
+        )
+        pull = ContentPull(self.kb, self.session, self.page_limit)
+        failure: DeskmateError | None = None
+        try:
+            if push is not None:
+                try:
+                    push.run(cancel)
+                except _STOPPING:
+                    raise
+                except SyncError as exc:
+                    # The events wait for the next sync; content can still come down.
+                    log.warning("event upload failed: %s", exc)
+                    push.result.problems.append(exc.message)
+            pull.run(progress, cancel)
+        except (SyncError, StoreError, OperationCancelledError) as exc:
+            failure = exc
+        report = self._report(pull.result, push.result if push else PushResult(), failure, started)
+        self._record(report)
+        return report
+
+    def _report(
+        self,
+        pulled: PullResult,
+        pushed: PushResult,
+        failure: DeskmateError | None,
+        started: float,
+    ) -> SyncReport:
+        return SyncReport(
+            added=pulled.added,
+            updated=pulled.updated,
+            deleted=pulled.deleted + pulled.swept,
+            pushed=pushed.pushed,
+            duration_s=time.monotonic() - started,
+            problem=failure.message if failure is not None else None,
+            warnings=tuple(pushed.problems),
+            full_pass=pulled.full_pass,
+            not_modified=pulled.not_modified,
+            error=failure,
+        )
+
+    def _record(self, report: SyncReport) -> None:
+        """Remember the outcome for the sidebar's status line."""
+        # INFO either way: the caller shows ``report.problem``; a warning would say it twice.
+        if report.problem is None:
+            log.info("sync with %s: %s", self.session.host, report.summary())
+        else:
+            log.info("sync with %s stopped: %s", self.session.host, report.problem)
+        try:
+            if report.problem is None:
+                self.kb.set_meta(LAST_SYNC_KEY, local_now().isoformat(timespec="seconds"))
+            self.kb.set_meta(LAST_PROBLEM_KEY, report.problem or "")
+        except StoreError as exc:
+            # The sync itself is done; only its bookkeeping is lost.
+            log.warning("cannot record the sync time: %s", exc)
