@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 from collections.abc import Mapping
+from datetime import datetime
 
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog
@@ -20,6 +21,7 @@ from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
+from deskmate.desktop.background_sync import BackgroundSync
 from deskmate.desktop.docking.dock_controller import DockController
 from deskmate.desktop.docking.edge_reservation import edge_reservation_for
 from deskmate.desktop.gap_dialog import GapDialog
@@ -88,6 +90,11 @@ class DeskmateApp(QObject):
         self.tray.sync_requested.connect(self._sync_now)
         self.tray.quit_requested.connect(self.quit)
 
+        self.sync = BackgroundSync(self.kb, self.recorder.log, self)
+        self.sync.configure(self.settings.server_url)
+        self.sync.started.connect(lambda: self.window.toast(self.tr("Syncing…")))
+        self.sync.finished.connect(self._sync_finished)
+
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
         self._sample_loaded.connect(self._after_sample)
@@ -109,7 +116,7 @@ class DeskmateApp(QObject):
         self.window.runner.warm_up()
         if self.dock.problem:
             self.window.toast(self.dock.problem)
-        if not sum(self.kb.count().values()):
+        if not sum(self.kb.count().values()) and not self.settings.server_url:
             self.window.set_status(self.tr("Loading the sample knowledge pack…"))
         threading.Thread(target=self._prepare, name="deskmate-prepare", daemon=True).start()
 
@@ -117,7 +124,8 @@ class DeskmateApp(QObject):
         """Off the UI thread: the first-run sample pack, then this agent's usage signals."""
         message = ""
         try:
-            load_sample_pack_if_empty(self.kb)
+            if not self.settings.server_url:  # with a server, its content replaces the sample
+                load_sample_pack_if_empty(self.kb)
             feed_usage(self.kb, self.recorder.log)
         except DeskmateError as exc:
             message = exc.message
@@ -128,9 +136,12 @@ class DeskmateApp(QObject):
             self.window.toast(problem)
         self.refresh_status()
         self.window.show_home()
+        if self.settings.server_url:
+            self._sync_now()
 
     def quit(self) -> None:
         """Record the end of the session, release the dock strip and hotkeys, exit."""
+        self.sync.stop()
         self.window.shutdown()
         self.hotkeys.unregister_all()
         self.dock.release()
@@ -189,9 +200,15 @@ class DeskmateApp(QObject):
         dialog.deleteLater()
 
     def _sync_now(self) -> None:
-        self.window.toast(self.tr("No server is configured; Deskmate is working offline.")
-                          if not self.settings.server_url
-                          else self.tr("Sync is not available in this version yet."))
+        problem = self.sync.sync_now()
+        if problem:
+            self.window.toast(problem)
+
+    def _sync_finished(self, summary: str, problem: str) -> None:
+        self.refresh_status()
+        self.window.toast(problem or self.tr("Synced: %s") % summary)
+        if not problem and not self.window.current_query():
+            self.window.show_home()
 
     # -- dock, hotkeys, settings ---------------------------------------------------------
 
@@ -228,6 +245,7 @@ class DeskmateApp(QObject):
         """The settings dialog; changes apply at once."""
         dialog = SettingsDialog(self.settings, self.settings_store.locked_keys(),
                                 self.hotkey_problems, self.window)
+        dialog.sign_in_requested.connect(lambda url, token: self._sign_in(dialog, url, token))
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_settings is None:
             return
         new = dialog.result_settings
@@ -249,9 +267,19 @@ class DeskmateApp(QObject):
                 set_start_at_login(new.start_at_login)
             except DeskmateError as exc:
                 self.window.toast(exc.message)
+        if new.server_url != old.server_url:
+            self.sync.configure(new.server_url)
+            self.refresh_status()
         if new.language != old.language:
             self.window.toast(self.tr("The new language applies when Deskmate restarts."))
         self._save(new)
+
+    def _sign_in(self, dialog: SettingsDialog, server_url: str, token: str) -> None:
+        self.sync.configure(server_url)
+        problem = self.sync.sign_in(token)
+        dialog.show_sign_in_result(problem or self.tr("Signed in. Syncing now…"))
+        if not problem or "only until" in problem:
+            self._sync_now()
 
     def _save(self, settings: Settings) -> None:
         self.settings = settings
@@ -263,16 +291,23 @@ class DeskmateApp(QObject):
     def refresh_status(self) -> None:
         """Online/offline, last sync and item counts in the status line."""
         counts = self.kb.count()
-        mode = self.tr("Offline (no server configured)") if not self.settings.server_url \
-            else self.tr("Server: %s") % self.settings.server_url
-        last_sync = self.kb.get_meta("last_sync") or self.tr("never")
+        problem = self.kb.get_meta("sync.last_problem") or ""
+        online = bool(self.settings.server_url) and not problem.startswith("Offline")
+        if not self.settings.server_url:
+            mode = self.tr("Offline (no server configured)")
+        elif online:
+            mode = self.tr("Online")
+        else:
+            mode = self.tr("Offline: working from the local copy")
+        stamp = self.kb.get_meta("last_sync")
+        last_sync = _local_time(stamp) if stamp else self.tr("never")
         self.window.set_status(
             self.tr("%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts")
             .replace("%1", mode).replace("%2", last_sync)
             .replace("%3", str(counts.get("faq", 0))).replace("%4", str(counts.get("script", 0)))
             .replace("%5", str(counts.get("expert", 0)))
         )
-        self.tray.set_online(bool(self.settings.server_url))
+        self.tray.set_online(online)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Closing the window hides it when the tray or a hotkey can bring it back."""
@@ -285,6 +320,14 @@ class DeskmateApp(QObject):
             self.quit()
             return True
         return super().eventFilter(watched, event)
+
+
+def _local_time(stamp: str) -> str:
+    """An ISO time as the agent's local "11-23 18:05" (the stamp itself if unreadable)."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 def feed_usage(kb: KnowledgeBase, record: ConsultationLog) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from deskmate.core.errors import SettingsError
 from deskmate.core.settings import Settings
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
     QLineEdit,
@@ -31,6 +33,8 @@ from PySide6.QtWidgets import (
 
 class SettingsDialog(QDialog):
     """Edit a :class:`Settings`; ``settings()`` returns the edited copy."""
+
+    sign_in_requested = Signal(str, str)  # server URL, token
 
     def __init__(
         self,
@@ -49,10 +53,21 @@ class SettingsDialog(QDialog):
         self.server_url = QLineEdit(settings.server_url)
         self.server_url.setPlaceholderText("https://deskmate.example.com")
         form.addRow(self.tr("Server URL"), self.server_url)
-        self.sign_in = QPushButton(self.tr("Sign in…"))
-        self.sign_in.setEnabled(False)
-        self.sign_in.setToolTip(self.tr("Signing in comes with server sync."))
-        form.addRow(self.tr("Account"), self.sign_in)
+        self.token = QLineEdit()
+        self.token.setObjectName("signInToken")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(self.tr("token from your team lead or IT"))
+        self.sign_in = QPushButton(self.tr("Sign in"))
+        self.sign_in.setObjectName("signIn")
+        self.sign_in.clicked.connect(self._sign_in)
+        self.sign_in_result = QLabel()
+        self.sign_in_result.setWordWrap(True)
+        self.sign_in_result.hide()
+        account = QHBoxLayout()
+        account.addWidget(self.token, 1)
+        account.addWidget(self.sign_in)
+        form.addRow(self.tr("Account"), account)
+        form.addRow("", self.sign_in_result)
         self.agent_id = QLineEdit(settings.agent_id)
         form.addRow(self.tr("Agent id"), self.agent_id)
 
@@ -145,6 +160,19 @@ class SettingsDialog(QDialog):
             self.error_label.show()
             return
         super().accept()
+
+    def _sign_in(self) -> None:
+        url, token = self.server_url.text().strip(), self.token.text().strip()
+        if not url or not token:
+            self.show_sign_in_result(self.tr("Enter the server URL and your token first."))
+            return
+        self.token.clear()  # the token lives in the credential store, not in this dialog
+        self.sign_in_requested.emit(url, token)
+
+    def show_sign_in_result(self, message: str) -> None:
+        """Say how signing in went (or why the token is only kept for this session)."""
+        self.sign_in_result.setText(message)
+        self.sign_in_result.show()
 
     def settings(self) -> Settings:
         """The settings as edited in the dialog.

@@ -188,6 +188,11 @@ class SidebarWindow(QWidget):
         if not self._toast.isActive():
             self.status.setText(text)
 
+    @property
+    def permanent_status(self) -> str:
+        """The status line without any passing message."""
+        return self._status_base
+
     def toast(self, text: str) -> None:
         """A short confirmation or problem in the status line."""
         self.status.setText(text)

@@ -1,0 +1,94 @@
+"""BackgroundSync: "Sync now" and the periodic sync, off the UI thread.
+
+One sync at a time runs on a plain Python thread; only strings come back to the UI
+(through a queued signal), so the status line can say what happened in plain words.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from deskmate.core import KnowledgeBase
+from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.core.sync import SyncClient, TokenVault
+from PySide6.QtCore import QObject, QTimer, Signal
+
+log = logging.getLogger(__name__)
+PERIOD_MS = 5 * 60 * 1000  # every five minutes, as agents expect content to be "fresh"
+
+
+class BackgroundSync(QObject):
+    """Runs :class:`SyncClient` now and then; reports through ``finished``."""
+
+    started = Signal()
+    finished = Signal(str, str)  # summary, problem ("" when none)
+
+    def __init__(
+        self, kb: KnowledgeBase, record: ConsultationLog, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._kb = kb
+        self._record = record
+        self._server_url = ""
+        self._thread: threading.Thread | None = None
+        self._cancel = threading.Event()
+        self._timer = QTimer(self)
+        self._timer.setInterval(PERIOD_MS)
+        self._timer.timeout.connect(self.sync_now)
+
+    def configure(self, server_url: str) -> None:
+        """Sync with ``server_url`` from now on ("" turns syncing off)."""
+        self._server_url = server_url.strip()
+        if self._server_url:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether a sync is in progress."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def sign_in(self, token: str) -> str | None:
+        """Keep ``token`` for the configured server; returns a problem sentence or None."""
+        vault = TokenVault(self._server_url)
+        vault.save(token)
+        return vault.problem
+
+    def sync_now(self) -> str | None:
+        """Start a sync unless one runs; returns why it cannot start, or None."""
+        if not self._server_url:
+            return self.tr("No server is configured; Deskmate is working offline.")
+        if self.running:
+            return None
+        vault = TokenVault(self._server_url)
+        token = vault.load()
+        if not token:
+            return vault.problem or self.tr(
+                "Sign in to sync: open Settings, Account, and enter your token."
+            )
+        self._cancel.clear()
+        self.started.emit()
+        self._thread = threading.Thread(
+            target=self._run, args=(token,), name="deskmate-sync", daemon=True
+        )
+        self._thread.start()
+        return None
+
+    def _run(self, token: str) -> None:
+        try:
+            with SyncClient(self._kb, self._record, self._server_url, token) as client:
+                report = client.sync_once(cancel=self._cancel)
+        except Exception as exc:
+            log.exception("sync failed")
+            self.finished.emit("", f"Sync failed: {exc}")
+            return
+        self.finished.emit(report.summary() if report.ok else "", report.problem or "")
+
+    def stop(self) -> None:
+        """Cancel a running sync and wait briefly (on quit)."""
+        self._timer.stop()
+        self._cancel.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
