@@ -34,6 +34,21 @@ SIDEBAR_WIDTH = 380
 GAP_TITLE = "Deskmate — flag a knowledge gap"
 
 
+def app_log(env: dict[str, str]) -> str:
+    """Everything the app logged so far (for waiting on it and for failure messages)."""
+    return "".join(p.read_text("utf-8", "replace") for p in
+                   sorted(Path(env["DESKMATE_LOG_DIR"]).glob("*.log*")))
+
+
+def wait_for_log(env: dict[str, str], text: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in app_log(env):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the app never logged {text!r}; its log:\n{app_log(env)[-3000:]}")
+
+
 def deskmate(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "deskmate.desktop.cli", *args]
     # Output goes to the log file in DESKMATE_LOG_DIR; pipes would be left unread.
@@ -81,13 +96,18 @@ def test_sidebar_docks_beside_the_crm_and_the_gap_hotkey_records_a_gap(
         time.sleep(0.1)
     assert window_box(crm).outer_width == SCREEN_WIDTH - SIDEBAR_WIDTH
     assert window_box(sidebar).x >= SCREEN_WIDTH - SIDEBAR_WIDTH - 2
-    time.sleep(1.0)  # the sample pack loads on first run
+    # First run loads the sample pack on a worker thread; under CPU load that can take a
+    # while, so wait for it rather than racing the hotkey against it.
+    wait_for_log(app_env, "loaded the sample pack")
     screenshot("app-docked-beside-crm.png")
 
     run("xdotool", "windowactivate", "--sync", str(crm))
     assert active_window() == crm
     run("xdotool", "key", "ctrl+alt+g")
-    dialog = find_window(GAP_TITLE, timeout=15, visible_only=True)
+    try:
+        dialog = find_window(GAP_TITLE, timeout=30, visible_only=True)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the app's log:\n{app_log(app_env)[-3000:]}") from None
     time.sleep(0.3)
     run("xdotool", "windowactivate", "--sync", str(dialog))
     run("xdotool", "type", "--delay", "20", "no answer for eSIM transfer abroad")
