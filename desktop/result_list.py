@@ -125,7 +125,7 @@ class HitDelegate(QStyledItemDelegate):
         # Python object per paint.
         self._view = view
         self._model = model
-        self._rows: dict[tuple[int, int, bool, int], _RowLayout] = {}
+        self._rows: dict[tuple[int, int, int], _RowLayout] = {}
         model.modelReset.connect(self._rows.clear)
 
     def forget_layouts(self) -> None:
@@ -134,26 +134,19 @@ class HitDelegate(QStyledItemDelegate):
 
     def _row(self, option: QStyleOptionViewItem, index: _ModelIndex) -> _RowLayout:
         width = max(120, option.rect.width())
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        key = (index.row(), width, selected, option.palette.cacheKey())
+        key = (index.row(), width, option.palette.cacheKey())
         row = self._rows.get(key)
         if row is None:
-            row = self._rows[key] = self._lay_out(option, index.row(), width, selected)
+            row = self._rows[key] = self._lay_out(option, index.row(), width)
         return row
 
-    def _lay_out(
-        self, option: QStyleOptionViewItem, row_number: int, width: int, selected: bool
-    ) -> _RowLayout:
+    def _lay_out(self, option: QStyleOptionViewItem, row_number: int, width: int) -> _RowLayout:
         hit = self._model.hit(row_number)
         palette = option.palette
         dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
         mark = QTextCharFormat()
         mark.setBackground(QColor("#8a6d00" if dark else "#ffe58a"))
         mark.setForeground(QColor("#ffffff" if dark else "#000000"))
-        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        muted_role = (
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
-        )
         font = QFont(option.font)
         bold = QFont(font)
         bold.setBold(True)
@@ -172,13 +165,12 @@ class HitDelegate(QStyledItemDelegate):
         snippet_layout, snippet_height = _layout(
             snippet, font, snippet_marks, mark, inner, self.SNIPPET_LINES
         )
-        height = self.PAD + title_height + (2 + snippet_height if snippet else 0) + self.PAD
+        del snippet_height  # rows have one height (see sizeHint)
         return _RowLayout(
             number=number, badge=badge_text, badge_colour=QColor(BADGE_COLOURS.get(
                 hit.kind if hit else "", "#666")), badge_x=self.PAD + prefix_width,
             badge_width=badge_width, title=title_layout, snippet=snippet_layout,
-            snippet_y=self.PAD + title_height + 2, text=palette.color(text_role),
-            muted=palette.color(muted_role), size=QSize(width, height), font=font,
+            snippet_y=self.PAD + title_height + 2, font=font,
         )
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _ModelIndex) -> None:
@@ -188,6 +180,16 @@ class HitDelegate(QStyledItemDelegate):
             QStyle.ControlElement.CE_ItemViewItem, option, painter, self._view
         )
         row = self._row(option, index)
+        # Colours are chosen here, not in the cached layout, so selecting a row costs no
+        # new layout: plain text takes the painter's pen, highlights keep their own colours.
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
         top = option.rect.topLeft()
         painter.save()
         painter.translate(top)
@@ -195,7 +197,7 @@ class HitDelegate(QStyledItemDelegate):
         painter.setFont(row.font)
         line_height = QFontMetrics(row.font).height()
         if row.number:
-            painter.setPen(row.text)
+            painter.setPen(text)
             painter.drawText(QPointF(self.PAD, self.PAD + QFontMetrics(row.font).ascent()),
                              row.number)
         painter.fillRect(QRectF(row.badge_x, self.PAD, row.badge_width, line_height),
@@ -203,15 +205,23 @@ class HitDelegate(QStyledItemDelegate):
         painter.setPen(QColor("#ffffff"))
         painter.drawText(QRectF(row.badge_x, self.PAD, row.badge_width, line_height),
                          Qt.AlignmentFlag.AlignCenter, row.badge)
-        painter.setPen(row.text)
+        painter.setPen(text)
         row.title.draw(painter, QPointF(self.PAD, self.PAD))
-        painter.setPen(row.muted)
+        painter.setPen(muted)
         row.snippet.draw(painter, QPointF(self.PAD, row.snippet_y))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _ModelIndex) -> QSize:  # noqa: N802
-        """Qt: the height the row's lines need at the current width."""
-        return self._row(option, index).size
+        """Qt: every row is as tall as two title lines and two snippet lines.
+
+        One height for all rows lets the view skip laying out rows that are not on screen
+        (``setUniformItemSizes``), which is most of a keystroke's repaint otherwise.
+        """
+        bold = QFont(option.font)
+        bold.setBold(True)
+        title = QFontMetrics(bold).lineSpacing() * self.TITLE_LINES
+        snippet = QFontMetrics(option.font).lineSpacing() * self.SNIPPET_LINES
+        return QSize(max(120, option.rect.width()), 2 * self.PAD + title + 2 + snippet)
 
 
 @dataclass
@@ -224,9 +234,6 @@ class _RowLayout:
     title: QTextLayout
     snippet: QTextLayout
     snippet_y: float
-    text: QColor
-    muted: QColor
-    size: QSize
     font: QFont
 
 

@@ -131,7 +131,7 @@ class SidebarWindow(QWidget):
         self.results.setModel(self.model)
         self.delegate = HitDelegate(self.results, self.model)
         self.results.setItemDelegate(self.delegate)
-        self.results.setUniformItemSizes(False)
+        self.results.setUniformItemSizes(True)  # see HitDelegate.sizeHint
         self.results.setWordWrap(True)
         self.results.activated.connect(self._open_index)
         self.results.clicked.connect(self._open_index)
