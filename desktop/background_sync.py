@@ -2,6 +2,8 @@
 
 One sync at a time runs on a plain Python thread; only strings come back to the UI
 (through a queued signal), so the status line can say what happened in plain words.
+``deskmate.core.sync`` (requests, keyring) is imported on first use: an agent without
+a server should not pay ~0.3 s of start-up for it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import threading
 
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog
-from deskmate.core.sync import SyncClient, TokenVault
 from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class BackgroundSync(QObject):
 
     def sign_in(self, token: str) -> str | None:
         """Keep ``token`` for the configured server; returns a problem sentence or None."""
+        from deskmate.core.sync import TokenVault
+
         vault = TokenVault(self._server_url)
         vault.save(token)
         return vault.problem
@@ -62,6 +65,8 @@ class BackgroundSync(QObject):
             return self.tr("No server is configured; Deskmate is working offline.")
         if self.running:
             return None
+        from deskmate.core.sync import TokenVault
+
         vault = TokenVault(self._server_url)
         token = vault.load()
         if not token:
@@ -77,6 +82,8 @@ class BackgroundSync(QObject):
         return None
 
     def _run(self, token: str) -> None:
+        from deskmate.core.sync import SyncClient
+
         try:
             with SyncClient(self._kb, self._record, self._server_url, token) as client:
                 report = client.sync_once(cancel=self._cancel)
