@@ -48,6 +48,18 @@ class ChangesPage(BaseModel):
     has_more: bool = Field(description="True: more changes are waiting; ask again now.")
 
 
+class Vocabulary(BaseModel):
+    """The search vocabulary of the imported packs (synonyms.txt and skills.yaml)."""
+
+    version: int = Field(
+        ge=0, description="Goes up with every import that changes it; 0: none imported yet."
+    )
+    synonyms: list[list[str]] = Field(
+        description="Synonym groups of at least two words each (lowercase), as in synonyms.txt."
+    )
+    skills: dict[str, str] = Field(description="Skill code → display name, as in skills.yaml.")
+
+
 class EventsResult(BaseModel):
     """What happened to each uploaded event."""
 

@@ -1,8 +1,9 @@
 """The HTTP API (protocol v1): FastAPI app factory, routes and problem responses.
 
-Endpoints: ``GET /api/v1/changes``, ``POST /api/v1/events``, ``GET /api/v1/me`` and
-``GET /api/v1/health``; docs/sync-api.md describes the protocol. Database work is
-synchronous (SQLAlchemy), so routes that touch it run in Starlette's thread pool.
+Endpoints: ``GET /api/v1/changes``, ``GET /api/v1/vocabulary``, ``POST /api/v1/events``,
+``GET /api/v1/me`` and ``GET /api/v1/health``; docs/sync-api.md describes the protocol.
+Database work is synchronous (SQLAlchemy), so routes that touch it run in Starlette's
+thread pool.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from deskmate.server.errors import (
     ServerError,
 )
 from deskmate.server.events import MAX_BODY_BYTES, IngestResult, ingest, parse_batch
+from deskmate.server.vocabulary import read_vocabulary
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -164,6 +166,29 @@ def _routes(app: FastAPI) -> None:
         head, page = read_page(_db(request), cursor, limit)
         headers = {"ETag": etag_for(head, cursor, limit), "Cache-Control": "no-cache"}
         return Response(page.to_json(), media_type="application/json", headers=headers)
+
+    @app.get(
+        "/api/v1/vocabulary",
+        response_model=models.Vocabulary,
+        tags=["content"],
+        responses={
+            **_PROBLEMS,
+            304: {"description": "Not modified: `If-None-Match` names the current ETag."},
+        },
+    )
+    def vocabulary(request: Request) -> Response:
+        """The synonym groups and skill names of the imported packs (see docs/sync-api.md).
+
+        Send the ETag of the last answer as `If-None-Match`: 304 while it is unchanged.
+        """
+        with _db(request).read() as conn:
+            _user(request, Permission.READ_CONTENT, conn)
+            current = read_vocabulary(conn)
+        etag = current.etag()
+        if etag_matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers={"ETag": etag})
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        return Response(current.to_json(), media_type="application/json", headers=headers)
 
     @app.post(
         "/api/v1/events",

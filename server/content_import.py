@@ -9,13 +9,16 @@ way. Then, in one transaction holding the sequence row's lock:
 - a changed item gets version ``max(stored + 1, pack version)`` and a new change number;
 - a new item keeps the pack's version and gets a new change number;
 - a deletion marker for a stored item removes it and records a tombstone with a new
-  change number (markers for unknown ids change nothing).
+  change number (markers for unknown ids change nothing);
+- the pack's ``synonyms.txt`` and ``skills.yaml``, if it has them, replace the stored
+  vocabulary (:mod:`deskmate.server.vocabulary`), whose version goes up if it changed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -25,7 +28,10 @@ from deskmate.indexer.pack_import import ImportReport, PackContents, read_pack
 from deskmate.server.auth import Permission, User
 from deskmate.server.database import Database
 from deskmate.server.tables import DeletionRow, ItemRow, ServerMetaRow
+from deskmate.server.vocabulary import store_vocabulary
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+log = logging.getLogger(__name__)
 
 _BATCH = 500  # ids per lookup: well under SQLite's bound-parameter limit
 _UPDATE_ITEM = (
@@ -89,7 +95,7 @@ def _present(conn: Connection, ids: list[str]) -> list[str]:
 
 
 def apply_pack(db: Database, pack: PackContents, report: ImportReport) -> None:
-    """Write a validated pack in one transaction, numbering each change."""
+    """Write a validated pack (items, deletions, vocabulary) in one transaction."""
     with db.write() as conn:
         head = _lock_head(conn)
         planned = _plan_items(conn, pack.items.values(), report)
@@ -123,6 +129,8 @@ def apply_pack(db: Database, pack: PackContents, report: ImportReport) -> None:
         report.deleted = len(doomed)
         if seq != head:
             conn.execute(update(ServerMetaRow).where(ServerMetaRow.id == 1).values(head_seq=seq))
+        if store_vocabulary(conn, pack.synonyms, pack.skill_names):
+            log.info("the pack changed the synonyms or skill names; clients fetch them next sync")
     report.applied = True
 
 

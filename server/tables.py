@@ -92,3 +92,20 @@ class EventRow(Base):
 
 
 Index("ix_events_agent_occurred", EventRow.agent, EventRow.occurred_at)
+
+
+class VocabularyRow(Base):
+    """The one row of the search vocabulary of the imported packs (``GET /api/v1/vocabulary``).
+
+    ``synonyms`` is JSON, a list of synonym groups (lists of words); ``skills`` is JSON, an
+    object of skill code → display name: what ``deskmate import`` hands to
+    ``KnowledgeBase.set_vocabulary``. ``version`` goes up by one whenever an import changes
+    either of them (0: no pack with ``synonyms.txt`` or ``skills.yaml`` imported yet).
+    """
+
+    __tablename__ = "vocabulary"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    synonyms: Mapped[str] = mapped_column(Text)
+    skills: Mapped[str] = mapped_column(Text)

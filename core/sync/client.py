@@ -1,10 +1,13 @@
 """SyncClient: one sync of this machine with the server, as the sidebar and the CLI run it.
 
 A sync first uploads the consultation events waiting on this machine (small, and the
-agent's own work), then pulls the content changes. Being offline, a refused token or a
-failing server never raises out of :meth:`SyncClient.sync_once`: the report carries a
-plain ``problem`` sentence, the local copy keeps every page applied before the failure
-and nothing of the failed step, and the agent keeps working from the local copy.
+agent's own work), then fetches the vocabulary (synonyms and skill names), then pulls
+the content changes. The vocabulary comes before the content because a new one rebuilds
+the search index: the items that arrive after it are indexed once, with it, instead of
+being indexed and then rebuilt. Being offline, a refused token or a failing server
+never raises out of :meth:`SyncClient.sync_once`: the report carries a plain ``problem``
+sentence, the local copy keeps every page applied before the failure and nothing of the
+failed step, and the agent keeps working from the local copy.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from deskmate.core.sync.pull import PAGE_LIMIT, ContentPull, Progress, PullResul
 from deskmate.core.sync.push import BATCH_SIZE, EventPush, PushResult
 from deskmate.core.sync.retry import RetryPolicy
 from deskmate.core.sync.transport import SyncSession
+from deskmate.core.sync.vocabulary import VocabularyPull, VocabularyResult
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,8 @@ class SyncReport:
         warnings: Non-fatal problems (e.g. events the server refused, kept for later).
         full_pass: The whole server content was fetched (first sync or resync).
         not_modified: The server said nothing had changed (HTTP 304).
+        vocabulary_updated: The server's synonyms or skill names changed the local ones
+            (the search index was rebuilt with them).
         error: The exception behind ``problem`` (e.g. :class:`AuthError`), for callers
             that act on the kind of failure.
     """
@@ -61,6 +67,7 @@ class SyncReport:
     warnings: tuple[str, ...] = ()
     full_pass: bool = False
     not_modified: bool = False
+    vocabulary_updated: bool = False
     error: DeskmateError | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -149,7 +156,7 @@ class SyncClient:
     def sync_once(
         self, progress: Progress | None = None, cancel: threading.Event | None = None
     ) -> SyncReport:
-        """Upload pending events, then pull content changes. Never raises for sync failures.
+        """Upload events, fetch the vocabulary, pull content changes. Never raises for failures.
 
         One sync runs at a time per client; a second caller waits for the first.
 
@@ -170,6 +177,7 @@ class SyncClient:
             if self.consultation_log is not None
             else None
         )
+        vocabulary = VocabularyPull(self.kb, self.session)
         pull = ContentPull(self.kb, self.session, self.page_limit)
         failure: DeskmateError | None = None
         try:
@@ -182,10 +190,13 @@ class SyncClient:
                     # The events wait for the next sync; content can still come down.
                     log.warning("event upload failed: %s", exc)
                     push.result.problems.append(exc.message)
+            # A bad vocabulary stops the sync like a bad page: nothing of it is applied.
+            vocabulary.run(cancel)
             pull.run(progress, cancel)
         except (SyncError, StoreError, OperationCancelledError) as exc:
             failure = exc
-        report = self._report(pull.result, push.result if push else PushResult(), failure, started)
+        pushed = push.result if push else PushResult()
+        report = self._report(pull.result, pushed, vocabulary.result, failure, started)
         self._record(report)
         return report
 
@@ -193,9 +204,16 @@ class SyncClient:
         self,
         pulled: PullResult,
         pushed: PushResult,
+        vocabulary: VocabularyResult,
         failure: DeskmateError | None,
         started: float,
     ) -> SyncReport:
+        warnings = list(pushed.problems)
+        if vocabulary.unsupported:
+            warnings.append(
+                f"The server at {self.session.host} does not send synonyms and skill names "
+                "(an older server); searches use the ones this copy already has."
+            )
         return SyncReport(
             added=pulled.added,
             updated=pulled.updated,
@@ -203,9 +221,10 @@ class SyncClient:
             pushed=pushed.pushed,
             duration_s=time.monotonic() - started,
             problem=failure.message if failure is not None else None,
-            warnings=tuple(pushed.problems),
+            warnings=tuple(warnings),
             full_pass=pulled.full_pass,
             not_modified=pulled.not_modified,
+            vocabulary_updated=vocabulary.changed,
             error=failure,
         )
 

@@ -48,6 +48,16 @@ class ChangesPage:
 
 
 @dataclass(frozen=True)
+class VocabularyAnswer:
+    """``GET /api/v1/vocabulary``; the synonyms and skills are raw and not yet validated."""
+
+    version: int
+    synonyms: list[Any]
+    skills: dict[str, Any]
+    etag: str | None
+
+
+@dataclass(frozen=True)
 class EventAck:
     """The server's answer to an events upload: both lists mean "stored"."""
 
@@ -144,7 +154,7 @@ class SyncSession:
         """Close the pooled connections."""
         self._session.close()
 
-    # -- the three calls of protocol v1 ------------------------------------------------
+    # -- the calls of protocol v1 ------------------------------------------------------
 
     def get_changes(self, cursor: str, limit: int, etag: str | None = None) -> ChangesPage | None:
         """One page of changes after ``cursor`` ("" = from the beginning).
@@ -171,6 +181,31 @@ class SyncSession:
         if not isinstance(next_cursor, str) or not isinstance(has_more, bool):
             raise self.failures.broken("its changes page lacks next_cursor or has_more")
         return ChangesPage(items, deleted, next_cursor, has_more, response_headers.get("ETag"))
+
+    def get_vocabulary(self, etag: str | None = None) -> VocabularyAnswer | None:
+        """The synonym groups and skill names the server's packs define.
+
+        Returns:
+            The answer, or None when the server answers 304 to ``etag`` (nothing new).
+
+        Raises:
+            ProtocolError: also for 404 (``fields["status"]``), a server older than the
+                vocabulary endpoint.
+            SyncError: any other failure (see the subclasses).
+        """
+        headers = {"If-None-Match": etag} if etag else {}
+        status, body, response_headers = self._call(
+            "GET", "/vocabulary", headers=headers, cap=MAX_SMALL_BYTES * 16
+        )
+        if status == 304:
+            return None
+        data = self._json_object(body)
+        version, synonyms, skills = data.get("version"), data.get("synonyms"), data.get("skills")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            raise self.failures.broken("its vocabulary has no version number")
+        if not isinstance(synonyms, list) or not isinstance(skills, dict):
+            raise self.failures.broken("its vocabulary lacks the synonyms list or skills map")
+        return VocabularyAnswer(version, synonyms, skills, response_headers.get("ETag"))
 
     def post_events(self, events: Sequence[Mapping[str, Any]]) -> EventAck:
         """Upload consultation events (each in ``ConsultationEvent.to_dict`` form).

@@ -31,7 +31,7 @@ def test_health_needs_no_token_and_me_says_who(server: RunningServer) -> None:
         }
 
 
-@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/changes"])
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/changes", "/api/v1/vocabulary"])
 @pytest.mark.parametrize(
     "authorization", [None, "Bearer", "Bearer nope", "Basic YWxpY2U6eA==", "token-only"]
 )

@@ -37,19 +37,19 @@ def test_fresh_full_sync_then_search_works(
     assert [h.id for h in kb.search("refund iphone", limit=1)] == ["faq-en-refund-001"]
     assert kb.get_meta("last_sync")
     assert kb.get_meta(CURSOR_KEY)
+    # The vocabulary first (its index rebuild before the items arrive), then the pages.
+    assert [p.split("?")[0] for _m, p, _h in proxy.seen[:2]] == [
+        "/api/v1/vocabulary",
+        "/api/v1/changes",
+    ]
     # Pages come gzip-compressed and with the token in the header, never the URL.
-    method, path, headers = proxy.seen[0]
-    assert (method, path.split("?")[0]) == ("GET", "/api/v1/changes")
+    method, path, headers = proxy.seen[1]
+    assert method == "GET"
     assert "gzip" in headers["Accept-Encoding"]
     assert headers["Authorization"] == f"Bearer {token}"
     assert token not in path
 
 
-@pytest.mark.xfail(
-    reason="protocol v1 sends items only, not the pack's synonyms and skill names, so "
-    "a synced copy lacks the vocabulary that pinyin initials like 'hbhk' rely on",
-    strict=True,
-)
 def test_synced_copy_has_the_packs_vocabulary(
     live_server: LiveServer, token: str, kb: KnowledgeBase
 ) -> None:
@@ -97,8 +97,13 @@ def test_idle_poll_gets_304(
         report = client.sync_once()
         assert report.ok
         assert report.not_modified
-        assert len(proxy.seen) == 1
-        assert "If-None-Match" in proxy.seen[0][2]
+        assert not report.vocabulary_updated
+        # Two conditional requests: the vocabulary and the changes (both answered 304).
+        assert [p.split("?")[0] for _m, p, _h in proxy.seen] == [
+            "/api/v1/vocabulary",
+            "/api/v1/changes",
+        ]
+        assert all("If-None-Match" in headers for _m, _p, headers in proxy.seen)
         # A change on the server ends the 304s at once.
         live_server.import_records(tmp_path / "p.jsonl", [faq("faq-new-2", "新条目")])
         report = client.sync_once()
