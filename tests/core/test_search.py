@@ -141,3 +141,18 @@ def test_empty_and_stopword_only_queries(sample_kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize("text", ["'", "*?", "OR AND NOT", "((", "\x00", "🙂" * 50, "a" * 3000])
 def test_odd_queries_never_raise(sample_kb: KnowledgeBase, text: str) -> None:
     sample_kb.search(text)
+
+
+def test_segmented_build_ranks_like_one_segment(
+    sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskmate.core.search import index_store
+
+    queries = ["花呗还款", "hbhk", "refund iphone", "退款", "投诉 经理"]
+    one = {q: [(h.id, round(h.score, 4)) for h in sample_kb.search(q)] for q in queries}
+    monkeypatch.setattr(index_store, "SEGMENT_DOCS", 40)
+    sample_kb.rebuild_index()
+    segments = len(list(sample_kb._index.open().reader().leaf_readers()))
+    assert segments > 1
+    many = {q: [(h.id, round(h.score, 4)) for h in sample_kb.search(q)] for q in queries}
+    assert many == one
