@@ -34,8 +34,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a file: python benchmarks/server_load.py
@@ -63,9 +66,22 @@ class Stats:
     errors: dict[str, int] = field(default_factory=dict)
     accepted: int = 0
     sent_ids: set[str] = field(default_factory=set)
+    late: int = 0  # open loop: requests sent more than 100 ms after their scheduled time
+    poll_200: int = 0  # polls answered with a page (the rest: 304)
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
+
+    def merge(self, other: Stats) -> None:
+        self.poll += other.poll
+        self.post += other.post
+        self.sync += other.sync
+        for key, count in other.errors.items():
+            self.errors[key] = self.errors.get(key, 0) + count
+        self.accepted += other.accepted
+        self.sent_ids |= other.sent_ids
+        self.late += other.late
+        self.poll_200 += other.poll_200
 
 
 def make_event(agent: str) -> dict[str, object]:
@@ -76,72 +92,151 @@ def make_event(agent: str) -> dict[str, object]:
     }
 
 
-async def agent(url: str, name: str, token: str, args: argparse.Namespace, stats: Stats,  # noqa: C901
-                start: asyncio.Event, stop_at: list[float], size: int, interval: float) -> None:
+@dataclass
+class Phase:
+    """One measured phase: ``open`` (requests at scheduled times) or ``closed`` (back to back).
+
+    Intervals of 0 mean back to back (closed loop); None means the loop does not run.
+    """
+
+    name: str
+    open_loop: bool
+    poll_interval: float | None
+    post_interval: float | None
+    batch: int
+
+
+async def _request(client: httpx.AsyncClient, stats: Stats, what: str, method: str, path: str,
+                   **kwargs: object) -> httpx.Response | None:
+    try:
+        return await client.request(method, path, **kwargs)  # type: ignore[arg-type]
+    except httpx.HTTPError as exc:
+        stats.error(f"{what} {type(exc).__name__}")
+        return None
+
+
+async def agent(url: str, name: str, token: str, phase: Phase, stats: Stats,  # noqa: C901
+                start_at: float, stop_at: float, offset: float) -> None:
     headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
+    limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60,
+                                 limits=limits) as client:
         cursor, etag = "", ""
         t0 = time.perf_counter()
         while True:  # the first full download
-            r = await client.get("/api/v1/changes", params={"cursor": cursor, "limit": 500})
-            if r.status_code != 200:
-                stats.error(f"sync {r.status_code}")
+            r = await _request(client, stats, "sync", "GET", "/api/v1/changes",
+                               params={"cursor": cursor, "limit": 500})
+            if r is None or r.status_code != 200:
+                stats.error(f"sync {r.status_code if r else 'failed'}")
                 return
             body = r.json()
             cursor, etag = body["next_cursor"], r.headers["etag"]
             if not body["has_more"]:
                 break
         stats.sync.append(time.perf_counter() - t0)
-        await start.wait()
+        if time.time() > start_at:
+            stats.error("full sync not done before the start (raise --warmup)")
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        previous: list[dict[str, object]] = []
+        posts = 0
 
-        async def poll() -> None:
-            while time.perf_counter() < stop_at[0]:
-                t = time.perf_counter()
-                r = await client.get("/api/v1/changes", params={"cursor": cursor},
-                                     headers={"If-None-Match": etag})
-                stats.poll.append(time.perf_counter() - t)
-                if r.status_code not in (200, 304):
-                    stats.error(f"poll {r.status_code}")
-                await asyncio.sleep(max(0.0, args.poll_interval - (time.perf_counter() - t)))
+        async def poll_once(scheduled: float) -> None:
+            nonlocal cursor, etag
+            r = await _request(client, stats, "poll", "GET", "/api/v1/changes",
+                               params={"cursor": cursor}, headers={"If-None-Match": etag})
+            # Open loop: from the scheduled time (no coordinated omission).
+            stats.poll.append(time.perf_counter() - scheduled)
+            if r is None:
+                return
+            if r.status_code == 200:  # like the sync client: keep the new cursor and ETag
+                stats.poll_200 += 1
+                cursor, etag = r.json()["next_cursor"], r.headers["etag"]
+            elif r.status_code != 304:
+                stats.error(f"poll {r.status_code}")
 
-        async def upload() -> None:
-            n = 0
-            previous: list[dict[str, object]] = []
-            while time.perf_counter() < stop_at[0]:
-                n += 1
-                resend = n % 3 == 0 and previous
-                batch = previous if resend else [make_event(name) for _ in range(size)]
-                t = time.perf_counter()
-                r = await client.post("/api/v1/events", json={"events": batch})
-                stats.post.append(time.perf_counter() - t)
-                await asyncio.sleep(max(0.0, interval - (time.perf_counter() - t)))
-                if r.status_code != 200:
-                    stats.error(f"post {r.status_code}")
-                    continue
-                result = r.json()
-                if resend and result["accepted"]:
-                    stats.error("re-sent event stored twice")
-                stats.accepted += len(result["accepted"])
-                stats.sent_ids.update(str(e["event_id"]) for e in batch)
+        async def post_once(scheduled: float) -> None:
+            nonlocal previous, posts
+            posts += 1
+            resend = posts % 3 == 0 and previous
+            batch = previous if resend else [make_event(name) for _ in range(phase.batch)]
+            r = await _request(client, stats, "post", "POST", "/api/v1/events",
+                               json={"events": batch})
+            stats.post.append(time.perf_counter() - scheduled)
+            if r is None:
+                return
+            if r.status_code != 200:
+                stats.error(f"post {r.status_code}")
+                return
+            result = r.json()
+            if resend and result["accepted"]:
+                stats.error("re-sent event stored twice")
+            if not resend:  # re-send only batches whose first upload was answered
                 previous = batch
+            stats.accepted += len(result["accepted"])
+            stats.sent_ids.update(str(e["event_id"]) for e in batch)
 
-        await asyncio.gather(poll(), upload())
+        async def loop(interval: float | None, once: Callable[[float], Awaitable[None]]) -> None:
+            if interval is None:
+                return
+            if not phase.open_loop or interval == 0:
+                while time.time() < stop_at:
+                    await once(time.perf_counter())
+                return
+            # Open loop: fire at fixed times whatever the answers take.
+            pending: list[asyncio.Task[None]] = []
+            k = 0
+            base = time.perf_counter() - (time.time() - start_at) + offset * interval
+            while True:
+                scheduled = base + k * interval
+                wall = start_at + offset * interval + k * interval
+                if wall >= stop_at:
+                    break
+                await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+                if time.perf_counter() - scheduled > 0.1:
+                    stats.late += 1
+                pending.append(asyncio.create_task(once(scheduled)))
+                k += 1
+            await asyncio.gather(*pending)
+
+        await asyncio.gather(loop(phase.poll_interval, poll_once),
+                             loop(phase.post_interval, post_once))
 
 
-async def drive(url: str, tokens: dict[str, str], args: argparse.Namespace, size: int,
-                interval: float) -> tuple[Stats, float]:
+async def drive(url: str, tokens: dict[str, str], phase: Phase, start_at: float,
+                duration: float) -> Stats:
     stats = Stats()
-    start = asyncio.Event()
-    stop_at = [float("inf")]
-    tasks = [asyncio.create_task(agent(url, n, t, args, stats, start, stop_at, size, interval))
-             for n, t in tokens.items()]
-    while len(stats.sync) + sum(stats.errors.values()) < len(tokens):
-        await asyncio.sleep(0.05)
-    began = time.perf_counter()
-    stop_at[0] = began + args.duration
-    start.set()
-    await asyncio.gather(*tasks)
-    return stats, time.perf_counter() - began
+    names = sorted(tokens)
+    await asyncio.gather(*(
+        agent(url, n, tokens[n], phase, stats, start_at, start_at + duration, i / len(names))
+        for i, n in enumerate(names)))
+    return stats
+
+
+def client_process(url: str, tokens: dict[str, str], phase: Phase, start_at: float,
+                   duration: float) -> Stats:
+    """One load-generator process (a separate OS process from the server and the others)."""
+    return asyncio.run(drive(url, tokens, phase, start_at, duration))
+
+
+def run_phase(url: str, tokens: dict[str, str], phase: Phase, args: argparse.Namespace
+              ) -> tuple[Stats, float]:
+    """Run ``phase`` in ``--client-procs`` processes; all start measuring at the same time."""
+    names = sorted(tokens)
+    shares = [{n: tokens[n] for n in names[i::args.client_procs]}
+              for i in range(args.client_procs)]
+    # Start once every agent has had time for its first full download (not measured here).
+    start_at = time.time() + args.warmup
+    with ProcessPoolExecutor(args.client_procs, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(client_process, url, share, phase, start_at, args.duration)
+                   for share in shares]
+        stats = Stats()
+        for future in futures:
+            stats.merge(future.result())
+    if stats.sync and len(stats.sync) < len(tokens):
+        stats.error("agent never started")
+    # Rates over the whole span: requests still in flight at the end are counted, so the
+    # time they took to finish is too (dividing by --duration alone overstated them).
+    return stats, max(args.duration, time.time() - start_at)
 
 
 def new_database(backend: str, args: argparse.Namespace, tmp: Path) -> tuple[str, str | None]:
@@ -157,6 +252,19 @@ def new_database(backend: str, args: argparse.Namespace, tmp: Path) -> tuple[str
     return url.render_as_string(hide_password=False), schema
 
 
+def phases(args: argparse.Namespace) -> list[Phase]:
+    return [
+        # Open loop at a stated rate: every agent polls every --poll-interval s and posts
+        # --steady-batch events every --steady-interval s, at fixed times.
+        Phase("open", True, args.poll_interval, args.steady_interval, args.steady_batch),
+        # Closed loop, saturation: each agent posts --batch events back to back (one
+        # request at a time) while polling every --poll-interval s.
+        Phase("closed ingest", False, args.poll_interval, 0.0, args.batch),
+        # Closed loop, saturation: each agent polls back to back, nothing else.
+        Phase("closed poll", False, 0.0, None, 0),
+    ]
+
+
 def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         db_url, schema = new_database(backend, args, Path(tmp))
@@ -168,12 +276,14 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
             tokens[f"agent-{n:03d}"] = issue_token(db, f"agent-{n:03d}")
         port = 18000 + os.getpid() % 1000
         env = {**os.environ, "DESKMATE_LOG_DIR": str(Path(tmp) / "logs")}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "deskmate.server.cli", "serve", "--db", db_url,
-             "--port", str(port)], env=env)
+        command = [sys.executable, "-m", "deskmate.server.cli", "serve", "--db", db_url,
+                   "--port", str(port)]
+        if args.workers > 1:
+            command += ["--workers", str(args.workers)]
+        server = subprocess.Popen(command, env=env)
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(200):
+            for _ in range(400):
                 try:
                     if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
                         break
@@ -181,17 +291,17 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
                     time.sleep(0.05)
             rows: list[list[object]] = []
             before = 0
-            phases = [("steady", args.steady_batch, args.steady_interval),
-                      ("burst", args.batch, 0.0)]
-            for phase, size, interval in phases:
-                stats, elapsed = asyncio.run(drive(url, tokens, args, size, interval))
+            for phase in phases(args):
+                if args.phases and phase.name.split()[-1] not in args.phases.split(","):
+                    continue
+                stats, elapsed = run_phase(url, tokens, phase, args)
                 with db.read() as conn:
                     stored = conn.execute(select(func.count()).select_from(EventRow)).scalar_one()
                 if stored - before != len(stats.sent_ids) or stored - before != stats.accepted:
                     stats.error(f"stored {stored - before} != sent {len(stats.sent_ids)}"
                                 f"/accepted {stats.accepted}")
                 before = stored
-                rows += phase_rows(backend, phase, size, stats, elapsed)
+                rows += phase_rows(backend, phase, stats, elapsed)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -204,42 +314,55 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
     return rows
 
 
-def phase_rows(backend: str, phase: str, size: int, stats: Stats,
-               elapsed: float) -> list[list[object]]:
+def phase_rows(backend: str, phase: Phase, stats: Stats, elapsed: float) -> list[list[object]]:
     errors = "; ".join(f"{k} x{v}" for k, v in stats.errors.items()) or "0"
+    late = f"; {stats.late} sent >100 ms late" if phase.open_loop and stats.late else ""
 
-    def row(op: str, lat: list[float], events: float | str, span: float) -> list[object]:
-        return [backend, phase, op, len(lat), len(lat) / span if span else "", events,
+    def row(op: str, lat: list[float], events: float | str) -> list[object]:
+        return [backend, phase.name, op, len(lat), len(lat) / elapsed, events,
                 percentile(lat, 50) * 1000, percentile(lat, 95) * 1000,
-                max(lat, default=float("nan")) * 1000, errors]
+                max(lat, default=float("nan")) * 1000, errors + late]
 
-    rows = [
-        row("poll (If-None-Match)", stats.poll, "", elapsed),
-        row(f"post {size} events", stats.post, stats.accepted / elapsed, elapsed),
-    ]
-    if phase == "steady":
-        rows.insert(0, row("full sync (253 items)", stats.sync, "", 0.0))
+    rows = []
+    if phase.poll_interval is not None:
+        every = "back to back" if phase.poll_interval == 0 else f"every {phase.poll_interval} s"
+        rows.append(row(f"poll (If-None-Match) {every}, {stats.poll_200} x 200", stats.poll, ""))
+    if phase.post_interval is not None:
+        every = "back to back" if phase.post_interval == 0 else f"every {phase.post_interval} s"
+        rows.append(row(f"post {phase.batch} events {every}", stats.post,
+                        stats.accepted / elapsed))
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--agents", type=int, default=50)
-    parser.add_argument("--duration", type=float, default=20.0, help="seconds per backend")
-    parser.add_argument("--batch", type=int, default=100, help="events per upload (burst)")
-    parser.add_argument("--steady-batch", type=int, default=20, help="events per upload (steady)")
+    parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per phase")
+    parser.add_argument("--warmup", type=float, default=30.0,
+                        help="seconds for the agents' first full download before a phase")
+    parser.add_argument("--batch", type=int, default=100, help="events per upload (closed)")
+    parser.add_argument("--steady-batch", type=int, default=20, help="events per upload (open)")
     parser.add_argument("--steady-interval", type=float, default=2.0,
-                        help="seconds between uploads of one agent (steady)")
+                        help="seconds between uploads of one agent (open)")
     parser.add_argument("--poll-interval", type=float, default=1.0)
+    parser.add_argument("--phases", default="", help="subset of: open,ingest,poll")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--client-procs", type=int, default=2,
+                        help="load-generator processes (each its own event loop)")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default=os.environ.get("DESKMATE_TEST_POSTGRES_URL")
                         or DEFAULT_PG)
     args = parser.parse_args(argv)
     print(machine_line())
-    print(f"{args.agents} agents, {args.duration:.0f} s per phase; polls every "
-          f"{args.poll_interval} s; steady: {args.steady_batch} events every "
-          f"{args.steady_interval} s per agent; burst: {args.batch}-event batches back to back; "
-          "every 3rd batch re-sent; server (1 process) and clients on the same machine")
+    offered_polls = args.agents / args.poll_interval
+    offered_events = args.agents * args.steady_batch / args.steady_interval
+    print(f"{args.agents} agents in {args.client_procs} load-generator processes, server "
+          f"{args.workers} worker process(es), all on this machine; {args.duration:.0f} s per "
+          f"phase. open: {offered_polls:.0f} polls/s + {offered_events:.0f} events/s offered "
+          f"({args.steady_batch}-event batch per agent every {args.steady_interval} s), latency "
+          "from the scheduled send time; closed ingest: "
+          f"{args.batch}-event batches back to back per agent + a poll per agent every "
+          f"{args.poll_interval} s; closed poll: polls back to back. Every 3rd batch is re-sent.")
     rows: list[list[object]] = []
     for backend in args.backends.split(","):
         rows += run_backend(backend, args)

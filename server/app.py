@@ -19,9 +19,9 @@ from deskmate.server.auth import Permission, User, authenticate, authenticate_on
 from deskmate.server.changes import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    authenticate_with_head,
     etag_for,
     etag_matches,
-    read_head,
     read_page,
 )
 from deskmate.server.database import Database
@@ -33,7 +33,7 @@ from deskmate.server.errors import (
     ServerError,
 )
 from deskmate.server.events import MAX_BODY_BYTES, IngestResult, ingest, parse_batch
-from deskmate.server.vocabulary import read_vocabulary
+from deskmate.server.vocabulary import authenticate_with_vocabulary
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -156,11 +156,13 @@ def _routes(app: FastAPI) -> None:
         if_none_match: Annotated[str | None, Header()] = None,
     ) -> Response:
         """Items and deletions after the cursor, in change order (see docs/sync-api.md)."""
-        with _db(request).read() as conn:
-            # The idle poll: the token and the head, two primary-key/unique-index reads
-            # in one transaction, and no page query when the ETag still matches.
-            _user(request, Permission.READ_CONTENT, conn)
-            etag = etag_for(read_head(conn), cursor, limit)
+        with _db(request).read_one() as conn:
+            # The idle poll: the token and the head in one statement (a unique-index and
+            # a primary-key lookup), and no page query when the ETag still matches.
+            user, head = authenticate_with_head(conn, request.headers.get("authorization"))
+        request.state.user = user.name  # for the access log
+        user.require(Permission.READ_CONTENT)
+        etag = etag_for(head, cursor, limit)
         if etag_matches(if_none_match, etag):
             return Response(status_code=304, headers={"ETag": etag})
         head, page = read_page(_db(request), cursor, limit)
@@ -181,14 +183,16 @@ def _routes(app: FastAPI) -> None:
 
         Send the ETag of the last answer as `If-None-Match`: 304 while it is unchanged.
         """
-        with _db(request).read() as conn:
-            _user(request, Permission.READ_CONTENT, conn)
-            current = read_vocabulary(conn)
-        etag = current.etag()
+        with _db(request).read_one() as conn:  # the token and the vocabulary: one statement
+            user, (etag, body) = authenticate_with_vocabulary(
+                conn, request.headers.get("authorization")
+            )
+        request.state.user = user.name  # for the access log
+        user.require(Permission.READ_CONTENT)
         if etag_matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers={"ETag": etag})
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
-        return Response(current.to_json(), media_type="application/json", headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
 
     @app.post(
         "/api/v1/events",

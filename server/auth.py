@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from deskmate.server.database import Database
 from deskmate.server.errors import (
@@ -22,7 +23,7 @@ from deskmate.server.errors import (
     UnauthorizedError,
 )
 from deskmate.server.tables import TokenRow, UserRow
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, Select, insert, select, update
 
 MAX_NAME_CHARS = 128  # the agent_id of the events, hence the width of that column
 
@@ -186,6 +187,20 @@ def authenticate_on(conn: Connection, authorization: str | None) -> User:
         UnauthorizedError: the header is missing or malformed, or the token is
             unknown or revoked.
     """
+    row = conn.execute(user_query(authorization)).one_or_none()
+    if row is None:
+        raise unknown_token_error()
+    return user_from_row(row)
+
+
+def user_query(authorization: str | None) -> Select[int, str, str, str | None]:
+    """The query for the user behind an ``Authorization`` header (one unique-index lookup).
+
+    Callers may add columns and joins to it, to answer more in the same statement.
+
+    Raises:
+        UnauthorizedError: the header is missing or malformed.
+    """
     scheme, _, token = (authorization or "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -193,15 +208,21 @@ def authenticate_on(conn: Connection, authorization: str | None) -> User:
             "send your API token as 'Authorization: Bearer <token>' "
             "(ask your Deskmate administrator for one)"
         )
-    query = (
+    return (
         select(*_USER_COLUMNS)
         .join(TokenRow, TokenRow.user_id == UserRow.id)
         .where(TokenRow.token_hash == hash_token(token), TokenRow.revoked_at.is_(None))
     )
-    row = conn.execute(query).one_or_none()
-    if row is None:
-        raise UnauthorizedError(
-            "this API token is unknown or has been revoked; ask your Deskmate "
-            "administrator for a new one"
-        )
+
+
+def unknown_token_error() -> UnauthorizedError:
+    """The error for a well-formed token that matches no live token."""
+    return UnauthorizedError(
+        "this API token is unknown or has been revoked; ask your Deskmate "
+        "administrator for a new one"
+    )
+
+
+def user_from_row(row: Row[*tuple[Any, ...]]) -> User:
+    """The user of a row of :func:`user_query` (or of a query extending it)."""
     return User(row.id, row.name, Role(row.role), row.team)

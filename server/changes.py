@@ -15,6 +15,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from deskmate.server.auth import User, unknown_token_error, user_from_row, user_query
 from deskmate.server.database import Database
 from deskmate.server.errors import ResyncRequiredError
 from deskmate.server.tables import DeletionRow, ItemRow, ServerMetaRow
@@ -96,6 +97,24 @@ def read_head(conn: Connection) -> Head:
         select(ServerMetaRow.epoch, ServerMetaRow.head_seq).where(ServerMetaRow.id == 1)
     ).one()
     return Head(row.epoch, int(row.head_seq))
+
+
+def authenticate_with_head(conn: Connection, authorization: str | None) -> tuple[User, Head]:
+    """The token's user and the head, in one statement: all the idle poll asks the database.
+
+    Raises:
+        UnauthorizedError: the header is missing or malformed, or the token is
+            unknown or revoked.
+    """
+    query = (
+        user_query(authorization)
+        .add_columns(ServerMetaRow.epoch, ServerMetaRow.head_seq)
+        .join(ServerMetaRow, ServerMetaRow.id == 1)
+    )
+    row = conn.execute(query).one_or_none()
+    if row is None:
+        raise unknown_token_error()
+    return user_from_row(row), Head(row.epoch, int(row.head_seq))
 
 
 def etag_for(head: Head, cursor: str | None, limit: int) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from importlib.metadata import version
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import uvicorn
 from deskmate.core.errors import DeskmateError
@@ -29,11 +29,15 @@ from deskmate.server.auth import Role, add_user, get_user, issue_token, revoke_t
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
 from deskmate.server.errors import NotFoundError
+from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEMO_USER = "demo-agent"
 DEMO_TEAM = "demo"
+MAX_WORKERS = 64
+_VERBOSE_ENV = "DESKMATE_SERVER_VERBOSE"
 
 
 def default_db_url() -> str:
@@ -65,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="serve the API")
     serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0: any free one)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes sharing the port (default 1); the server keeps no state in "
+        "memory, so any number can serve one database",
+    )
 
     imp = sub.add_parser("import", parents=[common], help="import content packs")
     imp.add_argument("sources", nargs="+", type=Path, metavar="PACK", help="pack folders/files")
@@ -118,8 +130,12 @@ def print_report(report: ImportReport, out: TextIO) -> None:
 def listen(host: str, port: int) -> socket.socket:
     """A listening TCP socket, bound before serving so the real port is known."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio switches Nagle off (TCP_NODELAY) only on sockets whose
+    # proto says TCP, and with proto 0 every response whose body follows its headers in a
+    # second write waited for the client's delayed ACK (~40 ms per request on Linux).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # inherited by accepted ones
     try:
         sock.bind((host, port))
     except OSError as exc:
@@ -129,12 +145,40 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(db: Database, sock: socket.socket) -> None:
-    """Serve the API on ``sock`` until interrupted (SIGINT/SIGTERM)."""
+def worker_app() -> FastAPI:
+    """The app of one ``serve --workers N`` process, on ``$DESKMATE_SERVER_DB``.
+
+    Each worker is a fresh interpreter: it sets up its own logging (into the same log
+    directory) and opens its own connections.
+    """
+    configure_logging(Paths.resolve().log_dir, os.environ.get(_VERBOSE_ENV) == "1")
+    return build_app(Database.open(default_db_url()))
+
+
+def serve(db: Database, sock: socket.socket, workers: int = 1, verbose: bool = False) -> None:
+    """Serve the API on ``sock`` until interrupted (SIGINT/SIGTERM).
+
+    With ``workers`` > 1, that many processes accept on the socket (uvicorn's supervisor
+    restarts any that dies); each opens the database itself, so ``db`` is closed here.
+    """
+    options: dict[str, Any] = {
+        "log_config": None,
+        "access_log": False,
+        "proxy_headers": False,
+        "lifespan": "on",
+    }
+    if workers <= 1:
+        uvicorn.Server(uvicorn.Config(build_app(db), **options)).run(sockets=[sock])
+        return
+    if workers > MAX_WORKERS:
+        raise DeskmateError(f"--workers takes 1 to {MAX_WORKERS}, not {workers}")
+    os.environ["DESKMATE_SERVER_DB"] = db.url.render_as_string(hide_password=False)
+    os.environ[_VERBOSE_ENV] = "1" if verbose else "0"
+    db.close()
     config = uvicorn.Config(
-        build_app(db), log_config=None, access_log=False, proxy_headers=False, lifespan="on"
+        "deskmate.server.cli:worker_app", factory=True, workers=workers, **options
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def _cmd_demo(db: Database, port: int) -> int:
@@ -171,7 +215,9 @@ def _run(args: argparse.Namespace) -> int:
 def _dispatch(db: Database, args: argparse.Namespace) -> int:
     match args.command, getattr(args, "action", None):
         case "serve", _:
-            serve(db, listen(args.host, args.port))
+            if not 1 <= args.workers <= MAX_WORKERS:
+                raise DeskmateError(f"--workers takes 1 to {MAX_WORKERS}, not {args.workers}")
+            serve(db, listen(args.host, args.port), args.workers, args.verbose)
         case "import", _:
             report = import_packs(db, args.sources, strict=args.strict)
             print_report(report, sys.stdout)

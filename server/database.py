@@ -159,6 +159,21 @@ class Database:
             yield conn
 
     @contextmanager
+    def read_one(self) -> Iterator[Connection]:
+        """A connection for a single read statement.
+
+        On PostgreSQL it runs in autocommit (one statement is its own snapshot), which
+        spares the BEGIN and COMMIT round trips of :meth:`read`; on SQLite it is
+        :meth:`read` (the round trips are function calls there).
+        """
+        if self.dialect == "sqlite":
+            with self.read() as conn:
+                yield conn
+            return
+        with self._reader.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction: committed at the end of the block, rolled back on error."""
         with self._writer.begin() as conn:

@@ -9,11 +9,13 @@ sync clients, which apply them with that same method. As on the desktop, a pack 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 
 from deskmate.core.search.synonyms import SynonymTable
+from deskmate.server.auth import User, unknown_token_error, user_from_row, user_query
 from deskmate.server.tables import VocabularyRow
 from sqlalchemy import Connection, select, update
 
@@ -58,6 +60,41 @@ def read_vocabulary(conn: Connection) -> Vocabulary:
         )
     ).one()
     return Vocabulary(int(row.version), json.loads(row.synonyms), json.loads(row.skills))
+
+
+def authenticate_with_vocabulary(
+    conn: Connection, authorization: str | None
+) -> tuple[User, tuple[str, bytes]]:
+    """The token's user and the vocabulary's (ETag, body), in one statement.
+
+    Raises:
+        UnauthorizedError: the header is missing or malformed, or the token is
+            unknown or revoked.
+    """
+    query = (
+        user_query(authorization)
+        .add_columns(VocabularyRow.version, VocabularyRow.synonyms, VocabularyRow.skills)
+        .join(VocabularyRow, VocabularyRow.id == 1)
+    )
+    row = conn.execute(query).one_or_none()
+    if row is None:
+        raise unknown_token_error()
+    return user_from_row(row), vocabulary_answer(row.version, row.synonyms, row.skills)
+
+
+def vocabulary_answer(version: int, synonyms: str, skills: str) -> tuple[str, bytes]:
+    """(ETag, response body) of a stored vocabulary row (its columns as stored).
+
+    Derived once per distinct stored content and remembered, so an idle poll, which only
+    needs the ETag, parses, re-encodes and hashes nothing.
+    """
+    return _answer(int(version), synonyms, skills)
+
+
+@functools.lru_cache(maxsize=8)
+def _answer(version: int, synonyms: str, skills: str) -> tuple[str, bytes]:
+    current = Vocabulary(version, json.loads(synonyms), json.loads(skills))
+    return current.etag(), current.to_json()
 
 
 def store_vocabulary(

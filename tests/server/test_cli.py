@@ -7,15 +7,19 @@ import logging
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 from deskmate.server.app import build_app
-from deskmate.server.cli import main
+from deskmate.server.auth import Role, add_user, issue_token
+from deskmate.server.cli import listen, main
 from deskmate.server.database import Database
 
 from tests.server.helpers import item_record, write_pack
@@ -168,3 +172,78 @@ def test_committed_openapi_document_is_current() -> None:
     assert committed == build_app(None).openapi(), (
         "docs/openapi.json is stale: run `deskmate-server openapi > docs/openapi.json`"
     )
+
+
+def test_serve_with_workers_shares_one_port(db_url: str, tmp_path: Path) -> None:
+    db = Database.open(db_url)
+    try:
+        add_user(db, "w-agent", Role.AGENT, "t1")
+        token = issue_token(db, "w-agent")
+    finally:
+        db.close()
+    with socket.socket() as probe:  # a free port (released before the server binds it)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DESKMATE_LOG_DIR": str(tmp_path / "logs")}
+    env.pop("DESKMATE_SERVER_DB", None)
+    command = [
+        sys.executable,
+        "-m",
+        "deskmate.server.cli",
+        "serve",
+        "--workers",
+        "2",
+        "--port",
+        str(port),
+        "--db",
+        db_url,
+    ]
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as proc:
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "serve --workers 2 did not start"
+                try:
+                    if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            children = psutil.Process(proc.pid).children()  # + multiprocessing's tracker
+            workers = [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+            assert len(workers) == 2, [c.cmdline() for c in children]
+            headers = {"Authorization": f"Bearer {token}"}
+            for _ in range(10):  # new connections: the kernel spreads them over the workers
+                me = httpx.get(f"{url}/api/v1/me", headers=headers, timeout=30)
+                assert me.json() == {"name": "w-agent", "role": "agent", "team": "t1"}
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+    access = (tmp_path / "logs").glob("*.log*")
+    logged = "".join(p.read_text(encoding="utf-8") for p in access)
+    assert logged.count('"path": "/api/v1/me"') == 10  # every worker writes the access log
+
+
+def test_serve_refuses_a_bad_worker_count(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _out, err = run(capsys, "serve", "--workers", "0", "--db", f"sqlite:///{tmp_path}/s.db")
+    assert code == 2
+    assert "--workers takes 1 to 64, not 0" in err
+
+
+def test_listening_socket_switches_nagle_off() -> None:
+    # asyncio sets TCP_NODELAY only on sockets whose proto is TCP; without it a response
+    # written in two parts waited ~40 ms for the client's delayed ACK.
+    sock = listen("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+        with socket.create_connection(sock.getsockname()) as client:
+            accepted, _ = sock.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+                assert client  # keeps the connection open while checking
+    finally:
+        sock.close()
