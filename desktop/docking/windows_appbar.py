@@ -25,7 +25,8 @@ import sys
 from deskmate.desktop.docking.errors import EdgeReservationError
 from deskmate.desktop.docking.geometry import Edge, check_edge
 from deskmate.desktop.docking.native_window import native_window_id
-from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication
+from deskmate.desktop.windows_messages import WindowsMessageFilter
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -85,7 +86,6 @@ ABN_POSCHANGED = 0x1
 WM_ACTIVATE, WM_WINDOWPOSCHANGED = 0x0006, 0x0047
 MONITOR_DEFAULTTONEAREST = 0x2
 _CALLBACK_MESSAGE_NAME = "DeskmateAppBarNotify"
-_MESSAGE_EVENT_TYPES = (b"windows_generic_MSG", b"windows_dispatcher_MSG")
 
 
 class WindowsAppBar:
@@ -107,7 +107,7 @@ class WindowsAppBar:
         self._width_px = 0
         self._ratio = 1.0
         self._positioning = False
-        self._filter = _AppBarMessageFilter(self)
+        self._filter = WindowsMessageFilter(self._on_message)
         if sys.platform == "win32":
             self._callback_message = int(_RegisterWindowMessageW(_CALLBACK_MESSAGE_NAME))
         else:
@@ -146,6 +146,10 @@ class WindowsAppBar:
             app.removeNativeEventFilter(self._filter)
         self._hwnd = None
         self._window = None
+
+    def _on_message(self, hwnd: int, message: int, wparam: int) -> bool:
+        self.handle_message(hwnd, message, wparam)
+        return False  # app bar notifications are shared with Qt, never swallowed
 
     def handle_message(self, hwnd: int, message: int, wparam: int) -> None:
         """React to a window message for the app bar window (called by the event filter)."""
@@ -225,22 +229,3 @@ class WindowsAppBar:
             data.cbSize = ctypes.sizeof(_APPBARDATA)
             data.hWnd = hwnd
             return data
-
-
-class _AppBarMessageFilter(QAbstractNativeEventFilter):
-    """Hands the app bar window's messages to :meth:`WindowsAppBar.handle_message`."""
-
-    def __init__(self, appbar: WindowsAppBar) -> None:
-        super().__init__()
-        self._appbar = appbar
-
-    def nativeEventFilter(  # noqa: N802 - a Qt override
-            self, eventType: QByteArray | bytes | bytearray | memoryview,  # noqa: N803
-            message: int) -> object:
-        """Forward app bar related messages; never swallows them."""
-        kind = eventType.data() if isinstance(eventType, QByteArray) else bytes(eventType)
-        if sys.platform == "win32" and kind in _MESSAGE_EVENT_TYPES:
-            # PySide hands a shiboken VoidPtr here despite the stub; int() gives the address.
-            msg = wintypes.MSG.from_address(int(message))
-            self._appbar.handle_message(int(msg.hWnd or 0), int(msg.message), int(msg.wParam))
-        return False, 0

@@ -19,9 +19,8 @@ import sys
 from deskmate.desktop.hotkeys.errors import HotkeyError
 from deskmate.desktop.hotkeys.global_hotkeys import TAKEN_MESSAGE, UNUSABLE_MESSAGE, GlobalHotkeys
 from deskmate.desktop.hotkeys.hotkey_chord import HotkeyChord
+from deskmate.desktop.windows_messages import WindowsMessageFilter
 from PySide6.QtCore import (
-    QAbstractNativeEventFilter,
-    QByteArray,
     QCoreApplication,
     QObject,
     Qt,
@@ -49,7 +48,6 @@ MOD_ALT, MOD_CONTROL, MOD_SHIFT, MOD_WIN, MOD_NOREPEAT = 0x1, 0x2, 0x4, 0x8, 0x4
 WM_HOTKEY = 0x0312
 ERROR_HOTKEY_ALREADY_REGISTERED = 1409
 _FIRST_ID, _LAST_ID = 0x0001, 0xBFFF  # the range RegisterHotKey allows applications
-_MESSAGE_EVENT_TYPES = (b"windows_dispatcher_MSG", b"windows_generic_MSG")
 
 _NAMED_VIRTUAL_KEYS: dict[Qt.Key, int] = {
     Qt.Key.Key_Space: 0x20, Qt.Key.Key_Return: 0x0D, Qt.Key.Key_Enter: 0x0D,
@@ -101,7 +99,9 @@ class WindowsGlobalHotkeys(GlobalHotkeys):
         self._ids: dict[str, int] = {}
         self._names_by_id: dict[int, str] = {}
         self._next_id = _FIRST_ID
-        self._filter = _HotkeyMessageFilter(self)
+        self._filter = WindowsMessageFilter(
+            lambda _hwnd, message, wparam: message == WM_HOTKEY and self.handle_hotkey(wparam)
+        )
         app = QCoreApplication.instance()
         if sys.platform != "win32" or app is None:
             raise HotkeyError("Windows global hotkeys need Windows and a running QApplication.")
@@ -154,23 +154,3 @@ class WindowsGlobalHotkeys(GlobalHotkeys):
         hotkey_id = self._next_id
         self._next_id = hotkey_id + 1 if hotkey_id < _LAST_ID else _FIRST_ID
         return hotkey_id
-
-
-class _HotkeyMessageFilter(QAbstractNativeEventFilter):
-    """Passes ``WM_HOTKEY`` thread messages to :meth:`WindowsGlobalHotkeys.handle_hotkey`."""
-
-    def __init__(self, hotkeys: WindowsGlobalHotkeys) -> None:
-        super().__init__()
-        self._hotkeys = hotkeys
-
-    def nativeEventFilter(  # noqa: N802 - a Qt override
-            self, eventType: QByteArray | bytes | bytearray | memoryview,  # noqa: N803
-            message: int) -> object:
-        """Swallow our own ``WM_HOTKEY`` messages; let everything else through."""
-        kind = eventType.data() if isinstance(eventType, QByteArray) else bytes(eventType)
-        if sys.platform == "win32" and kind in _MESSAGE_EVENT_TYPES:
-            # PySide hands a shiboken VoidPtr here despite the stub; int() gives the address.
-            msg = wintypes.MSG.from_address(int(message))
-            if msg.message == WM_HOTKEY and self._hotkeys.handle_hotkey(int(msg.wParam)):
-                return True, 0
-        return False, 0
