@@ -50,12 +50,16 @@ from deskmate.server.auth import Role, add_user, issue_token
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
 from deskmate.server.tables import EventRow
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from benchmarks.system import machine_line, percentile, print_table
-
-DEFAULT_PG = "postgresql+psycopg://deskmate:deskmate@127.0.0.1:5432/deskmate_test"
+from benchmarks.system import (
+    DEFAULT_PG,
+    drop_scratch_schema,
+    machine_line,
+    percentile,
+    print_table,
+    scratch_database,
+)
 
 
 @dataclass
@@ -239,19 +243,6 @@ def run_phase(url: str, tokens: dict[str, str], phase: Phase, args: argparse.Nam
     return stats, max(args.duration, time.time() - start_at)
 
 
-def new_database(backend: str, args: argparse.Namespace, tmp: Path) -> tuple[str, str | None]:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp / 'bench.db'}", None
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(args.pg_url)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    url = make_url(args.pg_url)
-    url = url.set(query={**url.query, "options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), schema
-
-
 def phases(args: argparse.Namespace) -> list[Phase]:
     return [
         # Open loop at a stated rate: every agent polls every --poll-interval s and posts
@@ -267,7 +258,7 @@ def phases(args: argparse.Namespace) -> list[Phase]:
 
 def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
-        db_url, schema = new_database(backend, args, Path(tmp))
+        db_url, schema = scratch_database(backend, args.pg_url, Path(tmp), "bench")
         db = Database.open(db_url)
         import_packs(db, [sample_pack_path(stack)])
         tokens = {}
@@ -306,11 +297,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
             server.terminate()
             server.wait(timeout=30)
             db.close()
-            if schema:
-                engine = create_engine(args.pg_url)
-                with engine.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                engine.dispose()
+            drop_scratch_schema(args.pg_url, schema)
     return rows
 
 

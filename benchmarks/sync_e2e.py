@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -47,36 +46,19 @@ from deskmate.core.sync import SyncClient
 from deskmate.server.auth import Role, add_user, issue_token
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from benchmarks.corpus import build_corpus, resolve_eval_dir
-from benchmarks.system import current_rss_mib, machine_line, print_table, summary_ms
+from benchmarks.system import (
+    DEFAULT_PG,
+    current_rss_mib,
+    drop_scratch_schema,
+    machine_line,
+    print_table,
+    scratch_database,
+    summary_ms,
+)
 
-DEFAULT_PG = "postgresql+psycopg://deskmate:deskmate@127.0.0.1:5432/deskmate_test"
 MARK = "zyxquokka"
-
-
-def new_database(args: argparse.Namespace, tmp: Path) -> tuple[str, str | None]:
-    """A fresh database URL (a SQLite file, or a new PostgreSQL schema) and the schema."""
-    if args.db == "sqlite":
-        return f"sqlite:///{tmp / 'server.db'}", None
-    schema = f"e2e_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(args.pg_url)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    url = make_url(args.pg_url)
-    url = url.set(query={**url.query, "options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), schema
-
-
-def drop_schema(args: argparse.Namespace, schema: str | None) -> None:
-    if schema:
-        engine = create_engine(args.pg_url)
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def write_pack(path: Path, records: list[dict[str, Any]]) -> Path:
@@ -139,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     steps: list[list[object]] = []
     with tempfile.TemporaryDirectory(prefix="deskmate-e2e-") as tmp_name:
         tmp = Path(tmp_name)
-        db_url, schema = new_database(args, tmp)
+        db_url, schema = scratch_database(args.db, args.pg_url, tmp, "e2e")
         db = Database.open(db_url)
         server = None
         try:
@@ -229,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
                 server.terminate()
                 server.wait(timeout=30)
             db.close()
-            drop_schema(args, schema)
+            drop_scratch_schema(args.pg_url, schema)
     print(machine_line())
     print(f"server: deskmate-server serve on {args.db} ({args.workers} worker(s)), a separate "
           "process on loopback; client in this process; client RSS at the end "

@@ -136,3 +136,42 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
     print("  ".join("-" * w for w in widths))
     for row in cells:
         print(line(row))
+
+
+#: The PostgreSQL the server benchmarks use unless told otherwise (what .ci/run creates).
+DEFAULT_PG = "postgresql+psycopg://deskmate:deskmate@127.0.0.1:5432/deskmate_test"
+
+
+def scratch_database(backend: str, pg_url: str, tmp: Path, prefix: str) -> tuple[str, str | None]:
+    """A fresh server database URL: a SQLite file in ``tmp``, or a new PostgreSQL schema.
+
+    Returns:
+        The URL and the schema to drop afterwards (None for SQLite).
+    """
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / f'{prefix}.db'}", None
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    url = make_url(pg_url)
+    url = url.set(query={**url.query, "options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False), schema
+
+
+def drop_scratch_schema(pg_url: str, schema: str | None) -> None:
+    """Drop a schema made by :func:`scratch_database` (nothing for SQLite)."""
+    if not schema:
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
