@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from deskmate.core.activity.consultation_log import ConsultationLog, ItemUsage
+from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import ConsultationEvent, GapFlag
 from deskmate.core.errors import DeskmateError
 from PySide6.QtCore import QObject, Signal
@@ -77,10 +77,6 @@ class ActivityRecorder(QObject):
     def recent(self, limit: int = 50) -> list[ConsultationEvent]:
         """The agent's recent history (waits for queued writes first)."""
         return self._pool.submit(lambda: self.log.recent(limit)).result()
-
-    def usage_counts(self) -> dict[str, ItemUsage]:
-        """Consulted / helpful / unhelpful counts per item (waits for queued writes)."""
-        return self._pool.submit(self.log.usage_counts).result()
 
     def flush(self) -> None:
         """Wait until every queued event is written (or spooled)."""

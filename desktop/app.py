@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from deskmate.core import DeskmateError, KnowledgeBase
-from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.core.activity.consultation_log import ConsultationLog, ItemUsage
+from deskmate.core.activity.events import EventKind
 from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
 from deskmate.desktop.activity_recorder import ActivityRecorder
@@ -99,6 +100,8 @@ class DeskmateApp(QObject):
         self.instance.command.connect(self.handle_command)
         self._sample_loaded.connect(self._after_sample)
         self._gap_dialog: GapDialog | None = None
+        # Written by the start-up thread before it signals, read on the UI thread after.
+        self._usage_lists: tuple[list[str], list[str]] = ([], [])
         self.refresh_status()
         for problem in [*self.settings_store.problems, *self.hotkey_problems]:
             self.window.toast(problem)
@@ -126,7 +129,13 @@ class DeskmateApp(QObject):
         try:
             if not self.settings.server_url:  # with a server, its content replaces the sample
                 load_sample_pack_if_empty(self.kb)
-            feed_usage(self.kb, self.recorder.log)
+            record = self.recorder.log
+            counts = record.usage_counts()
+            feed_usage(self.kb, counts)
+            opened = (e for e in record.recent(60) if e.kind == EventKind.OPEN)
+            recent = [e.item_id for e in opened if e.item_id]
+            frequent = sorted(counts, key=lambda item_id: -counts[item_id].consulted)[:5]
+            self._usage_lists = (recent, frequent)
         except DeskmateError as exc:
             message = exc.message
         self._sample_loaded.emit(message)
@@ -135,7 +144,7 @@ class DeskmateApp(QObject):
         if problem:
             self.window.toast(problem)
         self.refresh_status()
-        self.window.show_home()
+        self.window.remember_usage(*self._usage_lists)
         if self.settings.server_url:
             self._sync_now()
 
@@ -330,13 +339,12 @@ def _local_time(stamp: str) -> str:
         return stamp
 
 
-def feed_usage(kb: KnowledgeBase, record: ConsultationLog) -> int:
+def feed_usage(kb: KnowledgeBase, counts: Mapping[str, ItemUsage]) -> int:
     """Give the knowledge base the consultation counts (items agents use rise a little).
 
     Returns:
         The number of items whose usage was passed on.
     """
-    counts = record.usage_counts()
     for item_id, usage in counts.items():
         kb.record_usage(item_id, usage.consulted, usage.helpful, usage.unhelpful)
     return len(counts)

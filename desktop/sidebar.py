@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
 
 from deskmate.core import KnowledgeBase
-from deskmate.core.activity.events import ConsultationEvent, EventKind
+from deskmate.core.activity.events import ConsultationEvent
 from deskmate.core.content.model import Item
 from deskmate.core.knowledge_base import Hit
 from deskmate.desktop.activity_recorder import ActivityRecorder
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 WINDOW_TITLE = "Deskmate"
 SETTLE_MS = 1200  # a query unchanged this long counts as a search the agent made
 KINDS = (None, "faq", "script", "expert")
+RECENT = 20  # recently opened items remembered for the empty box
 RESULT_LIMIT = 12  # about two screens of a 900 px sidebar; more is scrolling, not answers
 
 
@@ -67,6 +69,8 @@ class SidebarWindow(QWidget):
         self._opened_since_search = False
         self._open: tuple[Future[ConsultationEvent], float] | None = None
         self._known_values: dict[str, str] = {}
+        self._recent_ids: list[str] = []  # newest first
+        self._frequent_ids: list[str] = []
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self._record_search)
         self._last_count = 0
@@ -272,14 +276,18 @@ class SidebarWindow(QWidget):
         self.section_label.show()
         self.empty_label.hide()
 
+    def remember_usage(self, recent_ids: Sequence[str], frequent_ids: Sequence[str]) -> None:
+        """Seed the empty-box list from the consultation record (read once, at start)."""
+        self._recent_ids = list(dict.fromkeys([*self._recent_ids, *recent_ids]))
+        self._frequent_ids = list(frequent_ids)
+        if not self._query.strip() and self.pages.currentWidget() is self.results_page:
+            self.show_home()
+
     def _home_items(self) -> list[Hit]:
+        # Kept in memory (seeded at start, updated on open) so clearing the box never
+        # waits for the database.
         kind = self._kind
-        ids: list[str] = []
-        for event in self.recorder.recent(60):
-            if event.kind == EventKind.OPEN and event.item_id and event.item_id not in ids:
-                ids.append(event.item_id)
-        frequent = sorted(self.recorder.usage_counts().items(), key=lambda kv: -kv[1][0])
-        ids += [i for i, _counts in frequent[:5] if i not in ids]
+        ids = list(dict.fromkeys([*self._recent_ids, *self._frequent_ids[:5]]))
         hits = []
         for item_id in ids[:10]:
             item = self.kb.get(item_id)
@@ -308,6 +316,7 @@ class SidebarWindow(QWidget):
         self._record_search()
         self._end_open()
         self._opened_since_search = True
+        self._recent_ids = [item.id, *(i for i in self._recent_ids if i != item.id)][:RECENT]
         self.item_view.show_item(item, self.kb.skill_names, self._related(item),
                                  self._known_values)
         self.pages.setCurrentWidget(self.item_view)

@@ -183,7 +183,7 @@ def test_consultations_feed_the_ranking(sidebar: SidebarWindow, recorder: Activi
     for _ in range(20):
         recorder.log.record_open(second.id, "退款")
         recorder.log.record_feedback(second.id, helpful=True)
-    assert feed_usage(sidebar.kb, recorder.log) == 1
+    assert feed_usage(sidebar.kb, recorder.log.usage_counts()) == 1
     after = {h.id: h.score for h in sidebar.kb.search("退款", limit=5)}
     assert after[second.id] > second.score
 
