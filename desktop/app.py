@@ -285,10 +285,14 @@ class DeskmateApp(QObject):
 
     def _sign_in(self, dialog: SettingsDialog, server_url: str, token: str) -> None:
         self.sync.configure(server_url)
-        problem = self.sync.sign_in(token)
+        try:
+            problem = self.sync.sign_in(token)
+        except DeskmateError as exc:  # a malformed token: nothing was kept
+            dialog.show_sign_in_result(exc.message)
+            return
+        # Kept in the credential store, or for this session only (problem says so): sync.
         dialog.show_sign_in_result(problem or self.tr("Signed in. Syncing now…"))
-        if not problem or "only until" in problem:
-            self._sync_now()
+        self._sync_now()
 
     def _save(self, settings: Settings) -> None:
         self.settings = settings

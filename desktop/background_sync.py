@@ -52,7 +52,14 @@ class BackgroundSync(QObject):
         return self._thread is not None and self._thread.is_alive()
 
     def sign_in(self, token: str) -> str | None:
-        """Keep ``token`` for the configured server; returns a problem sentence or None."""
+        """Keep ``token`` for the configured server.
+
+        Returns:
+            None, or a sentence when the token is kept only for this session.
+
+        Raises:
+            AuthError: the token cannot be a token (empty, spaces, control characters).
+        """
         from deskmate.core.sync import TokenVault
 
         vault = TokenVault(self._server_url)
