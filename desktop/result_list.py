@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-HitRole = Qt.ItemDataRole.UserRole + 1
 _MARK = re.compile(r"</?mark>")
 _ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -81,12 +80,10 @@ class HitListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._hits)
 
     def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Qt: the hit for HitRole, its title for display and accessibility."""
+        """Qt: the title for display and accessibility (the delegate reads hits directly)."""
         hit = self.hit(index.row())
         if hit is None:
             return None
-        if role == HitRole:
-            return hit
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{kind_label(hit.kind)}: {hit.title}"
         return None
