@@ -12,9 +12,11 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from deskmate.core import ContentError, Item, KnowledgeBase
+from deskmate.core.content.taxonomy import Taxonomy
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.indexer.csv_reader import read_csv
 from deskmate.indexer.jsonl_reader import read_jsonl
@@ -56,6 +58,7 @@ class PackContents:
     deletions: list[str] = field(default_factory=list)
     synonyms: SynonymTable | None = None
     skill_names: dict[str, str] | None = None
+    taxonomy: Taxonomy | None = None
     files: int = 0
     records: int = 0
     problems: list[RecordProblem] = field(default_factory=list)
@@ -80,8 +83,7 @@ def pack_files(sources: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _skill_names(path: Path) -> dict[str, str]:
-    data = yaml.safe_load(read_text(path)) or {}
+def _skill_names(data: Any) -> dict[str, str]:
     names: dict[str, str] = {}
     for entry in data.get("skills", []) if isinstance(data, dict) else []:
         name = entry.get("name", "")
@@ -115,7 +117,9 @@ def _read_file(pack: PackContents, path: Path) -> None:
         pack.files += 1
         return
     if path.name == SKILLS_FILE:
-        pack.skill_names = _skill_names(path)
+        data = yaml.safe_load(read_text(path)) or {}
+        pack.skill_names = _skill_names(data)
+        pack.taxonomy = Taxonomy.from_data(data, source=str(path))
         pack.files += 1
         return
     reader = READERS.get(path.suffix.lower())

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from deskmate.server import api_models as models
 from deskmate.server.access_log import AccessLogMiddleware
-from deskmate.server.auth import Permission, User, authenticate, authenticate_on
+from deskmate.server.auth import Permission
 from deskmate.server.changes import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -33,13 +33,14 @@ from deskmate.server.errors import (
     ServerError,
 )
 from deskmate.server.events import MAX_BODY_BYTES, IngestResult, ingest, parse_batch
+from deskmate.server.learning_api import install_learning_routes
+from deskmate.server.request_context import request_db, request_user
 from deskmate.server.vocabulary import authenticate_with_vocabulary
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Connection
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 API_VERSION = "1"
@@ -52,20 +53,8 @@ def problem(status: int, slug: str, title: str, detail: str, **headers: str) -> 
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
-def _db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
-def _user(request: Request, permission: Permission, conn: Connection | None = None) -> User:
-    authorization = request.headers.get("authorization")
-    if conn is None:
-        user = authenticate(_db(request), authorization)
-    else:
-        user = authenticate_on(conn, authorization)
-    request.state.user = user.name  # for the access log
-    user.require(permission)
-    return user
+_db = request_db
+_user = request_user
 
 
 async def _read_body(request: Request) -> bytes:
@@ -265,6 +254,7 @@ def build_app(db: Database | None) -> FastAPI:
     app.add_middleware(AccessLogMiddleware)
     _install_error_handlers(app)
     _routes(app)
+    install_learning_routes(app)
     app.openapi = lambda: _openapi_with_batch(app)  # type: ignore[method-assign]
     return app
 

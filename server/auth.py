@@ -43,13 +43,15 @@ class Permission(StrEnum):
     POST_OWN_EVENTS = "post_own_events"
     IMPORT_CONTENT = "import_content"
     READ_TEAM_EVENTS = "read_team_events"
+    MANAGE_TEAM = "manage_team"  # see profiles of, rate and assign learning to one's team
+    WORK_GAP_QUEUE = "work_gap_queue"  # read and decide the knowledge-gap queue
 
 
 _BASE = frozenset({Permission.READ_CONTENT, Permission.POST_OWN_EVENTS})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: _BASE,
-    Role.EDITOR: _BASE | {Permission.IMPORT_CONTENT},
-    Role.MANAGER: _BASE | {Permission.READ_TEAM_EVENTS},
+    Role.EDITOR: _BASE | {Permission.IMPORT_CONTENT, Permission.WORK_GAP_QUEUE},
+    Role.MANAGER: _BASE | {Permission.READ_TEAM_EVENTS, Permission.MANAGE_TEAM},
 }
 
 
@@ -103,8 +105,14 @@ def _user(user: User | None, name: str) -> User:
     return user
 
 
-def add_user(db: Database, name: str, role: Role | str, team: str | None = None) -> User:
-    """Create a user.
+def add_user(
+    db: Database,
+    name: str,
+    role: Role | str,
+    team: str | None = None,
+    learning_role: str | None = None,
+) -> User:
+    """Create a user; ``learning_role`` is the taxonomy role their profile aims at.
 
     Raises:
         BadRequestError: the name is empty, too long or taken, or the role is unknown.
@@ -121,9 +129,28 @@ def add_user(db: Database, name: str, role: Role | str, team: str | None = None)
     with db.write() as conn:
         if _find(conn, name) is not None:
             raise BadRequestError(f"a user named '{name}' already exists")
-        values = {"name": name, "role": role.value, "team": team, "created_at": utc_now()}
+        values = {
+            "name": name,
+            "role": role.value,
+            "team": team,
+            "created_at": utc_now(),
+            "learning_role": learning_role,
+        }
         user_id = conn.execute(insert(UserRow).values(values).returning(UserRow.id)).scalar_one()
     return User(user_id, name, role, team)
+
+
+def set_learning_role(db: Database, name: str, learning_role: str | None) -> None:
+    """Give user ``name`` the taxonomy role their profile measures against (None: none).
+
+    Raises:
+        NotFoundError: there is no such user.
+    """
+    with db.write() as conn:
+        user = _user(_find(conn, name), name)
+        conn.execute(
+            update(UserRow).where(UserRow.id == user.id).values(learning_role=learning_role)
+        )
 
 
 def get_user(db: Database, name: str) -> User:

@@ -25,17 +25,28 @@ from deskmate.core.paths import Paths
 from deskmate.indexer.pack_import import ImportReport
 from deskmate.indexer.sample_pack import sample_pack_path
 from deskmate.server.app import build_app
-from deskmate.server.auth import Role, add_user, get_user, issue_token, revoke_tokens
+from deskmate.server.auth import (
+    Role,
+    add_user,
+    issue_token,
+    revoke_tokens,
+    set_learning_role,
+)
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
-from deskmate.server.errors import NotFoundError
+from deskmate.server.learning.assessments import import_scores
+from deskmate.server.learning.demo_history import (
+    DEMO_AGENT,
+    DEMO_EDITOR,
+    DEMO_MANAGER,
+    seed_demo_history,
+)
+from deskmate.server.learning.profiles import refresh_profiles
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-DEMO_USER = "demo-agent"
-DEMO_TEAM = "demo"
 MAX_WORKERS = 64
 _VERBOSE_ENV = "DESKMATE_SERVER_VERBOSE"
 
@@ -89,6 +100,23 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--team", default=None)
+    add.add_argument(
+        "--learning-role", default=None, metavar="ROLE", help="the skills.yaml role to aim at"
+    )
+    set_role = user.add_parser(
+        "set-role", parents=[common], help="set the skills.yaml role a user's profile aims at"
+    )
+    set_role.add_argument("name")
+    set_role.add_argument("learning_role", metavar="ROLE", help="a role code, or '-' for none")
+
+    scores = sub.add_parser(
+        "import-scores", parents=[common], help="import test/QA scores (agent,skill,score,date)"
+    )
+    scores.add_argument("file", type=Path, metavar="FILE.csv")
+    scores.add_argument("--strict", action="store_true", help="any bad line: import nothing")
+    sub.add_parser(
+        "refresh-profiles", parents=[common], help="recompute the learning profiles that changed"
+    )
 
     token = sub.add_parser("token", help="manage API tokens").add_subparsers(
         dest="action", metavar="ACTION", required=True
@@ -186,19 +214,32 @@ def _cmd_demo(db: Database, port: int) -> int:
         report = import_packs(db, [sample_pack_path(stack)])
     if report.problems:
         print_report(report, sys.stderr)
-    try:
-        get_user(db, DEMO_USER)
-    except NotFoundError:
-        add_user(db, DEMO_USER, Role.AGENT, DEMO_TEAM)
-    token = issue_token(db, DEMO_USER)
+    seed_demo_history(db)
+    token = issue_token(db, DEMO_AGENT)
     sock = listen(DEFAULT_HOST, port)
     bound_port = sock.getsockname()[1]
+    # The console's sign-in tokens go to stderr: stdout stays two lines.
+    for name in (DEMO_MANAGER, DEMO_EDITOR):
+        say(
+            f"console: http://{DEFAULT_HOST}:{bound_port}/console/ - sign in as {name} "
+            f"with {issue_token(db, name)}",
+            sys.stderr,
+        )
     # Exactly two lines on stdout, for `eval "$(deskmate-server demo)"`-style use.
     sys.stdout.write(f"DESKMATE_SERVER=http://{DEFAULT_HOST}:{bound_port}\n")
     sys.stdout.write(f"DESKMATE_TOKEN={token}\n")
     sys.stdout.flush()
     serve(db, sock)
     return 0
+
+
+def _cmd_import_scores(db: Database, path: Path, strict: bool) -> int:
+    result = import_scores(db, path, strict=strict)
+    for _line, problem in result.problems:
+        say(f"{path.name}: {problem}", sys.stderr)
+    kept = " (none, because of --strict)" if strict and result.problems else ""
+    say(f"imported {result.stored} scores{kept}; {len(result.problems)} lines refused")
+    return 1 if result.problems else 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -212,6 +253,23 @@ def _run(args: argparse.Namespace) -> int:
         db.close()
 
 
+def _dispatch_learning(db: Database, args: argparse.Namespace) -> int:
+    match args.command:
+        case "user":
+            role = None if args.learning_role == "-" else args.learning_role
+            set_learning_role(db, args.name, role)
+            say(f"{args.name} now aims at the role {role or '(none)'}")
+        case "import-scores":
+            return _cmd_import_scores(db, args.file, args.strict)
+        case "refresh-profiles":
+            report = refresh_profiles(db)
+            say(
+                f"computed {report.computed} profiles, {report.reused} unchanged, "
+                f"in {report.seconds:.1f} s"
+            )
+    return 0
+
+
 def _dispatch(db: Database, args: argparse.Namespace) -> int:
     match args.command, getattr(args, "action", None):
         case "serve", _:
@@ -223,9 +281,11 @@ def _dispatch(db: Database, args: argparse.Namespace) -> int:
             print_report(report, sys.stdout)
             return 1 if args.strict and report.problems else 0
         case "user", "add":
-            user = add_user(db, args.name, args.role, args.team)
+            user = add_user(db, args.name, args.role, args.team, args.learning_role)
             team = f" (team {user.team})" if user.team else ""
             say(f"added {user.role.value} {user.name}{team}")
+        case ("user", "set-role") | ("import-scores", _) | ("refresh-profiles", _):
+            return _dispatch_learning(db, args)
         case "token", "issue":
             say(issue_token(db, args.name))
         case "token", "revoke":

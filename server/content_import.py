@@ -27,6 +27,7 @@ from deskmate.core.content.model import Item
 from deskmate.indexer.pack_import import ImportReport, PackContents, read_pack
 from deskmate.server.auth import Permission, User
 from deskmate.server.database import Database
+from deskmate.server.learning.taxonomy_store import store_taxonomy
 from deskmate.server.tables import DeletionRow, ItemRow, ServerMetaRow
 from deskmate.server.vocabulary import store_vocabulary
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
@@ -129,9 +130,15 @@ def apply_pack(db: Database, pack: PackContents, report: ImportReport) -> None:
         report.deleted = len(doomed)
         if seq != head:
             conn.execute(update(ServerMetaRow).where(ServerMetaRow.id == 1).values(head_seq=seq))
-        if store_vocabulary(conn, pack.synonyms, pack.skill_names):
-            log.info("the pack changed the synonyms or skill names; clients fetch them next sync")
+        _store_vocabularies(conn, pack)
     report.applied = True
+
+
+def _store_vocabularies(conn: Connection, pack: PackContents) -> None:
+    if pack.taxonomy is not None:
+        store_taxonomy(conn, pack.taxonomy)
+    if store_vocabulary(conn, pack.synonyms, pack.skill_names):
+        log.info("the pack changed the synonyms or skill names; clients fetch them next sync")
 
 
 def import_packs(

@@ -8,6 +8,7 @@ PostgreSQL database.
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,6 +88,9 @@ def _sqlite_engine(url: URL, *, immediate: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.close()
+        # The profiles' recency weights use pow(), which SQLite has only when built with
+        # its math functions; PostgreSQL always has it.
+        dbapi_conn.create_function("pow", 2, math.pow, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -100,19 +100,20 @@ def parse_batch(body: bytes) -> list[ConsultationEvent]:
     return [_check_event(raw, n) for n, raw in enumerate(events)]
 
 
-_COLUMNS = ("event_id", "agent", "kind", "occurred_at", "payload", "received_at")
+_COLUMNS = ("event_id", "agent", "kind", "occurred_at", "payload", "received_at", "item_id")
 # PostgreSQL: one short statement with one array per column, whatever the batch size. A
 # multi-row VALUES list has 6 parameters per event, and its text (over 4 KiB at 100 events)
 # is too long for psycopg's query cache, so it was re-parsed on every batch.
 _PG_INSERT = text(
-    "INSERT INTO events (event_id, agent, kind, occurred_at, payload, received_at) "
+    "INSERT INTO events (event_id, agent, kind, occurred_at, payload, received_at, item_id) "
     "SELECT * FROM unnest(CAST(:event_id AS text[]), CAST(:agent AS text[]), "
     "CAST(:kind AS text[]), CAST(:occurred_at AS text[]), CAST(:payload AS text[]), "
-    "CAST(:received_at AS text[])) ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+    "CAST(:received_at AS text[]), CAST(:item_id AS text[])) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
 )
 
 
-def _insert(conn: Connection, rows: list[dict[str, str]]) -> set[str]:
+def _insert(conn: Connection, rows: list[dict[str, str | None]]) -> set[str]:
     if conn.dialect.name == "postgresql":
         columns = {c: [row[c] for row in rows] for c in _COLUMNS}
         return set(conn.execute(_PG_INSERT, columns).scalars())
@@ -151,6 +152,7 @@ def ingest(db: Database, user: User, events: Sequence[ConsultationEvent]) -> Ing
                 {**e.to_dict(), "uploaded_at": None}, ensure_ascii=False, sort_keys=True
             ),
             "received_at": received,
+            "item_id": e.item_id,
         }
         for e in unique.values()
     ]

@@ -6,7 +6,7 @@ the code queries. Keep the two in step (tests/server/test_schema.py compares the
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -40,6 +40,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     team: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[str] = mapped_column(String(40))
+    # The job role of the taxonomy whose targets the agent's profile measures against.
+    learning_role: Mapped[str | None] = mapped_column(String(64))
 
 
 class TokenRow(Base):
@@ -89,9 +91,11 @@ class EventRow(Base):
     occurred_at: Mapped[str] = mapped_column(String(40))
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[str] = mapped_column(String(40))
+    item_id: Mapped[str | None] = mapped_column(String(128))  # copied out for the profiles
 
 
 Index("ix_events_agent_occurred", EventRow.agent, EventRow.occurred_at)
+Index("ix_events_kind_received", EventRow.kind, EventRow.received_at)
 
 
 class VocabularyRow(Base):
@@ -109,3 +113,177 @@ class VocabularyRow(Base):
     version: Mapped[int] = mapped_column(BigInteger)
     synonyms: Mapped[str] = mapped_column(Text)
     skills: Mapped[str] = mapped_column(Text)
+
+
+# -- learning profiles and the knowledge-gap queue (migration 0003) ---------------------
+
+
+class SkillRow(Base):
+    """A skill of the content pack's taxonomy (``skills.yaml``)."""
+
+    __tablename__ = "skills"
+
+    code: Mapped[str] = mapped_column(String(128), primary_key=True)
+    names: Mapped[str] = mapped_column(Text)  # JSON {"zh": ..., "en": ...}
+    parent: Mapped[str | None] = mapped_column(String(128))
+
+
+class LearningRoleRow(Base):
+    """A job role of the taxonomy and the level it needs in each skill."""
+
+    __tablename__ = "learning_roles"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    names: Mapped[str] = mapped_column(Text)  # JSON {"zh": ..., "en": ...}
+    targets: Mapped[str] = mapped_column(Text)  # JSON {skill code: level 1-5}
+
+
+class SelfAssessmentRow(Base):
+    """An agent's own rating of a skill, 1 to 5 (the latest one counts)."""
+
+    __tablename__ = "self_assessments"
+
+    agent: Mapped[str] = mapped_column(String(128), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(128), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class ManagerRatingRow(Base):
+    """A manager's rating (1 to 5) and comment on an agent's skill (the latest counts)."""
+
+    __tablename__ = "manager_ratings"
+
+    agent: Mapped[str] = mapped_column(String(128), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(128), primary_key=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text)
+    rated_by: Mapped[str] = mapped_column(String(128))
+    rated_at: Mapped[str] = mapped_column(String(40))
+
+
+class ScoreRow(Base):
+    """A test or QA score (0 to 100) imported from a QA or LMS export."""
+
+    __tablename__ = "scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agent: Mapped[str] = mapped_column(String(128), index=True)
+    skill: Mapped[str] = mapped_column(String(128))
+    score: Mapped[float] = mapped_column(Float)
+    taken_on: Mapped[str] = mapped_column(String(10))  # ISO date
+    source: Mapped[str] = mapped_column(String(256))
+    imported_at: Mapped[str] = mapped_column(String(40))
+
+
+class AssignmentRow(Base):
+    """Learning a manager pushed to an agent: an item or a resource, due by a date."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agent: Mapped[str] = mapped_column(String(128), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    skill: Mapped[str | None] = mapped_column(String(128))
+    item_id: Mapped[str | None] = mapped_column(String(128))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    note: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[str] = mapped_column(String(10))  # ISO date
+    window_start: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", local time
+    window_end: Mapped[str | None] = mapped_column(String(5))
+    assigned_by: Mapped[str] = mapped_column(String(128))
+    assigned_at: Mapped[str] = mapped_column(String(40))
+    done_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class GapTopicRow(Base):
+    """A topic of the editors' gap queue: similar gap signals grouped together.
+
+    ``status``: open, accepted, dismissed, merged (into ``merged_into``) or resolved (by
+    ``resolution_item_id``).
+    """
+
+    __tablename__ = "gap_topics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    label: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    merged_into: Mapped[int | None] = mapped_column(Integer)
+    resolution_item_id: Mapped[str | None] = mapped_column(String(128))
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    decided_at: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class GapSignalRow(Base):
+    """One reason to think something is missing, in one topic.
+
+    A gap flag, a search that found nothing or had nothing opened, an unhelpful vote,
+    or an agent's proposal.
+    """
+
+    __tablename__ = "gap_signals"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # event id, or "p<id>"
+    topic_id: Mapped[int] = mapped_column(ForeignKey("gap_topics.id"), index=True)
+    agent: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    query: Mapped[str] = mapped_column(Text)
+    item_id: Mapped[str | None] = mapped_column(String(128))
+    occurred_at: Mapped[str] = mapped_column(String(40))
+    gap_type: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+
+
+class ProposalRow(Base):
+    """A new FAQ, or an edit of an item, that an agent proposed from the sidebar."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agent: Mapped[str] = mapped_column(String(128), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    answer: Mapped[str] = mapped_column(Text)
+    skills: Mapped[str] = mapped_column(Text)  # JSON list of skill codes
+    item_id: Mapped[str | None] = mapped_column(String(128))  # the item to edit, if any
+    status: Mapped[str] = mapped_column(String(16))  # open, accepted, rejected
+    created_at: Mapped[str] = mapped_column(String(40))
+    # The sidebar's own id for it, so a re-sent proposal is stored once.
+    client_id: Mapped[str | None] = mapped_column(String(64))
+
+
+Index("ux_proposals_agent_client", ProposalRow.agent, ProposalRow.client_id, unique=True)
+
+
+class NoticeRow(Base):
+    """Something to tell one agent in the sidebar: a new assignment, a resolved gap."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agent: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text)  # JSON, kind-specific
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+Index("ix_notices_agent_id", NoticeRow.agent, NoticeRow.id)
+
+
+class ProfileCacheRow(Base):
+    """An agent's last computed profile and the stamp of the inputs it was computed from."""
+
+    __tablename__ = "profile_cache"
+
+    agent: Mapped[str] = mapped_column(String(128), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class JobMarkRow(Base):
+    """How far a background job got, e.g. the gap queue's last collected upload time."""
+
+    __tablename__ = "job_marks"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -38,7 +38,7 @@ def event(agent: str, kind: EventKind = EventKind.SEARCH, **extra: Any) -> dict[
         event_id=uuid.uuid4().hex,
         agent_id=agent,
         kind=kind,
-        occurred_at="2026-11-23T09:30:12.345678+08:00",
+        occurred_at=extra.pop("occurred_at", "2026-11-23T09:30:12.345678+08:00"),
         query=extra.pop("query", "花呗还款"),
         result_count=extra.pop("result_count", 3),
         **extra,

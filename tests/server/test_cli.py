@@ -161,6 +161,18 @@ def test_demo_prints_two_lines_and_serves(db_url: str, tmp_path: Path) -> None:
             assert me.json() == {"name": "demo-agent", "role": "agent", "team": "demo"}
             page = httpx.get(f"{url}/api/v1/changes", headers=headers, timeout=30).json()
             assert len(page["items"]) == 253
+            # The seeded history: a meaningful profile and an assignment at once.
+            profile = httpx.get(
+                f"{url}/api/v1/me/profile?lang=zh", headers=headers, timeout=30
+            ).json()
+            assert profile["role"]["code"] == "new_agent"
+            refund = next(s for s in profile["skills"] if s["code"] == "billing.refund")
+            assert refund["looks"] >= 6
+            assert refund["gap"] > 0
+            assert any("本周查阅" in r for r in refund["reasons"])
+            assert profile["recommendations"]
+            assert profile["assignments"][0]["assigned_by"] == "demo-manager"
+            assert profile["notices"][0]["kind"] == "assignment"
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=20)

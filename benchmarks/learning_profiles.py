@@ -1,0 +1,203 @@
+"""Learning-profile computation at contact-centre scale.
+
+Run from the repository root (PostgreSQL as in .ci/run, or --pg-url)::
+
+    python -m benchmarks.learning_profiles                     # 1000 agents x 5000 events
+    python -m benchmarks.learning_profiles --agents 100 --backends sqlite,postgresql
+
+A fresh database gets a taxonomy of 50 skills and 6 roles, 2,000 items carrying 1-3
+skills each, ``--agents`` agents in teams of 50, and ``--events`` events per agent over
+90 days (searches, opens, copies, no-result searches, gap flags, votes), generated
+reproducibly (seeded) and loaded with COPY (PostgreSQL) or executemany (SQLite).
+Printed, per backend:
+
+- full: ``refresh_profiles`` of every agent with an empty cache (target <= 60 s for
+  1,000 agents x 50 skills x 90 days, about 5 M events, on PostgreSQL);
+- unchanged: the same again (every profile current: stamps only);
+- incremental: after 100 new events from 10 agents (10 profiles recomputed);
+- one agent: ``GET /api/v1/me/profile``'s work for one agent after a new event of theirs.
+Target: full <= 60 s on PostgreSQL for 1000 agents x ~5000 events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from benchmarks.system import (
+    DEFAULT_PG,
+    drop_scratch_schema,
+    machine_line,
+    print_table,
+    scratch_database,
+)
+
+KINDS = (("search", 0.40), ("open", 0.35), ("copy", 0.10), ("no_result", 0.08), ("gap", 0.02),
+         ("feedback", 0.05))
+SKILLS = 50
+ITEMS = 2000
+TEAM_SIZE = 50
+
+
+def _taxonomy(rng: random.Random) -> Any:
+    from deskmate.core.content.taxonomy import LearningRole, Skill, Taxonomy
+
+    skills = tuple(Skill(f"area{n // 10}.skill{n}", {"zh": f"技能{n}", "en": f"Skill {n}"})
+                   for n in range(SKILLS))
+    roles = tuple(
+        LearningRole(f"role{r}", {"zh": f"岗位{r}", "en": f"Role {r}"},
+                     {s.code: rng.randint(1, 5) for s in rng.sample(skills, 15)})
+        for r in range(6)
+    )
+    return Taxonomy(skills, roles)
+
+
+def _seed_content(db: Any, rng: random.Random) -> tuple[list[str], Any]:
+    from deskmate.server.learning.taxonomy_store import store_taxonomy
+    from deskmate.server.tables import ItemRow, ServerMetaRow
+    from sqlalchemy import insert, update
+
+    taxonomy = _taxonomy(rng)
+    codes = [s.code for s in taxonomy.skills]
+    rows = []
+    for n in range(ITEMS):
+        record = {"id": f"item-{n}", "kind": rng.choice(["faq", "faq", "script", "expert"]),
+                  "title": f"条目 {n}", "body": "…", "language": "zh",
+                  "updated_at": "2026-10-01T09:00:00+08:00", "version": 1,
+                  "skills": rng.sample(codes, rng.randint(1, 3))}
+        rows.append({"id": record["id"], "record": json.dumps(record, ensure_ascii=False),
+                     "version": 1, "seq": n + 1})
+    with db.write() as conn:
+        conn.execute(insert(ItemRow), rows)
+        conn.execute(update(ServerMetaRow).values(head_seq=ITEMS))
+        store_taxonomy(conn, taxonomy)
+    return [r["id"] for r in rows], taxonomy
+
+
+def _users(db: Any, agents: int, taxonomy: Any, rng: random.Random) -> list[str]:
+    from deskmate.server.tables import UserRow
+    from sqlalchemy import insert
+
+    names = [f"agent{n:04d}" for n in range(agents)]
+    now = datetime.now(UTC).isoformat()
+    with db.write() as conn:
+        conn.execute(insert(UserRow), [
+            {"name": name, "role": "agent", "team": f"team{n // TEAM_SIZE}", "created_at": now,
+             "learning_role": rng.choice(taxonomy.roles).code}
+            for n, name in enumerate(names)
+        ])
+    return names
+
+
+def _event_rows(names: list[str], items: list[str], per_agent: int, rng: random.Random,
+                now: datetime) -> Any:
+    kinds = [k for k, _ in KINDS]
+    weights = [w for _, w in KINDS]
+    received = now.isoformat()
+    for name in names:
+        favourites = rng.sample(items, 40)  # each agent keeps coming back to some items
+        for kind in rng.choices(kinds, weights, k=per_agent):
+            when = (now - timedelta(seconds=rng.uniform(0, 90 * 86400))).isoformat()
+            item = None
+            if kind in ("open", "copy", "feedback") or (kind == "gap" and rng.random() < 0.5):
+                item = rng.choice(favourites) if rng.random() < 0.6 else rng.choice(items)
+            payload = {"kind": kind, "agent_id": name, "item_id": item, "query": "退款多久到账",
+                       "detail": {"helpful": False} if kind == "feedback" else {}}
+            yield (uuid.UUID(int=rng.getrandbits(128)).hex, name, kind, when,
+                   json.dumps(payload, ensure_ascii=False), received, item)
+
+
+def _load_events(db: Any, rows: Any) -> int:
+    columns = ("event_id", "agent", "kind", "occurred_at", "payload", "received_at", "item_id")
+    count = 0
+    if db.url.get_backend_name() == "postgresql":
+        with db.write() as conn:
+            raw = conn.connection.driver_connection
+            with raw.cursor() as cursor, cursor.copy(
+                f"COPY events ({', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        return count
+    from sqlalchemy import text
+
+    batch: list[dict[str, Any]] = []
+    statement = text(f"INSERT INTO events ({', '.join(columns)}) VALUES "
+                     f"({', '.join(':' + c for c in columns)})")
+    for row in rows:
+        batch.append(dict(zip(columns, row, strict=True)))
+        if len(batch) == 50_000:
+            with db.write() as conn:
+                conn.execute(statement, batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        with db.write() as conn:
+            conn.execute(statement, batch)
+        count += len(batch)
+    return count
+
+
+def run(backend: str, pg_url: str, agents: int, per_agent: int, tmp: Path) -> list[list[Any]]:
+    from deskmate.server.database import Database
+    from deskmate.server.learning.profiles import refresh_profiles
+
+    url, schema = scratch_database(backend, pg_url, tmp, "profiles")
+    db = Database.open(url)
+    rows: list[list[Any]] = []
+    try:
+        rng = random.Random(20261130)
+        now = datetime.now(UTC)
+        items, taxonomy = _seed_content(db, rng)
+        names = _users(db, agents, taxonomy, rng)
+        started = time.perf_counter()
+        events = _load_events(db, _event_rows(names, items, per_agent, rng, now))
+        load_s = time.perf_counter() - started
+        if backend == "postgresql":
+            with db.write() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        label = f"{backend} {agents} agents, {events:,} events"
+        rows.append([label, "load events", load_s, events, "-"])
+        full = refresh_profiles(db, now=now)
+        rows.append([label, "full (empty cache)", full.seconds, full.computed, full.reused])
+        same = refresh_profiles(db, now=now)
+        rows.append([label, "unchanged", same.seconds, same.computed, same.reused])
+        _load_events(db, _event_rows(names[:10], items, 10, rng, now + timedelta(seconds=1)))
+        step = refresh_profiles(db, now=now)
+        rows.append([label, "incremental (10 agents)", step.seconds, step.computed, step.reused])
+        _load_events(db, _event_rows(names[:1], items, 1, rng, now + timedelta(seconds=2)))
+        one = refresh_profiles(db, [names[0]], now=now)
+        rows.append([label, "one agent (me/profile)", one.seconds, one.computed, one.reused])
+    finally:
+        db.close()
+        drop_scratch_schema(pg_url, schema)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=5000, help="events per agent (90 days)")
+    parser.add_argument("--backends", default="postgresql")
+    parser.add_argument("--pg-url", default=DEFAULT_PG)
+    args = parser.parse_args()
+    print(machine_line())
+    rows: list[list[Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend in args.backends.split(","):
+            rows += run(backend, args.pg_url, args.agents, args.events, Path(tmp))
+    print_table(["dataset", "step", "seconds", "computed", "unchanged"], rows,
+                title="Learning profiles (refresh_profiles)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Learning profiles, assignments and the knowledge-gap queue (docs/learning.md)."""

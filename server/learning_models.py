@@ -1,0 +1,144 @@
+"""Pydantic models of the learning API's answers, for the OpenAPI document.
+
+The routes build their JSON from the cached profiles; these models describe the shapes
+(docs/learning.md words the semantics).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class RoleRef(BaseModel):
+    """A role of the taxonomy."""
+
+    code: str
+    name: str
+
+
+class SkillLevel(BaseModel):
+    """One skill of a profile."""
+
+    code: str
+    name: str
+    level: float | None = Field(description="1.0-5.0, one decimal; null: no source yet")
+    target: int | None = Field(description="The role's target level; null: not in the role")
+    gap: float = Field(description="max(0, target - level), one decimal")
+    reasons: list[str] = Field(description="Why, in sentences, in the language asked for")
+    sources: dict[str, float | None] = Field(
+        description="Each source's level: consultation, score, manager, self"
+    )
+    looks: int = Field(description="Opens and copies of the skill's items in 90 days")
+    flags: int = Field(description="Gap flags the agent raised on the skill's items")
+
+
+class Recommendation(BaseModel):
+    """An item of a skill with a gap that the agent has not opened yet."""
+
+    skill: str
+    item_id: str
+    title: str
+    kind: str
+
+
+class AssignmentOut(BaseModel):
+    """Learning assigned by a manager."""
+
+    id: int
+    agent: str
+    title: str
+    skill: str | None
+    item_id: str | None
+    url: str | None
+    note: str
+    due_on: str
+    window_start: str | None
+    window_end: str | None
+    assigned_by: str
+    assigned_at: str
+    done_at: str | None
+    overdue: bool
+
+
+class Notice(BaseModel):
+    """Something to show the agent once (kind: assignment, gap_resolved)."""
+
+    id: int
+    kind: str
+    text: str
+    item_id: str | None
+    created_at: str
+
+
+class Profile(BaseModel):
+    """A learning profile."""
+
+    agent: str
+    team: str | None
+    role: RoleRef | None
+    computed_at: str
+    window_days: int
+    skills: list[SkillLevel]
+    recommendations: list[Recommendation]
+    assignments: list[AssignmentOut]
+    notices: list[Notice]
+
+
+class TeamProfiles(BaseModel):
+    """The profiles of a manager's team."""
+
+    agents: list[Profile]
+
+
+class GapTopic(BaseModel):
+    """A topic of the knowledge-gap queue."""
+
+    id: int
+    label: str
+    status: str = Field(description="open, accepted, dismissed, merged or resolved")
+    count: int
+    agents: list[str]
+    first_seen: str | None
+    last_seen: str | None
+    examples: list[str]
+    kinds: dict[str, int] = Field(description="gap, no_result, unhelpful, proposal")
+    resolution_item_id: str | None
+    merged_into: int | None
+    decided_by: str | None
+    decided_at: str | None
+
+
+class GapTopics(BaseModel):
+    """The queue."""
+
+    topics: list[GapTopic]
+
+
+class ProposalOut(BaseModel):
+    """A stored proposal."""
+
+    id: int
+    status: str
+
+
+class AssignmentIds(BaseModel):
+    """The assignments made, one per agent."""
+
+    ids: list[int]
+
+
+class SelfAssessmentOut(BaseModel):
+    """A stored self-assessment."""
+
+    skill: str
+    level: int
+    updated_at: str
+
+
+class RatingOut(BaseModel):
+    """A stored manager rating."""
+
+    agent: str
+    skill: str
+    rating: int
+    comment: str
