@@ -64,7 +64,8 @@ def test_similar_signals_become_one_topic_and_resolving_tells_the_flaggers(
     esim = next(t for t in topics if "eSIM" in t["label"])
     assert esim["count"] == 2
     assert sorted(esim["agents"]) == ["li.na", "zhao.lei"]
-    assert esim["kinds"]["gap"] == 1 and esim["kinds"]["no_result"] == 1
+    assert esim["kinds"]["gap"] == 1
+    assert esim["kinds"]["no_result"] == 1
     assert set(esim["examples"]) == {"eSIM 换机后无法激活", "eSIM 换新手机激活失败"}
     assert esim["first_seen"] <= esim["last_seen"]
     unhelpful = next(t for t in topics if t["kinds"]["unhelpful"])

@@ -64,7 +64,8 @@ def test_repeated_lookups_lower_the_level_and_say_why(
     refund = _skill(after, "billing.refund")
     esim = _skill(after, "tech.esim")
     assert refund["looks"] == 9
-    assert refund["level"] is not None and esim["level"] is not None
+    assert refund["level"] is not None
+    assert esim["level"] is not None
     assert refund["level"] < 2 < esim["level"]  # needed again and again: not yet mastered
     calm = _skill(after, "soft.empathy")
     assert (calm["looks"], calm["level"], calm["gap"]) == (1, None, 3)
