@@ -155,7 +155,12 @@ def _routes(app: FastAPI) -> None:
         if etag_matches(if_none_match, etag):
             return Response(status_code=304, headers={"ETag": etag})
         head, page = read_page(_db(request), cursor, limit)
-        headers = {"ETag": etag_for(head, cursor, limit), "Cache-Control": "no-cache"}
+        # A last page is tagged with the ETag of the request that follows it (the same
+        # limit at its next_cursor): a client that keeps it for that request gets 304 on
+        # its very first idle poll. Compared against the actual request's own ETag, it can
+        # never make another request 304.
+        tagged = cursor if page.has_more else page.next_cursor
+        headers = {"ETag": etag_for(head, tagged, limit), "Cache-Control": "no-cache"}
         return Response(page.to_json(), media_type="application/json", headers=headers)
 
     @app.get(

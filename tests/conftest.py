@@ -56,3 +56,6 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DESKMATE_DATA_DIR", str(tmp_path / "env-data"))
     monkeypatch.setenv("DESKMATE_CONFIG_DIR", str(tmp_path / "env-config"))
     monkeypatch.setenv("DESKMATE_LOG_DIR", str(tmp_path / "env-logs"))
+    # Nor the machine's IT settings (/etc/deskmate/ of an installed package, say): tests
+    # that need a system file write their own and point this at it.
+    monkeypatch.setenv("DESKMATE_SYSTEM_CONFIG", str(tmp_path / "no-system-settings.json"))

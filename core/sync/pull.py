@@ -257,8 +257,13 @@ class ContentPull:
         return None
 
     def _store_etag(self, cursor: str, page: ChangesPage) -> None:
-        # Only a last page is worth polling again; a page with more behind it is not.
+        # Only a last page is worth polling again; a page with more behind it is not. The
+        # next poll asks at the page's next_cursor, and the server tags a last page with
+        # that request's ETag (docs/sync-api.md), so the tag is kept for that cursor. (A
+        # server tagging it for ``cursor`` instead costs one full answer, never a change.)
         value = ""
         if not page.has_more and page.etag:
-            value = json.dumps({"cursor": cursor, "limit": self.page_limit, "etag": page.etag})
+            value = json.dumps(
+                {"cursor": page.next_cursor, "limit": self.page_limit, "etag": page.etag}
+            )
         self.kb.set_meta(ETAG_KEY, value)

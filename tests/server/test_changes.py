@@ -117,18 +117,29 @@ def test_etag_and_304(server: RunningServer, tmp_path: Path) -> None:
         first = client.get("/api/v1/changes")
         etag = first.headers["etag"]
         cursor = first.json()["next_cursor"]
+        assert first.json()["has_more"] is False
         assert client.get("/api/v1/changes").headers["etag"] == etag
-        cached = client.get("/api/v1/changes", headers={"If-None-Match": etag})
-        assert cached.status_code == 304
-        assert cached.content == b""
-        assert cached.headers["etag"] == etag
-        idle = client.get("/api/v1/changes", params={"cursor": cursor})
-        idle_etag = idle.headers["etag"]
-        assert idle_etag != etag
+        # A last page carries the ETag of the request after it (its next_cursor): sent
+        # there, it gives 304 at once; sent back to its own URL, it is not that URL's tag.
+        again = client.get("/api/v1/changes", headers={"If-None-Match": etag})
+        assert again.status_code == 200
+        idle_etag = etag
         poll = client.get(
             "/api/v1/changes", params={"cursor": cursor}, headers={"If-None-Match": idle_etag}
         )
         assert poll.status_code == 304
+        assert poll.content == b""
+        assert poll.headers["etag"] == idle_etag
+        idle = client.get("/api/v1/changes", params={"cursor": cursor})
+        assert idle.headers["etag"] == idle_etag  # an empty last page: its own next request
+        # A page with more behind it keeps its own URL's tag (no 304 elsewhere).
+        paged = client.get("/api/v1/changes", params={"limit": 1})
+        assert paged.json()["has_more"] is True
+        assert paged.headers["etag"] != etag
+        repeat = client.get(
+            "/api/v1/changes", params={"limit": 1}, headers={"If-None-Match": paged.headers["etag"]}
+        )
+        assert repeat.status_code == 304
         write_pack(tmp_path / "p", [item_record("a", "新标题"), item_record("b")])
         import_packs(server.db, [tmp_path / "p"])
         poll = client.get(
