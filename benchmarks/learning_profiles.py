@@ -22,7 +22,6 @@ Target: full <= 60 s on PostgreSQL for 1000 agents x ~5000 events.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import random
 import tempfile

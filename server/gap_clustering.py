@@ -1,30 +1,28 @@
 """Group knowledge-gap signals into topics by similar query text (pure: no database, no web).
 
-A signal (a gap flag, a search that found nothing or had nothing opened, an unhelpful
-vote) has a text: the query the agent typed or, for an item flag without one, the item
-title. Clustering is incremental and assignments never move, so topic ids stay stable for
-the editors: seed a :class:`TopicIndex` with the stored topics (``add_topic``; after a
-merge, seed the merged topic's texts under the surviving id), then :func:`cluster` the new
-signals in the order they occurred; each joins its best topic or gets a new one::
+A signal (gap flag, zero-result or nothing-opened search, unhelpful vote) has a text: the
+query typed or, for an item flag without one, the item title. Clustering is incremental
+and assignments never move, so topic ids stay stable for the editors: seed a
+:class:`TopicIndex` with the stored topics (after a merge, the merged topic's texts under
+the surviving id), then :func:`cluster` new signals in the order they occurred::
 
     index = TopicIndex(synonyms=table)                    # the packs' synonyms: optional
     index.add_topic(7, ["退款多久到账", "退款到账时间"])
     cluster([GapText("e1", "退款什么时候到账")], index, new_topic)   # {"e1": 7}
     topic_label(["退款多久到账", "退款多久到账", "退款到账时间"])     # "退款多久到账"
 
-Similarity: a text is a set of weighted features — its content words (jieba's precise cut
-via ``deskmate.core.search.analysis``, Porter stems, a synonym group as one word, question
-frames such as 多久/什么时候 at a fifth of the weight), the character bigrams and characters
-of its Chinese content words run together and the letter trigrams of its English words
-(robust to segmentation differences and typos). Its similarity to a topic is the cosine
-with the topic's centroid (the sum of its texts' vectors), halved when each side has a
-content word the other lacks (iPhone 退货 / iPhone 维修, 视频会员 / 音乐会员); it joins the
-best topic scoring at least ``threshold``. Texts of one normal form always join each other.
+Similarity: a text is a set of weighted features — content words (jieba's precise cut via
+``deskmate.core.search.analysis``, unknown single characters joined up, Porter stems, a
+synonym group as one word; question frames such as 多久/什么时候 at a fifth of the weight),
+the character bigrams and characters of its Chinese content run together, and letter
+trigrams of English words (robust to segmentation differences and typos). Its score for a
+topic is the cosine with the topic's centroid (the sum of its texts' vectors), halved when
+each side has a content word the other lacks (iPhone 退货 / iPhone 维修, 花呗 / 借呗); it
+joins the best topic scoring at least ``threshold``, and always one with its normal form.
 
-Speed: an inverted index from feature to topics finds the candidates, and features in
-more than ``df_cap`` topics only score them, so an assignment costs the postings of the
-text's rarer features, not a comparison per topic (benchmarks/gap_clustering.py).
-A TopicIndex is not thread-safe: use it from one job at a time.
+Speed: an inverted index from feature to topics; only topics sharing one of the text's
+rarer features are scored, with a bound that misses no match (see ``_dot_products``).
+A TopicIndex is not thread-safe: one job at a time.
 """
 
 from __future__ import annotations
@@ -41,8 +39,6 @@ from deskmate.core.search.synonyms import SynonymTable
 #: The similarity a text needs to join a topic, chosen on benchmarks/gap_clustering.py.
 #: Editors can merge two topics but cannot split one, so it leans towards splitting.
 DEFAULT_THRESHOLD = 0.65
-#: Features in more topics than this do not generate candidates (see the module docstring).
-DEFAULT_DF_CAP = 300
 #: Longer texts (a pasted chat log, say) are analysed and labelled by their start only.
 MAX_CHARS = 200
 LABEL_CHARS = 120
@@ -53,8 +49,8 @@ LABEL_CHARS = 120
 # not what about.
 WORD_WEIGHT = 1.0
 FRAME_WEIGHT = 0.2
-BIGRAM_WEIGHT = 1.0
-CHAR_WEIGHT = 0.35
+BIGRAM_WEIGHT = 0.7
+CHAR_WEIGHT = 0.5
 TRIGRAM_WEIGHT = 0.35
 #: Applied when the text and the topic each have a content word the other lacks.
 CONFLICT_FACTOR = 0.5
@@ -64,23 +60,27 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-# How a question is asked: 退款多久到账, 退款什么时候到账 and 退款到账时间 are one gap.
+# How a question is asked, and that something failed: 退款多久到账, 退款什么时候到账 and
+# 退款到账时间 are one gap; so are eSIM 换机后无法激活 and eSIM 换新手机激活失败.
 FRAME_WORDS_ZH = _word_set(
     "多久 多长时间 多长 几天 多少天 什么时候 啥时候 何时 时间 几点 能不能 不能 能否 是否 可不可以 "
     "怎么回事 回事 咋回事 为啥 啥 一直 老是 总是 到底 问题 情况 客服 客户 用户 顾客 帮忙 帮 "
-    "麻烦 急 谢谢 请问 问 说 怎么弄 弄 办法 方法 流程 步骤 操作 反馈"
+    "麻烦 急 谢谢 请问 问 说 怎么弄 弄 办法 方法 流程 步骤 操作 反馈 才能 才 能够 今天 昨天 "
+    "明天 刚才 刚刚 马上 无法 失败 不了 不行 后 前"
 )
 FRAME_WORDS_EN = _word_set(
     "long take get help need want know ask still yet problem issue customer thank thanks "
     "ok okay any some just now time"
 )
-# Stop words that name the problem here and so stay in the character features:
+# Stop words that name the problem here, so they stay in the character features:
 # 花呗怎么还 is about repaying (还); 用不了 and 没到账 about something not working.
 _KEPT_STOPWORDS = frozenset(["还", "不", "没", "没有"])
 _DROPPED = (analysis.STOPWORDS_ZH - _KEPT_STOPWORDS) | FRAME_WORDS_ZH
 # Variant characters agents type interchangeably (到帐 / 到账, 帐号 / 账号).
 _VARIANTS = str.maketrans({"帐": "账"})
 _NON_WORD = re.compile(r"[\W_]+")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+_HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ID_LIKE = re.compile(r"(?=.*\d)[a-z0-9]{8,}|\d{5,}")
 
 
@@ -108,7 +108,7 @@ class _Vector:
 
 @dataclass
 class _Topic:
-    """A topic's size, the squared length of its centroid and its content words, counted."""
+    """A topic's size, its centroid's squared length and its content words, counted."""
 
     size: int = 0
     norm2: float = 0.0
@@ -118,16 +118,17 @@ class _Topic:
 def normal_form(text: str) -> str:
     """The form in which texts count as identical: NFKC, lower case, words single-spaced.
 
-    Punctuation, symbols and emoji are dropped, 帐 is read as 账, and only the first
-    ``MAX_CHARS`` characters count.
+    Punctuation, symbols and emoji are dropped, letters and digits split (iPhone15 =
+    iphone 15), 帐 is read as 账, and only the first ``MAX_CHARS`` characters count.
     """
     folded = analysis.normalize(text[: MAX_CHARS * 2]).translate(_VARIANTS)
-    return _NON_WORD.sub(" ", folded).strip()[:MAX_CHARS]
+    return _LETTER_DIGIT.sub(" ", _NON_WORD.sub(" ", folded)).strip()[:MAX_CHARS]
 
 
 def display_form(text: str) -> str:
-    """A text as shown to editors: whitespace collapsed, cut to ``LABEL_CHARS`` with an ellipsis."""
+    """A text as a label: spacing collapsed, no punctuation at the ends, cut to LABEL_CHARS."""
     shown = " ".join(text.split())
+    shown = re.sub(r"^[\W_]+|[\W_]+$", "", shown) or shown
     return shown if len(shown) <= LABEL_CHARS else shown[: LABEL_CHARS - 1] + "…"
 
 
@@ -145,8 +146,10 @@ class _Analyser:
         for group in groups:
             for word in group:
                 word = analysis.normalize(word).strip()
-                pieces = self._segmenter.plain_words(word) if analysis.is_han(word) else None
-                pieces = pieces if pieces is not None else list(self._terms(word))
+                if analysis.is_han(word):
+                    pieces = self._segmenter.plain_words(word)
+                else:
+                    pieces = list(self._terms(word))
                 if len(pieces) == 1:
                     self._canonical.setdefault(pieces[0], group[0])
 
@@ -157,20 +160,11 @@ class _Analyser:
     def _vector(self, key: str) -> _Vector:
         squared: dict[str, float] = {}
         words: set[str] = set()
-        content: list[str] = []  # the Chinese content words, " " where a Latin word was
-        for word in self._segmenter.plain_words(key):
-            if word.isspace():
-                content.append("")  # bigrams run on (花呗 还款 = 花呗还款), joined words do not
-                continue
-            if not analysis.is_han(word):
-                content.append(" ")
-                for term in self._latin_terms(word):
-                    self._add_term(squared, words, term)
-            elif word in FRAME_WORDS_ZH:
-                squared["w:" + word] = FRAME_WEIGHT**2
-            elif word not in _DROPPED:
-                content.append(word)
+        content = self._scan(key, squared, words)
         for word in _content_words(content):
+            if len(word) == 1:  # a lone character: its character feature stands for it
+                words.add("c:" + word)
+                continue
             feature = "w:" + self._canonical.get(word, word)
             squared[feature] = WORD_WEIGHT**2
             words.add(feature)
@@ -183,13 +177,32 @@ class _Analyser:
             squared["c:" + char] = CHAR_WEIGHT**2
         return _Vector(squared, math.sqrt(sum(squared.values())), frozenset(words))
 
+    def _scan(self, key: str, squared: dict[str, float], words: set[str]) -> list[str]:
+        """Add the features of Latin terms and frames; the Chinese content words, in order.
+
+        In the list, " " stands for a Latin word (a break) and "" for a space.
+        """
+        content: list[str] = []
+        for word in self._segmenter.plain_words(key):
+            if word.isspace():
+                content.append("")  # bigrams run on (花呗 还款 = 花呗还款), joined words do not
+            elif not analysis.is_han(word):
+                content.append(" ")
+                for term in self._latin_terms(word):
+                    self._add_term(squared, words, term)
+            elif word in FRAME_WORDS_ZH:
+                squared["w:" + word] = FRAME_WEIGHT**2
+            elif word not in _DROPPED:  # a synonym reads as its group's word throughout
+                synonym = self._canonical.get(word, word)
+                content.append(synonym if _HAN_ONLY.fullmatch(synonym) else word)
+        return content
+
     def _add_term(self, squared: dict[str, float], words: set[str], term: str) -> None:
         """Add the features of one Latin or numeric index term."""
-        if term in self._frame_en:
+        if _ID_LIKE.fullmatch(term):
+            term = "#"  # an order or phone number: not what the gap is about either
+        if term == "#" or term in self._frame_en:
             squared["w:" + term] = FRAME_WEIGHT**2
-            return
-        if _ID_LIKE.fullmatch(term):  # an order or phone number: not what the gap is about
-            squared["w:#"] = FRAME_WEIGHT**2
             return
         if term.isalpha() and len(term) >= 4:
             padded = f"<{term}>"
@@ -199,53 +212,36 @@ class _Analyser:
         squared[feature] = WORD_WEIGHT**2
         words.add(feature)
 
-    def similarity(self, a: str, b: str) -> float:
-        """Two texts' similarity: cosine, halved on a word conflict; 1.0 for one normal form."""
-        key_a, key_b = normal_form(a), normal_form(b)
-        if key_a == key_b:
-            return 1.0
-        va, vb = self.vector(key_a), self.vector(key_b)
-        if not va.norm or not vb.norm:
-            return 0.0
-        dot = sum(w for f, w in va.squared.items() if f in vb.squared)
-        conflict = _lacks(va, vb) and _lacks(vb, va)
-        return dot / (va.norm * vb.norm) * (CONFLICT_FACTOR if conflict else 1.0)
-
 
 def _content_words(content: list[str]) -> list[str]:
     """The content words, with runs of single characters joined up (花/呗 → 花呗).
 
     jieba leaves words it does not know, like the product names 花呗 and 借呗, as single
-    characters; joined, they tell one product from another. 还, 不 and 没 stand alone.
+    characters; joined, they tell one product from another. A character standing alone
+    (还, 不, 用) is returned as itself.
     """
-    out, pending = [], ""
+    out: list[str] = []
+    pending = ""
     for word in [*content, " "]:
         if len(word) == 1 and analysis.is_han(word) and word not in _KEPT_STOPWORDS:
             pending += word
             continue
-        out.extend(w for w in (pending, word) if len(w) > 1)
+        out.extend(w for w in (pending, word) if w.strip())
         pending = ""
     return out
 
 
 @lru_cache(maxsize=50_000)
-def _word_bigrams(feature: str) -> tuple[str, ...]:
-    """The bigram features inside a Chinese word feature (none for other words)."""
+def _word_chars(feature: str) -> tuple[str, ...]:
+    """The character features of a Chinese word feature (none for other words)."""
     word = feature[2:]
-    if not analysis.is_han(word):
-        return ()
-    return tuple("b:" + word[i : i + 2] for i in range(len(word) - 1))
+    return tuple("c:" + char for char in word) if analysis.is_han(word) else ()
 
 
 def _present(word: str, has: Callable[[str], bool]) -> bool:
-    """Whether a content word is there: its feature, or all of its bigrams (another cut)."""
-    bigrams = _word_bigrams(word)
-    return has(word) or (bool(bigrams) and all(has(b) for b in bigrams))
-
-
-def _lacks(a: _Vector, b: _Vector) -> bool:
-    """Whether ``b`` lacks one of ``a``'s content words."""
-    return any(not _present(w, b.squared.__contains__) for w in a.words)
+    """Whether a content word is there: its feature, or all its characters (another cut)."""
+    chars = _word_chars(word)
+    return has(word) or (bool(chars) and all(has(c) for c in chars))
 
 
 class TopicIndex:
@@ -255,15 +251,15 @@ class TopicIndex:
     and its size. A text has a word conflict with a topic when it has a content word that
     fewer than a quarter of the topic's texts have, while the topic has one that at
     least half of its texts have and the text lacks (a word counts as there when its
-    feature or all of its bigrams are: 连不上网 has both 连不上 and 上网).
+    feature or all of its characters are: 连不上网 has both 连不上 and 上网; a character
+    standing alone, like 还 in 花呗怎么还, counts as a word).
 
     Args:
         threshold: The similarity a text needs to join a topic.
         synonyms: The packs' synonym table: its words stay whole in segmentation and the
             one-word members of a group count as one word (退钱 = 退款 = refund).
-        segmenter: A segmenter to use instead (give it the synonym words and, say,
-            product names, so that 借呗 stays one word and 花呗 vs 借呗 is a conflict).
-        df_cap: Features in more topics than this do not generate candidates.
+        segmenter: A segmenter to use instead (with the synonym words, and product names
+            if you have them, as its user words).
     """
 
     def __init__(
@@ -272,14 +268,13 @@ class TopicIndex:
         *,
         synonyms: SynonymTable | None = None,
         segmenter: analysis.Segmenter | None = None,
-        df_cap: int = DEFAULT_DF_CAP,
     ) -> None:
         self.threshold = threshold
-        self.df_cap = df_cap
         self._analyser = _Analyser(segmenter, synonyms)
         # feature -> {topic id: how many of the topic's texts have the feature}
         self._postings: dict[str, dict[int, int]] = {}
         self._topics: dict[int, _Topic] = {}
+        self._norms: dict[int, float] = {}  # each topic's centroid length
         self._exact: dict[str, int] = {}  # normal form -> the first topic that had it
 
     def __len__(self) -> int:
@@ -306,20 +301,20 @@ class TopicIndex:
             count = topics.get(topic_id, 0)
             topics[topic_id] = count + 1
             topic.norm2 += weight2 * (2 * count + 1)  # (n+1)²w² − n²w²
+        self._norms[topic_id] = math.sqrt(topic.norm2)
         for word in vector.words:
             topic.words[word] = topic.words.get(word, 0) + 1
 
     def assign(self, text: str) -> int | None:
         """The best existing topic for ``text`` if it is similar enough, else None."""
-        match = self.best_match(text)
-        if match is None or match[1] < self.threshold:
-            return None
-        return match[0]
+        match = self.best_match(text, at_least=self.threshold)
+        return match[0] if match is not None else None
 
-    def best_match(self, text: str) -> tuple[int, float] | None:
-        """The most similar topic and the similarity (ties: the lower id), or None.
+    def best_match(self, text: str, at_least: float = 0.0) -> tuple[int, float] | None:
+        """The most similar topic scoring at least ``at_least``, and its score; or None.
 
-        A topic that already holds the same normal form is returned with similarity 1.0.
+        Ties go to the lower topic id. A topic that already holds the same normal form is
+        returned with similarity 1.0.
         """
         key = normal_form(text)
         exact = self._exact.get(key)
@@ -328,67 +323,66 @@ class TopicIndex:
         vector = self._analyser.vector(key)
         if not vector.norm:
             return None
-        scored = sorted(
-            (
-                (dot / (vector.norm * math.sqrt(self._topics[t].norm2)), t)
-                for t, dot in self._dot_products(vector).items()
-            ),
-            key=lambda item: (-item[0], item[1]),
-        )
+        ranked = []
+        for topic_id, dot in self._dot_products(vector, at_least).items():
+            cosine = dot / (vector.norm * self._norms[topic_id])
+            if cosine >= at_least:
+                ranked.append((-cosine, topic_id))
+        ranked.sort()
         best: tuple[int, float] | None = None
-        for cosine, topic_id in scored:
-            if best is not None and cosine <= best[1]:
+        for negative, topic_id in ranked:
+            if best is not None and -negative <= best[1]:
                 break  # a conflict only lowers a score: nothing further down can win
-            score = cosine * (CONFLICT_FACTOR if self._conflict(vector, topic_id) else 1.0)
-            if best is None or score > best[1]:
+            score = -negative * (CONFLICT_FACTOR if self._conflicts(vector, topic_id) else 1.0)
+            if score >= at_least and (best is None or score > best[1]):
                 best = topic_id, score
         return best
 
-    def _dot_products(self, vector: _Vector) -> dict[int, float]:
-        """Dot products of ``vector`` with the centroids of the topics sharing a rare feature.
+    def _dot_products(self, vector: _Vector, at_least: float) -> dict[int, float]:
+        """Dot products of ``vector`` with the centroids of the topics that may score ``at_least``.
 
-        Common features (in more than ``df_cap`` topics) only add to topics found through a
-        rarer one; when the text has no rarer feature in any topic, its least common
-        feature finds the candidates.
+        The text's features are taken rarest first (in the fewest topics) until the ones
+        left could not reach ``at_least`` on their own: by Cauchy-Schwarz they add at most
+        |those features| / |text| to a cosine. Topics found through the taken features are
+        the candidates; those that cannot reach ``at_least`` even with that addition are
+        dropped, and the common features left are added to the others.
         """
-        shared = [(w, self._postings[f]) for f, w in vector.squared.items() if f in self._postings]
-        if not shared:
-            return {}
-        rare = [item for item in shared if len(item[1]) <= self.df_cap]
-        common = [item for item in shared if len(item[1]) > self.df_cap]
-        if not rare:
-            common.sort(key=lambda item: len(item[1]))
-            rare, common = common[:1], common[1:]
+        shared = sorted(
+            (
+                (len(topics), weight2, topics)
+                for feature, weight2 in vector.squared.items()
+                if (topics := self._postings.get(feature))
+            ),
+            key=lambda item: item[0],
+        )
+        untaken, limit = sum(item[1] for item in shared), (at_least * vector.norm) ** 2
         dots: dict[int, float] = {}
-        for weight2, topics in rare:
+        get, taken = dots.get, 0  # (the hot path: local names are faster)
+        while taken < len(shared) and (untaken >= limit or not limit):
+            _df, weight2, topics = shared[taken]
             for topic_id, count in topics.items():
-                dots[topic_id] = dots.get(topic_id, 0.0) + weight2 * count
-        for weight2, topics in common:
+                dots[topic_id] = get(topic_id, 0.0) + weight2 * count
+            untaken -= weight2
+            taken += 1
+        if taken < len(shared):
+            floor, norms = at_least * vector.norm - math.sqrt(max(untaken, 0.0)), self._norms
+            dots = {t: dot for t, dot in dots.items() if dot >= floor * norms[t]}
+        for _df, weight2, topics in shared[taken:]:
+            count_of = topics.get
             for topic_id in dots:
-                count = topics.get(topic_id)
-                if count:
-                    dots[topic_id] += weight2 * count
+                dots[topic_id] += weight2 * count_of(topic_id, 0)
         return dots
 
-    def _conflict(self, vector: _Vector, topic_id: int) -> bool:
-        """Whether the text and the topic each have a content word the other lacks."""
+    def _conflicts(self, vector: _Vector, topic_id: int) -> bool:
         topic = self._topics[topic_id]
 
-        def common_in_topic(feature: str) -> bool:
+        def common(feature: str) -> bool:
             return 4 * self._postings.get(feature, {}).get(topic_id, 0) >= topic.size
 
-        if all(_present(w, common_in_topic) for w in vector.words):
+        if all(_present(w, common) for w in vector.words):
             return False
         has = vector.squared.__contains__
         return any(2 * n >= topic.size and not _present(w, has) for w, n in topic.words.items())
-
-    def similarity(self, a: str, b: str) -> float:
-        """The similarity of two texts under this index's model (for tests and tuning)."""
-        return self._analyser.similarity(a, b)
-
-    def label(self, texts: Sequence[str]) -> str:
-        """:func:`topic_label` with this index's analysis."""
-        return _label(self._analyser, texts)
 
 
 def cluster(
@@ -423,25 +417,24 @@ def _default_analyser() -> _Analyser:
 def topic_label(texts: Sequence[str], index: TopicIndex | None = None) -> str:
     """A readable label for a topic: its most representative text, as shown to editors.
 
-    The distinct normal forms are ranked by their summed similarity (cosine, without the
-    conflict rule) to all of the topic's texts — the medoid: frequent forms and forms made
-    of the topic's common words win, typos and extra details lose — then by frequency,
-    then shorter first, then first seen. The label is the first way the winning form was
-    typed. Texts with nothing to analyse (empty, only
-    punctuation or emoji) win only when there is nothing else.
+    The distinct normal forms are ranked by their summed cosine (no conflict rule) with
+    all of the topic's texts — the medoid: frequent forms and forms made of the topic's
+    common words win, typos and extra details lose — then by frequency, then shorter
+    first, then first seen. The label is the first way the winning form was typed, in
+    :func:`display_form`. Texts with nothing to analyse (empty, only punctuation or
+    emoji) win only when there is nothing else.
 
     Args:
         texts: The topic's signal texts.
         index: Analyse as this index does (its synonyms); the default has none.
     """
-    return index.label(texts) if index is not None else _label(_default_analyser(), texts)
+    return _label(index._analyser if index is not None else _default_analyser(), texts)
 
 
 def _label(analyser: _Analyser, texts: Sequence[str]) -> str:
-    """:func:`topic_label` with a given analyser."""
     first_typed: dict[str, str] = {}
     counts: dict[str, int] = {}
-    centroid: dict[str, float] = {}
+    centroid: dict[str, float] = {}  # the sum of the texts' unit vectors
     for text in texts:
         key = normal_form(text)
         first_typed.setdefault(key, text)
@@ -453,12 +446,10 @@ def _label(analyser: _Analyser, texts: Sequence[str]) -> str:
         return ""
 
     def rank(order_key: tuple[int, str]) -> tuple[float, int, int, int]:
-        # The summed cosine with every text: the dot product with the sum of unit vectors.
         order, key = order_key
         vector = analyser.vector(key)
         dot = sum(math.sqrt(w2) * centroid[f] for f, w2 in vector.squared.items())
-        score = dot / vector.norm if vector.norm else -1.0
-        return -score, -counts[key], len(key), order
+        return -(dot / vector.norm if vector.norm else -1.0), -counts[key], len(key), order
 
     _order, best = min(enumerate(first_typed), key=rank)
     return display_form(first_typed[best])

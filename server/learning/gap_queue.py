@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from deskmate.core.search.synonyms import SynonymTable
 from deskmate.server.auth import Permission, User, utc_now
 from deskmate.server.database import Database
 from deskmate.server.errors import BadRequestError, NotFoundError
@@ -30,6 +31,7 @@ from deskmate.server.tables import (
     JobMarkRow,
     ProposalRow,
 )
+from deskmate.server.vocabulary import read_vocabulary
 from sqlalchemy import Connection, String, cast, delete, insert, literal, select, update
 
 SIGNAL_KINDS = ("gap", "no_result", "feedback")
@@ -132,7 +134,8 @@ def _known_ids(conn: Connection, ids: list[str]) -> set[str]:
 
 
 def _topic_index(conn: Connection) -> TopicIndex:
-    index = TopicIndex()
+    # The packs' synonyms make 退钱 and 退款, 蚂蚁花呗 and 花呗 the same word here too.
+    index = TopicIndex(synonyms=SynonymTable(read_vocabulary(conn).synonyms))
     texts: dict[int, list[str]] = defaultdict(list)
     rows = conn.execute(
         select(GapSignalRow.topic_id, GapSignalRow.query)
