@@ -15,8 +15,12 @@ Printed, per backend:
   1,000 agents x 50 skills x 90 days, about 5 M events, on PostgreSQL);
 - unchanged: the same again (every profile current: stamps only);
 - incremental: after 100 new events from 10 agents (10 profiles recomputed);
-- one agent: ``GET /api/v1/me/profile``'s work for one agent after a new event of theirs.
-Target: full <= 60 s on PostgreSQL for 1000 agents x ~5000 events.
+- one agent: ``GET /api/v1/me/profile``'s work for one agent after a new event of theirs;
+- gap queue: ``collect_signals`` end to end (read the uploads, cluster, store signals and
+  topics) for ``--gap-events`` gap flags and no-result searches with realistic query
+  texts (the generator of benchmarks/gap_clustering.py) in a fresh database, then for
+  100 more (incremental: the index reseeded from the stored topics).
+Targets: full <= 60 s on PostgreSQL for 1000 agents x ~5000 events; 20k gap events <= 30 s.
 """
 
 from __future__ import annotations
@@ -146,6 +150,53 @@ def _load_events(db: Any, rows: Any) -> int:
     return count
 
 
+def _gap_rows(texts: list[str], names: list[str], rng: random.Random, now: datetime) -> Any:
+    received = now.isoformat()
+    for text in texts:
+        name = rng.choice(names)
+        kind = "gap" if rng.random() < 0.3 else "no_result"
+        when = (now - timedelta(seconds=rng.uniform(0, 30 * 86400))).isoformat()
+        detail = {"gap_type": "missing", "note": "", "interaction_id": ""} if kind == "gap" else {}
+        payload = {"kind": kind, "agent_id": name, "item_id": None, "query": text,
+                   "detail": detail}
+        yield (uuid.UUID(int=rng.getrandbits(128)).hex, name, kind, when,
+               json.dumps(payload, ensure_ascii=False), received, None)
+
+
+def run_gap_queue(backend: str, pg_url: str, count: int, tmp: Path) -> list[list[Any]]:
+    from deskmate.server.database import Database
+    from deskmate.server.learning.gap_queue import collect_signals
+    from deskmate.server.tables import GapTopicRow
+    from sqlalchemy import func, select
+
+    from benchmarks.gap_clustering import generate
+
+    url, schema = scratch_database(backend, pg_url, tmp, "gaps")
+    db = Database.open(url)
+    rows: list[list[Any]] = []
+    try:
+        rng = random.Random(7)
+        now = datetime.now(UTC)
+        names = [f"agent{n:04d}" for n in range(200)]
+        texts = [text for text, _intent, _clean in generate(count + 100, seed=7)]
+        _load_events(db, _gap_rows(texts[:count], names, rng, now))
+        label = f"{backend} gap queue, {count:,} signals"
+        started = time.perf_counter()
+        added = collect_signals(db)
+        first = time.perf_counter() - started
+        with db.read() as conn:
+            topics = conn.execute(select(func.count()).select_from(GapTopicRow)).scalar_one()
+        rows.append([label, f"collect all ({topics:,} topics)", first, added, "-"])
+        _load_events(db, _gap_rows(texts[count:], names, rng, now + timedelta(seconds=1)))
+        started = time.perf_counter()
+        more = collect_signals(db)
+        rows.append([label, "collect 100 more", time.perf_counter() - started, more, "-"])
+    finally:
+        db.close()
+        drop_scratch_schema(pg_url, schema)
+    return rows
+
+
 def run(backend: str, pg_url: str, agents: int, per_agent: int, tmp: Path) -> list[list[Any]]:
     from deskmate.server.database import Database
     from deskmate.server.learning.profiles import refresh_profiles
@@ -188,14 +239,18 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000, help="events per agent (90 days)")
     parser.add_argument("--backends", default="postgresql")
     parser.add_argument("--pg-url", default=DEFAULT_PG)
+    parser.add_argument("--gap-events", type=int, default=20_000, help="0: skip the gap queue")
     args = parser.parse_args()
     print(machine_line())
     rows: list[list[Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
-            rows += run(backend, args.pg_url, args.agents, args.events, Path(tmp))
-    print_table(["dataset", "step", "seconds", "computed", "unchanged"], rows,
-                title="Learning profiles (refresh_profiles)")
+            if args.agents:
+                rows += run(backend, args.pg_url, args.agents, args.events, Path(tmp))
+            if args.gap_events:
+                rows += run_gap_queue(backend, args.pg_url, args.gap_events, Path(tmp))
+    print_table(["dataset", "step", "seconds", "computed/added", "unchanged"], rows,
+                title="Learning profiles (refresh_profiles) and the gap queue (collect_signals)")
 
 
 if __name__ == "__main__":
