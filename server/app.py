@@ -24,6 +24,7 @@ from deskmate.server.changes import (
     etag_matches,
     read_page,
 )
+from deskmate.server.console import install_console
 from deskmate.server.database import Database
 from deskmate.server.errors import (
     PROBLEM_BASE,
@@ -260,6 +261,7 @@ def build_app(db: Database | None) -> FastAPI:
     _install_error_handlers(app)
     _routes(app)
     install_learning_routes(app)
+    install_console(app)
     app.openapi = lambda: _openapi_with_batch(app)  # type: ignore[method-assign]
     return app
 

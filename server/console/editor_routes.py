@@ -1,0 +1,129 @@
+"""Knowledge editors' pages: the gap queue and its decisions, and article analytics.
+
+Article analytics are also open to managers, scoped to their own team's events (and
+without the texts agents typed); editors see every agent.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from deskmate.server.auth import Permission, User
+from deskmate.server.console import charts
+from deskmate.server.console.analytics import article_report, items_for_picking
+from deskmate.server.console.page_context import Page, read_form, redirect, signed_in_page
+from deskmate.server.database import Database
+from deskmate.server.errors import BadRequestError, NotFoundError
+from deskmate.server.learning.assignments import team_members
+from deskmate.server.learning.gap_queue import ACTIONS, STATUSES, decide, list_topics
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+Form = Annotated[dict[str, str], Depends(read_form)]
+QUEUE_FILTERS = ("open", "accepted", "resolved", "dismissed", "all")
+ARTICLE_DAYS = (30, 90, 365)
+
+
+def _status(asked: str | None) -> str:
+    return asked if asked in QUEUE_FILTERS else "open"
+
+
+def _queue_page(page: Page, status: str, error: str = "", http_status: int = 200) -> Response:
+    if page.user is None:  # signed_in_page sets it or raises
+        raise NotFoundError("no user")
+    topics = list_topics(page.db, page.user, status)
+    decided = page.request.query_params.get("decided", "")
+    to = page.request.query_params.get("to", "")
+    return page.render(
+        "gaps.html",
+        status=http_status,
+        filters=QUEUE_FILTERS,
+        current=status,
+        topics=topics,
+        items=items_for_picking(page.db),
+        error=error,
+        decided=decided if decided.isdigit() and to in STATUSES else "",
+        decided_to=to,
+    )
+
+
+def _into(form: dict[str, str]) -> int | None:
+    text = form.get("into", "").strip().lstrip("#")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise BadRequestError(f"'{text}' is not a topic number")
+    return int(text)
+
+
+def _decide(db: Database, editor: User, topic_id: str, form: dict[str, str]) -> dict[str, Any]:
+    if not topic_id.isdigit():
+        raise NotFoundError(f"there is no gap topic {topic_id}")
+    action = form.get("action", "")
+    if action not in ACTIONS:
+        raise BadRequestError(f"'{action}' is not an action")
+    into = _into(form) if action == "merge" else None
+    item_id = (form.get("item_id", "").strip() or None) if action == "resolve" else None
+    return decide(db, editor, int(topic_id), action, into=into, item_id=item_id)
+
+
+def _gap_routes(router: APIRouter) -> None:
+    @router.get("/gaps")
+    def gaps(request: Request) -> Response:
+        """The knowledge-gap queue, filtered by status."""
+        page = signed_in_page(request, Permission.WORK_GAP_QUEUE)
+        return _queue_page(page, _status(request.query_params.get("status")))
+
+    @router.post("/gaps/{topic_id}")
+    def gap_decision(request: Request, topic_id: str, form: Form) -> Response:
+        """Accept, dismiss, reopen, merge or resolve a topic; errors shown on the queue."""
+        page = signed_in_page(request, Permission.WORK_GAP_QUEUE)
+        page.check_csrf(form, "gap")
+        if page.user is None:  # signed_in_page sets it or raises
+            raise NotFoundError("no user")
+        status = _status(form.get("status"))
+        try:
+            topic = _decide(page.db, page.user, topic_id, form)
+        except (BadRequestError, NotFoundError) as exc:
+            reason = page.t("decide_failed", reason=exc.message)
+            return _queue_page(page, status, reason, http_status=exc.status)
+        query = urlencode({"status": status, "decided": topic["id"], "to": topic["status"]})
+        return redirect(f"/console/gaps?{query}#topic-{topic['id']}")
+
+
+def _article_routes(router: APIRouter) -> None:
+    @router.get("/articles")
+    def articles(request: Request) -> Response:
+        """Most consulted, most flagged, voted unhelpful, never consulted, no-result trend."""
+        page = signed_in_page(request, Permission.WORK_GAP_QUEUE, Permission.MANAGE_TEAM)
+        user = page.user
+        if user is None:  # signed_in_page sets it or raises
+            raise NotFoundError("no user")
+        editor = user.can(Permission.WORK_GAP_QUEUE)
+        scope = None
+        if not editor:  # a manager: their own team's events only
+            with page.db.read_one() as conn:
+                scope = team_members(conn, user.team)
+        asked = request.query_params.get("days", "")
+        days = int(asked) if asked.isdigit() and int(asked) in ARTICLE_DAYS else 90
+        report = article_report(page.db, scope, days, with_queries=editor)
+        chart = charts.bar_chart(
+            [float(count) for _week, count in report.zero_weeks],
+            [week[5:] for week, _count in report.zero_weeks],
+            page.t("zero_results"),
+        )
+        return page.render(
+            "articles.html",
+            report=report,
+            chart=chart,
+            choices=ARTICLE_DAYS,
+            editor=editor,
+            team=user.team or "",
+        )
+
+
+def install_editor_routes(router: APIRouter) -> None:
+    """Add the editors' pages to the console router."""
+    _gap_routes(router)
+    _article_routes(router)

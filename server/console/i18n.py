@@ -1,0 +1,267 @@
+"""The console's words in Chinese (the default) and English, and the choice between them.
+
+One table, key → (zh, en); templates call ``t("key", name=...)``. The language comes
+from ``?lang=`` (remembered in a cookie), else that cookie, else ``Accept-Language``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from deskmate.server.learning.reasons import LANGUAGES, pick_language
+from fastapi import Request
+
+LANG_COOKIE = "deskmate_console_lang"
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    # frame
+    "app_name": ("Deskmate 管理台", "Deskmate console"),
+    "nav_team": ("团队技能", "Team skills"),
+    "nav_assign": ("布置学习", "Assign learning"),
+    "nav_trends": ("求助趋势", "Help-seeking"),
+    "nav_gaps": ("知识缺口", "Gap queue"),
+    "nav_articles": ("条目分析", "Articles"),
+    "signed_in_as": ("{name}（{role}）", "{name} ({role})"),
+    "role_manager": ("主管", "manager"),
+    "role_editor": ("知识编辑", "editor"),
+    "role_agent": ("坐席", "agent"),
+    "sign_out": ("退出", "Sign out"),
+    "language": ("语言", "Language"),
+    # sign-in
+    "signin_title": ("登录", "Sign in"),
+    "signin_intro": (
+        "用管理员发给你的 API 令牌登录（deskmate-server token issue 你的名字）。",
+        "Sign in with the API token your administrator issued "
+        "(deskmate-server token issue YOUR-NAME).",
+    ),
+    "token_label": ("API 令牌", "API token"),
+    "signin_button": ("登录", "Sign in"),
+    "signin_bad_token": (
+        "这个令牌无效或已被吊销。请向管理员申请新的令牌。",
+        "This token is unknown or has been revoked. Ask your administrator for a new one.",
+    ),
+    "signin_expired": (
+        "登录已过期或令牌已被吊销，请重新登录。",
+        "Your session has ended (expired or token revoked). Please sign in again.",
+    ),
+    "signed_out": ("你已退出。", "You have signed out."),
+    "agents_not_here_title": (
+        "管理台仅供主管和知识编辑使用",
+        "The console is for managers and editors",
+    ),
+    "agents_not_here": (
+        "你的账号是坐席账号。学习档案、布置的学习和通知都在侧边栏的「学习」页里。",
+        "Your account is an agent account. Your learning profile, assignments and notices "
+        "are in the sidebar's Learning page.",
+    ),
+    # errors
+    "error_title": ("无法完成", "Cannot do that"),
+    "forbidden_title": ("无权访问", "Not allowed"),
+    "not_found_title": ("找不到", "Not found"),
+    "csrf_refused": (
+        "表单已失效（缺少或错误的安全令牌）。请返回、刷新页面后再提交一次。",
+        "This form has expired or was not sent from the console (missing or wrong security "
+        "token). Go back, reload the page and submit it again.",
+    ),
+    "page_missing": ("管理台没有这个页面。", "The console has no such page."),
+    "managers_only": (
+        "此页面仅供主管查看自己的团队。",
+        "This page is for managers, about their own team.",
+    ),
+    "editors_only": ("此页面仅供知识编辑使用。", "This page is for knowledge editors."),
+    "editors_managers_only": (
+        "此页面仅供知识编辑和主管使用。",
+        "This page is for editors and managers.",
+    ),
+    "back_home": ("返回首页", "Back to the console"),
+    # team matrix
+    "team_title": ("团队技能矩阵：{team}", "Team skill matrix: {team}"),
+    "no_team": (
+        "你的账号没有所属团队，请让管理员用 user set-team 设置。",
+        "Your account has no team; ask your administrator to set one.",
+    ),
+    "no_agents": ("这个团队还没有坐席。", "This team has no agents yet."),
+    "agent": ("坐席", "Agent"),
+    "job_role": ("岗位", "Role"),
+    "open_assignments": ("未完成学习", "Open learning"),
+    "overdue": ("逾期", "overdue"),
+    "legend": ("图例", "Legend"),
+    "legend_met": ("达标（差距 0）", "On target (gap 0)"),
+    "legend_small": ("差距 < 1", "Gap < 1"),
+    "legend_medium": ("差距 1–2", "Gap 1–2"),
+    "legend_large": ("差距 ≥ 2", "Gap ≥ 2"),
+    "legend_none": ("无数据", "No data"),
+    "legend_note": (
+        "格子里是当前水平（1–5），颜色表示与岗位目标的差距；点坐席名查看原因和历史。",
+        "Cells show the current level (1–5); the colour is the gap to the role's target. "
+        "Click an agent for the reasons and history.",
+    ),
+    "cell_title": (
+        "{skill}：水平 {level}，目标 {target}，差距 {gap}",
+        "{skill}: level {level}, target {target}, gap {gap}",
+    ),
+    "computed_at": ("计算于 {at}", "Computed {at}"),
+    # agent profile
+    "agent_title": ("{agent} 的学习档案", "Learning profile of {agent}"),
+    "skill": ("技能", "Skill"),
+    "skills_heading": ("技能与差距", "Skills and gaps"),
+    "level": ("水平", "Level"),
+    "target": ("目标", "Target"),
+    "gap": ("差距", "Gap"),
+    "reasons": ("原因", "Reasons"),
+    "rate": ("评分", "Rate"),
+    "comment": ("评语", "Comment"),
+    "save": ("保存", "Save"),
+    "rated": ("已保存评分。", "Rating saved."),
+    "assignments": ("布置的学习", "Assigned learning"),
+    "no_assignments": ("还没有布置学习。", "No learning assigned yet."),
+    "title": ("标题", "Title"),
+    "due": ("截止", "Due"),
+    "window": ("时间段", "Window"),
+    "state": ("状态", "State"),
+    "done_at": ("已完成 {at}", "done {at}"),
+    "open": ("未完成", "open"),
+    "history": ("近 30 天查阅记录", "Consultations, last 30 days"),
+    "history_chart": ("每天打开的条目数", "Items opened per day"),
+    "no_history": ("近 30 天没有查阅记录。", "No consultations in the last 30 days."),
+    "day": ("日期", "Day"),
+    "searches": ("搜索", "Searches"),
+    "consultations": ("查阅", "Consultations"),
+    "repeats": ("重复查阅", "Repeat look-ups"),
+    "flags": ("反馈问题", "Flags"),
+    "items_opened": ("打开的条目", "Items opened"),
+    "recommendations": ("推荐学习", "Recommended"),
+    "assign_to_agent": ("给 {agent} 布置学习", "Assign learning to {agent}"),
+    # assign
+    "assign_title": ("布置学习", "Assign learning"),
+    "assign_to": ("布置给", "Assign to"),
+    "whole_team": ("整个团队（{count} 人）", "The whole team ({count} agents)"),
+    "one_agent": ("一位坐席", "One agent"),
+    "item": ("条目", "Item"),
+    "item_hint": ("条目 ID；输入标题可从列表中选择", "Item id; type a title to pick from the list"),
+    "url": ("链接", "Link"),
+    "note": ("说明", "Note"),
+    "due_on": ("截止日期", "Due date"),
+    "window_start": ("时间段开始", "Window start"),
+    "window_end": ("时间段结束", "Window end"),
+    "window_hint": (
+        "可选：建议在这个时间段学习（当地时间）",
+        "Optional: when to study (local time)",
+    ),
+    "optional": ("可选", "optional"),
+    "any_skill": ("（不指定）", "(none)"),
+    "assign_button": ("布置", "Assign"),
+    "assigned": ("已布置给 {count} 位坐席。", "Assigned to {count} agents."),
+    "assign_failed": ("未布置：{reason}", "Not assigned: {reason}"),
+    # gaps
+    "gaps_title": ("知识缺口队列", "Knowledge-gap queue"),
+    "status": ("状态", "Status"),
+    "status_open": ("待处理", "open"),
+    "status_accepted": ("已接受", "accepted"),
+    "status_resolved": ("已解决", "resolved"),
+    "status_dismissed": ("已忽略", "dismissed"),
+    "status_merged": ("已合并", "merged"),
+    "status_all": ("全部", "all"),
+    "no_topics": ("没有这个状态的主题。", "No topics with this status."),
+    "signals": ("信号", "Signals"),
+    "agents": ("坐席", "Agents"),
+    "first_seen": ("首次", "First seen"),
+    "last_seen": ("最近", "Last seen"),
+    "examples": ("示例", "Examples"),
+    "kinds": ("来源", "Kinds"),
+    "kind_gap": ("缺口反馈", "gap flags"),
+    "kind_no_result": ("无结果搜索", "no-result searches"),
+    "kind_unhelpful": ("没帮助", "unhelpful votes"),
+    "kind_proposal": ("坐席提议", "proposals"),
+    "accept": ("接受", "Accept"),
+    "dismiss": ("忽略", "Dismiss"),
+    "reopen": ("重新打开", "Reopen"),
+    "merge_into": ("合并到主题", "Merge into topic"),
+    "merge": ("合并", "Merge"),
+    "topic_placeholder": ("主题 #", "topic #"),
+    "resolve_with": ("用条目解决", "Resolve with item"),
+    "resolve": ("解决", "Resolve"),
+    "resolved_by": ("已由 {item} 解决", "Resolved by {item}"),
+    "decided": ("主题 {id} 已更新：{status}。", "Topic {id} updated: {status}."),
+    "decide_failed": ("未更新：{reason}", "Not updated: {reason}"),
+    "topic_id": ("主题 #{id}", "Topic #{id}"),
+    # articles
+    "articles_title": ("条目分析", "Article analytics"),
+    "period": ("时间范围", "Period"),
+    "last_days": ("近 {days} 天", "last {days} days"),
+    "scope_team": ("范围：你的团队 {team}", "Scope: your team {team}"),
+    "scope_all": ("范围：所有坐席", "Scope: all agents"),
+    "most_consulted": ("查阅最多", "Most consulted"),
+    "most_flagged": ("被反馈问题最多", "Most flagged"),
+    "unhelpful_votes": ("「没帮助」投票", "Unhelpful votes"),
+    "never_consulted": ("从未被查阅", "Never consulted"),
+    "never_consulted_note": (
+        "共 {count} 个条目从未被打开或复制（显示前 {shown} 个）。",
+        "{count} items never opened or copied (first {shown} shown).",
+    ),
+    "zero_results": ("无结果的搜索（每周）", "Searches with no result, per week"),
+    "zero_results_note": (
+        "搜索后什么都没打开（侧边栏记录为 no_result）的次数。",
+        "Searches that ended with nothing opened (the sidebar's no_result events).",
+    ),
+    "top_zero_queries": ("常见的无结果搜索", "Frequent no-result searches"),
+    "query": ("搜索词", "Query"),
+    "count": ("次数", "Count"),
+    "views": ("查阅", "Opens"),
+    "helpful": ("有帮助", "Helpful"),
+    "unhelpful": ("没帮助", "Unhelpful"),
+    "kind": ("类型", "Kind"),
+    "nothing_yet": ("暂无数据。", "Nothing yet."),
+    "week_of": ("周", "Week of"),
+    # trends
+    "trends_title": ("求助趋势：{team}", "Help-seeking trends: {team}"),
+    "trends_privacy": (
+        "只显示你自己团队的数据；不显示坐席输入的搜索内容。",
+        "Only your own team is shown, and never what agents typed.",
+    ),
+    "per_day_team": ("团队每天的搜索和查阅", "Team searches and consultations per day"),
+    "repeats_per_day": ("每天的重复查阅", "Repeat look-ups per day"),
+    "answered_share": ("搜索后未反馈问题的比例", "Share of searches answered without a flag"),
+    "answered_note": (
+        "1 −（无结果搜索 + 缺口反馈 + 没帮助投票）÷ 搜索次数。",
+        "1 − (no-result searches + gap flags + unhelpful votes) ÷ searches.",
+    ),
+    "per_agent": ("每位坐席", "Per agent"),
+    "active_days": ("活跃天数", "Active days"),
+    "searches_per_day": ("搜索/天", "Searches/day"),
+    "consultations_per_day": ("查阅/天", "Consultations/day"),
+    "answered": ("未反馈比例", "Answered"),
+    "trend": ("趋势（搜索/天）", "Trend (searches/day)"),
+    "per_active_day": ("按活跃天计算", "per active day"),
+}
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The console's words in one language; call it with a key (and format fields)."""
+
+    language: str
+
+    def __call__(self, key: str, **fields: Any) -> str:
+        """The text of ``key`` in this language, with ``fields`` filled in."""
+        zh, en = _STRINGS[key]
+        text = zh if self.language == "zh" else en
+        return text.format(**fields) if fields else text
+
+    def role(self, role: str) -> str:
+        """A role's name."""
+        return self(f"role_{role}")
+
+
+def request_language(request: Request) -> str:
+    """The page's language: ``?lang=``, else the cookie, else ``Accept-Language``, else zh."""
+    asked = request.query_params.get("lang")
+    if asked not in LANGUAGES:
+        asked = request.cookies.get(LANG_COOKIE)
+    return pick_language(asked, request.headers.get("accept-language"))
+
+
+def known_keys() -> frozenset[str]:
+    """Every key of the table (for the tests)."""
+    return frozenset(_STRINGS)

@@ -1,0 +1,273 @@
+"""What every console page needs: who is signed in, the language, forms, rendering, errors.
+
+Console routes use :class:`ConsoleRoute`, which turns the server's errors into HTML
+pages (the API answers problem+json; a browser should not see that) and a missing or
+ended session into a redirect to the sign-in page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode
+
+from deskmate.server.auth import Permission, Role, User
+from deskmate.server.console.i18n import LANG_COOKIE, Translator, request_language
+from deskmate.server.console.session import (
+    COOKIE_PATH,
+    SESSION_COOKIE,
+    Session,
+    console_secret,
+    csrf_token,
+    csrf_valid,
+    read_session_cookie,
+    session_user,
+)
+from deskmate.server.database import Database
+from deskmate.server.errors import (
+    BadRequestError,
+    ForbiddenError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ServerError,
+    UnauthorizedError,
+)
+from deskmate.server.learning.reasons import LANGUAGES
+from deskmate.server.request_context import request_db
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+log = logging.getLogger(__name__)
+
+MAX_FORM_BYTES = 64 * 1024
+# No script runs on console pages; styles and images come from the console itself.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",  # the pages show people's data
+}
+
+TEMPLATES = Environment(
+    loader=PackageLoader("deskmate.server.console", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@cache
+def style_sheet() -> tuple[bytes, str]:
+    """The console's CSS and a short digest of it (to bust browser caches on upgrade)."""
+    css = resources.files("deskmate.server.console").joinpath("console.css").read_bytes()
+    return css, hashlib.sha256(css).hexdigest()[:10]
+
+
+class SignInRequiredError(UnauthorizedError):
+    """No session, or it ended (expired, token revoked): go to the sign-in page."""
+
+    code = "console.sign_in_required"
+
+
+class ConsoleRefusedError(ForbiddenError):
+    """The signed-in user may not use this page; ``key`` names the translated reason."""
+
+    code = "console.refused"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"console refusal: {key}", key=key)
+
+
+class CsrfRefusedError(ConsoleRefusedError):
+    """A console form arrived without the CSRF token of the session."""
+
+    code = "console.csrf"
+
+    def __init__(self) -> None:
+        super().__init__("csrf_refused")
+
+
+@dataclass
+class Page:
+    """One console request: the database, the language and the signed-in user, if any."""
+
+    request: Request
+    db: Database
+    key: bytes
+    t: Translator
+    session: Session | None = None
+    user: User | None = None
+
+    @property
+    def bound_to(self) -> str | None:
+        """What this page's CSRF tokens are bound to (the session id)."""
+        return self.session.id if self.session else None
+
+    def csrf(self, purpose: str) -> str:
+        """The CSRF token for a form of this purpose."""
+        return csrf_token(self.key, self.bound_to or "", purpose)
+
+    def csrf_for(self, bound_to: str, purpose: str) -> str:
+        """The CSRF token for a form bound to something else than the session (sign-in)."""
+        return csrf_token(self.key, bound_to, purpose)
+
+    def check_csrf(self, form: Mapping[str, str], purpose: str) -> None:
+        """Refuse the form unless it carries this session's token for ``purpose``.
+
+        Raises:
+            CsrfRefusedError: it does not.
+        """
+        if not csrf_valid(self.key, self.bound_to, purpose, form.get("csrf")):
+            raise CsrfRefusedError
+
+    def language_url(self, language: str) -> str:
+        """This page's address in another language."""
+        query = {k: v for k, v in self.request.query_params.items() if k != "lang"}
+        return "?" + urlencode({**query, "lang": language})
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        """A template as an HTML response, with the frame's context and security headers."""
+        html = TEMPLATES.get_template(template).render(
+            t=self.t,
+            lang=self.t.language,
+            user=self.user,
+            csrf=self.csrf,
+            path=self.request.url.path,
+            lang_url=self.language_url,
+            css_version=style_sheet()[1],
+            **context,
+        )
+        response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+        remember_language(self.request, response)
+        return response
+
+
+def remember_language(request: Request, response: Response) -> None:
+    """Keep a language asked for with ``?lang=`` in a cookie for the next pages."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES and request.cookies.get(LANG_COOKIE) != asked:
+        response.set_cookie(
+            LANG_COOKIE, str(asked), max_age=365 * 86400, path=COOKIE_PATH, samesite="lax"
+        )
+
+
+def anonymous_page(request: Request) -> Page:
+    """A page for whoever asks (sign-in, errors)."""
+    db = request_db(request)
+    return Page(request, db, console_secret(db), Translator(request_language(request)))
+
+
+def signed_in_page(request: Request, *allowed: Permission) -> Page:
+    """A page for a signed-in manager or editor whose role grants one of ``allowed``.
+
+    Raises:
+        SignInRequiredError: no live session.
+        ConsoleRefusedError: the user is an agent, or lacks every permission in ``allowed``.
+    """
+    page = anonymous_page(request)
+    session = read_session_cookie(page.key, request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        raise SignInRequiredError("sign in to use the console")
+    with page.db.read_one() as conn:
+        user = session_user(conn, session)
+    if user is None:
+        raise SignInRequiredError("the session's token was revoked")
+    request.state.user = user.name  # for the access log
+    page.session, page.user = session, user
+    if user.role is Role.AGENT:
+        raise ConsoleRefusedError("agents_not_here")
+    if allowed and not any(user.can(p) for p in allowed):
+        editors = Permission.WORK_GAP_QUEUE in allowed
+        managers = Permission.MANAGE_TEAM in allowed
+        key = "editors_managers_only" if editors and managers else "editors_only"
+        raise ConsoleRefusedError("managers_only" if managers and not editors else key)
+    return page
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The fields of a URL-encoded form body (the last value of a repeated field).
+
+    Raises:
+        PayloadTooLargeError: the body is over 64 KiB.
+        BadRequestError: the body is not a URL-encoded form.
+    """
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise BadRequestError("the console accepts HTML form posts only")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise PayloadTooLargeError("the form is over 64 KiB")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequestError("the form is not UTF-8") from None
+    return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a console path of this site, else the console's home."""
+    if target and target.startswith("/console/") and "//" not in target and "\\" not in target:
+        return target
+    return "/console/"
+
+
+def redirect(url: str) -> RedirectResponse:
+    """A 303 redirect (after a form post, the browser GETs the next page)."""
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+def error_page(request: Request, exc: ServerError) -> Response:
+    """An HTML page for an error of a console request."""
+    page = anonymous_page(request)
+    key = exc.fields.get("key")
+    message = page.t(key) if isinstance(key, str) else exc.message
+    if isinstance(exc, ForbiddenError):
+        title = "agents_not_here_title" if key == "agents_not_here" else "forbidden_title"
+    else:
+        title = "not_found_title" if isinstance(exc, NotFoundError) else "error_title"
+    return page.render("message.html", status=exc.status, title=page.t(title), message=message)
+
+
+def _to_sign_in(request: Request) -> Response:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    where = "/console/signin"
+    if request.method == "GET" and target != "/console/":
+        where += "?next=" + quote(safe_next(target), safe="/")
+    if request.cookies.get(SESSION_COOKIE):  # it ended: say so, and drop it
+        where += ("&" if "?" in where else "?") + "ended=1"
+    response = redirect(where)
+    response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
+    return response
+
+
+class ConsoleRoute(APIRoute):
+    """A route whose errors become HTML pages (and ended sessions a sign-in redirect)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The route's handler, wrapped."""
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequiredError:
+                return _to_sign_in(request)
+            except ServerError as exc:
+                if exc.status >= 500:
+                    log.exception("console request failed: %s", exc.message)
+                return error_page(request, exc)
+
+        return guarded

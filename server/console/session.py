@@ -1,0 +1,141 @@
+"""Console sessions and CSRF tokens: HMAC-signed cookies over the API tokens.
+
+Signing in takes a user's API token. The session cookie holds no token: it holds the
+token's SHA-256 (what the tokens table stores) and the sign-in time, signed with an
+HMAC key kept in the database (``job_marks``, row ``console.secret``), so every server
+process sharing the database accepts the cookies of the others. Each request looks the
+hash up among the live tokens, so revoking the token ends the session at once; a
+session also ends 12 hours after sign-in.
+
+Every console form carries a CSRF token: an HMAC of the session and the form's purpose.
+The sign-in form, which has no session yet, is bound the same way to a random
+pre-session cookie, so another site cannot sign a browser into an account of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from deskmate.server.auth import User, user_from_row
+from deskmate.server.database import Database
+from deskmate.server.tables import JobMarkRow, TokenRow, UserRow
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+SESSION_COOKIE = "deskmate_console"
+PRESESSION_COOKIE = "deskmate_console_pre"
+SESSION_SECONDS = 12 * 3600
+PRESESSION_SECONDS = 3600
+KEY_MARK = "console.secret"
+COOKIE_PATH = "/console"
+
+_secrets: dict[str, bytes] = {}  # database URL -> key; the row never changes once made
+_secrets_lock = threading.Lock()
+
+
+def _stored_secret(conn: Connection) -> str | None:
+    return conn.execute(
+        select(JobMarkRow.value).where(JobMarkRow.name == KEY_MARK)
+    ).scalar_one_or_none()
+
+
+def console_secret(db: Database) -> bytes:
+    """The HMAC key of the console, created in the database on first use."""
+    with _secrets_lock:
+        known = _secrets.get(db.display_url)
+    if known is not None:
+        return known
+    with db.read() as conn:
+        value = _stored_secret(conn)
+    if value is None:
+        with db.write() as conn:
+            # Two workers may race to create it: the first insert wins, both read it back.
+            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            conn.execute(
+                insert(JobMarkRow)
+                .values(name=KEY_MARK, value=secrets.token_hex(32))
+                .on_conflict_do_nothing(index_elements=[JobMarkRow.name])
+            )
+            value = _stored_secret(conn)
+    key = bytes.fromhex(str(value))
+    with _secrets_lock:
+        _secrets[db.display_url] = key
+    return key
+
+
+def _sign(key: bytes, purpose: str, text: str) -> str:
+    return hmac.new(key, f"{purpose}|{text}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Session:
+    """A verified session cookie: whose token, when they signed in, and a random nonce.
+
+    The nonce tells two sign-ins of one token apart, so each has its own CSRF tokens.
+    """
+
+    token_hash: str
+    issued_at: int
+    nonce: str
+
+    @property
+    def id(self) -> str:
+        """The signed part of the cookie; what the CSRF tokens are bound to."""
+        return f"{self.token_hash}.{self.issued_at}.{self.nonce}"
+
+
+def start_session(key: bytes, token_hash: str, now: float | None = None) -> tuple[Session, str]:
+    """A session for the token with this hash, starting now, and its cookie value."""
+    issued = int(now if now is not None else time.time())
+    session = Session(token_hash, issued, secrets.token_hex(8))
+    return session, f"{session.id}.{_sign(key, 'session', session.id)}"
+
+
+def read_session_cookie(key: bytes, cookie: str | None, now: float | None = None) -> Session | None:
+    """The session of a cookie, or None when it is missing, forged or over 12 hours old."""
+    if not cookie:
+        return None
+    payload, _, signature = cookie.rpartition(".")
+    # Bytes: compare_digest refuses str with characters outside ASCII.
+    if not hmac.compare_digest(signature.encode(), _sign(key, "session", payload).encode()):
+        return None
+    token_hash, _, rest = payload.partition(".")
+    issued, _, nonce = rest.partition(".")
+    if not issued.isdigit() or len(token_hash) != 64 or not nonce:
+        return None
+    age = (now if now is not None else time.time()) - int(issued)
+    if not 0 <= age <= SESSION_SECONDS:
+        return None
+    return Session(token_hash, int(issued), nonce)
+
+
+def session_user(conn: Connection, session: Session) -> User | None:
+    """The user of a session's token, or None once the token is revoked."""
+    row = conn.execute(
+        select(UserRow.id, UserRow.name, UserRow.role, UserRow.team)
+        .join(TokenRow, TokenRow.user_id == UserRow.id)
+        .where(TokenRow.token_hash == session.token_hash, TokenRow.revoked_at.is_(None))
+    ).one_or_none()
+    return None if row is None else user_from_row(row)
+
+
+def csrf_token(key: bytes, bound_to: str, purpose: str) -> str:
+    """The CSRF token of a form: an HMAC of the session (or pre-session) and the purpose."""
+    return _sign(key, f"csrf:{purpose}", bound_to)
+
+
+def csrf_valid(key: bytes, bound_to: str | None, purpose: str, sent: str | None) -> bool:
+    """Whether ``sent`` is the CSRF token of this session and purpose."""
+    if not bound_to or not sent:
+        return False
+    return hmac.compare_digest(sent.encode(), csrf_token(key, bound_to, purpose).encode())
+
+
+def new_presession() -> str:
+    """A random value for the pre-session cookie of the sign-in form."""
+    return secrets.token_urlsafe(24)
