@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EDITABLE = $(firstword $(wildcard build/__editable__.*))
 
-.PHONY: setup run test lint bench clean translations
+.PHONY: setup run test lint bench clean translations installer installer-cycle
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,7 @@ lint: setup
 	$(BIN)/ruff check .
 	MYPYPATH=$(EDITABLE) $(BIN)/mypy -p deskmate.core -p deskmate.indexer -p deskmate.desktop -p deskmate.server
 	PYTHONPATH=$(EDITABLE) $(BIN)/lint-imports
+	$(BIN)/mypy packaging/installer_build build_installer.py
 
 # Two pytest runs: everything offscreen, then the real-X11 tests (the fixture in
 # tests/x11/conftest.py starts its own Xvfb and openbox), since one process holds one Qt platform.
@@ -41,6 +42,15 @@ bench: setup
 	$(BIN)/python -m benchmarks.search_latency --sizes 10000,100000
 	$(BIN)/python -m benchmarks.search_quality
 	$(BIN)/python -m benchmarks.sidebar_latency --sizes 10000,100000
+
+# The installers (docs/it-deployment.md): dist/ gets the .deb, the .wxs, the Group Policy
+# templates (and the .msi where one can be made).
+installer: setup
+	$(BIN)/python build_installer.py --no-refresh
+
+# Build, dpkg -i with a preseeded server URL, --selftest, upgrade, purge (root; slow).
+installer-cycle: setup
+	bash packaging/deb_cycle.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info

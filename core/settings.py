@@ -3,8 +3,10 @@
 Three layers, last one wins except for locked keys:
 
 1. the built-in defaults (:class:`Settings`),
-2. the system-wide file IT installs (``{"defaults": {...}, "locked": [...]}``; its path
-   comes from ``DESKMATE_SYSTEM_CONFIG`` or :func:`system_settings_path`),
+2. what IT sets per machine: the system-wide file (``{"defaults": {...}, "locked":
+   [...]}``; its path comes from ``DESKMATE_SYSTEM_CONFIG`` or
+   :func:`system_settings_path`) and, on Windows, the policy key that Group Policy and
+   the MSI write (:mod:`deskmate.core.machine_policy`; it wins over the file),
 3. the user's ``<config_dir>/settings.json`` (a flat JSON object).
 
 A locked key always takes the system value (or the built-in default if IT locked it
@@ -20,16 +22,16 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
-from contextlib import suppress
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from deskmate.core.durable_files import write_atomically
 from deskmate.core.errors import SettingsError
+from deskmate.core.machine_policy import POLICY_LOCATION, policy_settings, read_policy_values
 from deskmate.core.paths import Paths
 
 log = logging.getLogger(__name__)
@@ -229,16 +231,24 @@ def _corrupt_name(path: Path) -> Path:
 class SettingsStore:
     """Reads and writes the user's settings, applying IT's system-wide defaults and locks."""
 
-    def __init__(self, config_dir: Path | None = None, system_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        config_dir: Path | None = None,
+        system_file: Path | None = None,
+        policy: Callable[[], Mapping[str, Any]] | None = None,
+    ) -> None:
         """Use ``config_dir`` (default: :meth:`Paths.resolve`) and ``system_file``.
 
         Args:
             config_dir: The per-user configuration folder holding ``settings.json``.
             system_file: IT's system-wide file (default: :func:`system_settings_path`).
+            policy: Returns the Windows policy values (default: the registry on Windows,
+                nothing elsewhere; see :func:`~deskmate.core.machine_policy.read_policy_values`).
         """
         self.config_dir = Paths.resolve().config_dir if config_dir is None else config_dir
         self.path = self.config_dir / SETTINGS_FILE
         self.system_path = system_settings_path() if system_file is None else system_file
+        self._policy = read_policy_values if policy is None else policy
         self._problems: list[str] = []
 
     @property
@@ -249,6 +259,12 @@ class SettingsStore:
     def locked_keys(self) -> frozenset[str]:
         """The settings IT has locked: the agent cannot change them."""
         return self._read_system([])[1]
+
+    def system_problems(self) -> list[str]:
+        """What is wrong in IT's machine-wide settings (file and policy), in sentences."""
+        problems: list[str] = []
+        self._read_system(problems)
+        return problems
 
     def load(self) -> Settings:
         """The effective settings. Never raises; see :attr:`problems` afterwards."""
@@ -295,18 +311,7 @@ class SettingsStore:
         text = json.dumps(chosen, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         try:
             self.config_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=self.config_dir, prefix=".settings-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as file:
-                    file.write(text)
-                    file.flush()
-                    os.fsync(file.fileno())
-                # Atomic on POSIX and Windows: readers see the old file or the new one.
-                os.replace(tmp_name, self.path)
-            except BaseException:
-                with suppress(OSError):
-                    os.unlink(tmp_name)
-                raise
+            write_atomically(self.path, text.encode("utf-8"))
         except OSError as exc:
             raise SettingsError(
                 f"Your settings could not be saved because the folder {self.config_dir} "
@@ -318,7 +323,19 @@ class SettingsStore:
     # -- reading the two files ------------------------------------------------------------
 
     def _read_system(self, problems: list[str]) -> tuple[dict[str, Any], frozenset[str]]:
-        """IT's valid defaults and the locked keys; what is wrong goes to ``problems``."""
+        """IT's valid defaults and locked keys: the file, then the policy over it."""
+        defaults, locked = self._read_system_file(problems)
+        values = self._policy()
+        if not values:
+            return defaults, locked
+        raw = policy_settings(values, {k: type(v) for k, v in Settings().to_dict().items()})
+        where = f"The Group Policy settings in {POLICY_LOCATION} set by IT"
+        policy_defaults = self._system_defaults(raw["defaults"], where, problems)
+        policy_locked = self._system_locks(raw["locked"], where, problems)
+        return {**defaults, **policy_defaults}, locked | policy_locked
+
+    def _read_system_file(self, problems: list[str]) -> tuple[dict[str, Any], frozenset[str]]:
+        """The file's valid defaults and locked keys; what is wrong goes to ``problems``."""
         where = f"The system-wide settings file {self.system_path} provided by IT"
         try:
             raw = json.loads(self.system_path.read_text(encoding="utf-8-sig"))

@@ -1,7 +1,8 @@
 """The ``deskmate`` command: the sidebar (issue #3) and its subcommands.
 
 Subcommands: ``import`` a content pack, ``reindex`` the search index, ``search``
-the local knowledge, ``sync`` once with the server. Every command takes
+the local knowledge, ``sync`` once with the server; ``--selftest`` checks an
+installation (IT runs it after deploying). Every command takes
 ``--data-dir`` (default: the platform's per-user data directory, or
 ``DESKMATE_DATA_DIR``).
 """
@@ -67,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--floating", action="store_true", help="start as a floating window, not docked"
+    )
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="check the installation (settings, data, search, UI offscreen, server); "
+        "exit 0 only if all checks pass",
+    )
+    parser.add_argument(
+        "--autostart",
+        action="store_true",
+        help="start only if start_at_login is on (used by IT's machine-wide autostart entry)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     imp = sub.add_parser("import", parents=[common], help="import a content pack")
@@ -223,12 +235,26 @@ def _cmd_sync(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> int:
     return 0
 
 
+def _wants_autostart(paths: Paths) -> bool:
+    """Whether a machine-wide autostart entry should start the sidebar for this user.
+
+    IT's entry (``/etc/xdg/autostart``, the HKLM Run key) runs for everyone; the
+    effective ``start_at_login`` (IT's default, the agent's choice unless locked) decides.
+    """
+    from deskmate.core.settings import SettingsStore
+
+    wanted = SettingsStore(paths.config_dir).load().start_at_login
+    logging.getLogger(__name__).info("autostart: start_at_login is %s", wanted)
+    return wanted
+
+
 def _run_sidebar(paths: Paths, args: argparse.Namespace) -> int:
     """Start the sidebar, or hand the wish to the one already running."""
     # Qt is imported here so `deskmate search` stays light for scripts and IT.
     from deskmate.desktop.app import run_sidebar
 
-    command = "flag-gap" if args.flag_gap else "summon"
+    # "autostart" is no command a running sidebar acts on: a second autostart stays quiet.
+    command = "flag-gap" if args.flag_gap else "autostart" if args.autostart else "summon"
     return run_sidebar(paths, dock=not args.floating, command=command)
 
 
@@ -237,7 +263,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     paths = Paths.resolve(args.data_dir, args.config_dir)
     configure_logging(paths.log_dir, args.verbose)
+    if args.selftest:
+        from deskmate.desktop.selftest import run_selftest
+
+        return run_selftest(paths)
     if args.command is None:
+        if args.autostart and not _wants_autostart(paths):
+            return 0
         return _run_sidebar(paths, args)
     try:
         with KnowledgeBase.open(paths.data_dir) as kb:

@@ -23,7 +23,8 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     translators: list[QTranslator] = []
     if language == "en":
         return translators
-    qm = resources.files("deskmate.resources").joinpath("translations", f"deskmate_{language}.qm")
+    # One joinpath step at a time: the frozen app's MultiplexedPath (Python 3.11) takes one.
+    qm = resources.files("deskmate.resources") / "translations" / f"deskmate_{language}.qm"
     ours = QTranslator(app)
     if ours.load(str(qm)):
         translators.append(ours)

@@ -9,5 +9,6 @@ from PySide6.QtGui import QIcon
 
 def app_icon(name: str = "deskmate") -> QIcon:
     """The icon ``resources/icons/<name>.svg``."""
-    path = resources.files("deskmate.resources").joinpath("icons", f"{name}.svg")
+    # One step at a time: the frozen app's MultiplexedPath (Python 3.11) takes one argument.
+    path = resources.files("deskmate.resources") / "icons" / f"{name}.svg"
     return QIcon(str(path))

@@ -1,6 +1,7 @@
 """SettingsDialog: server, sign-in, dock, hotkeys, start at login, language, theme.
 
-Settings IT has locked (system-wide file, see the installer) are shown but disabled.
+Settings IT has locked (system-wide file or policy, see docs/it-deployment.md) are shown
+disabled, with "Set by your IT department" under them. The About box is one button away.
 Hotkey problems (taken by another program, impossible on this desktop) are shown
 next to the hotkey fields.
 """
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import cast
 
 from deskmate.core.errors import SettingsError
 from deskmate.core.settings import Settings
+from deskmate.desktop.about import show_about
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -126,10 +129,10 @@ class SettingsDialog(QDialog):
             "gap_hotkey": self.gap_hotkey, "start_at_login": self.start_at_login,
             "hide_on_close": self.hide_on_close, "language": self.language, "theme": self.theme,
         }
+        self.locked_notes: dict[str, QLabel] = {}
         for key, widget in self._widgets.items():
             if key in locked_keys:
-                widget.setEnabled(False)
-                widget.setToolTip(self.tr("Set by your IT department"))
+                self._show_locked(form, key, widget)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -140,6 +143,9 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        about = buttons.addButton(self.tr("About Deskmate"), QDialogButtonBox.ButtonRole.HelpRole)
+        about.setObjectName("aboutButton")
+        about.clicked.connect(self._about)
         self.error_label = QLabel()
         self.error_label.setObjectName("settingsError")
         self.error_label.setWordWrap(True)
@@ -150,6 +156,22 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.result_settings: Settings | None = None
+
+    def _show_locked(self, form: QFormLayout, key: str, widget: QWidget) -> None:
+        """Grey out a setting IT locked and say so under it (a tooltip alone goes unseen)."""
+        widget.setEnabled(False)
+        text = self.tr("Set by your IT department")
+        widget.setToolTip(text)
+        note = QLabel(text)
+        note.setObjectName(f"locked_{key}")
+        note.setEnabled(False)  # drawn in the palette's disabled colour, like the field
+        row, _role = cast(tuple[int, QFormLayout.ItemRole], form.getWidgetPosition(widget))
+        form.insertRow(row + 1, "", note)
+        self.locked_notes[key] = note
+
+    def _about(self) -> None:
+        """The About box: the version, where data and logs are, for support calls."""
+        show_about(self)
 
     def accept(self) -> None:
         """Check the values; a wrong one is explained here and the dialog stays open."""

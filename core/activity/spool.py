@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from deskmate.core.activity.events import ConsultationEvent
+from deskmate.core.durable_files import append_durably, fsync_directory
 from deskmate.core.errors import ContentError
 
 log = logging.getLogger(__name__)
@@ -77,44 +78,6 @@ def decode_entry(line: str) -> SpoolEntry:
     raise ContentError("The line is neither an event nor a dwell-time update.")
 
 
-def _fsync_directory(directory: Path) -> None:
-    # A new file's directory entry is only durable once the directory is synced
-    # (POSIX); Windows has no directory handles to sync.
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        log.debug("cannot fsync %s", directory)
-    finally:
-        os.close(fd)
-
-
-def _append_durably(path: Path, data: bytes) -> None:
-    """Append ``data`` and fsync it; on failure cut the file back to where it was."""
-    # Unbuffered: a buffered writer could flush the rest of a failed write on close,
-    # after the truncation. O_BINARY keeps Windows from writing \r\n.
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags, 0o600)  # the agent's typing: readable by the agent only
-    try:
-        start = os.lseek(fd, 0, os.SEEK_END)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        except OSError:
-            # Never leave half a line behind: the next append would be glued to it.
-            os.ftruncate(fd, start)
-            raise
-    finally:
-        os.close(fd)
-
-
 class EventSpool:
     """Entries waiting to be written to the database: a side file, else memory."""
 
@@ -156,13 +119,13 @@ class EventSpool:
         data = "".join(encode_entry(e) + "\n" for e in pending).encode("utf-8")
         try:
             created = not self.path.exists()
-            _append_durably(self.path, data)
+            append_durably(self.path, data)
         except OSError as exc:
             log.warning("cannot write the event side file %s: %s", self.path, exc)
             self._memory = pending
             return False
         if created:
-            _fsync_directory(self.path.parent)
+            fsync_directory(self.path.parent)
         self._memory = []
         self._on_disk += len(pending)
         return True

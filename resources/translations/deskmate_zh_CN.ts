@@ -2,14 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>About</name>
+    <message>
+        <location filename="../../desktop/about.py" line="25"/>
+        <source>Logs</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="26"/>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="27"/>
+        <source>Settings set by IT</source>
+        <translation>IT 设定的设置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="29"/>
+        <source>The knowledge sidebar for contact-centre agents.</source>
+        <translation>为客服坐席打造的知识侧边栏。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="32"/>
+        <source>To check this installation, run: deskmate --selftest</source>
+        <translation>要检查本次安装，请运行：deskmate --selftest</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/about.py" line="49"/>
+        <source>About Deskmate</source>
+        <translation>关于 Deskmate</translation>
+    </message>
+</context>
+<context>
+    <name>AssignmentCard</name>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="175"/>
+        <source>Assigned by %1</source>
+        <translation>由 %1 布置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="183"/>
+        <source>Overdue: was due %1</source>
+        <translation>已逾期：截止日期 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="183"/>
+        <source>Due %1</source>
+        <translation>截止 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="195"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="201"/>
+        <source>Done %1</source>
+        <translation>已完成 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="204"/>
+        <source>Done — waiting to sync</source>
+        <translation>已完成 — 等待同步</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="206"/>
+        <source>Mark done</source>
+        <translation>标记完成</translation>
+    </message>
+</context>
+<context>
     <name>BackgroundSync</name>
     <message>
-        <location filename="../../desktop/background_sync.py" line="62"/>
+        <location filename="../../desktop/background_sync.py" line="97"/>
         <source>No server is configured; Deskmate is working offline.</source>
         <translation>未配置服务器，Deskmate 正在离线工作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/background_sync.py" line="69"/>
+        <location filename="../../desktop/background_sync.py" line="109"/>
         <source>Sign in to sync: open Settings, Account, and enter your token.</source>
         <translation>同步前请登录：打开“设置 → 账号”，输入你的令牌。</translation>
     </message>
@@ -17,57 +88,57 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="95"/>
+        <location filename="../../desktop/app.py" line="99"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="120"/>
+        <location filename="../../desktop/app.py" line="131"/>
         <source>Loading the sample knowledge pack…</source>
         <translation>正在载入示例知识包…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="199"/>
+        <location filename="../../desktop/app.py" line="219"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="209"/>
+        <location filename="../../desktop/app.py" line="229"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="299"/>
+        <location filename="../../desktop/app.py" line="324"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="301"/>
+        <location filename="../../desktop/app.py" line="326"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="274"/>
+        <location filename="../../desktop/app.py" line="295"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="280"/>
+        <location filename="../../desktop/app.py" line="306"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="297"/>
+        <location filename="../../desktop/app.py" line="322"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="303"/>
+        <location filename="../../desktop/app.py" line="328"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="305"/>
+        <location filename="../../desktop/app.py" line="330"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -124,69 +195,74 @@
 <context>
     <name>GapDialog</name>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="23"/>
+        <location filename="../../desktop/gap_dialog.py" line="24"/>
         <source>Missing: there is no answer</source>
         <translation>缺失：没有答案</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="24"/>
+        <location filename="../../desktop/gap_dialog.py" line="25"/>
         <source>Wrong: the answer is incorrect</source>
         <translation>错误：答案不正确</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="25"/>
+        <location filename="../../desktop/gap_dialog.py" line="26"/>
         <source>Outdated: the answer is old</source>
         <translation>过时：答案已经过期</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="26"/>
+        <location filename="../../desktop/gap_dialog.py" line="27"/>
         <source>Unclear: hard to use on a call</source>
         <translation>不清楚：通话中难以使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="41"/>
+        <location filename="../../desktop/gap_dialog.py" line="49"/>
         <source>Deskmate — flag a knowledge gap</source>
         <translation>Deskmate — 标记知识缺口</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="57"/>
+        <location filename="../../desktop/gap_dialog.py" line="65"/>
         <source>optional: what was the customer asking?</source>
         <translation>可选：客户问的是什么？</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="60"/>
+        <location filename="../../desktop/gap_dialog.py" line="68"/>
         <source>optional: CRM case number</source>
         <translation>可选：CRM 工单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="61"/>
+        <location filename="../../desktop/gap_dialog.py" line="69"/>
         <source>Searched for</source>
         <translation>搜索内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="63"/>
+        <location filename="../../desktop/gap_dialog.py" line="71"/>
         <source>Open item</source>
         <translation>当前条目</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="64"/>
+        <location filename="../../desktop/gap_dialog.py" line="72"/>
         <source>Problem</source>
         <translation>问题类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="65"/>
+        <location filename="../../desktop/gap_dialog.py" line="73"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="66"/>
+        <location filename="../../desktop/gap_dialog.py" line="74"/>
         <source>Case number</source>
         <translation>工单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="77"/>
+        <location filename="../../desktop/gap_dialog.py" line="82"/>
         <source>Record gap (Enter)</source>
         <translation>记录缺口（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/gap_dialog.py" line="87"/>
+        <source>Propose an answer…</source>
+        <translation>提议一个答案…</translation>
     </message>
 </context>
 <context>
@@ -252,66 +328,319 @@
 <context>
     <name>ItemView</name>
     <message>
-        <location filename="../../desktop/item_view.py" line="48"/>
+        <location filename="../../desktop/item_view.py" line="49"/>
         <source>Back to results (Esc)</source>
         <translation>返回结果（Esc）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="68"/>
+        <location filename="../../desktop/item_view.py" line="69"/>
         <source>Helpful</source>
         <translation>有用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="69"/>
+        <location filename="../../desktop/item_view.py" line="70"/>
         <source>This helped</source>
         <translation>这很有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="71"/>
+        <location filename="../../desktop/item_view.py" line="72"/>
         <source>Not helpful</source>
         <translation>没用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="72"/>
+        <location filename="../../desktop/item_view.py" line="73"/>
         <source>This did not help</source>
         <translation>这没有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="74"/>
+        <location filename="../../desktop/item_view.py" line="75"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="75"/>
+        <location filename="../../desktop/item_view.py" line="76"/>
         <source>Copy the answer (Ctrl+C)</source>
         <translation>复制答案（Ctrl+C）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="77"/>
+        <location filename="../../desktop/item_view.py" line="78"/>
         <source>Flag a problem</source>
         <translation>报告问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="122"/>
+        <location filename="../../desktop/item_view.py" line="93"/>
+        <source>Know a better answer? Propose an edit…</source>
+        <translation>有更好的答案？提议修改…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_view.py" line="129"/>
         <source>Related: </source>
         <translation>相关：</translation>
     </message>
 </context>
 <context>
+    <name>LearningController</name>
+    <message>
+        <location filename="../../desktop/learning_controller.py" line="104"/>
+        <source>Something went wrong; the details are in the log.</source>
+        <translation>出了点问题，详情已写入日志。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/learning_controller.py" line="160"/>
+        <source>(%n more in My learning)</source>
+        <translation>
+            <numerusform>（「我的学习」中还有 %n 条）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_controller.py" line="182"/>
+        <source>Your rating is saved; it is sent with the next sync.</source>
+        <translation>自评已保存，下次同步时发送。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_controller.py" line="187"/>
+        <source>Marked done; your manager sees it after the next sync.</source>
+        <translation>已标记完成，下次同步后主管即可看到。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_controller.py" line="217"/>
+        <source>Thank you: your proposal goes to the knowledge editors with the next sync.</source>
+        <translation>谢谢！你的提议将在下次同步时发给知识编辑。</translation>
+    </message>
+</context>
+<context>
+    <name>LearningView</name>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="74"/>
+        <source>Back (Esc)</source>
+        <translation>返回（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="77"/>
+        <source>&lt;b&gt;My learning&lt;/b&gt;</source>
+        <translation>&lt;b&gt;我的学习&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="79"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="92"/>
+        <source>Propose an answer…</source>
+        <translation>提议一个答案…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="98"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="130"/>
+        <source>Last updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="132"/>
+        <source>Role: %1</source>
+        <translation>岗位：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="135"/>
+        <source>Offline: this is your profile as last synced.</source>
+        <translation>离线：显示的是上次同步的学习档案。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="137"/>
+        <source>Sign in again (Settings → Account) to update it; this is the last synced one.</source>
+        <translation>请重新登录（设置 → 账户）以更新；当前显示的是上次同步的档案。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="139"/>
+        <source>The last sync failed; this is the last synced profile.</source>
+        <translation>上次同步失败；当前显示的是上次同步的档案。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="140"/>
+        <source>No server is set; this is the last synced profile.</source>
+        <translation>未设置服务器；当前显示的是上次同步的档案。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/learning_view.py" line="148"/>
+        <source>Changes waiting for the next sync: %n</source>
+        <translation>
+            <numerusform>等待下次同步的更改：%n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="153"/>
+        <source>Your server does not offer learning profiles yet.</source>
+        <translation>你的服务器暂不提供学习档案。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="156"/>
+        <source>Learning profiles come from your team&apos;s server. Set its address in Settings to see yours.</source>
+        <translation>学习档案来自团队的服务器。请在“设置”中填写服务器地址后查看。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="160"/>
+        <source>Sign in (Settings → Account) and sync to see your learning profile.</source>
+        <translation>请登录（设置 → 账户）并同步，即可查看你的学习档案。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="163"/>
+        <source>Offline: your learning profile appears after the first sync with the server.</source>
+        <translation>离线：首次与服务器同步后即可看到你的学习档案。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="166"/>
+        <source>Your learning profile appears after the next sync.</source>
+        <translation>下次同步后即可看到你的学习档案。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="180"/>
+        <source>Notices</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="184"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="198"/>
+        <source>Assignments</source>
+        <translation>学习任务</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="213"/>
+        <source>Recommended for you</source>
+        <translation>为你推荐</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_view.py" line="232"/>
+        <source>Skills, largest gap first</source>
+        <translation>技能（差距大的在前）</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeBanner</name>
+    <message>
+        <location filename="../../desktop/notice_banner.py" line="42"/>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/notice_banner.py" line="55"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/notice_banner.py" line="58"/>
+        <source>%n more in My learning</source>
+        <translation>
+            <numerusform>「我的学习」中还有 %n 条</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ProposalDialog</name>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="58"/>
+        <source>Deskmate — propose an edit</source>
+        <translation>Deskmate — 提议修改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="59"/>
+        <source>Deskmate — propose an answer</source>
+        <translation>Deskmate — 提议答案</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="65"/>
+        <source>Your proposal goes to the knowledge editors as a draft. It is sent with the next sync, also if you are offline now.</source>
+        <translation>你的提议会作为草稿交给知识编辑。即使现在离线，也会在下次同步时发送。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="72"/>
+        <source>Edit of</source>
+        <translation>修改条目</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="75"/>
+        <source>the customer&apos;s question</source>
+        <translation>客户的问题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="76"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="79"/>
+        <source>the answer as you would give it</source>
+        <translation>你会怎样回答客户</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="81"/>
+        <source>Answer</source>
+        <translation>答案</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="83"/>
+        <source>Skills it is about</source>
+        <translation>相关技能</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="86"/>
+        <source>filter skills</source>
+        <translation>筛选技能</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="112"/>
+        <source>Send proposal</source>
+        <translation>提交提议</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="153"/>
+        <source>Give the proposal a title: the question it answers.</source>
+        <translation>请填写标题：它回答的是什么问题。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="154"/>
+        <source>The title is too long.</source>
+        <translation>标题太长了。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="155"/>
+        <source>Write the answer you propose.</source>
+        <translation>请填写你提议的答案。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="156"/>
+        <source>The answer is too long.</source>
+        <translation>答案太长了。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/proposal_dialog.py" line="157"/>
+        <source>Pick fewer skills.</source>
+        <translation>请少选几个技能。</translation>
+    </message>
+</context>
+<context>
     <name>ResultList</name>
     <message>
-        <location filename="../../desktop/result_list.py" line="55"/>
+        <location filename="../../desktop/result_list.py" line="54"/>
         <source>FAQ</source>
         <extracomment>Badge colours per kind: readable on light and dark backgrounds.</extracomment>
         <translation>FAQ</translation>
     </message>
     <message>
-        <location filename="../../desktop/result_list.py" line="56"/>
+        <location filename="../../desktop/result_list.py" line="55"/>
         <source>Script</source>
         <translation>话术</translation>
     </message>
     <message>
-        <location filename="../../desktop/result_list.py" line="57"/>
+        <location filename="../../desktop/result_list.py" line="56"/>
         <source>Expert</source>
         <translation>专家</translation>
     </message>
@@ -345,123 +674,128 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="47"/>
+        <location filename="../../desktop/settings_dialog.py" line="50"/>
         <source>Deskmate settings</source>
         <translation>Deskmate 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="55"/>
+        <location filename="../../desktop/settings_dialog.py" line="58"/>
         <source>Server URL</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="59"/>
+        <location filename="../../desktop/settings_dialog.py" line="62"/>
         <source>token from your team lead or IT</source>
         <translation>向组长或 IT 获取的令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="60"/>
+        <location filename="../../desktop/settings_dialog.py" line="63"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="69"/>
+        <location filename="../../desktop/settings_dialog.py" line="72"/>
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="72"/>
+        <location filename="../../desktop/settings_dialog.py" line="75"/>
         <source>Agent id</source>
         <translation>坐席工号</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="75"/>
+        <location filename="../../desktop/settings_dialog.py" line="78"/>
         <source>Right edge</source>
         <translation>右侧</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="76"/>
+        <location filename="../../desktop/settings_dialog.py" line="79"/>
         <source>Left edge</source>
         <translation>左侧</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="78"/>
+        <location filename="../../desktop/settings_dialog.py" line="81"/>
         <source>Dock at</source>
         <translation>停靠位置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="80"/>
+        <location filename="../../desktop/settings_dialog.py" line="83"/>
         <source>Primary screen</source>
         <translation>主屏幕</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="84"/>
+        <location filename="../../desktop/settings_dialog.py" line="87"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="89"/>
+        <location filename="../../desktop/settings_dialog.py" line="92"/>
         <source>Width</source>
         <translation>宽度</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="92"/>
+        <location filename="../../desktop/settings_dialog.py" line="95"/>
         <source>Summon hotkey</source>
         <translation>呼出快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="94"/>
+        <location filename="../../desktop/settings_dialog.py" line="97"/>
         <source>Gap hotkey</source>
         <translation>缺口快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="103"/>
+        <location filename="../../desktop/settings_dialog.py" line="106"/>
         <source>Start Deskmate when I sign in</source>
         <translation>登录系统时启动 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="106"/>
+        <location filename="../../desktop/settings_dialog.py" line="109"/>
         <source>Closing the window keeps Deskmate in the tray</source>
         <translation>关闭窗口时保留在托盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="110"/>
-        <location filename="../../desktop/settings_dialog.py" line="116"/>
+        <location filename="../../desktop/settings_dialog.py" line="113"/>
+        <location filename="../../desktop/settings_dialog.py" line="119"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="114"/>
+        <location filename="../../desktop/settings_dialog.py" line="117"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="117"/>
+        <location filename="../../desktop/settings_dialog.py" line="120"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="118"/>
+        <location filename="../../desktop/settings_dialog.py" line="121"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="120"/>
+        <location filename="../../desktop/settings_dialog.py" line="123"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="132"/>
+        <location filename="../../desktop/settings_dialog.py" line="146"/>
+        <source>About Deskmate</source>
+        <translation>关于 Deskmate</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="163"/>
         <source>Set by your IT department</source>
         <translation>由 IT 部门设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="137"/>
+        <location filename="../../desktop/settings_dialog.py" line="140"/>
         <source>Greyed-out settings are managed by your IT department.</source>
         <translation>灰色的设置由 IT 部门统一管理。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="167"/>
+        <location filename="../../desktop/settings_dialog.py" line="189"/>
         <source>Enter the server URL and your token first.</source>
         <translation>请先填写服务器地址和令牌。</translation>
     </message>
@@ -469,110 +803,168 @@
 <context>
     <name>SidebarWindow</name>
     <message>
-        <location filename="../../desktop/sidebar.py" line="87"/>
+        <location filename="../../desktop/sidebar.py" line="96"/>
         <source>Search (中文 / pinyin / English)</source>
         <translation>搜索（中文 / 拼音 / English）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="91"/>
+        <location filename="../../desktop/sidebar.py" line="100"/>
         <source>Record a knowledge gap (Ctrl+Alt+G)</source>
         <translation>记录知识缺口（Ctrl+Alt+G）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="93"/>
+        <location filename="../../desktop/sidebar.py" line="102"/>
         <source>My recent activity</source>
         <translation>我的近期记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="95"/>
+        <location filename="../../desktop/sidebar.py" line="104"/>
+        <source>My learning (Ctrl+L)</source>
+        <translation>我的学习（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sidebar.py" line="106"/>
         <source>Keep on top</source>
         <translation>保持在最前</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="98"/>
+        <location filename="../../desktop/sidebar.py" line="109"/>
         <source>Dock / undock</source>
         <translation>停靠 / 浮动</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="100"/>
+        <location filename="../../desktop/sidebar.py" line="111"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="109"/>
+        <location filename="../../desktop/sidebar.py" line="120"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="109"/>
+        <location filename="../../desktop/sidebar.py" line="120"/>
         <source>FAQs</source>
         <translation>FAQ</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="109"/>
+        <location filename="../../desktop/sidebar.py" line="120"/>
         <source>Scripts</source>
         <translation>话术</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="109"/>
+        <location filename="../../desktop/sidebar.py" line="120"/>
         <source>Experts</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="242"/>
+        <location filename="../../desktop/sidebar.py" line="262"/>
         <source>Nothing found for “%s”.</source>
         <translation>没有找到“%s”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="243"/>
+        <location filename="../../desktop/sidebar.py" line="263"/>
         <source>Record a knowledge gap</source>
         <translation>记录知识缺口</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="270"/>
+        <location filename="../../desktop/sidebar.py" line="264"/>
+        <source>Propose an answer</source>
+        <translation>提议一个答案</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sidebar.py" line="292"/>
         <source>Recent and frequently used</source>
         <translation>最近和常用</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="270"/>
+        <location filename="../../desktop/sidebar.py" line="292"/>
         <source>Type to search</source>
         <translation>输入即可搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="305"/>
+        <location filename="../../desktop/sidebar.py" line="331"/>
         <source>This item is no longer in the knowledge base.</source>
         <translation>该条目已不在知识库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="335"/>
+        <location filename="../../desktop/sidebar.py" line="362"/>
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="336"/>
+        <location filename="../../desktop/sidebar.py" line="363"/>
         <source>Copied, but some blanks are still empty.</source>
         <translation>已复制，但还有空白未填写。</translation>
     </message>
 </context>
 <context>
+    <name>SkillCard</name>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="117"/>
+        <source>Read: </source>
+        <translation>推荐阅读：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="127"/>
+        <source>gap %1</source>
+        <translation>差距 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="132"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="133"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="134"/>
+        <source>Level %1 of 5; your role&apos;s target: %2</source>
+        <translation>水平 %1（满分 5）；岗位目标：%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="140"/>
+        <source>My own rating:</source>
+        <translation>我的自评：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="149"/>
+        <source>Rate myself %1 of 5</source>
+        <translation>自评 %1 分（满分 5）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="155"/>
+        <source>waiting to sync</source>
+        <translation>等待同步</translation>
+    </message>
+</context>
+<context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../desktop/tray.py" line="26"/>
+        <location filename="../../desktop/tray.py" line="32"/>
         <source>Show Deskmate</source>
         <translation>显示 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/tray.py" line="28"/>
+        <location filename="../../desktop/tray.py" line="34"/>
+        <source>My learning</source>
+        <translation>我的学习</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/tray.py" line="36"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/tray.py" line="30"/>
+        <location filename="../../desktop/tray.py" line="38"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/tray.py" line="32"/>
+        <location filename="../../desktop/tray.py" line="40"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
