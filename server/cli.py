@@ -41,6 +41,7 @@ from deskmate.server.learning.demo_history import (
     DEMO_MANAGER,
     seed_demo_history,
 )
+from deskmate.server.learning.profile_warmer import ProfileWarmer
 from deskmate.server.learning.profiles import refresh_profiles
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
@@ -195,6 +196,17 @@ def serve(db: Database, sock: socket.socket, workers: int = 1, verbose: bool = F
         "proxy_headers": False,
         "lifespan": "on",
     }
+    warmer = ProfileWarmer(db.url.render_as_string(hide_password=False))
+    warmer.start()
+    try:
+        _serve(db, sock, workers, verbose, options)
+    finally:
+        warmer.stop()
+
+
+def _serve(
+    db: Database, sock: socket.socket, workers: int, verbose: bool, options: dict[str, Any]
+) -> None:
     if workers <= 1:
         uvicorn.Server(uvicorn.Config(build_app(db), **options)).run(sockets=[sock])
         return

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from deskmate.core.activity.events import EventKind
 from deskmate.server.learning.assessments import import_scores
+from deskmate.server.learning.profile_warmer import ProfileWarmer
 from deskmate.server.learning.profiles import refresh_profiles
 
 from tests.server.conftest import RunningServer
@@ -146,3 +148,21 @@ def test_profile_etag_answers_304_while_nothing_changed(
         assert client.get("/api/v1/me/profile", headers={"If-None-Match": etag}).status_code == 304
         client.put("/api/v1/me/self-assessment", json={"skill": "tech.esim", "level": 2})
         assert client.get("/api/v1/me/profile", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_warmer_keeps_profiles_cached_in_the_background(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    import_learning_pack(server, tmp_path / "pack")
+    add_team(server)
+    warmer = ProfileWarmer(server.db.url.render_as_string(hide_password=False), interval=0.05)
+    warmer.start()
+    try:
+        deadline = time.monotonic() + 30
+        while warmer.runs < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        warmer.stop()
+    assert warmer.runs >= 2
+    # Everything is current: asking now computes nothing.
+    assert refresh_profiles(server.db).computed == 0
