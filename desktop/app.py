@@ -13,11 +13,11 @@ import signal
 import sys
 import threading
 from collections.abc import Mapping
-from datetime import datetime
 
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog, ItemUsage
 from deskmate.core.activity.events import EventKind
+from deskmate.core.learning import LearningStore
 from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
 from deskmate.desktop.activity_recorder import ActivityRecorder
@@ -29,6 +29,8 @@ from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, global_hotkeys_for
 from deskmate.desktop.i18n import install_translators, resolve_language
 from deskmate.desktop.icons import app_icon
+from deskmate.desktop.learning_controller import LearningController
+from deskmate.desktop.local_time import local_time
 from deskmate.desktop.settings_dialog import SettingsDialog
 from deskmate.desktop.sidebar import SidebarWindow
 from deskmate.desktop.single_instance import InstanceServer, send_to_running
@@ -52,7 +54,8 @@ class DeskmateApp(QObject):
         self.paths = paths
         self.settings_store = SettingsStore(paths.config_dir)
         self.settings: Settings = self.settings_store.load()
-        self._translators = install_translators(app, resolve_language(self.settings.language))
+        language = resolve_language(self.settings.language)
+        self._translators = install_translators(app, language)
         self.theme = apply_theme(app, self.settings.theme)
         app.setWindowIcon(app_icon())
         app.setQuitOnLastWindowClosed(False)
@@ -91,10 +94,15 @@ class DeskmateApp(QObject):
         self.tray.sync_requested.connect(self._sync_now)
         self.tray.quit_requested.connect(self.quit)
 
-        self.sync = BackgroundSync(self.kb, self.recorder.log, self)
+        self.sync = BackgroundSync(self.kb, self.recorder.log, self, language=language)
         self.sync.configure(self.settings.server_url)
         self.sync.started.connect(lambda: self.window.toast(self.tr("Syncing…")))
         self.sync.finished.connect(self._sync_finished)
+        self.learning = LearningController(
+            LearningStore(paths.data_dir, self.settings.agent_id), self.window, self.sync,
+            self.tray, self,
+        )
+        self.learning.summon_requested.connect(self.summon)
 
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
@@ -145,12 +153,14 @@ class DeskmateApp(QObject):
             self.window.toast(problem)
         self.refresh_status()
         self.window.remember_usage(*self._usage_lists)
+        self.learning.load()
         if self.settings.server_url:
             self._sync_now()
 
     def quit(self) -> None:
         """Record the end of the session, release the dock strip and hotkeys, exit."""
         self.sync.stop()
+        self.learning.shutdown()
         self.window.shutdown()
         self.hotkeys.unregister_all()
         self.dock.release()
@@ -195,6 +205,7 @@ class DeskmateApp(QObject):
         dialog = GapDialog(self.window.current_query(), item.id if item else None,
                            item.title if item else None)
         dialog.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        dialog.propose_requested.connect(self.learning.propose)
         self._gap_dialog = dialog
         dialog.show()
         dialog.raise_()
@@ -276,6 +287,7 @@ class DeskmateApp(QObject):
                 set_start_at_login(new.start_at_login)
             except DeskmateError as exc:
                 self.window.toast(exc.message)
+        self.learning.store.agent_id = new.agent_id or None
         if new.server_url != old.server_url:
             self.sync.configure(new.server_url)
             self.refresh_status()
@@ -313,7 +325,7 @@ class DeskmateApp(QObject):
         else:
             mode = self.tr("Offline: working from the local copy")
         stamp = self.kb.get_meta("last_sync")
-        last_sync = _local_time(stamp) if stamp else self.tr("never")
+        last_sync = local_time(stamp) if stamp else self.tr("never")
         self.window.set_status(
             self.tr("%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts")
             .replace("%1", mode).replace("%2", last_sync)
@@ -333,14 +345,6 @@ class DeskmateApp(QObject):
             self.quit()
             return True
         return super().eventFilter(watched, event)
-
-
-def _local_time(stamp: str) -> str:
-    """An ISO time as the agent's local "11-23 18:05" (the stamp itself if unreadable)."""
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%m-%d %H:%M")
-    except ValueError:
-        return stamp
 
 
 def feed_usage(kb: KnowledgeBase, counts: Mapping[str, ItemUsage]) -> int:

@@ -20,23 +20,42 @@ PERIOD_MS = 5 * 60 * 1000  # every five minutes, as agents expect content to be 
 
 
 class BackgroundSync(QObject):
-    """Runs :class:`SyncClient` now and then; reports through ``finished``."""
+    """Runs :class:`SyncClient` now and then; reports through ``finished``.
+
+    Args:
+        kb: The knowledge base.
+        record: The consultation record whose events are uploaded.
+        parent: The Qt parent.
+        language: The UI language (``zh_CN``/``en``): the learning profile's reasons
+            and notices are asked for in it.
+    """
 
     started = Signal()
     finished = Signal(str, str)  # summary, problem ("" when none)
 
     def __init__(
-        self, kb: KnowledgeBase, record: ConsultationLog, parent: QObject | None = None
+        self,
+        kb: KnowledgeBase,
+        record: ConsultationLog,
+        parent: QObject | None = None,
+        language: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._kb = kb
         self._record = record
+        self._language = language
         self._server_url = ""
+        # The code of the last sync's error ("" when it finished), e.g. "sync.offline";
+        # written by the sync thread before ``finished`` is emitted, read after it.
+        self.last_error_code = ""
+        self._again = False  # asked for while a sync ran: sync once more when it ends
         self._thread: threading.Thread | None = None
+        self._busy = False  # from sync_now until just before ``finished`` is emitted
         self._cancel = threading.Event()
         self._timer = QTimer(self)
         self._timer.setInterval(PERIOD_MS)
         self._timer.timeout.connect(self.sync_now)
+        self.finished.connect(self._after_run)
 
     def configure(self, server_url: str) -> None:
         """Sync with ``server_url`` from now on ("" turns syncing off)."""
@@ -47,9 +66,15 @@ class BackgroundSync(QObject):
             self._timer.stop()
 
     @property
+    def configured(self) -> bool:
+        """Whether a server is set."""
+        return bool(self._server_url)
+
+    @property
     def running(self) -> bool:
         """Whether a sync is in progress."""
-        return self._thread is not None and self._thread.is_alive()
+        # Not is_alive(): the thread is still ending when ``finished`` reaches the UI thread.
+        return self._busy
 
     def sign_in(self, token: str) -> str | None:
         """Keep ``token`` for the configured server.
@@ -71,17 +96,21 @@ class BackgroundSync(QObject):
         if not self._server_url:
             return self.tr("No server is configured; Deskmate is working offline.")
         if self.running:
+            # What the agent just did (a rating, a proposal) may have missed this one.
+            self._again = True
             return None
         from deskmate.core.sync import TokenVault
 
         vault = TokenVault(self._server_url)
         token = vault.load()
         if not token:
+            self.last_error_code = "sync.auth"  # as a refused token: sign in
             return vault.problem or self.tr(
                 "Sign in to sync: open Settings, Account, and enter your token."
             )
         self._cancel.clear()
         self.started.emit()
+        self._busy = True
         self._thread = threading.Thread(
             target=self._run, args=(token,), name="deskmate-sync", daemon=True
         )
@@ -92,17 +121,29 @@ class BackgroundSync(QObject):
         from deskmate.core.sync import SyncClient
 
         try:
-            with SyncClient(self._kb, self._record, self._server_url, token) as client:
+            with SyncClient(
+                self._kb, self._record, self._server_url, token, language=self._language
+            ) as client:
                 report = client.sync_once(cancel=self._cancel)
         except Exception as exc:
             log.exception("sync failed")
+            self.last_error_code = "sync.failed"
+            self._busy = False
             self.finished.emit("", f"Sync failed: {exc}")
             return
+        self.last_error_code = report.error.code if report.error is not None else ""
+        self._busy = False
         self.finished.emit(report.summary() if report.ok else "", report.problem or "")
+
+    def _after_run(self, _summary: str, _problem: str) -> None:
+        if self._again:
+            self._again = False
+            self.sync_now()
 
     def stop(self) -> None:
         """Cancel a running sync and wait briefly (on quit)."""
         self._timer.stop()
+        self._again = False
         self._cancel.set()
         if self._thread is not None:
             self._thread.join(timeout=10)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from deskmate.core.activity.events import GapFlag, GapType
 from deskmate.core.errors import ContentError
-from PySide6.QtCore import QCoreApplication
+from deskmate.desktop.theme import problem_label
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,7 +29,14 @@ def gap_type_labels() -> dict[GapType, str]:
 
 
 class GapDialog(QDialog):
-    """Type, note and case number; Enter submits, Esc cancels."""
+    """Type, note and case number; Enter submits, Esc cancels.
+
+    Signals:
+        propose_requested(str, str): the agent would rather propose the answer (the
+            query, the open item's id or ""); the dialog closes without recording.
+    """
+
+    propose_requested = Signal(str, str)
 
     def __init__(
         self,
@@ -65,10 +73,7 @@ class GapDialog(QDialog):
         form.addRow(self.tr("Note"), self.note_edit)
         form.addRow(self.tr("Case number"), self.case_edit)
         layout.addLayout(form)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c0392b;")
-        self.error_label.hide()
+        self.error_label = problem_label()
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -78,8 +83,17 @@ class GapDialog(QDialog):
         ok.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.propose_button = buttons.addButton(
+            self.tr("Propose an answer…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.propose_button.setAutoDefault(False)
+        self.propose_button.clicked.connect(self._propose)
         layout.addWidget(buttons)
         self.note_edit.setFocus()
+
+    def _propose(self) -> None:
+        self.propose_requested.emit(self.query_edit.text().strip(), self._item_id or "")
+        self.reject()
 
     def accept(self) -> None:
         """Build the flag; a bad value is explained in the dialog instead of closing it."""

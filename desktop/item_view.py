@@ -36,6 +36,7 @@ class ItemView(QWidget):
     feedback = Signal(str, bool)  # item id, helpful
     flag_requested = Signal(str)  # item id
     related_requested = Signal(str)  # item id
+    propose_requested = Signal(str)  # item id: the agent proposes a better text
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +90,11 @@ class ItemView(QWidget):
         self._related.setObjectName("relatedItems")
         self._related.linkActivated.connect(self.related_requested)
         layout.addWidget(self._related)
+        propose = self.tr("Know a better answer? Propose an edit…")
+        self.propose_link = QLabel(f"<a href='propose'>{html.escape(propose)}</a>")
+        self.propose_link.setObjectName("proposeEdit")
+        self.propose_link.linkActivated.connect(self._propose)
+        layout.addWidget(self.propose_link)
 
     def show_item(
         self,
@@ -114,6 +120,7 @@ class ItemView(QWidget):
             self.answer.show_markdown(item.body)
             self._pages.setCurrentWidget(self.answer)
         self.copy_button.setVisible(item.kind is not ItemKind.SCRIPT)
+        self.propose_link.setVisible(item.kind is not ItemKind.EXPERT)
         for button in (self.helpful_button, self.unhelpful_button):
             button.setChecked(False)
         links = " · ".join(
@@ -151,6 +158,10 @@ class ItemView(QWidget):
         self.helpful_button.setChecked(helpful)
         self.unhelpful_button.setChecked(not helpful)
         self.feedback.emit(self.item.id, helpful)
+
+    def _propose(self, _link: str) -> None:
+        if self.item is not None:
+            self.propose_requested.emit(self.item.id)
 
     def _flag(self) -> None:
         if self.item is not None:

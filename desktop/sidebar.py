@@ -1,8 +1,9 @@
 """SidebarWindow: the search box, results per keystroke, the opened item, the status line.
 
 Keyboard first: the box has focus on summon; ↑/↓ move, Enter opens, Ctrl+1…9 open
-the n-th hit, Ctrl+C copies, Esc goes back, then clears, then hides. Searches run on
-the SearchRunner's thread; every event goes to the ActivityRecorder.
+the n-th hit, Ctrl+C copies, Esc goes back, then clears, then hides; Ctrl+L shows
+"My learning". Searches run on the SearchRunner's thread; every event goes to the
+ActivityRecorder.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.history_view import HistoryView
 from deskmate.desktop.icons import app_icon
 from deskmate.desktop.item_view import ItemView
+from deskmate.desktop.learning_view import LearningView
+from deskmate.desktop.notice_banner import NoticeBanner
 from deskmate.desktop.result_list import HitDelegate, HitListModel
 from deskmate.desktop.search_runner import SearchResult, SearchRunner
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -51,6 +54,8 @@ class SidebarWindow(QWidget):
     settings_requested = Signal()
     dock_toggle_requested = Signal()
     pin_toggled = Signal(bool)
+    learning_shown = Signal()
+    propose_requested = Signal(str, str)  # title, id of the item to edit ("" for a new FAQ)
     results_painted = Signal(int)  # request number; for the latency benchmark
 
     def __init__(
@@ -96,6 +101,8 @@ class SidebarWindow(QWidget):
         self.gap_button.clicked.connect(self.gap_requested)
         self.history_button = self._tool("history", self.tr("My recent activity"))
         self.history_button.clicked.connect(self.show_history)
+        self.learning_button = self._tool("learning", self.tr("My learning (Ctrl+L)"))
+        self.learning_button.clicked.connect(self.show_learning)
         self.pin_button = self._tool("pin", self.tr("Keep on top"))
         self.pin_button.setCheckable(True)
         self.pin_button.toggled.connect(self.pin_toggled)
@@ -103,8 +110,8 @@ class SidebarWindow(QWidget):
         self.dock_button.clicked.connect(self.dock_toggle_requested)
         self.settings_button = self._tool("settings", self.tr("Settings"))
         self.settings_button.clicked.connect(self.settings_requested)
-        for button in (self.gap_button, self.history_button, self.pin_button, self.dock_button,
-                       self.settings_button):
+        for button in (self.gap_button, self.history_button, self.learning_button,
+                       self.pin_button, self.dock_button, self.settings_button):
             top.addWidget(button)
         layout.addLayout(top)
 
@@ -122,6 +129,10 @@ class SidebarWindow(QWidget):
         filters.addStretch(1)
         self._filter_group.idClicked.connect(self._on_filter)
         layout.addLayout(filters)
+        self.notice_banner = NoticeBanner()
+        self.notice_banner.open_requested.connect(self.open_item)
+        self.notice_banner.learning_requested.connect(self.show_learning)
+        layout.addWidget(self.notice_banner)
 
         self.pages = QStackedWidget()
         results_page = QWidget()
@@ -143,7 +154,7 @@ class SidebarWindow(QWidget):
         self.empty_label.setObjectName("emptyLabel")
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.linkActivated.connect(lambda _link: self.gap_requested.emit())
+        self.empty_label.linkActivated.connect(self._on_empty_link)
         results_layout.addWidget(self.section_label)
         results_layout.addWidget(self.results, 1)
         results_layout.addWidget(self.empty_label)
@@ -153,10 +164,14 @@ class SidebarWindow(QWidget):
         self.item_view.feedback.connect(self.recorder.feedback)
         self.item_view.flag_requested.connect(lambda _id: self.gap_requested.emit())
         self.item_view.related_requested.connect(self.open_item)
+        self.item_view.propose_requested.connect(self._propose_edit)
         self.history = HistoryView()
         self.history.back_requested.connect(self.back)
         self.history.open_requested.connect(self.open_item)
-        for page in (results_page, self.item_view, self.history):
+        self.learning = LearningView()
+        self.learning.back_requested.connect(self.back)
+        self.learning.open_requested.connect(self.open_item)
+        for page in (results_page, self.item_view, self.history, self.learning):
             self.pages.addWidget(page)
         self.results_page = results_page
         layout.addWidget(self.pages, 1)
@@ -183,6 +198,7 @@ class SidebarWindow(QWidget):
             shortcut.activated.connect(lambda row=n - 1: self.open_row(row))
         QShortcut(QKeySequence.StandardKey.Copy, self).activated.connect(self.copy_current)
         QShortcut(QKeySequence("Esc"), self).activated.connect(self.escape)
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.show_learning)
 
     # -- status ------------------------------------------------------------------------
 
@@ -245,7 +261,9 @@ class SidebarWindow(QWidget):
         else:
             why = result.problem or self.tr("Nothing found for “%s”.") % result.text
             link = self.tr("Record a knowledge gap")
-            self.empty_label.setText(f"{html.escape(why)}<br><a href='gap'>{link}</a>")
+            propose = self.tr("Propose an answer")
+            self.empty_label.setText(f"{html.escape(why)}<br><a href='gap'>{link}</a> · "
+                                     f"<a href='propose'>{propose}</a>")
             self.empty_label.show()
         self.results.viewport().repaint()
         self.painted_request = result.request
@@ -388,6 +406,24 @@ class SidebarWindow(QWidget):
         self._end_open()
         self.history.show_events(self.recorder.recent(100), self.kb)
         self.pages.setCurrentWidget(self.history)
+
+    def show_learning(self) -> None:
+        """My learning: the agent's own profile (the controller fills it in)."""
+        self._end_open()
+        self.pages.setCurrentWidget(self.learning)
+        self.notice_banner.hide()  # the view lists the notices
+        self.learning.scroll_area.setFocus()
+        self.learning_shown.emit()
+
+    def _on_empty_link(self, link: str) -> None:
+        if link == "propose":
+            self.propose_requested.emit(self._query.strip(), "")
+        else:
+            self.gap_requested.emit()
+
+    def _propose_edit(self, item_id: str) -> None:
+        item = self.item_view.item
+        self.propose_requested.emit(item.title if item else "", item_id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Arrow keys and Enter in the search box drive the result list."""

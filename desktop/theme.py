@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QLabel, QStyleFactory
+
+PROBLEM_COLOUR = "#c0392b"  # what is wrong, overdue: readable on light and dark
 
 
 def system_is_dark() -> bool:
@@ -42,3 +44,12 @@ def apply_theme(app: QApplication, setting: str) -> str:
     dark = setting == "dark" or (setting == "system" and system_is_dark())
     app.setPalette(dark_palette() if dark else app.style().standardPalette())
     return "dark" if dark else "light"
+
+
+def problem_label() -> QLabel:
+    """A hidden red line for a dialog to say what is wrong with what was typed."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {PROBLEM_COLOUR};")
+    label.hide()
+    return label

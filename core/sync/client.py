@@ -1,17 +1,19 @@
 """SyncClient: one sync of this machine with the server, as the sidebar and the CLI run it.
 
 A sync first uploads the consultation events waiting on this machine (small, and the
-agent's own work), then fetches the vocabulary (synonyms and skill names), then pulls
-the content changes. The vocabulary comes before the content because a new one rebuilds
-the search index: the items that arrive after it are indexed once, with it, instead of
-being indexed and then rebuilt. Being offline, a refused token or a failing server
-never raises out of :meth:`SyncClient.sync_once`: the report carries a plain ``problem``
-sentence, the local copy keeps every page applied before the failure and nothing of the
-failed step, and the agent keeps working from the local copy.
+agent's own work), then brings the agent's learning profile down and sends their offline
+learning actions (:mod:`.learning`), then fetches the vocabulary (synonyms and skill
+names), then pulls the content changes. The vocabulary comes before the content because
+a new one rebuilds the search index: the items that arrive after it are indexed once,
+with it, instead of being indexed and then rebuilt. Being offline, a refused token or a
+failing server never raises out of :meth:`SyncClient.sync_once`: the report carries a
+plain ``problem`` sentence, the local copy keeps every page applied before the failure
+and nothing of the failed step, and the agent keeps working from the local copy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -24,7 +26,10 @@ from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import local_now
 from deskmate.core.errors import DeskmateError, OperationCancelledError, StoreError
 from deskmate.core.knowledge_base import KnowledgeBase
+from deskmate.core.learning.outbox import LearningOutbox
+from deskmate.core.learning.profile_cache import ProfileCache
 from deskmate.core.sync.errors import AuthError, OfflineError, SyncError
+from deskmate.core.sync.learning import LearningResult, LearningSync
 from deskmate.core.sync.pull import PAGE_LIMIT, ContentPull, Progress, PullResult
 from deskmate.core.sync.push import BATCH_SIZE, EventPush, PushResult
 from deskmate.core.sync.retry import RetryPolicy
@@ -54,6 +59,9 @@ class SyncReport:
         not_modified: The server said nothing had changed (HTTP 304).
         vocabulary_updated: The server's synonyms or skill names changed the local ones
             (the search index was rebuilt with them).
+        profile_updated: A new learning profile was stored in the profile cache.
+        learning_sent: Outbox entries (self-assessments, done-marks, proposals) the
+            server confirmed.
         error: The exception behind ``problem`` (e.g. :class:`AuthError`), for callers
             that act on the kind of failure.
     """
@@ -68,6 +76,8 @@ class SyncReport:
     full_pass: bool = False
     not_modified: bool = False
     vocabulary_updated: bool = False
+    profile_updated: bool = False
+    learning_sent: int = 0
     error: DeskmateError | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -82,9 +92,11 @@ class SyncReport:
 
     def summary(self) -> str:
         """One line, e.g. ``pulled 253 items (253 new, 0 updated), 0 deleted; pushed 12 ...``."""
+        learning = f"; sent {self.learning_sent} learning changes" if self.learning_sent else ""
         return (
             f"pulled {self.pulled} items ({self.added} new, {self.updated} updated), "
-            f"{self.deleted} deleted; pushed {self.pushed} events; {self.duration_s:.1f} s"
+            f"{self.deleted} deleted; pushed {self.pushed} events{learning}; "
+            f"{self.duration_s:.1f} s"
         )
 
 
@@ -102,6 +114,8 @@ class SyncClient:
         ca_bundle: A CA bundle to trust (default ``$DESKMATE_CA_BUNDLE``).
         page_limit: Changes per page (at most 1000).
         batch_size: Events per upload (at most 1000).
+        language: The language of the learning profile's reasons and notices (``zh``,
+            ``en``, ``zh_CN``; None: the server's default).
     """
 
     def __init__(
@@ -116,6 +130,7 @@ class SyncClient:
         ca_bundle: Path | str | None = None,
         page_limit: int = PAGE_LIMIT,
         batch_size: int = BATCH_SIZE,
+        language: str | None = None,
     ) -> None:
         self.kb = kb
         self.consultation_log = consultation_log
@@ -124,6 +139,7 @@ class SyncClient:
         )
         self.page_limit = page_limit
         self.batch_size = batch_size
+        self.language = language
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -156,7 +172,7 @@ class SyncClient:
     def sync_once(
         self, progress: Progress | None = None, cancel: threading.Event | None = None
     ) -> SyncReport:
-        """Upload events, fetch the vocabulary, pull content changes. Never raises for failures.
+        """Upload events, sync learning, fetch the vocabulary, pull content. Never raises.
 
         One sync runs at a time per client; a second caller waits for the first.
 
@@ -177,6 +193,12 @@ class SyncClient:
             if self.consultation_log is not None
             else None
         )
+        learning = LearningSync(
+            self.session,
+            ProfileCache(self.kb.data_dir),
+            LearningOutbox(self.kb.data_dir),
+            self.language,
+        )
         vocabulary = VocabularyPull(self.kb, self.session)
         pull = ContentPull(self.kb, self.session, self.page_limit)
         failure: DeskmateError | None = None
@@ -190,6 +212,7 @@ class SyncClient:
                     # The events wait for the next sync; content can still come down.
                     log.warning("event upload failed: %s", exc)
                     push.result.problems.append(exc.message)
+            _learn(learning, cancel)
             # A bad vocabulary stops the sync like a bad page: nothing of it is applied.
             vocabulary.run(cancel)
             pull.run(progress, cancel)
@@ -197,6 +220,7 @@ class SyncClient:
             failure = exc
         pushed = push.result if push else PushResult()
         report = self._report(pull.result, pushed, vocabulary.result, failure, started)
+        report = self._with_learning(report, learning.result)
         self._record(report)
         return report
 
@@ -228,6 +252,20 @@ class SyncClient:
             error=failure,
         )
 
+    def _with_learning(self, report: SyncReport, learned: LearningResult) -> SyncReport:
+        warnings = list(learned.problems)
+        if learned.unsupported:
+            warnings.append(
+                f"The server at {self.session.host} has no learning profiles (an older "
+                "server); your learning changes wait on this computer."
+            )
+        return dataclasses.replace(
+            report,
+            warnings=(*report.warnings, *warnings),
+            profile_updated=learned.profile_updated,
+            learning_sent=learned.sent,
+        )
+
     def _record(self, report: SyncReport) -> None:
         """Remember the outcome for the sidebar's status line."""
         # INFO either way: the caller shows ``report.problem``; a warning would say it twice.
@@ -242,3 +280,15 @@ class SyncClient:
         except StoreError as exc:
             # The sync itself is done; only its bookkeeping is lost.
             log.warning("cannot record the sync time: %s", exc)
+
+
+def _learn(learning: LearningSync, cancel: threading.Event | None) -> None:
+    """The learning step: its failures are warnings, except those that stop any sync."""
+    try:
+        learning.run(cancel)
+    except (OfflineError, AuthError, OperationCancelledError):
+        raise
+    except (SyncError, StoreError) as exc:
+        # The cached profile and the outbox stay as they were; content can still come down.
+        log.warning("learning profile not synced: %s", exc)
+        learning.result.problems.append(exc.message)

@@ -109,7 +109,9 @@ class Failures:
         if status == 413:
             return PayloadTooLarge(f"The server found the upload too large{said}.", status=status)
         if status == 422:
-            return RejectedUpload(f"The server refused the upload as invalid{said}.")
+            return RejectedUpload(
+                f"The server refused the upload as invalid{said}.", status=status, detail=detail
+            )
         if status >= 500 or status == 429:
             return SyncError(
                 f"The server at {self.host} has a problem (HTTP {status}{said}); working "
@@ -120,6 +122,7 @@ class Failures:
             f"The server at {self.host} answered HTTP {status}{said}; nothing local was changed.",
             status=status,
             slug=slug,
+            detail=detail,
         )
 
 

@@ -1,7 +1,9 @@
 """RetryPolicy: how the sync client retries (urllib3 Retry with backoff and jitter).
 
-Retrying is safe for every call the client makes: the GETs change nothing, and the
-events POST is idempotent because the server stores each ``event_id`` once.
+Retrying is safe for every call the client makes: the GETs change nothing, the events
+POST is idempotent because the server stores each ``event_id`` once, the self-assessment
+is a PUT, marking an assignment done twice keeps the first time, and a proposal carries
+a ``client_id`` the server stores once (docs/learning.md).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class RetryPolicy:
             backoff_jitter=self.jitter,
             backoff_max=self.backoff_max,
             status_forcelist=_RETRY_STATUSES,
-            allowed_methods=frozenset({"GET", "POST"}),
+            allowed_methods=frozenset({"GET", "PUT", "POST"}),
             raise_on_status=False,
             respect_retry_after_header=True,
         )

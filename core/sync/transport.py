@@ -58,6 +58,21 @@ class VocabularyAnswer:
 
 
 @dataclass(frozen=True)
+class JsonAnswer:
+    """The answer to :meth:`SyncSession.call_json`.
+
+    Attributes:
+        status: The HTTP status (200, 201, ... or 304).
+        data: The JSON object of the body; None for 304 (nothing new).
+        etag: The ``ETag`` header, if any.
+    """
+
+    status: int
+    data: dict[str, Any] | None
+    etag: str | None
+
+
+@dataclass(frozen=True)
 class EventAck:
     """The server's answer to an events upload: both lists mean "stored"."""
 
@@ -236,6 +251,42 @@ class SyncSession:
         _status, body, _headers = self._call("GET", "/me", cap=MAX_SMALL_BYTES)
         return self._json_object(body)
 
+    def call_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Mapping[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+        etag: str | None = None,
+        cap: int = MAX_SMALL_BYTES,
+    ) -> JsonAnswer:
+        """Any other call of the API that sends and answers a JSON object.
+
+        Args:
+            method: ``GET``, ``PUT`` or ``POST``.
+            path: Below ``/api/v1``, e.g. ``/me/profile``.
+            payload: The JSON body, if any.
+            params: Query parameters.
+            etag: Sent as ``If-None-Match``; a 304 answer has ``data`` None.
+            cap: The largest body accepted (decoded).
+
+        Raises:
+            ProtocolError: also for 404 (``fields["status"]``).
+            SyncError: any other failure (see the subclasses).
+        """
+        headers = {"If-None-Match": etag} if etag else {}
+        data = None
+        if payload is not None:
+            data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        status, body, response_headers = self._call(
+            method, path, params=params, headers=headers, data=data, cap=cap
+        )
+        if status == 304:
+            return JsonAnswer(status, None, etag)
+        return JsonAnswer(status, self._json_object(body), response_headers.get("ETag"))
+
     # -- plumbing -----------------------------------------------------------------------
 
     def _call(
@@ -272,7 +323,7 @@ class SyncSession:
         with response:
             body = self._read(response, cap)
             status = response.status_code
-            if status in (200, 304):
+            if 200 <= status < 300 or status == 304:
                 return status, body, response.headers
             raise self.failures.status_error(status, body)
 

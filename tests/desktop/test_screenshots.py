@@ -10,10 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 from deskmate.core import KnowledgeBase
+from deskmate.core.learning import LearningStore
 from deskmate.core.settings import Settings
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.i18n import install_translators, remove_translators
+from deskmate.desktop.learning_controller import LearningController
 from deskmate.desktop.settings_dialog import SettingsDialog
 from deskmate.desktop.sidebar import SidebarWindow
 from deskmate.desktop.theme import apply_theme
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.desktop.conftest import shot, type_text, wait_for_results
+from tests.desktop.test_learning_view import AGENT, cache_profile, sample_profile
 
 
 @pytest.fixture(params=["zh_CN", "en"])
@@ -30,13 +33,18 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
     remove_translators(qapp, translators)
 
 
-def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
-                     recorder: ActivityRecorder, qapp: QApplication) -> None:
-    window = SidebarWindow(sample_kb, recorder)
+def sidebar_window(qtbot: QtBot, kb: KnowledgeBase, recorder: ActivityRecorder) -> SidebarWindow:
+    window = SidebarWindow(kb, recorder)
     qtbot.addWidget(window)
     window.resize(380, 860)
     window.show()
     qtbot.waitExposed(window)
+    return window
+
+
+def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
+                     recorder: ActivityRecorder, qapp: QApplication) -> None:
+    window = sidebar_window(qtbot, sample_kb, recorder)
     zh = language == "zh_CN"
     assert window.search_box.placeholderText().startswith("搜索" if zh else "Search")
     shot(window, f"{language}-empty")
@@ -88,3 +96,37 @@ def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
     finally:
         apply_theme(qapp, "light")
     window.shutdown()
+
+
+def test_learning_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
+                         recorder: ActivityRecorder) -> None:
+    window = sidebar_window(qtbot, sample_kb, recorder)
+    zh = language == "zh_CN"
+    cache_profile(sample_kb.data_dir, sample_profile(language="zh" if zh else "en"))
+    controller = LearningController(LearningStore(sample_kb.data_dir, AGENT), window)
+    try:
+        with qtbot.waitSignal(controller.notices_shown, timeout=5000):
+            controller.load()
+        assert window.notice_banner.isVisible()
+        shot(window, f"{language}-notice")
+        with qtbot.waitSignal(controller.snapshot_shown, timeout=5000):
+            window.show_learning()
+        assert window.learning.propose_button.text().startswith("提议" if zh else "Propose")
+        shot(window, f"{language}-learning")
+        window.learning.scroll_area.ensureWidgetVisible(window.learning.skill_cards[-1])
+        shot(window, f"{language}-learning-skills")
+
+        window.open_item("faq-refund-001")
+        controller.propose("", "faq-refund-001")
+        dialog = controller.dialog
+        assert dialog is not None
+        qtbot.addWidget(dialog)
+        qtbot.waitExposed(dialog)
+        dialog.answer_edit.clear()
+        dialog.accept()  # no answer: the problem is shown
+        assert dialog.error_label.isVisible()
+        shot(dialog, f"{language}-proposal-dialog")
+        dialog.reject()
+    finally:
+        controller.shutdown()
+        window.shutdown()

@@ -21,19 +21,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 import uvicorn
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.core.paths import Paths
 from deskmate.core.sync import RetryPolicy, SyncClient
 from deskmate.core.sync.pull import CURSOR_KEY, ETAG_KEY, SWEEP_KEY
 from deskmate.server.app import build_app
-from deskmate.server.auth import Role, add_user, issue_token
+from deskmate.server.auth import Role, add_user, issue_token, set_learning_role
 from deskmate.server.cli import listen
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
 from deskmate.server.tables import EventRow, ItemRow
 from sqlalchemy import func, select
+
+from tests.core.test_sync_vault import MemoryKeyring
 
 AGENT = "agent1"
 FAST_RETRY = RetryPolicy(retries=1, backoff=0.05, jitter=0.0)
@@ -133,6 +137,34 @@ def token(live_server: LiveServer) -> str:
     return live_server.add_agent()
 
 
+@pytest.fixture
+def learner(live_server: LiveServer, token: str) -> str:
+    """The agent's token, with the sample pack's "new agent" learning role."""
+    set_learning_role(live_server.db, AGENT, "new_agent")
+    return token
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An in-memory credential store for the sidebar's sign-in."""
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def app_paths(tmp_path: Path, live_server: LiveServer) -> Paths:
+    """Data and config directories for the sidebar, set to sync with the live server."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.json").write_text(
+        json.dumps({"server_url": live_server.url, "agent_id": AGENT}), "utf-8"
+    )
+    return Paths.resolve(tmp_path / "data", config)
+
+
 @dataclass
 class Reply:
     """What the proxy sends back (by default, the upstream answer unchanged)."""
@@ -221,6 +253,13 @@ class FaultProxy:
             handler.wfile.flush()
         except (ConnectionError, OSError):
             handler.close_connection = True  # the client gave up (a timeout test)
+
+
+def content_requests(
+    seen: list[tuple[str, str, dict[str, str]]],
+) -> list[tuple[str, str, dict[str, str]]]:
+    """The requests of a sync that are not the learning profile's (``/api/v1/me/...``)."""
+    return [(m, p, h) for m, p, h in seen if not p.startswith("/api/v1/me/")]
 
 
 @pytest.fixture

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from pathlib import Path
-
-import keyring
-import pytest
 from deskmate.core.activity.events import GapFlag, GapType
 from deskmate.core.paths import Paths
 from deskmate.desktop.app import DeskmateApp
@@ -16,26 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.core.test_sync_vault import MemoryKeyring
-from tests.sync.conftest import AGENT, LiveServer
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    before = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(before)
-
-
-@pytest.fixture
-def app_paths(tmp_path: Path, live_server: LiveServer) -> Paths:
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "settings.json").write_text(
-        json.dumps({"server_url": live_server.url, "agent_id": AGENT}), "utf-8"
-    )
-    return Paths.resolve(tmp_path / "data", config)
+from tests.sync.conftest import LiveServer
 
 
 def test_sign_in_then_sync_brings_the_server_content_and_sends_gaps(

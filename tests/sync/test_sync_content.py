@@ -18,6 +18,7 @@ from tests.sync.conftest import (
     AGENT,
     FaultProxy,
     LiveServer,
+    content_requests,
     faq,
     local_state,
     make_client,
@@ -37,13 +38,15 @@ def test_fresh_full_sync_then_search_works(
     assert [h.id for h in kb.search("refund iphone", limit=1)] == ["faq-en-refund-001"]
     assert kb.get_meta("last_sync")
     assert kb.get_meta(CURSOR_KEY)
-    # The vocabulary first (its index rebuild before the items arrive), then the pages.
-    assert [p.split("?")[0] for _m, p, _h in proxy.seen[:2]] == [
+    # The learning profile, the vocabulary (its index rebuild before the items arrive),
+    # then the pages.
+    assert [p.split("?")[0] for _m, p, _h in proxy.seen[:3]] == [
+        "/api/v1/me/profile",
         "/api/v1/vocabulary",
         "/api/v1/changes",
     ]
     # Pages come gzip-compressed and with the token in the header, never the URL.
-    method, path, headers = proxy.seen[1]
+    method, path, headers = content_requests(proxy.seen)[1]
     assert method == "GET"
     assert "gzip" in headers["Accept-Encoding"]
     assert headers["Authorization"] == f"Bearer {token}"
@@ -98,8 +101,10 @@ def test_idle_poll_gets_304(
         assert report.ok
         assert report.not_modified
         assert not report.vocabulary_updated
-        # Two conditional requests: the vocabulary and the changes (both answered 304).
+        # Three conditional requests: the learning profile, the vocabulary and the
+        # changes (all answered 304).
         assert [p.split("?")[0] for _m, p, _h in proxy.seen] == [
+            "/api/v1/me/profile",
             "/api/v1/vocabulary",
             "/api/v1/changes",
         ]
