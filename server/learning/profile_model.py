@@ -182,7 +182,8 @@ def skill_level(
         reasons.append(Reason("flags", {"count": flags}))
     level = _combine(sources)
     if level is None:
-        reasons.append(Reason("no_data", {}))
+        # A look or two is shown above but says too little for a level on its own.
+        reasons.append(Reason("few_looks" if looks else "no_data", {}))
     gap = 0.0 if target is None else max(0.0, target - (level or 0.0))
     return SkillLevel(
         code=skill,

@@ -39,6 +39,10 @@ _REASONS: dict[str, dict[str, str]] = {
         "zh": "反馈了本技能条目的 {count} 个问题",
         "en": "flagged problems with this skill's items {times}",
     },
+    "few_looks": {
+        "zh": "查阅次数太少，还估不出水平：可以先自评，或请主管评估",
+        "en": "too few look-ups to estimate a level: assess yourself, or ask your manager",
+    },
     "no_data": {
         "zh": "暂无数据：可以先自评，或请主管评估",
         "en": "no data yet: assess yourself, or ask your manager for a rating",

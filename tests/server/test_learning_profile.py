@@ -71,6 +71,7 @@ def test_repeated_lookups_lower_the_level_and_say_why(
     assert refund["level"] < 2 < esim["level"]  # needed again and again: not yet mastered
     calm = _skill(after, "soft.empathy")
     assert (calm["looks"], calm["level"], calm["gap"]) == (1, None, 3)
+    assert calm["reasons"][-1] == "查阅次数太少，还估不出水平：可以先自评，或请主管评估"
     assert refund["reasons"] == ["本周查阅「退款流程」9 次"]
     gaps = [s["gap"] for s in after["skills"]]
     assert gaps == sorted(gaps, reverse=True)  # largest gap first

@@ -235,3 +235,33 @@ def test_a_resolved_gap_is_told_once(
     with make_client(kb, events, live_server.url, learner, language="zh") as client:
         assert client.sync_once().ok
     assert LearningStore(data_dir, AGENT).take_new_notices() == []  # also after a re-fetch
+
+
+def test_consulting_and_flagging_change_the_profile_after_sync(
+    live_server: LiveServer, learner: str, kb: KnowledgeBase, events: ConsultationLog,
+    data_dir: Path,
+) -> None:
+    with make_client(kb, events, live_server.url, learner, language="zh") as client:
+        assert client.sync_once().ok
+    before = ProfileCache(data_dir).load().profile
+    assert before is not None
+    payment = next(s for s in before.skills if s.code == "product.payment")
+    assert payment.looks == 0
+    # The agent needs the same Huabei answer again and again, and flags it as unclear.
+    for _ in range(4):
+        events.record_open("faq-pay-012", query="花呗还款日")
+    events.record_copy("faq-pay-012", filled=False)
+    events.record_gap(GapFlag(GapType.UNCLEAR, query="花呗还款日", item_id="faq-pay-012"))
+    with make_client(kb, events, live_server.url, learner, language="zh") as client:
+        report = client.sync_once()
+    assert report.ok, report.problem
+    assert report.profile_updated
+    after = ProfileCache(data_dir).load().profile
+    assert after is not None
+    payment = next(s for s in after.skills if s.code == "product.payment")
+    assert payment.looks == 5
+    assert payment.level is not None
+    assert payment.level < 2.5  # needed five times this week: not yet mastered
+    assert payment.gap > 0  # the new-agent role asks for level 2 in payments
+    assert "本周查阅「花呗还款日是哪天？逾期了怎么办？」5 次" in payment.reasons
+    assert "反馈了本技能条目的 1 个问题" in payment.reasons
