@@ -8,7 +8,6 @@ ActivityRecorder.
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -19,29 +18,24 @@ from deskmate.core.content.model import Item
 from deskmate.core.knowledge_base import Hit
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.history_view import HistoryView
-from deskmate.desktop.icons import app_icon
 from deskmate.desktop.item_view import ItemView
 from deskmate.desktop.learning_view import LearningView
 from deskmate.desktop.notice_banner import NoticeBanner
-from deskmate.desktop.result_list import HitDelegate, HitListModel
+from deskmate.desktop.results_page import ResultsPage
 from deskmate.desktop.search_runner import SearchResult, SearchRunner
+from deskmate.desktop.sidebar_toolbar import SidebarToolbar
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 WINDOW_TITLE = "Deskmate"
 SETTLE_MS = 1200  # a query unchanged this long counts as a search the agent made
-KINDS = (None, "faq", "script", "expert")
 RECENT = 20  # recently opened items remembered for the empty box
 RESULT_LIMIT = 12  # about two screens of a 900 px sidebar; more is scrolling, not answers
 
@@ -89,75 +83,36 @@ class SidebarWindow(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 4)
-        top = QHBoxLayout()
-        self.search_box = QLineEdit()
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setPlaceholderText(self.tr("Search (中文 / pinyin / English)"))
+        self.toolbar = SidebarToolbar()
+        bar = self.toolbar
+        self.search_box = bar.search_box
         self.search_box.textChanged.connect(self._on_text)
         self.search_box.installEventFilter(self)
-        top.addWidget(self.search_box, 1)
-        self.gap_button = self._tool("flag", self.tr("Record a knowledge gap (Ctrl+Alt+G)"))
+        self.gap_button, self.history_button = bar.gap_button, bar.history_button
+        self.learning_button, self.pin_button = bar.learning_button, bar.pin_button
+        self.dock_button, self.settings_button = bar.dock_button, bar.settings_button
+        self._filter_group = bar.filter_group
         self.gap_button.clicked.connect(self.gap_requested)
-        self.history_button = self._tool("history", self.tr("My recent activity"))
         self.history_button.clicked.connect(self.show_history)
-        self.learning_button = self._tool("learning", self.tr("My learning (Ctrl+L)"))
         self.learning_button.clicked.connect(self.show_learning)
-        self.pin_button = self._tool("pin", self.tr("Keep on top"))
-        self.pin_button.setCheckable(True)
         self.pin_button.toggled.connect(self.pin_toggled)
-        self.dock_button = self._tool("dock", self.tr("Dock / undock"))
         self.dock_button.clicked.connect(self.dock_toggle_requested)
-        self.settings_button = self._tool("settings", self.tr("Settings"))
         self.settings_button.clicked.connect(self.settings_requested)
-        for button in (self.gap_button, self.history_button, self.learning_button,
-                       self.pin_button, self.dock_button, self.settings_button):
-            top.addWidget(button)
-        layout.addLayout(top)
-
-        filters = QHBoxLayout()
-        self._filter_group = QButtonGroup(self)
-        labels = (self.tr("All"), self.tr("FAQs"), self.tr("Scripts"), self.tr("Experts"))
-        for n, (kind, label) in enumerate(zip(KINDS, labels, strict=True)):
-            button = QToolButton()
-            button.setText(label)
-            button.setCheckable(True)
-            button.setChecked(kind is None)
-            button.setObjectName(f"filter:{kind or 'all'}")
-            self._filter_group.addButton(button, n)
-            filters.addWidget(button)
-        filters.addStretch(1)
-        self._filter_group.idClicked.connect(self._on_filter)
-        layout.addLayout(filters)
+        bar.kind_chosen.connect(self._on_filter)
+        layout.addWidget(bar)
         self.notice_banner = NoticeBanner()
         self.notice_banner.open_requested.connect(self.open_item)
         self.notice_banner.learning_requested.connect(self.show_learning)
         layout.addWidget(self.notice_banner)
 
         self.pages = QStackedWidget()
-        results_page = QWidget()
-        results_layout = QVBoxLayout(results_page)
-        results_layout.setContentsMargins(0, 0, 0, 0)
-        self.section_label = QLabel()
-        self.section_label.setObjectName("sectionLabel")
-        self.model = HitListModel(self)
-        self.results = QListView()
-        self.results.setObjectName("results")
-        self.results.setModel(self.model)
-        self.delegate = HitDelegate(self.results, self.model)
-        self.results.setItemDelegate(self.delegate)
-        self.results.setUniformItemSizes(True)  # see HitDelegate.sizeHint
-        self.results.setWordWrap(True)
+        results_page = ResultsPage()
+        self.section_label, self.empty_label = results_page.section_label, results_page.empty_label
+        self.model, self.delegate = results_page.model, results_page.delegate
+        self.results = results_page.results
         self.results.activated.connect(self._open_index)
         self.results.clicked.connect(self._open_index)
-        self.empty_label = QLabel()
-        self.empty_label.setObjectName("emptyLabel")
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.linkActivated.connect(self._on_empty_link)
-        results_layout.addWidget(self.section_label)
-        results_layout.addWidget(self.results, 1)
-        results_layout.addWidget(self.empty_label)
         self.item_view = ItemView()
         self.item_view.back_requested.connect(self.back)
         self.item_view.copied.connect(self._on_copied)
@@ -183,14 +138,6 @@ class SidebarWindow(QWidget):
         self._status_base = ""
         self._toast = QTimer(self, singleShot=True, interval=4000)
         self._toast.timeout.connect(lambda: self.status.setText(self._status_base))
-
-    def _tool(self, icon: str, tip: str) -> QToolButton:
-        button = QToolButton()
-        button.setIcon(app_icon(icon))
-        button.setToolTip(tip)
-        button.setAccessibleName(tip)
-        button.setAutoRaise(True)
-        return button
 
     def _shortcuts(self) -> None:
         for n in range(1, 10):
@@ -243,8 +190,8 @@ class SidebarWindow(QWidget):
         self.runner.search(text, [self._kind] if self._kind else None, RESULT_LIMIT)
         self._settle.start()
 
-    def _on_filter(self, button_id: int) -> None:
-        self._kind = KINDS[button_id]
+    def _on_filter(self, kind: str | None) -> None:
+        self._kind = kind
         if self._query.strip():
             self.runner.search(self._query, [self._kind] if self._kind else None, RESULT_LIMIT)
         else:
@@ -253,19 +200,8 @@ class SidebarWindow(QWidget):
 
     def _show_results(self, result: SearchResult) -> None:
         self._last_count = len(result.hits)
-        self.model.set_hits(result.hits)
-        self.section_label.hide()
-        if result.hits:
-            self.results.setCurrentIndex(self.model.index(0))
-            self.empty_label.hide()
-        else:
-            why = result.problem or self.tr("Nothing found for “%s”.") % result.text
-            link = self.tr("Record a knowledge gap")
-            propose = self.tr("Propose an answer")
-            self.empty_label.setText(f"{html.escape(why)}<br><a href='gap'>{link}</a> · "
-                                     f"<a href='propose'>{propose}</a>")
-            self.empty_label.show()
-        self.results.viewport().repaint()
+        why = result.problem or self.tr("Nothing found for “%s”.") % result.text
+        self.results_page.show_hits(result.hits, why)
         self.painted_request = result.request
         self.results_painted.emit(result.request)
 
@@ -287,12 +223,8 @@ class SidebarWindow(QWidget):
     def show_home(self) -> None:
         """Empty box: recently opened and frequently used items."""
         items = self._home_items()
-        self.model.set_hits(items)
-        self.section_label.setText(
-            self.tr("Recent and frequently used") if items else self.tr("Type to search")
-        )
-        self.section_label.show()
-        self.empty_label.hide()
+        heading = self.tr("Recent and frequently used") if items else self.tr("Type to search")
+        self.results_page.show_section(items, heading)
 
     def remember_usage(self, recent_ids: Sequence[str], frequent_ids: Sequence[str]) -> None:
         """Seed the empty-box list from the consultation record (read once, at start)."""

@@ -646,6 +646,19 @@
     </message>
 </context>
 <context>
+    <name>ResultsPage</name>
+    <message>
+        <location filename="../../desktop/results_page.py" line="46"/>
+        <source>Record a knowledge gap</source>
+        <translation>记录知识缺口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/results_page.py" line="47"/>
+        <source>Propose an answer</source>
+        <translation>提议一个答案</translation>
+    </message>
+</context>
+<context>
     <name>SafeTextBrowser</name>
     <message>
         <location filename="../../desktop/safe_browser.py" line="36"/>
@@ -801,99 +814,92 @@
     </message>
 </context>
 <context>
-    <name>SidebarWindow</name>
+    <name>SidebarToolbar</name>
     <message>
-        <location filename="../../desktop/sidebar.py" line="96"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="32"/>
         <source>Search (中文 / pinyin / English)</source>
         <translation>搜索（中文 / 拼音 / English）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="100"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="34"/>
         <source>Record a knowledge gap (Ctrl+Alt+G)</source>
         <translation>记录知识缺口（Ctrl+Alt+G）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="102"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="35"/>
         <source>My recent activity</source>
         <translation>我的近期记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="104"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="36"/>
         <source>My learning (Ctrl+L)</source>
         <translation>我的学习（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="106"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="37"/>
         <source>Keep on top</source>
         <translation>保持在最前</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="109"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="39"/>
         <source>Dock / undock</source>
         <translation>停靠 / 浮动</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="111"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="40"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="120"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="48"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="120"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="48"/>
         <source>FAQs</source>
         <translation>FAQ</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="120"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="48"/>
         <source>Scripts</source>
         <translation>话术</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="120"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="48"/>
         <source>Experts</source>
         <translation>专家</translation>
     </message>
+</context>
+<context>
+    <name>SidebarWindow</name>
     <message>
-        <location filename="../../desktop/sidebar.py" line="262"/>
+        <location filename="../../desktop/sidebar.py" line="203"/>
         <source>Nothing found for “%s”.</source>
         <translation>没有找到“%s”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="263"/>
-        <source>Record a knowledge gap</source>
-        <translation>记录知识缺口</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/sidebar.py" line="264"/>
-        <source>Propose an answer</source>
-        <translation>提议一个答案</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/sidebar.py" line="292"/>
+        <location filename="../../desktop/sidebar.py" line="226"/>
         <source>Recent and frequently used</source>
         <translation>最近和常用</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="292"/>
+        <location filename="../../desktop/sidebar.py" line="226"/>
         <source>Type to search</source>
         <translation>输入即可搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="331"/>
+        <location filename="../../desktop/sidebar.py" line="263"/>
         <source>This item is no longer in the knowledge base.</source>
         <translation>该条目已不在知识库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="362"/>
+        <location filename="../../desktop/sidebar.py" line="294"/>
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="363"/>
+        <location filename="../../desktop/sidebar.py" line="295"/>
         <source>Copied, but some blanks are still empty.</source>
         <translation>已复制，但还有空白未填写。</translation>
     </message>
