@@ -13,6 +13,7 @@ import threading
 
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.desktop.sync_wording import problem_text, report_text
 from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class BackgroundSync(QObject):
         self._kb = kb
         self._record = record
         self._language = language
+        self._ui = language or "en"
         self._server_url = ""
         # The code of the last sync's error ("" when it finished), e.g. "sync.offline";
         # written by the sync thread before ``finished`` is emitted, read after it.
@@ -129,11 +131,12 @@ class BackgroundSync(QObject):
             log.exception("sync failed")
             self.last_error_code = "sync.failed"
             self._busy = False
-            self.finished.emit("", f"Sync failed: {exc}")
+            self.finished.emit("", problem_text("sync.failed", f"Sync failed: {exc}", self._ui))
             return
         self.last_error_code = report.error.code if report.error is not None else ""
         self._busy = False
-        self.finished.emit(report.summary() if report.ok else "", report.problem or "")
+        problem = problem_text(self.last_error_code, report.problem or "", self._ui)
+        self.finished.emit(report_text(report) if report.ok else "", problem)
 
     def _after_run(self, _summary: str, _problem: str) -> None:
         if self._again:

@@ -75,12 +75,12 @@
 <context>
     <name>BackgroundSync</name>
     <message>
-        <location filename="../../desktop/background_sync.py" line="97"/>
+        <location filename="../../desktop/background_sync.py" line="99"/>
         <source>No server is configured; Deskmate is working offline.</source>
         <translation>未配置服务器，Deskmate 正在离线工作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/background_sync.py" line="109"/>
+        <location filename="../../desktop/background_sync.py" line="111"/>
         <source>Sign in to sync: open Settings, Account, and enter your token.</source>
         <translation>同步前请登录：打开“设置 → 账号”，输入你的令牌。</translation>
     </message>
@@ -88,57 +88,57 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="99"/>
+        <location filename="../../desktop/app.py" line="100"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="131"/>
+        <location filename="../../desktop/app.py" line="134"/>
         <source>Loading the sample knowledge pack…</source>
         <translation>正在载入示例知识包…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="219"/>
+        <location filename="../../desktop/app.py" line="222"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="229"/>
+        <location filename="../../desktop/app.py" line="232"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="324"/>
+        <location filename="../../desktop/app.py" line="327"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="326"/>
+        <location filename="../../desktop/app.py" line="329"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="295"/>
+        <location filename="../../desktop/app.py" line="298"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="306"/>
+        <location filename="../../desktop/app.py" line="309"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="322"/>
+        <location filename="../../desktop/app.py" line="325"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="328"/>
+        <location filename="../../desktop/app.py" line="331"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="330"/>
+        <location filename="../../desktop/app.py" line="333"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -945,6 +945,79 @@
         <location filename="../../desktop/learning_cards.py" line="155"/>
         <source>waiting to sync</source>
         <translation>等待同步</translation>
+    </message>
+</context>
+<context>
+    <name>SyncWording</name>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="29"/>
+        <source>everything is up to date</source>
+        <translation>已是最新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="31"/>
+        <source>%1 new, %2 updated, %3 deleted</source>
+        <translation>新增 %1，更新 %2，删除 %3</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="38"/>
+        <source>%1 activity records sent</source>
+        <translation>已上传 %1 条使用记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="44"/>
+        <source>%1 learning changes sent</source>
+        <translation>已上传 %1 项学习更改</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="56"/>
+        <source>The server cannot be reached. Deskmate works from the local copy and sends your records when the connection is back.</source>
+        <translation>连不上服务器。Deskmate 先用本地副本工作，网络恢复后再上传你的记录。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="61"/>
+        <source>The server did not accept your sign-in. Open Settings, Account, and sign in again.</source>
+        <translation>服务器不接受你的登录。请打开「设置 → 账号」重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="65"/>
+        <source>Your account may not do this on the server. Ask your Deskmate administrator.</source>
+        <translation>你的账号在服务器上没有这项权限。请联系 Deskmate 管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="69"/>
+        <source>The server asked for a full download; it starts again at the next sync.</source>
+        <translation>服务器要求重新完整下载，下次同步时会从头开始。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="72"/>
+        <source>The server refused a batch as too large; the records stay and go in smaller batches.</source>
+        <translation>服务器拒收了过大的一批数据；记录都还在，会分成小批再发。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="76"/>
+        <source>The server refused some records; they are kept aside. Tell your IT team.</source>
+        <translation>服务器拒收了部分记录，已单独保存。请告知 IT 团队。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="80"/>
+        <source>The server sent something Deskmate cannot use; nothing was changed. Tell your IT team.</source>
+        <translation>服务器返回了 Deskmate 无法使用的内容，本地未做任何改动。请告知 IT 团队。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="85"/>
+        <source>The disk is full; free some space and sync again.</source>
+        <translation>磁盘已满，请清理出空间后再同步。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="88"/>
+        <source>The sync was cancelled; it continues next time.</source>
+        <translation>同步已取消，下次会接着进行。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="94"/>
+        <source>The sync stopped: %1</source>
+        <translation>同步中止：%1</translation>
     </message>
 </context>
 <context>

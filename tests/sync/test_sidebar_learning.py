@@ -93,8 +93,8 @@ def test_a_sync_asked_for_while_one_runs_follows_it(
         assert sync.running  # a first sync of 253 items takes a while
         assert sync.sync_now() is None  # not a second thread: one more sync afterwards
         qtbot.waitUntil(lambda: len(ended) == 2 and not sync.running, timeout=60_000)
-        assert ended[0].startswith("pulled 253")
-        assert ended[1].startswith("pulled 0")
+        assert ended[0].startswith("253 new, 0 updated, 0 deleted")
+        assert ended[1] == "everything is up to date"  # the poll after a sync: a 304
         qtbot.wait(200)
         assert len(ended) == 2  # and no more
     finally:
