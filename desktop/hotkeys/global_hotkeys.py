@@ -13,15 +13,28 @@ from collections.abc import Mapping
 
 from deskmate.desktop.hotkeys.errors import HotkeyError
 from deskmate.desktop.hotkeys.hotkey_chord import HotkeyChord, parse_hotkey
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
 __all__ = ["GlobalHotkeys", "HotkeyError", "global_hotkeys_for", "is_wayland_session"]
 
 _log = logging.getLogger(__name__)
 
-TAKEN_MESSAGE = "{key} is already used by another program; choose another key in Settings."
-UNUSABLE_MESSAGE = "Deskmate cannot use {key} as a global key here; choose another key in Settings."
+
+
+def taken_message(key: str) -> str:
+    """The sentence for a key another program holds, in the UI's language."""
+    return QCoreApplication.translate(
+        "GlobalHotkeys", "%1 is already used by another program; choose another key in Settings."
+    ).replace("%1", key)
+
+
+def unusable_message(key: str) -> str:
+    """The sentence for a key this desktop cannot grab, in the UI's language."""
+    return QCoreApplication.translate(
+        "GlobalHotkeys",
+        "Deskmate cannot use %1 as a global key here; choose another key in Settings.",
+    ).replace("%1", key)
 
 
 class GlobalHotkeys(QObject):
@@ -72,8 +85,13 @@ class GlobalHotkeys(QObject):
         for other, existing in self._chords.items():
             if other != name and existing == chord:
                 raise HotkeyError(
-                    f"{chord.text} is already the key for another Deskmate action "
-                    f"({other}); choose another key in Settings.", key=chord.text)
+                    QCoreApplication.translate(
+                        "GlobalHotkeys",
+                        "%1 is already the key for another Deskmate action (%2); choose "
+                        "another key in Settings.",
+                    ).replace("%1", chord.text).replace("%2", other),
+                    key=chord.text,
+                )
         previous = self._chords.pop(name, None)
         if previous == chord:
             self._chords[name] = chord

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from deskmate.desktop.hotkeys.errors import HotkeyError
-from PySide6.QtCore import QKeyCombination, Qt
+from PySide6.QtCore import QCoreApplication, QKeyCombination, Qt
 from PySide6.QtGui import QKeySequence
 
 _PORTABLE = QKeySequence.SequenceFormat.PortableText
@@ -50,12 +50,22 @@ def parse_hotkey(sequence: str) -> HotkeyChord:
     keys = QKeySequence.fromString(sequence.strip(), _PORTABLE)
     if keys.count() == 0 or _first_combination(keys).key() in _MODIFIER_KEYS:
         raise HotkeyError(
-            f"“{sequence}” is not a key combination Deskmate understands; "
-            "choose another key in Settings.", key=sequence)
+            QCoreApplication.translate(
+                "GlobalHotkeys",
+                "“%1” is not a key combination Deskmate understands; choose another key in "
+                "Settings.",
+            ).replace("%1", sequence),
+            key=sequence,
+        )
     if keys.count() > 1:
         raise HotkeyError(
-            f"“{sequence}” is several key presses; a global key must be one combination "
-            "such as Ctrl+Alt+G.", key=sequence)
+            QCoreApplication.translate(
+                "GlobalHotkeys",
+                "“%1” is several key presses; a global key must be one combination such as "
+                "Ctrl+Alt+G.",
+            ).replace("%1", sequence),
+            key=sequence,
+        )
     combination = _first_combination(keys)
     modifiers = combination.keyboardModifiers()
     text = QKeySequence(combination).toString(_PORTABLE)
@@ -69,8 +79,13 @@ def parse_hotkey(sequence: str) -> HotkeyChord:
     )
     if not (chord.ctrl or chord.alt or chord.meta):
         raise HotkeyError(
-            f"{text} would stop that key from typing in every program; a global key needs "
-            "Ctrl, Alt or the Windows key, e.g. Ctrl+Alt+G.", key=text)
+            QCoreApplication.translate(
+                "GlobalHotkeys",
+                "%1 would stop that key from typing in every program; a global key needs "
+                "Ctrl, Alt or the Windows key, e.g. Ctrl+Alt+G.",
+            ).replace("%1", text),
+            key=text,
+        )
     return chord
 
 

@@ -5,11 +5,7 @@ from __future__ import annotations
 from deskmate.desktop.hotkeys.errors import HotkeyError
 from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys
 from deskmate.desktop.hotkeys.hotkey_chord import HotkeyChord
-from PySide6.QtCore import QObject
-
-UNSUPPORTED_MESSAGE = (
-    "Global hotkeys are not available on this desktop ({desktop}). Use a desktop shortcut "
-    "that runs `deskmate --summon` or `deskmate --flag-gap`.")
+from PySide6.QtCore import QCoreApplication, QObject
 
 
 class UnsupportedGlobalHotkeys(GlobalHotkeys):
@@ -27,7 +23,11 @@ class UnsupportedGlobalHotkeys(GlobalHotkeys):
 
     def __init__(self, desktop: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._reason = UNSUPPORTED_MESSAGE.format(desktop=desktop)
+        self._reason = QCoreApplication.translate(
+            "GlobalHotkeys",
+            "Global hotkeys are not available on this desktop (%1). Use a desktop shortcut "
+            "that runs `deskmate --summon` or `deskmate --flag-gap`.",
+        ).replace("%1", desktop)
 
     @property
     def supported(self) -> bool:

@@ -17,7 +17,11 @@ import logging
 import sys
 
 from deskmate.desktop.hotkeys.errors import HotkeyError
-from deskmate.desktop.hotkeys.global_hotkeys import TAKEN_MESSAGE, UNUSABLE_MESSAGE, GlobalHotkeys
+from deskmate.desktop.hotkeys.global_hotkeys import (
+    GlobalHotkeys,
+    taken_message,
+    unusable_message,
+)
 from deskmate.desktop.hotkeys.hotkey_chord import HotkeyChord
 from deskmate.desktop.windows_messages import WindowsMessageFilter
 from PySide6.QtCore import (
@@ -127,16 +131,22 @@ class WindowsGlobalHotkeys(GlobalHotkeys):
     def _grab(self, name: str, chord: HotkeyChord) -> None:
         vk = virtual_key(chord.key)
         if vk is None:
-            raise HotkeyError(UNUSABLE_MESSAGE.format(key=chord.text), key=chord.text)
+            raise HotkeyError(unusable_message(chord.text), key=chord.text)
         hotkey_id = self._take_id()
         if sys.platform == "win32":
             if not _RegisterHotKey(None, hotkey_id, modifier_flags(chord), vk):
                 error = ctypes.get_last_error()
                 if error == ERROR_HOTKEY_ALREADY_REGISTERED:
-                    raise HotkeyError(TAKEN_MESSAGE.format(key=chord.text), key=chord.text)
+                    raise HotkeyError(taken_message(chord.text), key=chord.text)
                 raise HotkeyError(
-                    f"Windows would not make {chord.text} a global key (error {error}); "
-                    "choose another key in Settings.", key=chord.text, win32_error=error)
+                    QCoreApplication.translate(
+                        "GlobalHotkeys",
+                        "Windows would not make %1 a global key (error %2); choose another "
+                        "key in Settings.",
+                    ).replace("%1", chord.text).replace("%2", str(error)),
+                    key=chord.text,
+                    win32_error=error,
+                )
         self._ids[name] = hotkey_id
         self._names_by_id[hotkey_id] = name
 

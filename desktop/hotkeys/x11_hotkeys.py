@@ -19,9 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from deskmate.desktop.hotkeys.errors import HotkeyError
-from deskmate.desktop.hotkeys.global_hotkeys import TAKEN_MESSAGE, UNUSABLE_MESSAGE, GlobalHotkeys
+from deskmate.desktop.hotkeys.global_hotkeys import (
+    GlobalHotkeys,
+    taken_message,
+    unusable_message,
+)
 from deskmate.desktop.hotkeys.hotkey_chord import HotkeyChord
-from PySide6.QtCore import QObject, QSocketNotifier, Qt
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Qt
 from Xlib import XK, X
 from Xlib import error as xerror
 from Xlib.display import Display
@@ -90,8 +94,12 @@ class X11GlobalHotkeys(GlobalHotkeys):
         except (xerror.DisplayError, xerror.ConnectionClosedError, xerror.XauthError,
                 OSError) as error:
             raise HotkeyError(
-                "Deskmate could not connect to the X display for global hotkeys.",
-                display=display_name) from error
+                QCoreApplication.translate(
+                    "GlobalHotkeys",
+                    "Deskmate could not connect to the X display for global hotkeys.",
+                ),
+                display=display_name,
+            ) from error
         self._display.set_error_handler(self._log_stray_error)
         self._root = self._display.screen().root
         self._grabs: dict[str, _Grab] = {}
@@ -121,7 +129,7 @@ class X11GlobalHotkeys(GlobalHotkeys):
             self._ungrab(grab)  # only frees the variants we got; the other client keeps its own
             self._display.sync()
             self._drain()
-            raise HotkeyError(TAKEN_MESSAGE.format(key=chord.text), key=chord.text)
+            raise HotkeyError(taken_message(chord.text), key=chord.text)
         self._grabs[name] = grab
         # sync() may have read events into python-xlib's queue, which the socket notifier
         # will not announce again.
@@ -142,12 +150,16 @@ class X11GlobalHotkeys(GlobalHotkeys):
         name = keysym_name(chord.key)
         keysym = XK.string_to_keysym(name) if name else X.NoSymbol
         if keysym == X.NoSymbol:
-            raise HotkeyError(UNUSABLE_MESSAGE.format(key=chord.text), key=chord.text)
+            raise HotkeyError(unusable_message(chord.text), key=chord.text)
         keycode = int(self._display.keysym_to_keycode(keysym))
         if keycode == 0:
             raise HotkeyError(
-                f"{chord.text} is not on this keyboard layout; choose another key in Settings.",
-                key=chord.text)
+                QCoreApplication.translate(
+                    "GlobalHotkeys",
+                    "%1 is not on this keyboard layout; choose another key in Settings.",
+                ).replace("%1", chord.text),
+                key=chord.text,
+            )
         return keycode
 
     def _find_lock_variants(self) -> tuple[int, ...]:

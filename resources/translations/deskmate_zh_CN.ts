@@ -266,6 +266,59 @@
     </message>
 </context>
 <context>
+    <name>GlobalHotkeys</name>
+    <message>
+        <location filename="../../desktop/hotkeys/x11_hotkeys.py" line="97"/>
+        <source>Deskmate could not connect to the X display for global hotkeys.</source>
+        <translation>Deskmate 连不上 X 显示服务，无法设置全局快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/hotkeys/x11_hotkeys.py" line="157"/>
+        <source>%1 is not on this keyboard layout; choose another key in Settings.</source>
+        <translation>当前键盘布局里没有 %1，请在「设置」里换一个按键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/hotkeys/unsupported_hotkeys.py" line="27"/>
+        <source>Global hotkeys are not available on this desktop (%1). Use a desktop shortcut that runs `deskmate --summon` or `deskmate --flag-gap`.</source>
+        <translation>此桌面环境（%1）不支持全局快捷键。请在系统里设置运行 `deskmate --summon` 或 `deskmate --flag-gap` 的桌面快捷键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/hotkeys/hotkey_chord.py" line="53"/>
+        <source>“%1” is not a key combination Deskmate understands; choose another key in Settings.</source>
+        <translation>“%1”不是 Deskmate 能识别的组合键，请在「设置」里换一个按键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/hotkeys/hotkey_chord.py" line="62"/>
+        <source>“%1” is several key presses; a global key must be one combination such as Ctrl+Alt+G.</source>
+        <translation>“%1”是多次按键；全局快捷键必须是一个组合键，例如 Ctrl+Alt+G。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/hotkeys/hotkey_chord.py" line="82"/>
+        <source>%1 would stop that key from typing in every program; a global key needs Ctrl, Alt or the Windows key, e.g. Ctrl+Alt+G.</source>
+        <translation>%1 会让这个键在所有程序里都无法输入；全局快捷键需要带 Ctrl、Alt 或 Windows 键，例如 Ctrl+Alt+G。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/hotkeys/global_hotkeys.py" line="27"/>
+        <source>%1 is already used by another program; choose another key in Settings.</source>
+        <translation>%1 已被其他程序占用，请在「设置」里换一个按键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/hotkeys/global_hotkeys.py" line="34"/>
+        <source>Deskmate cannot use %1 as a global key here; choose another key in Settings.</source>
+        <translation>Deskmate 在这里无法把 %1 用作全局快捷键，请在「设置」里换一个按键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/hotkeys/global_hotkeys.py" line="88"/>
+        <source>%1 is already the key for another Deskmate action (%2); choose another key in Settings.</source>
+        <translation>%1 已是 Deskmate 另一个操作（%2）的快捷键，请在「设置」里换一个按键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/hotkeys/windows_hotkeys.py" line="142"/>
+        <source>Windows would not make %1 a global key (error %2); choose another key in Settings.</source>
+        <translation>Windows 不允许把 %1 设为全局快捷键（错误 %2），请在「设置」里换一个按键。</translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message>
         <location filename="../../desktop/history_view.py" line="25"/>
