@@ -9,21 +9,15 @@ statuses), and in the log.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-
-class _Report(Protocol):
-    added: int
-    updated: int
-    deleted: int
-    pushed: int
-    learning_sent: int
-    not_modified: bool
+if TYPE_CHECKING:  # the sync client is imported lazily, after the window is up
+    from deskmate.core.sync.client import SyncReport
 
 
-def report_text(report: _Report) -> str:
+def report_text(report: SyncReport) -> str:
     """What a finished sync did, e.g. "3 new, 1 updated, 0 deleted · 12 records sent"."""
     if report.not_modified and not (report.pushed or report.learning_sent):
         return QCoreApplication.translate("SyncWording", "everything is up to date")
