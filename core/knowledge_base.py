@@ -21,6 +21,12 @@ from typing import Self
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.errors import SearchIndexError
 from deskmate.core.search.analysis import Segmenter
+from deskmate.core.search.build_pipeline import (
+    PIPELINE_MIN_ITEMS,
+    AnalysisConfig,
+    DocumentPipeline,
+    pipeline_available,
+)
 from deskmate.core.search.documents import plain_text, to_document
 from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
 from deskmate.core.search.query_plan import QueryPlanner
@@ -177,20 +183,42 @@ class KnowledgeBase:
             yield to_document(item, self._segmenter, self.skill_names)
 
     def rebuild_index(
-        self, progress: Progress | None = None, cancel: threading.Event | None = None
+        self,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        pipeline: bool | None = None,
     ) -> int:
         """Rebuild the whole index from the store (aside, then swapped in).
 
+        Args:
+            progress: Called with (items indexed, total) now and then.
+            cancel: When set, the build stops and the old index stays live.
+            pipeline: Analyse items in a worker process while this one writes the index
+                (True), in this process (False), or decide by size (None: from
+                ``PIPELINE_MIN_ITEMS`` items on, where the overlap pays for the start).
+
         Returns:
             The number of documents indexed.
+
+        Raises:
+            OperationCancelledError: ``cancel`` was set; the old index stays live.
+            SearchIndexError: the build failed; the old index stays live.
         """
         with self._write_lock:
             seq = self._store.last_seq()
             total = sum(self._store.count().values())
-            count = self._index.build(
-                self._documents(self._store.iter_items()), total, seq, progress, cancel
-            )
-            log.info("search index rebuilt: %d items", count)
+            items = self._store.iter_items()
+            if pipeline is None:
+                pipeline = total >= PIPELINE_MIN_ITEMS and pipeline_available()
+            if not pipeline:
+                count = self._index.build(self._documents(items), total, seq, progress, cancel)
+            else:
+                config = AnalysisConfig.of(self._segmenter, self.skill_names)
+                with DocumentPipeline(config, cancel) as worker:
+                    docs = worker.documents(items)
+                    count = self._index.build(docs, total, seq, progress, cancel)
+            log.info("search index rebuilt: %d items (pipelined: %s)", count, pipeline)
             return count
 
     def _catch_up(self, since: int) -> None:

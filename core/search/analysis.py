@@ -230,6 +230,8 @@ class Segmenter:
     def __init__(self, user_words: Iterable[str] = ()) -> None:
         self._jieba = rjieba.Jieba()
         words = sorted({w.strip() for w in user_words if w.strip() and is_han(w)})
+        # Kept so that an index-build worker process can make an identical segmenter.
+        self.user_words = tuple(words)
         for word in words:
             self._jieba.add_word(word, None, None)
         self._lock = threading.Lock()
