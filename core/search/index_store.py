@@ -13,6 +13,7 @@ mismatch means "catch up" (counter) or "rebuild" (fingerprint).
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -157,18 +158,21 @@ class SearchIndex:
             SearchIndexError: the build failed (e.g. disk full); the old index stays live.
         """
         with self._write_lock:
-            self.root.mkdir(parents=True, exist_ok=True)
-            self._recover_interrupted_swap()
             building = self.root / f"building-{os.getpid()}"
-            shutil.rmtree(building, ignore_errors=True)
-            building.mkdir()
             try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                self._recover_interrupted_swap()
+                shutil.rmtree(building, ignore_errors=True)
+                building.mkdir()
                 count = self._fill(building, docs, total, progress, cancel)
                 self._write_meta(building, seq, count)
+                self._swap_in(building)
+            except OSError as exc:
+                shutil.rmtree(building, ignore_errors=True)
+                raise _write_error(exc) from exc
             except BaseException:
                 shutil.rmtree(building, ignore_errors=True)
                 raise
-            self._swap_in(building)
             return count
 
     def _fill(
@@ -249,6 +253,21 @@ class SearchIndex:
             count = self.open().doc_count()
             self._write_meta(self.live, seq, count)
             self.generation += 1
+
+
+def _write_error(exc: OSError) -> SearchIndexError:
+    """A failed write of the index folder, in words an agent or IT can act on."""
+    if exc.errno == errno.ENOSPC:
+        why = "the disk is full; free some space"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "the data folder cannot be written; check its permissions"
+    else:
+        why = exc.strerror or str(exc)
+    return SearchIndexError(
+        f"The search index could not be rebuilt ({why}). The previous index stays in use; "
+        "Deskmate tries again at the next start, or run 'deskmate reindex'.",
+        errno=exc.errno,
+    )
 
 
 def _pid_alive(pid: int) -> bool:

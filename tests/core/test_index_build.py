@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from deskmate.core import Item, KnowledgeBase
 from deskmate.core.errors import OperationCancelledError, SearchIndexError
-from deskmate.core.search import build_pipeline
+from deskmate.core.search import build_pipeline, index_store
 
 from benchmarks.corpus import build_corpus
 
@@ -148,4 +149,23 @@ def test_worker_that_cannot_start_falls_back_to_in_process(
         count = sample_kb.rebuild_index(pipeline=True)
     assert "could not start (no processes for you); analysing in-process" in caplog.text
     assert count == sum(sample_kb.count().values())
+    assert results(sample_kb) == before
+
+
+def test_a_full_disk_fails_in_words_and_keeps_the_old_index(
+    sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = results(sample_kb)
+    state = sample_kb._index.state()
+
+    def no_space(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # The disk is the system edge here: a real full disk cannot be made in a test.
+    monkeypatch.setattr(index_store.whoosh_index, "create_in", no_space)
+    with pytest.raises(SearchIndexError, match="the disk is full") as caught:
+        sample_kb.rebuild_index(pipeline=False)
+    assert "previous index stays in use" in caught.value.message
+    assert sample_kb._index.state() == state
+    assert not list(sample_kb._index.root.glob("building-*"))
     assert results(sample_kb) == before
