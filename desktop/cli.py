@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import locale
 import logging
 import os
 import re
@@ -215,7 +216,7 @@ def _cmd_sync(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> int:
         return 3
     with (
         ConsultationLog.open(paths.data_dir, settings.agent_id) as events,
-        SyncClient(kb, events, server, token) as client,
+        SyncClient(kb, events, server, token, language=_ui_language(settings.language)) as client,
         tqdm(total=0, unit="change", desc="syncing", disable=None, leave=False) as bar,
     ):
 
@@ -233,6 +234,16 @@ def _cmd_sync(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> int:
         return 4 if isinstance(report.error, OfflineError) else 2
     print(report.summary())
     return 0
+
+
+def _ui_language(setting: str) -> str:
+    """The sidebar's language without Qt: the setting, else the locale (as i18n does)."""
+    if setting in ("zh_CN", "en"):
+        return setting
+    # POSIX precedence: the first of these that is set names the messages' language.
+    names = [os.environ.get(k, "") for k in ("LC_ALL", "LC_MESSAGES", "LANG")]
+    name = next((n for n in names if n), locale.getlocale()[0] or "")
+    return "zh_CN" if name.lower().startswith("zh") else "en"
 
 
 def _wants_autostart(paths: Paths) -> bool:

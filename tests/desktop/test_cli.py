@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from deskmate.desktop.cli import main
+from deskmate.desktop.cli import _ui_language, main
 
 
 def test_import_then_search_json(sample_pack: Path, tmp_path: Path,
@@ -50,3 +50,20 @@ def test_reindex(tmp_path: Path, sample_pack: Path, capsys: pytest.CaptureFixtur
     main(["import", "--data-dir", data, str(sample_pack)])
     assert main(["reindex", "--data-dir", data]) == 0
     assert "indexed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("setting", "env", "expected"),
+    [
+        ("en", {"LANG": "zh_CN.UTF-8"}, "en"),
+        ("zh_CN", {"LANG": "en_US.UTF-8"}, "zh_CN"),
+        ("system", {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}, "zh_CN"),
+        ("system", {"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+    ],
+)
+def test_sync_asks_for_the_profile_in_the_sidebars_language(
+    setting: str, env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.setenv(key, env.get(key, ""))
+    assert _ui_language(setting) == expected
