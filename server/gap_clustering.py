@@ -28,61 +28,37 @@ A TopicIndex is not thread-safe: one job at a time.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from deskmate.core.search import analysis
 from deskmate.core.search.synonyms import SynonymTable
+from deskmate.server.gap_features import (
+    CONFLICT_FACTOR,
+    LABEL_CHARS,
+    TextAnalyser,
+    TextVector,
+    display_form,
+    normal_form,
+    present_in,
+)
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "LABEL_CHARS",
+    "GapText",
+    "TopicIndex",
+    "cluster",
+    "display_form",
+    "normal_form",
+    "topic_label",
+]
 
 #: The similarity a text needs to join a topic, chosen on benchmarks/gap_clustering.py.
 #: Editors can merge two topics but cannot split one, so it leans towards splitting.
 DEFAULT_THRESHOLD = 0.65
 #: Longer texts (a pasted chat log, say) are analysed and labelled by their start only.
-MAX_CHARS = 200
-LABEL_CHARS = 120
-
-# Feature weights. Content words carry the meaning; bigrams of the Chinese content catch
-# segmentation differences (到账 vs 到/账) and word order, characters catch typos and
-# single-character verbs (花呗怎么还 ~ 花呗还款); question frames say how the agent asked,
-# not what about.
-WORD_WEIGHT = 1.0
-FRAME_WEIGHT = 0.2
-BIGRAM_WEIGHT = 0.7
-CHAR_WEIGHT = 0.5
-TRIGRAM_WEIGHT = 0.35
-#: Applied when the text and the topic each have a content word the other lacks.
-CONFLICT_FACTOR = 0.5
-
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-# How a question is asked, and that something failed: 退款多久到账, 退款什么时候到账 and
-# 退款到账时间 are one gap; so are eSIM 换机后无法激活 and eSIM 换新手机激活失败.
-FRAME_WORDS_ZH = _word_set(
-    "多久 多长时间 多长 几天 多少天 什么时候 啥时候 何时 时间 几点 能不能 不能 能否 是否 可不可以 "
-    "怎么回事 回事 咋回事 为啥 啥 一直 老是 总是 到底 问题 情况 客服 客户 用户 顾客 帮忙 帮 "
-    "麻烦 急 谢谢 请问 问 说 怎么弄 弄 办法 方法 流程 步骤 操作 反馈 才能 才 能够 今天 昨天 "
-    "明天 刚才 刚刚 马上 无法 失败 不了 不行 后 前"
-)
-FRAME_WORDS_EN = _word_set(
-    "long take get help need want know ask still yet problem issue customer thank thanks "
-    "ok okay any some just now time"
-)
-# Stop words that name the problem here, so they stay in the character features:
-# 花呗怎么还 is about repaying (还); 用不了 and 没到账 about something not working.
-_KEPT_STOPWORDS = frozenset(["还", "不", "没", "没有"])
-_DROPPED = (analysis.STOPWORDS_ZH - _KEPT_STOPWORDS) | FRAME_WORDS_ZH
-# Variant characters agents type interchangeably (到帐 / 到账, 帐号 / 账号).
-_VARIANTS = str.maketrans({"帐": "账"})
-_NON_WORD = re.compile(r"[\W_]+")
-_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
-_HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_ID_LIKE = re.compile(r"(?=.*\d)[a-z0-9]{8,}|\d{5,}")
-
 
 @dataclass(frozen=True)
 class GapText:
@@ -97,15 +73,6 @@ class GapText:
     text: str
 
 
-@dataclass(frozen=True)
-class _Vector:
-    """A text's features with their squared weights, its length and its content words."""
-
-    squared: dict[str, float]
-    norm: float
-    words: frozenset[str]
-
-
 @dataclass
 class _Topic:
     """A topic's size, its centroid's squared length and its content words, counted."""
@@ -113,135 +80,6 @@ class _Topic:
     size: int = 0
     norm2: float = 0.0
     words: dict[str, int] = field(default_factory=dict)
-
-
-def normal_form(text: str) -> str:
-    """The form in which texts count as identical: NFKC, lower case, words single-spaced.
-
-    Punctuation, symbols and emoji are dropped, letters and digits split (iPhone15 =
-    iphone 15), 帐 is read as 账, and only the first ``MAX_CHARS`` characters count.
-    """
-    folded = analysis.normalize(text[: MAX_CHARS * 2]).translate(_VARIANTS)
-    return _LETTER_DIGIT.sub(" ", _NON_WORD.sub(" ", folded)).strip()[:MAX_CHARS]
-
-
-def display_form(text: str) -> str:
-    """A text as a label: spacing collapsed, no punctuation at the ends, cut to LABEL_CHARS."""
-    shown = " ".join(text.split())
-    shown = re.sub(r"^[\W_]+|[\W_]+$", "", shown) or shown
-    return shown if len(shown) <= LABEL_CHARS else shown[: LABEL_CHARS - 1] + "…"
-
-
-class _Analyser:
-    """Text in normal form → feature vector, cached (gap queries repeat a lot)."""
-
-    def __init__(self, segmenter: analysis.Segmenter | None, synonyms: SynonymTable | None) -> None:
-        groups = synonyms.groups if synonyms is not None else []
-        self._segmenter = segmenter or analysis.Segmenter(w for g in groups for w in g)
-        self.vector = lru_cache(maxsize=100_000)(self._vector)
-        self._latin_terms = lru_cache(maxsize=20_000)(self._terms)
-        self._frame_en = {t for w in FRAME_WORDS_EN for t in self._terms(w)}
-        # Each one-word member of a synonym group counts as the group's first word.
-        self._canonical: dict[str, str] = {}
-        for group in groups:
-            for word in group:
-                word = analysis.normalize(word).strip()
-                if analysis.is_han(word):
-                    pieces = self._segmenter.plain_words(word)
-                else:
-                    pieces = list(self._terms(word))
-                if len(pieces) == 1:
-                    self._canonical.setdefault(pieces[0], group[0])
-
-    def _terms(self, word: str) -> tuple[str, ...]:
-        """Index terms of a non-Chinese word: stemmed, stop words dropped."""
-        return tuple(analysis.terms(self._segmenter, word))
-
-    def _vector(self, key: str) -> _Vector:
-        squared: dict[str, float] = {}
-        words: set[str] = set()
-        content = self._scan(key, squared, words)
-        for word in _content_words(content):
-            if len(word) == 1:  # a lone character: its character feature stands for it
-                words.add("c:" + word)
-                continue
-            feature = "w:" + self._canonical.get(word, word)
-            squared[feature] = WORD_WEIGHT**2
-            words.add(feature)
-        # Function and frame words are left out so the bigrams run across them:
-        # 退款什么时候到账 and 退款到账时间 both read 退款到账.
-        run = "".join(content)
-        for bigram in analysis.han_bigrams(run):
-            squared["b:" + bigram] = BIGRAM_WEIGHT**2
-        for char in run.replace(" ", ""):
-            squared["c:" + char] = CHAR_WEIGHT**2
-        return _Vector(squared, math.sqrt(sum(squared.values())), frozenset(words))
-
-    def _scan(self, key: str, squared: dict[str, float], words: set[str]) -> list[str]:
-        """Add the features of Latin terms and frames; the Chinese content words, in order.
-
-        In the list, " " stands for a Latin word (a break) and "" for a space.
-        """
-        content: list[str] = []
-        for word in self._segmenter.plain_words(key):
-            if word.isspace():
-                content.append("")  # bigrams run on (花呗 还款 = 花呗还款), joined words do not
-            elif not analysis.is_han(word):
-                content.append(" ")
-                for term in self._latin_terms(word):
-                    self._add_term(squared, words, term)
-            elif word in FRAME_WORDS_ZH:
-                squared["w:" + word] = FRAME_WEIGHT**2
-            elif word not in _DROPPED:  # a synonym reads as its group's word throughout
-                synonym = self._canonical.get(word, word)
-                content.append(synonym if _HAN_ONLY.fullmatch(synonym) else word)
-        return content
-
-    def _add_term(self, squared: dict[str, float], words: set[str], term: str) -> None:
-        """Add the features of one Latin or numeric index term."""
-        if _ID_LIKE.fullmatch(term):
-            term = "#"  # an order or phone number: not what the gap is about either
-        if term == "#" or term in self._frame_en:
-            squared["w:" + term] = FRAME_WEIGHT**2
-            return
-        if term.isalpha() and len(term) >= 4:
-            padded = f"<{term}>"
-            for i in range(len(padded) - 2):
-                squared["t:" + padded[i : i + 3]] = TRIGRAM_WEIGHT**2
-        feature = "w:" + self._canonical.get(term, term)
-        squared[feature] = WORD_WEIGHT**2
-        words.add(feature)
-
-
-def _content_words(content: list[str]) -> list[str]:
-    """The content words, with runs of single characters joined up (花/呗 → 花呗).
-
-    jieba leaves words it does not know, like the product names 花呗 and 借呗, as single
-    characters; joined, they tell one product from another. A character standing alone
-    (还, 不, 用) is returned as itself.
-    """
-    out: list[str] = []
-    pending = ""
-    for word in [*content, " "]:
-        if len(word) == 1 and analysis.is_han(word) and word not in _KEPT_STOPWORDS:
-            pending += word
-            continue
-        out.extend(w for w in (pending, word) if w.strip())
-        pending = ""
-    return out
-
-
-@lru_cache(maxsize=50_000)
-def _word_chars(feature: str) -> tuple[str, ...]:
-    """The character features of a Chinese word feature (none for other words)."""
-    word = feature[2:]
-    return tuple("c:" + char for char in word) if analysis.is_han(word) else ()
-
-
-def _present(word: str, has: Callable[[str], bool]) -> bool:
-    """Whether a content word is there: its feature, or all its characters (another cut)."""
-    chars = _word_chars(word)
-    return has(word) or (bool(chars) and all(has(c) for c in chars))
 
 
 class TopicIndex:
@@ -270,7 +108,7 @@ class TopicIndex:
         segmenter: analysis.Segmenter | None = None,
     ) -> None:
         self.threshold = threshold
-        self._analyser = _Analyser(segmenter, synonyms)
+        self._analyser = TextAnalyser(segmenter, synonyms)
         # feature -> {topic id: how many of the topic's texts have the feature}
         self._postings: dict[str, dict[int, int]] = {}
         self._topics: dict[int, _Topic] = {}
@@ -338,7 +176,7 @@ class TopicIndex:
                 best = topic_id, score
         return best
 
-    def _dot_products(self, vector: _Vector, at_least: float) -> dict[int, float]:
+    def _dot_products(self, vector: TextVector, at_least: float) -> dict[int, float]:
         """Dot products of ``vector`` with the centroids of the topics that may score ``at_least``.
 
         The text's features are taken rarest first (in the fewest topics) until the ones
@@ -373,16 +211,16 @@ class TopicIndex:
                 dots[topic_id] += weight2 * count_of(topic_id, 0)
         return dots
 
-    def _conflicts(self, vector: _Vector, topic_id: int) -> bool:
+    def _conflicts(self, vector: TextVector, topic_id: int) -> bool:
         topic = self._topics[topic_id]
 
         def common(feature: str) -> bool:
             return 4 * self._postings.get(feature, {}).get(topic_id, 0) >= topic.size
 
-        if all(_present(w, common) for w in vector.words):
+        if all(present_in(w, common) for w in vector.words):
             return False
         has = vector.squared.__contains__
-        return any(2 * n >= topic.size and not _present(w, has) for w, n in topic.words.items())
+        return any(2 * n >= topic.size and not present_in(w, has) for w, n in topic.words.items())
 
 
 def cluster(
@@ -410,8 +248,8 @@ def cluster(
 
 
 @lru_cache(maxsize=1)
-def _default_analyser() -> _Analyser:
-    return _Analyser(None, None)
+def _default_analyser() -> TextAnalyser:
+    return TextAnalyser(None, None)
 
 
 def topic_label(texts: Sequence[str], index: TopicIndex | None = None) -> str:
@@ -431,7 +269,7 @@ def topic_label(texts: Sequence[str], index: TopicIndex | None = None) -> str:
     return _label(index._analyser if index is not None else _default_analyser(), texts)
 
 
-def _label(analyser: _Analyser, texts: Sequence[str]) -> str:
+def _label(analyser: TextAnalyser, texts: Sequence[str]) -> str:
     first_typed: dict[str, str] = {}
     counts: dict[str, int] = {}
     centroid: dict[str, float] = {}  # the sum of the texts' unit vectors
