@@ -8,6 +8,7 @@ thread pool.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -45,6 +46,9 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 API_VERSION = "1"
+# Concurrent upload batches per server process; a batch is one transaction, so a few
+# keep PostgreSQL busy, and more only take thread-pool threads the polls need.
+INGEST_SLOTS = 4
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -220,7 +224,11 @@ def _routes(app: FastAPI) -> None:
             user = _user(request, Permission.POST_OWN_EVENTS)
             return ingest(_db(request), user, parse_batch(raw))
 
-        result = await run_in_threadpool(store)
+        # At most INGEST_SLOTS batches in the thread pool at once: the pool's other threads
+        # stay free for polls, which otherwise queued behind a flood of uploads (poll
+        # p95 over 2 s while 200 agents uploaded back to back).
+        async with request.app.state.ingest_slots:
+            result = await run_in_threadpool(store)
         answer = {"accepted": result.accepted, "duplicates": result.duplicates}
         return Response(json.dumps(answer), media_type="application/json")
 
@@ -256,6 +264,7 @@ def build_app(db: Database | None) -> FastAPI:
         "needs `Authorization: Bearer <token>`. Errors are application/problem+json.",
     )
     app.state.db = db
+    app.state.ingest_slots = asyncio.Semaphore(INGEST_SLOTS)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(AccessLogMiddleware)
     _install_error_handlers(app)
