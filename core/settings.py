@@ -125,6 +125,13 @@ def _server_url(value: Any) -> str:
     return url
 
 
+def _proxy_url(value: Any) -> str:
+    url = _text(value).strip()
+    if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+        raise ValueError('it must be empty or a proxy address like "http://proxy.corp:3128"')
+    return url
+
+
 def _dock_width(value: Any) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -136,6 +143,7 @@ def _dock_width(value: Any) -> int:
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "server_url": _server_url,
+    "proxy_url": _proxy_url,
     "agent_id": _agent_id,
     "dock_edge": _one_of(DOCK_EDGES),
     "dock_screen": _text,
@@ -175,6 +183,8 @@ class Settings:
 
     Attributes:
         server_url: The sync server ("" = offline only).
+        proxy_url: The HTTP(S) proxy for the sync ("" = the system's: the
+            ``HTTPS_PROXY``/``NO_PROXY`` environment, or Windows' Internet settings).
         agent_id: Who is using Deskmate (default: the operating-system user name).
         dock_edge: The screen edge the sidebar docks to: "right" or "left".
         dock_screen: The name of the screen to dock on ("" = the primary screen).
@@ -193,6 +203,7 @@ class Settings:
     """
 
     server_url: str = ""
+    proxy_url: str = ""
     agent_id: str = field(default_factory=default_agent_id)
     dock_edge: str = "right"
     dock_screen: str = ""

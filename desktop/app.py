@@ -96,7 +96,7 @@ class DeskmateApp(QObject):
         self.tray.quit_requested.connect(self.quit)
 
         self.sync = BackgroundSync(self.kb, self.recorder.log, self, language=language)
-        self.sync.configure(self.settings.server_url)
+        self.sync.configure(self.settings.server_url, self.settings.proxy_url)
         self.sync.started.connect(lambda: self.window.toast(self.tr("Syncing…")))
         self.sync.finished.connect(self._sync_finished)
         self.learning = LearningController(
@@ -291,15 +291,15 @@ class DeskmateApp(QObject):
             except DeskmateError as exc:
                 self.window.toast(exc.message)
         self.learning.store.agent_id = new.agent_id or None
-        if new.server_url != old.server_url:
-            self.sync.configure(new.server_url)
+        if (new.server_url, new.proxy_url) != (old.server_url, old.proxy_url):
+            self.sync.configure(new.server_url, new.proxy_url)
             self.refresh_status()
         if new.language != old.language:
             self.window.toast(self.tr("The new language applies when Deskmate restarts."))
         self._save(new)
 
     def _sign_in(self, dialog: SettingsDialog, server_url: str, token: str) -> None:
-        self.sync.configure(server_url)
+        self.sync.configure(server_url, self.settings.proxy_url)
         try:
             problem = self.sync.sign_in(token)
         except DeskmateError as exc:  # a malformed token: nothing was kept

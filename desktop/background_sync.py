@@ -45,6 +45,7 @@ class BackgroundSync(QObject):
         self._kb = kb
         self._record = record
         self._language = language
+        self._proxy_url: str | None = None
         self._ui = language or "en"
         self._server_url = ""
         # The code of the last sync's error ("" when it finished), e.g. "sync.offline";
@@ -59,9 +60,13 @@ class BackgroundSync(QObject):
         self._timer.timeout.connect(self.sync_now)
         self.finished.connect(self._after_run)
 
-    def configure(self, server_url: str) -> None:
-        """Sync with ``server_url`` from now on ("" turns syncing off)."""
+    def configure(self, server_url: str, proxy_url: str = "") -> None:
+        """Sync with ``server_url`` from now on ("" turns syncing off).
+
+        ``proxy_url`` is the proxy to go through ("": the system's, from the environment).
+        """
         self._server_url = server_url.strip()
+        self._proxy_url = proxy_url.strip() or None
         if self._server_url:
             self._timer.start()
         else:
@@ -124,7 +129,12 @@ class BackgroundSync(QObject):
 
         try:
             with SyncClient(
-                self._kb, self._record, self._server_url, token, language=self._language
+                self._kb,
+                self._record,
+                self._server_url,
+                token,
+                language=self._language,
+                proxy=self._proxy_url,
             ) as client:
                 report = client.sync_once(cancel=self._cancel)
         except Exception as exc:

@@ -216,7 +216,14 @@ def _cmd_sync(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> int:
         return 3
     with (
         ConsultationLog.open(paths.data_dir, settings.agent_id) as events,
-        SyncClient(kb, events, server, token, language=_ui_language(settings.language)) as client,
+        SyncClient(
+            kb,
+            events,
+            server,
+            token,
+            language=_ui_language(settings.language),
+            proxy=settings.proxy_url or None,
+        ) as client,
         tqdm(total=0, unit="change", desc="syncing", disable=None, leave=False) as bar,
     ):
 

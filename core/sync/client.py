@@ -112,6 +112,7 @@ class SyncClient:
         timeout: (connect, read) timeouts in seconds per attempt.
         retry: The retry policy (default :class:`RetryPolicy`).
         ca_bundle: A CA bundle to trust (default ``$DESKMATE_CA_BUNDLE``).
+        proxy: An HTTP(S) proxy address (None: the environment's, as requests finds it).
         page_limit: Changes per page (at most 1000).
         batch_size: Events per upload (at most 1000).
         language: The language of the learning profile's reasons and notices (``zh``,
@@ -128,6 +129,7 @@ class SyncClient:
         timeout: tuple[float, float] = (5.0, 30.0),
         retry: RetryPolicy | None = None,
         ca_bundle: Path | str | None = None,
+        proxy: str | None = None,
         page_limit: int = PAGE_LIMIT,
         batch_size: int = BATCH_SIZE,
         language: str | None = None,
@@ -135,7 +137,7 @@ class SyncClient:
         self.kb = kb
         self.consultation_log = consultation_log
         self.session = SyncSession(
-            server_url, token, timeout=timeout, retry=retry, ca_bundle=ca_bundle
+            server_url, token, timeout=timeout, retry=retry, ca_bundle=ca_bundle, proxy=proxy
         )
         self.page_limit = page_limit
         self.batch_size = batch_size

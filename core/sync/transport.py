@@ -144,6 +144,7 @@ class SyncSession:
         retry: RetryPolicy | None = None,
         ca_bundle: Path | str | None = None,
         max_page_bytes: int = MAX_PAGE_BYTES,
+        proxy: str | None = None,
     ) -> None:
         self.server_url = normalise_server_url(server_url)
         self.host = urlsplit(self.server_url).netloc
@@ -158,6 +159,8 @@ class SyncSession:
         self._session.auth = _BearerAuth(check_token(token))
         self._session.headers["User-Agent"] = "deskmate-sync/1"
         self._session.headers["Accept"] = "application/json"
+        if proxy:  # else requests takes the environment's (and Windows') proxy settings
+            self._session.proxies.update({"http": proxy, "https": proxy})
         adapter = HTTPAdapter(max_retries=(retry or RetryPolicy()).to_urllib3())
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
