@@ -31,6 +31,8 @@ from deskmate.core.search.documents import plain_text, to_document
 from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
 from deskmate.core.search.query_plan import QueryPlanner
 from deskmate.core.search.ranker import IndexSnapshot
+from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
+from deskmate.core.search.rerank import is_typed_question, rerank
 from deskmate.core.search.snippets import highlight, snippet
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.core.store.item_store import ItemStore, WriteCounts
@@ -348,15 +350,15 @@ class KnowledgeBase:
                     field, [str(ItemKind(v)) if field == "kind" else v for v in values]
                 )
                 mask = part if mask is None else mask & part
-        ranked = snap.rank(plan, limit, mask, self._store.usage_boosts_cached())
+        question = is_typed_question(text)
+        depth = max(limit, RERANK_DEPTH) if question else limit
+        ranked = snap.rank(plan, depth, mask, self._store.usage_boosts_cached())
         items = self._store.get_many([r.item_id for r in ranked])
-        hits = []
-        for r in ranked:
-            item = items.get(r.item_id)
-            if item is None:  # index ahead of a concurrent delete; skip
-                continue
-            hits.append(self._hit(item, r.score, plan.highlight))
-        return hits
+        found = [(items[r.item_id], r.score) for r in ranked if r.item_id in items]
+        # (An id missing from the store: the index is ahead of a concurrent delete.)
+        if question:
+            found = rerank(text, [(i, score, (i.title, *i.questions)) for i, score in found])
+        return [self._hit(item, score, plan.highlight) for item, score in found[:limit]]
 
     @staticmethod
     def _hit(item: Item, score: float, words: list[str]) -> Hit:
