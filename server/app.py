@@ -58,10 +58,6 @@ def problem(status: int, slug: str, title: str, detail: str, **headers: str) -> 
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
-_db = request_db
-_user = request_user
-
-
 async def _read_body(request: Request) -> bytes:
     """The body, refused with 413 as soon as it passes the limit (never read whole)."""
     declared = request.headers.get("content-length")
@@ -122,7 +118,7 @@ def _routes(app: FastAPI) -> None:
     @app.get("/api/v1/me", response_model=models.Me, responses=_PROBLEMS, tags=["meta"])
     def me(request: Request) -> dict[str, Any]:
         """Who the token belongs to."""
-        user = _user(request, Permission.READ_CONTENT)
+        user = request_user(request, Permission.READ_CONTENT)
         return {"name": user.name, "role": user.role.value, "team": user.team}
 
     @app.get(
@@ -150,7 +146,7 @@ def _routes(app: FastAPI) -> None:
         if_none_match: Annotated[str | None, Header()] = None,
     ) -> Response:
         """Items and deletions after the cursor, in change order (see docs/sync-api.md)."""
-        with _db(request).read_one() as conn:
+        with request_db(request).read_one() as conn:
             # The idle poll: the token and the head in one statement (a unique-index and
             # a primary-key lookup), and no page query when the ETag still matches.
             user, head = authenticate_with_head(conn, request.headers.get("authorization"))
@@ -159,7 +155,7 @@ def _routes(app: FastAPI) -> None:
         etag = etag_for(head, cursor, limit)
         if etag_matches(if_none_match, etag):
             return Response(status_code=304, headers={"ETag": etag})
-        head, page = read_page(_db(request), cursor, limit)
+        head, page = read_page(request_db(request), cursor, limit)
         # A last page is tagged with the ETag of the request that follows it (the same
         # limit at its next_cursor): a client that keeps it for that request gets 304 on
         # its very first idle poll. Compared against the actual request's own ETag, it can
@@ -182,7 +178,7 @@ def _routes(app: FastAPI) -> None:
 
         Send the ETag of the last answer as `If-None-Match`: 304 while it is unchanged.
         """
-        with _db(request).read_one() as conn:  # the token and the vocabulary: one statement
+        with request_db(request).read_one() as conn:  # the token and the vocabulary: one statement
             user, (etag, body) = authenticate_with_vocabulary(
                 conn, request.headers.get("authorization")
             )
@@ -216,13 +212,13 @@ def _routes(app: FastAPI) -> None:
     async def events(request: Request) -> Response:
         """Upload consultation events; each ``event_id`` is stored exactly once."""
         if "authorization" not in request.headers:  # refuse before reading any body
-            _user(request, Permission.POST_OWN_EVENTS)
+            request_user(request, Permission.POST_OWN_EVENTS)
         raw = await _read_body(request)
 
         def store() -> IngestResult:
             # One trip to the thread pool: the token, then validation, then the insert.
-            user = _user(request, Permission.POST_OWN_EVENTS)
-            return ingest(_db(request), user, parse_batch(raw))
+            user = request_user(request, Permission.POST_OWN_EVENTS)
+            return ingest(request_db(request), user, parse_batch(raw))
 
         # At most INGEST_SLOTS batches in the thread pool at once: the pool's other threads
         # stay free for polls, which otherwise queued behind a flood of uploads (poll

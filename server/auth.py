@@ -235,10 +235,15 @@ def user_query(authorization: str | None) -> Select[int, str, str, str | None]:
             "send your API token as 'Authorization: Bearer <token>' "
             "(ask your Deskmate administrator for one)"
         )
+    return user_by_token_hash(hash_token(token))
+
+
+def user_by_token_hash(token_hash: str) -> Select[int, str, str, str | None]:
+    """The query for the user of a live token, by its stored SHA-256 (console sessions)."""
     return (
         select(*_USER_COLUMNS)
         .join(TokenRow, TokenRow.user_id == UserRow.id)
-        .where(TokenRow.token_hash == hash_token(token), TokenRow.revoked_at.is_(None))
+        .where(TokenRow.token_hash == token_hash, TokenRow.revoked_at.is_(None))
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from deskmate.core.errors import ContentError
@@ -55,6 +56,22 @@ class Taxonomy:
 
     skills: tuple[Skill, ...] = ()
     roles: tuple[LearningRole, ...] = ()
+
+    def skill(self, code: str) -> Skill | None:
+        """The skill with this code, if any."""
+        return self._skills_by_code.get(code)
+
+    def role(self, code: str) -> LearningRole | None:
+        """The role with this code, if any."""
+        return self._roles_by_code.get(code)
+
+    @cached_property
+    def _skills_by_code(self) -> dict[str, Skill]:
+        return {s.code: s for s in self.skills}
+
+    @cached_property
+    def _roles_by_code(self) -> dict[str, LearningRole]:
+        return {r.code: r for r in self.roles}
 
     @classmethod
     def from_data(cls, data: Any, source: str = "skills.yaml") -> Taxonomy:

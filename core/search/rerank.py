@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from deskmate.core.search.analysis import normalize
+from deskmate.core.search.analysis import is_han, normalize
 
 ALPHA = 0.3
 DEPTH = 20
@@ -29,13 +29,9 @@ _GRAM_WEIGHTS = ((1, 0.4), (2, 0.6))
 _T = TypeVar("_T")
 
 
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
-
-
 def is_typed_question(text: str) -> bool:
     """Whether the query is a question typed out (enough Chinese characters) to re-rank."""
-    return sum(1 for char in text if _is_han(char)) >= MIN_HAN
+    return sum(1 for char in text if is_han(char)) >= MIN_HAN
 
 
 def _grams(text: str) -> list[Counter[str]]:
@@ -48,7 +44,10 @@ def _grams(text: str) -> list[Counter[str]]:
 
 def similarity(query: str, texts: Iterable[str]) -> float:
     """The Dice similarity (0-1) of ``query`` with the closest of ``texts``."""
-    wanted = _grams(query)
+    return _closest(_grams(query), texts)
+
+
+def _closest(wanted: list[Counter[str]], texts: Iterable[str]) -> float:
     best = 0.0
     for text in texts:
         score = 0.0
@@ -71,8 +70,9 @@ def rerank(
     if not candidates:
         return []
     top = max(score for _thing, score, _texts in candidates) or 1.0
+    wanted = _grams(query)  # once, not once per candidate
     combined = [
-        (thing, ALPHA * score / top + (1 - ALPHA) * similarity(query, texts))
+        (thing, ALPHA * score / top + (1 - ALPHA) * _closest(wanted, texts))
         for thing, score, texts in candidates
     ]
     combined.sort(key=lambda pair: -pair[1])

@@ -21,9 +21,9 @@ import threading
 import time
 from dataclasses import dataclass
 
-from deskmate.server.auth import User, user_from_row
+from deskmate.server.auth import User, user_by_token_hash, user_from_row
 from deskmate.server.database import Database
-from deskmate.server.tables import JobMarkRow, TokenRow, UserRow
+from deskmate.server.tables import JobMarkRow
 from sqlalchemy import Connection, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -116,11 +116,7 @@ def read_session_cookie(key: bytes, cookie: str | None, now: float | None = None
 
 def session_user(conn: Connection, session: Session) -> User | None:
     """The user of a session's token, or None once the token is revoked."""
-    row = conn.execute(
-        select(UserRow.id, UserRow.name, UserRow.role, UserRow.team)
-        .join(TokenRow, TokenRow.user_id == UserRow.id)
-        .where(TokenRow.token_hash == session.token_hash, TokenRow.revoked_at.is_(None))
-    ).one_or_none()
+    row = conn.execute(user_by_token_hash(session.token_hash)).one_or_none()
     return None if row is None else user_from_row(row)
 
 

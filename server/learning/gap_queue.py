@@ -23,11 +23,11 @@ from deskmate.server.database import Database
 from deskmate.server.errors import BadRequestError, NotFoundError
 from deskmate.server.gap_clustering import GapText, TopicIndex, cluster, topic_label
 from deskmate.server.learning.notices import add_notice
+from deskmate.server.learning.profile_inputs import ItemCatalogue, item_catalogue
 from deskmate.server.tables import (
     EventRow,
     GapSignalRow,
     GapTopicRow,
-    ItemRow,
     JobMarkRow,
     ProposalRow,
 )
@@ -45,17 +45,7 @@ _LOOK_BACK = timedelta(minutes=5)
 EXAMPLES = 5
 
 
-def _item_title(conn: Connection, item_id: str | None) -> str:
-    if not item_id:
-        return ""
-    record = conn.execute(select(ItemRow.record).where(ItemRow.id == item_id)).scalar_one_or_none()
-    if record is None:
-        return item_id
-    data = json.loads(record)
-    return str(data.get("name") or data.get("title") or item_id)
-
-
-def _signal(conn: Connection, row: Any) -> dict[str, Any] | None:
+def _signal(row: Any, catalogue: ItemCatalogue) -> dict[str, Any] | None:
     """The signal of an uploaded event, or None if the event is no sign of a gap."""
     payload = json.loads(row.payload)
     detail = payload.get("detail") or {}
@@ -65,9 +55,11 @@ def _signal(conn: Connection, row: Any) -> dict[str, Any] | None:
             return None
         kind = "unhelpful"
     query = str(payload.get("query") or "").strip()
+    item_id = payload.get("item_id")
+    info = catalogue.items.get(item_id) if item_id else None
+    title = info.title if info is not None else str(item_id or "")
     # A vote is about its item, whatever had been typed before: the item's title says it.
-    text = _item_title(conn, payload.get("item_id")) if kind == "unhelpful" else ""
-    text = text or query or _item_title(conn, payload.get("item_id"))
+    text = (title or query) if kind == "unhelpful" else (query or title)
     if not text:
         return None
     return {
@@ -75,14 +67,16 @@ def _signal(conn: Connection, row: Any) -> dict[str, Any] | None:
         "agent": row.agent,
         "kind": kind,
         "query": text,
-        "item_id": payload.get("item_id"),
+        "item_id": item_id,
         "occurred_at": row.occurred_at,
         "gap_type": detail.get("gap_type"),
         "note": str(detail.get("note") or ""),
     }
 
 
-def _new_signals(conn: Connection) -> tuple[list[dict[str, Any]], str | None]:
+def _new_signals(
+    conn: Connection, catalogue: ItemCatalogue
+) -> tuple[list[dict[str, Any]], str | None]:
     mark = conn.execute(select(JobMarkRow.value).where(JobMarkRow.name == _MARK)).scalar()
     query = select(
         EventRow.event_id,
@@ -97,7 +91,7 @@ def _new_signals(conn: Connection) -> tuple[list[dict[str, Any]], str | None]:
         query = query.where(EventRow.received_at >= since)
     rows = conn.execute(query).all()
     known = _known_ids(conn, [r.event_id for r in rows])
-    signals = [s for r in rows if r.event_id not in known for s in [_signal(conn, r)] if s]
+    signals = [s for r in rows if r.event_id not in known for s in [_signal(r, catalogue)] if s]
     latest = max((r.received_at for r in rows), default=mark)
     proposals = conn.execute(
         select(ProposalRow).where(
@@ -152,7 +146,7 @@ def _topic_index(conn: Connection) -> TopicIndex:
 def collect_signals(db: Database) -> int:
     """Turn new uploads and proposals into signals in topics; how many were added."""
     with db.write() as conn:
-        signals, latest = _new_signals(conn)
+        signals, latest = _new_signals(conn, item_catalogue(conn, db.display_url))
         if signals:
             now = utc_now()
 
@@ -308,13 +302,13 @@ def decide(
                 raise NotFoundError(f"there is no topic {into} to merge into")
             values.update(status="merged", merged_into=into)
         elif action == "resolve":
-            title = _item_title(conn, item_id) if item_id else ""
-            if not item_id or title == item_id:
+            info = item_catalogue(conn, db.display_url).items.get(item_id or "")
+            if info is None:
                 raise BadRequestError(
                     "resolve needs 'item_id': an item that exists (import it first)"
                 )
-            values.update(status="resolved", resolution_item_id=item_id)
-            _tell_flaggers(conn, topic_id, item_id, title)
+            values.update(status="resolved", resolution_item_id=info.id)
+            _tell_flaggers(conn, topic_id, info.id, info.title)
         else:
             status = {"accept": "accepted", "dismiss": "dismissed", "reopen": "open"}[action]
             values.update(status=status, merged_into=None)

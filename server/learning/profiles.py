@@ -180,17 +180,15 @@ class Wording:
 
     def skill_name(self, code: str) -> str:
         """The skill's name in the language (its code if the taxonomy lacks it)."""
-        for skill in self.taxonomy.skills:
-            if skill.code == code:
-                return display_name(skill.names, self.language, code)
-        return code
+        skill = self.taxonomy.skill(code)
+        return display_name(skill.names, self.language, code) if skill else code
 
     def role(self, code: str | None) -> dict[str, str] | None:
         """``{"code", "name"}`` of a role, or None."""
-        for role in self.taxonomy.roles:
-            if role.code == code:
-                return {"code": code, "name": display_name(role.names, self.language, code)}
-        return None
+        role = self.taxonomy.role(code) if code else None
+        if role is None:
+            return None
+        return {"code": role.code, "name": display_name(role.names, self.language, role.code)}
 
 
 def wording(db: Database, language: str) -> Wording:
