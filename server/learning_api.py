@@ -83,18 +83,35 @@ class Assignment(BaseModel):
     window_end: str | None = None
 
 
+def profile_documents(
+    db: Database, names: list[str], team: str | None, language: str
+) -> list[dict[str, Any]]:
+    """The whole profiles of some users (in ``names`` order), as the API shows them.
+
+    One refresh, one wording and one read for all of them: a team's page costs the same
+    few statements as one agent's.
+    """
+    bodies = cached_bodies(db, names)
+    words = wording(db, language)
+    documents = []
+    with db.read() as conn:
+        assignments = assignments_of(conn, names)
+        for name in names:
+            body = bodies.get(name)
+            if body is None:
+                raise NotFoundError(f"there is no user '{name}'")
+            document = {"agent": name, "team": team, **render(body, words)}
+            document["assignments"] = [a for a in assignments if a["agent"] == name]
+            document["notices"] = recent_notices(conn, name, language)
+            documents.append(document)
+    return documents
+
+
 def profile_document(
     db: Database, user_name: str, team: str | None, language: str
 ) -> dict[str, Any]:
     """The whole profile of one user, as ``GET /api/v1/me/profile`` shows it."""
-    body = cached_bodies(db, [user_name]).get(user_name)
-    if body is None:
-        raise NotFoundError(f"there is no user '{user_name}'")
-    document = {"agent": user_name, "team": team, **render(body, wording(db, language))}
-    with db.read() as conn:
-        document["assignments"] = assignments_of(conn, [user_name])
-        document["notices"] = recent_notices(conn, user_name, language)
-    return document
+    return profile_documents(db, [user_name], team, language)[0]
 
 
 def _json(request: Request, document: Any) -> Response:
@@ -194,7 +211,7 @@ def _manager_routes(app: FastAPI) -> None:
         with db.read() as conn:
             members = team_members(conn, manager.team)
         language = _language(request, lang)
-        return {"agents": [profile_document(db, m, manager.team, language) for m in members]}
+        return {"agents": profile_documents(db, members, manager.team, language)}
 
     @app.get("/api/v1/agents/{name}/profile", tags=["team"], response_model=m.Profile)
     def agent_profile(request: Request, name: str, lang: Lang = None) -> dict[str, Any]:
