@@ -161,15 +161,21 @@ class DocumentPipeline:
         """
         chunks = _chunked(iter(items), CHUNK_ITEMS)
         pending: deque[tuple[list[Item], Future[list[Document]]]] = deque()
+        # A chunk taken from ``chunks`` whose submission may fail (a broken pool raises
+        # there); it must not be lost when falling back.
+        submitting: list[Item] = []
         try:
             self._executor = _make_executor(self._config)
             while True:
                 for chunk in islice(chunks, MAX_IN_FLIGHT - len(pending)):
+                    submitting = chunk
                     pending.append((chunk, self._executor.submit(_analyse_chunk, chunk)))
+                    submitting = []
                 if not pending:
                     return
-                chunk, future = pending.popleft()
-                docs = self._result(future)
+                # Popped only once its result is in: a chunk whose worker died is redone.
+                docs = self._result(pending[0][1])
+                pending.popleft()
                 self.used_worker = True
                 yield from docs
         except (OSError, BrokenProcessPool) as exc:
@@ -183,7 +189,7 @@ class DocumentPipeline:
             # has been yielded yet, so the same items can be analysed in this process.
             log.warning("index build worker could not start (%s); analysing in-process", exc)
             self.close()
-            rest = [item for chunk, _future in pending for item in chunk]
+            rest = [item for chunk, _future in pending for item in chunk] + submitting
             yield from self._in_process(rest, chunks)
 
     def _result(self, future: Future[list[Document]]) -> list[Document]:

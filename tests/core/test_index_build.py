@@ -16,6 +16,7 @@ import pytest
 from deskmate.core import Item, KnowledgeBase
 from deskmate.core.errors import OperationCancelledError, SearchIndexError
 from deskmate.core.search import build_pipeline, index_store
+from deskmate.core.search.analysis import Segmenter
 
 from benchmarks.corpus import build_corpus
 
@@ -169,3 +170,28 @@ def test_a_full_disk_fails_in_words_and_keeps_the_old_index(
     assert sample_kb._index.state() == state
     assert not list(sample_kb._index.root.glob("building-*"))
     assert results(sample_kb) == before
+
+
+def test_worker_that_dies_while_starting_loses_no_item(
+    sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker that starts, then dies in its setup: every chunk it held is redone here."""
+    before = results(sample_kb)
+    real_of = build_pipeline.AnalysisConfig.of
+
+    def mismatched(
+        segmenter: Segmenter, skill_names: dict[str, str]
+    ) -> build_pipeline.AnalysisConfig:
+        config = real_of(segmenter, skill_names)
+        # The worker refuses a configuration whose fingerprint is not its own and exits.
+        return build_pipeline.AnalysisConfig(config.user_words, config.skill_names, "other")
+
+    monkeypatch.setattr(build_pipeline.AnalysisConfig, "of", mismatched)
+    monkeypatch.setattr(build_pipeline, "CHUNK_ITEMS", 16)  # many chunks in flight
+    with caplog.at_level(logging.WARNING):
+        count = sample_kb.rebuild_index(pipeline=True)
+    assert "could not start" in caplog.text
+    assert count == sum(sample_kb.count().values())
+    assert sample_kb._current_snapshot().size == count
+    assert results(sample_kb) == before
+    assert not multiprocessing.active_children()
