@@ -33,7 +33,7 @@ from deskmate.core.search.query_plan import QueryPlanner
 from deskmate.core.search.ranker import IndexSnapshot
 from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
 from deskmate.core.search.rerank import is_typed_question, rerank
-from deskmate.core.search.snippets import highlight, snippet
+from deskmate.core.search.snippets import Highlighter
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.core.store.item_store import ItemStore, WriteCounts
 
@@ -358,10 +358,11 @@ class KnowledgeBase:
         # (An id missing from the store: the index is ahead of a concurrent delete.)
         if question:
             found = rerank(text, [(i, score, (i.title, *i.questions)) for i, score in found])
-        return [self._hit(item, score, plan.highlight) for item, score in found[:limit]]
+        marker = Highlighter(plan.highlight)
+        return [self._hit(item, score, marker) for item, score in found[:limit]]
 
     @staticmethod
-    def _hit(item: Item, score: float, words: list[str]) -> Hit:
+    def _hit(item: Item, score: float, marker: Highlighter) -> Hit:
         body = plain_text(item.body[:20_000])
         if item.questions:
             body = " / ".join(item.questions) + " — " + body
@@ -371,9 +372,9 @@ class KnowledgeBase:
             id=item.id,
             kind=item.kind.value,
             title=item.title,
-            snippet=snippet(body, words),
+            snippet=marker.snippet(body),
             score=round(score, 4),
-            title_html=highlight(item.title, words),
+            title_html=marker.highlight(item.title),
             product=item.product,
             language=item.language,
         )

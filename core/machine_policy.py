@@ -67,8 +67,7 @@ def read_policy_values(api: RegistryApi | None = None) -> dict[str, Any]:
         return {}
     try:
         # The 64-bit view: where a 64-bit MSI and Group Policy write on 64-bit Windows.
-        key = api.OpenKey(api.HKEY_LOCAL_MACHINE, POLICY_KEY, 0,
-                          api.KEY_READ | api.KEY_WOW64_64KEY)
+        key = api.OpenKey(api.HKEY_LOCAL_MACHINE, POLICY_KEY, 0, api.KEY_READ | api.KEY_WOW64_64KEY)
     except FileNotFoundError:
         return {}
     except OSError as exc:

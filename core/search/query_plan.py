@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from deskmate.core.search.analysis import (
+    STOPWORDS_EN,
     Segmenter,
     _token,
     han_bigrams,
@@ -144,12 +145,15 @@ class QueryPlanner:
     def _add_pinyin(
         self, plan: QueryPlan, norm: str, prefix: PrefixExpander, df: DocFrequency
     ) -> None:
-        if not _PINYIN_QUERY.fullmatch(norm):
+        if not _PINYIN_QUERY.fullmatch(norm) or self._reads_as_english(norm, prefix, df):
             return
         letters = re.sub(r"[^a-z]", "", norm)
         if len(letters) < 2:
             return
-        for field_name, longest in (("py_full", 8), ("py_init", 4)):
+        # Initials are typed as one run (hbhk); across spaces they would turn English words
+        # into strings of unrelated two-letter keys.
+        styles = (("py_full", 8), ("py_init", 4)) if " " not in norm else (("py_full", 8),)
+        for field_name, longest in styles:
             pieces = split_pinyin(
                 letters,
                 longest,
@@ -168,6 +172,24 @@ class QueryPlanner:
                 for term, _freq in prefix(field_name, piece)[:8]:
                     if term != piece:
                         plan.clauses.append(Clause(field_name, term, weight * PREFIX_FACTOR, group))
+
+    @staticmethod
+    def _reads_as_english(norm: str, prefix: PrefixExpander, df: DocFrequency) -> bool:
+        """Whether letters typed as several words are English words the index knows.
+
+        ``track my parcel`` is three known English words (stop words aside), not pinyin: its
+        letters would otherwise also be split into initials (tr, ac, km...) and match
+        unrelated Chinese titles. One word alone stays open to both readings (``huabei``).
+        """
+        words = [w for w in norm.replace("'", " ").split() if w not in STOPWORDS_EN]
+        if len(words) < 2:
+            return False
+        *done, last = words
+        for word in done:
+            term = _token(word)
+            if term is None or not any(df(name, term) for name in TEXT_FIELDS):
+                return False
+        return any(prefix(name, last) for name in ("title", "questions", "body"))
 
 
 def _known(df: DocFrequency, field_name: str, term: str) -> bool:

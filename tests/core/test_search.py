@@ -34,6 +34,32 @@ def test_english_and_mixed_queries(sample_kb: KnowledgeBase) -> None:
     assert mixed[0].id == "faq-iphone-return-guide"
 
 
+def test_english_words_are_not_read_as_pinyin_initials(empty_kb: KnowledgeBase) -> None:
+    # The letters of "track my parcel" split into initials tr/ac/km/yp...; each is the
+    # initials of some Chinese title. Those must not outrank or crowd the English answer.
+    empty_kb.upsert(
+        [
+            Item.from_dict(faq(id="en-1", title="Track your parcel", language="en", questions=[])),
+            *(
+                Item.from_dict(faq(id=f"zh-{n}", title=title, questions=[]))
+                # Their initials: tr ac km yp ar ce l, the letters of "trackmyparcel".
+                for n, title in enumerate(["开门", "投入", "安插", "邮票", "爱人", "车额", "来"])
+            ),
+        ]
+    )
+    assert ids(empty_kb, "track my parcel") == ["en-1"]
+    # Typed as one run, letters still read as initials.
+    assert ids(empty_kb, "km")[:1] == ["zh-0"]
+
+
+def test_highlighting_is_case_insensitive_and_marks_whole_words(empty_kb: KnowledgeBase) -> None:
+    empty_kb.upsert(
+        [Item.from_dict(faq(id="en-1", title="REFUNDS for iPhone 退款", language="en"))]
+    )
+    hit = empty_kb.search("refund iphone 退款")[0]
+    assert hit.title_html == "<mark>REFUNDS</mark> for <mark>iPhone</mark> <mark>退款</mark>"
+
+
 def test_typeahead_treats_the_last_word_as_prefix(sample_kb: KnowledgeBase) -> None:
     assert "faq-pay-012" in ids(sample_kb, "花呗还")[:5]
     assert "faq-en-refund-001" in ids(sample_kb, "refu")[:5]
