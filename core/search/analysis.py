@@ -22,7 +22,7 @@ import rjieba
 from whoosh.lang.porter import stem
 
 # Bump when tokenisation changes: an index built by another version is rebuilt.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")

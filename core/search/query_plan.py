@@ -23,7 +23,7 @@ from deskmate.core.search.analysis import (
     normalize,
     terms,
 )
-from deskmate.core.search.documents import FIELD_WEIGHTS, TEXT_FIELDS
+from deskmate.core.search.documents import FIELD_WEIGHTS, LATIN_FIELD, TEXT_FIELDS
 from deskmate.core.search.synonyms import SynonymTable
 
 SYNONYM_FACTOR = 0.8
@@ -112,11 +112,11 @@ class QueryPlanner:
             for alt in self._synonyms.get(word, []):
                 plan.clauses.append(Clause(name, alt, FIELD_WEIGHTS[name] * SYNONYM_FACTOR, group))
         looks_english = re.search("[aeiouy]", word) is not None and word.isalpha()
-        if looks_english and len(word) >= 4 and not any(df(f, word) for f in TEXT_FIELDS):
+        if looks_english and len(word) >= 4 and not df(LATIN_FIELD, word):
             # An unknown Latin word: probably a typo. Try the closest known terms.
-            for name in ("title", "questions", "body"):
-                for near, _freq in fuzzy(name, word)[:3]:
-                    plan.highlight.append(near)
+            for near, _freq in fuzzy(LATIN_FIELD, word)[:3]:
+                plan.highlight.append(near)
+                for name in ("title", "questions", "body"):
                     plan.clauses.append(
                         Clause(name, near, FIELD_WEIGHTS[name] * FUZZY_FACTOR, group)
                     )
@@ -187,9 +187,11 @@ class QueryPlanner:
         *done, last = words
         for word in done:
             term = _token(word)
-            if term is None or not any(df(name, term) for name in TEXT_FIELDS):
+            if term is None or not df(LATIN_FIELD, term):
                 return False
-        return any(prefix(name, last) for name in ("title", "questions", "body"))
+        # The last word may be complete (its stem is known) or still being typed.
+        stem = _token(last)
+        return bool(stem and df(LATIN_FIELD, stem)) or bool(prefix(LATIN_FIELD, last))
 
 
 def _known(df: DocFrequency, field_name: str, term: str) -> bool:
