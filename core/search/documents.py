@@ -12,7 +12,7 @@ body        Markdown body as plain text (first 50k)     1.0
 grams       character bigrams of title + questions      1.2
 py_full     pinyin spellings of title spans (prefix)    2.0
 py_init     pinyin initials edge-grams of title spans   2.0
-latin       each Latin term of the text fields, once    (none)
+latin       each English word of the text fields, once  (none)
 ==========  ==========================================  ======
 
 ``latin`` is never scored: it is the English vocabulary in one place, so that the query
@@ -28,7 +28,7 @@ from collections.abc import Generator, Mapping
 from typing import Any
 
 from deskmate.core.content.model import Item
-from deskmate.core.search.analysis import Segmenter, han_bigrams, is_han, pinyin_keys, terms
+from deskmate.core.search.analysis import Segmenter, han_bigrams, pinyin_keys, terms
 from whoosh import fields
 from whoosh.analysis.tokenizers import SpaceSeparatedTokenizer
 from whoosh.system import pack_uint
@@ -98,7 +98,10 @@ def to_document(item: Item, segmenter: Segmenter, skill_names: Mapping[str, str]
         "tags": terms(segmenter, " ".join(tag_text)),
         "body": terms(segmenter, plain_text(item.body[:MAX_BODY_INDEXED])),
     }
-    latin = {term for words in texts.values() for term in words if not is_han(term)}
+    # Words only: numbers and codes are never looked up as English words or typos.
+    latin = {
+        term for words in texts.values() for term in words if term.isalpha() and term.isascii()
+    }
     doc = {
         "id": item.id,
         "kind": item.kind.value,

@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 
 META_FILE = "deskmate-index.json"
 #: Documents per segment in a full build, and Whoosh's in-memory posting pool (MB). About
-#: 115 postings per document at ~180 bytes each (Whoosh's estimate) fill 256 MB at ~12k
-#: documents: a segment this size is sorted entirely in memory.
-SEGMENT_DOCS = 12_000
+#: 120 postings per document at ~180 bytes each (Whoosh's estimate) fill 256 MB at ~11.8k
+#: documents: a segment of 10k is sorted entirely in memory. (At 12k, adding the ``latin``
+#: field's ~10 postings a document made the pool spill and a 100k build take 115 s, not 60.)
+SEGMENT_DOCS = 10_000
 POOL_LIMIT_MB = 256
 INDEX_FORMAT = 1
 Progress = Callable[[int, int], None]
