@@ -31,6 +31,7 @@ from benchmarks.system import import_deskmate, machine_line, print_table, setup_
 
 KS = (1, 5, 10)
 DEPTH = 10
+POOL_KS = (20, 50, 200)  # --pool: how deep the relevant item lies when it is not near the top
 
 
 def atec_records(eval_dir: Path) -> list[dict[str, Any]]:
@@ -41,21 +42,26 @@ def atec_records(eval_dir: Path) -> list[dict[str, Any]]:
 
 
 def evaluate(search: Callable[[str, int], list[str]],
-             queries: Sequence[dict[str, Any]]) -> dict[str, float]:
-    """Return mean recall@k (|relevant in top k| / |relevant|), MRR@10 and ms per query."""
-    recall = dict.fromkeys(KS, 0.0)
+             queries: Sequence[dict[str, Any]], pool: bool = False) -> dict[str, float]:
+    """Return mean recall@k (|relevant in top k| / |relevant|), MRR@10 and ms per query.
+
+    With ``pool``, each query asks for ``max(POOL_KS)`` results and recall at those
+    depths is added (ms/query then includes the longer result lists).
+    """
+    ks = (*KS, *POOL_KS) if pool else KS
+    recall = dict.fromkeys(ks, 0.0)
     mrr = 0.0
     start = time.perf_counter()
     for query in queries:
-        ranked = search(query["query"], DEPTH)
+        ranked = search(query["query"], max(ks))
         relevant = set(query["relevant"])
-        for k in KS:
+        for k in ks:
             recall[k] += len(relevant.intersection(ranked[:k])) / len(relevant)
-        rank = next((i for i, doc in enumerate(ranked, 1) if doc in relevant), None)
+        rank = next((i for i, doc in enumerate(ranked[:DEPTH], 1) if doc in relevant), None)
         mrr += 1.0 / rank if rank else 0.0
     elapsed = time.perf_counter() - start
     n = max(1, len(queries))
-    result = {f"recall@{k}": recall[k] / n for k in KS}
+    result = {f"recall@{k}": recall[k] / n for k in ks}
     result["MRR@10"] = mrr / n
     result["ms/query"] = 1000.0 * elapsed / n
     return result
@@ -82,7 +88,7 @@ def deskmate_search(records: Sequence[dict[str, Any]], data_dir: Path
 
 
 def run_engine(name: str, records: Sequence[dict[str, Any]], queries: Sequence[dict[str, Any]],
-               work_dir: Path) -> dict[str, float]:
+               work_dir: Path, pool: bool = False) -> dict[str, float]:
     """Build one engine over ``records`` and evaluate it on ``queries``."""
     if name == "deskmate":
         search, close, build = deskmate_search(records, work_dir / "deskmate")
@@ -93,7 +99,7 @@ def run_engine(name: str, records: Sequence[dict[str, Any]], queries: Sequence[d
         build = time.perf_counter() - start
         search, close = engine.search, engine.cleanup
     try:
-        result = evaluate(search, queries)
+        result = evaluate(search, queries, pool)
     finally:
         close()
     result["build s"] = build
@@ -109,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="use only the first N queries")
     parser.add_argument("--engines", default="deskmate,bm25,fts5",
                         help="comma-separated: deskmate, bm25, fts5, tantivy")
+    parser.add_argument("--pool", action="store_true",
+                        help=f"also report recall at depths {', '.join(map(str, POOL_KS))}")
     args = parser.parse_args(argv)
     setup_logging()
     eval_dir = require_eval_dir(args.eval_dir)
@@ -122,13 +130,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         for name in engines:
             try:
-                results[name] = run_engine(name, records, queries, work_dir)
+                results[name] = run_engine(name, records, queries, work_dir, args.pool)
             except Exception as exc:
                 print(f"!! {name} failed: {type(exc).__name__}: {exc}")
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
     base = results.get("bm25", {}).get("recall@5")
-    columns = [*(f"recall@{k}" for k in KS), "MRR@10", "ms/query", "build s"]
+    ks = (*KS, *POOL_KS) if args.pool else KS
+    columns = [*(f"recall@{k}" for k in ks), "MRR@10", "ms/query", "build s"]
     rows = [[name, *(result[c] for c in columns),
              result["recall@5"] / base if base else float("nan")]
             for name, result in results.items()]
