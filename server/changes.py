@@ -165,4 +165,3 @@ def read_page(db: Database, cursor: str | None, limit: int) -> tuple[Head, Chang
         has_more=has_more,
     )
     return head, page
-

@@ -19,10 +19,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
 
+from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
 from deskmate.indexer.pack_import import ImportReport, PackContents, read_pack
 from deskmate.server.auth import Permission, User
@@ -40,18 +40,6 @@ _UPDATE_ITEM = (
     .where(ItemRow.id == bindparam("k"))
     .values(record=bindparam("r"), version=bindparam("v"), seq=bindparam("s"))
 )
-_T = TypeVar("_T")
-
-
-def _batches(values: Iterable[_T], size: int = _BATCH) -> Iterator[list[_T]]:
-    batch: list[_T] = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def encode_record(item: Item) -> str:
@@ -71,7 +59,7 @@ def _plan_items(
 ) -> list[tuple[Item, bool]]:
     """Which items to write (item with its new version, and whether it is new)."""
     planned: list[tuple[Item, bool]] = []
-    for batch in _batches(items):
+    for batch in batches(items, _BATCH):
         query = select(ItemRow.id, ItemRow.record, ItemRow.version)
         stored = {r.id: r for r in conn.execute(query.where(ItemRow.id.in_([i.id for i in batch])))}
         for item in batch:
@@ -90,7 +78,7 @@ def _plan_items(
 
 def _present(conn: Connection, ids: list[str]) -> list[str]:
     present: list[str] = []
-    for batch in _batches(ids):
+    for batch in batches(ids, _BATCH):
         present += conn.execute(select(ItemRow.id).where(ItemRow.id.in_(batch))).scalars()
     return present
 
@@ -102,7 +90,7 @@ def apply_pack(db: Database, pack: PackContents, report: ImportReport) -> None:
         planned = _plan_items(conn, pack.items.values(), report)
         doomed = sorted(set(_present(conn, pack.deletions)))
         seq = head
-        for batch in _batches(planned):
+        for batch in batches(planned, _BATCH):
             inserts: list[dict[str, object]] = []
             updates: list[dict[str, object]] = []
             for item, is_new in batch:
@@ -119,7 +107,7 @@ def apply_pack(db: Database, pack: PackContents, report: ImportReport) -> None:
                 conn.execute(delete(DeletionRow).where(DeletionRow.id.in_(ids)))
             if updates:
                 conn.execute(_UPDATE_ITEM, updates)
-        for id_batch in _batches(doomed):
+        for id_batch in batches(doomed, _BATCH):
             conn.execute(delete(ItemRow).where(ItemRow.id.in_(id_batch)))
             conn.execute(delete(DeletionRow).where(DeletionRow.id.in_(id_batch)))
             tombstones = []

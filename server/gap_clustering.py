@@ -60,6 +60,7 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.65
 #: Longer texts (a pasted chat log, say) are analysed and labelled by their start only.
 
+
 @dataclass(frozen=True)
 class GapText:
     """One signal's text to cluster.

@@ -63,7 +63,6 @@ _HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ID_LIKE = re.compile(r"(?=.*\d)[a-z0-9]{8,}|\d{5,}")
 
 
-
 @dataclass(frozen=True)
 class TextVector:
     """A text's features with their squared weights, its length and its content words."""
@@ -71,7 +70,6 @@ class TextVector:
     squared: dict[str, float]
     norm: float
     words: frozenset[str]
-
 
 
 def normal_form(text: str) -> str:

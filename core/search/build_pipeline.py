@@ -32,6 +32,7 @@ from itertools import islice
 from types import TracebackType
 from typing import Self
 
+from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
 from deskmate.core.errors import OperationCancelledError, SearchIndexError
 from deskmate.core.search.analysis import Segmenter
@@ -159,7 +160,7 @@ class DocumentPipeline:
             OperationCancelledError: the cancel event was set.
             SearchIndexError: the worker process died (killed, out of memory) mid-build.
         """
-        chunks = _chunked(iter(items), CHUNK_ITEMS)
+        chunks = batches(items, CHUNK_ITEMS)
         pending: deque[tuple[list[Item], Future[list[Document]]]] = deque()
         # A chunk taken from ``chunks`` whose submission may fail (a broken pool raises
         # there); it must not be lost when falling back.
@@ -206,11 +207,6 @@ class DocumentPipeline:
         for chunk in chunks:
             for item in chunk:
                 yield to_document(item, segmenter, skill_names)
-
-
-def _chunked(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
-    while chunk := list(islice(items, size)):
-        yield chunk
 
 
 def _check_cancel(cancel: threading.Event | None) -> None:

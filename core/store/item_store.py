@@ -12,8 +12,8 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
+from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
 from deskmate.core.store.database import open_engine, store_errors
 from deskmate.core.store.tables import DeletionRow, ItemRow, MetaRow, UsageSignalRow
@@ -22,19 +22,6 @@ from sqlalchemy.orm import Session
 
 _SEQ_KEY = "last_seq"
 _WRITE_BATCH = 500  # ids per lookup; well under SQLite's bound-parameter limit
-
-_T = TypeVar("_T")
-
-
-def _batches(values: Iterable[_T], size: int) -> Iterator[list[_T]]:
-    batch: list[_T] = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 @dataclass(frozen=True)
@@ -97,7 +84,7 @@ class ItemStore:
         added = updated = unchanged = deleted = 0
         with store_errors(self.path), Session(self._engine) as session, session.begin():
             seq = self._next_seq(session)
-            for batch in _batches(items, _WRITE_BATCH):
+            for batch in batches(items, _WRITE_BATCH):
                 latest = {item.id: item for item in batch}  # the last copy of an id wins
                 query = select(ItemRow.id, ItemRow.record).where(ItemRow.id.in_(list(latest)))
                 stored = {row_id: record for row_id, record in session.execute(query)}
@@ -128,7 +115,7 @@ class ItemStore:
                     session.execute(delete(DeletionRow).where(DeletionRow.id.in_(ids)))
                 if updates:
                     session.execute(update(ItemRow), updates)
-            for id_batch in _batches(deletions, _WRITE_BATCH):
+            for id_batch in batches(deletions, _WRITE_BATCH):
                 present = list(
                     session.scalars(select(ItemRow.id).where(ItemRow.id.in_(set(id_batch))))
                 )
@@ -157,7 +144,7 @@ class ItemStore:
         """
         found: dict[str, Item] = {}
         with store_errors(self.path), self._engine.connect() as conn:
-            for batch in _batches(dict.fromkeys(ids), _WRITE_BATCH):
+            for batch in batches(dict.fromkeys(ids), _WRITE_BATCH):
                 # Only "?" placeholders are formatted in; the ids are bound parameters.
                 marks = ",".join("?" * len(batch))
                 sql = f"SELECT id, record FROM {ItemRow.__tablename__} WHERE id IN ({marks})"  # noqa: S608

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from deskmate.core.batching import batches
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.server.auth import Permission, User, utc_now
 from deskmate.server.database import Database
@@ -119,8 +120,7 @@ def _new_signals(
 
 def _known_ids(conn: Connection, ids: list[str]) -> set[str]:
     known: set[str] = set()
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in batches(ids):
         known.update(
             conn.execute(select(GapSignalRow.id).where(GapSignalRow.id.in_(chunk))).scalars()
         )

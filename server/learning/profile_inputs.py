@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from deskmate.core.batching import batches
 from deskmate.server.learning.profile_model import (
     HALF_LIFE_DAYS,
     WINDOW_DAYS,
@@ -46,7 +47,6 @@ from sqlalchemy.dialects import postgresql
 
 _Q = TypeVar("_Q", bound=Select[*tuple[Any, ...]])
 LOOK_KINDS = ("open", "copy")
-_CHUNK = 900  # agent names per IN list
 
 
 class ItemCatalogue:
@@ -86,11 +86,6 @@ def item_catalogue(conn: Connection, cache_key: str) -> ItemCatalogue:
     with _catalogue_lock:
         _catalogues[cache_key] = (head, catalogue)
     return catalogue
-
-
-def _chunks(names: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(names), _CHUNK):
-        yield names[start : start + _CHUNK]
 
 
 def _age_days(conn: Connection, now: datetime) -> ColumnElement[Any]:
@@ -141,8 +136,8 @@ def gather_inputs(
     """
     users = select(UserRow.name, UserRow.team, UserRow.learning_role)
     inputs: dict[str, AgentInputs] = {}
-    batches: list[list[str] | None] = [None] if agents is None else list(_chunks(sorted(agents)))
-    for names in batches:
+    groups: list[list[str] | None] = [None] if agents is None else list(batches(sorted(agents)))
+    for names in groups:
         q = users if names is None else users.where(UserRow.name.in_(names))
         for row in conn.execute(q):
             inputs[row.name] = AgentInputs(row.name, row.team, row.learning_role)

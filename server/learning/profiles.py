@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from deskmate.core.batching import batches
 from deskmate.core.content.taxonomy import Taxonomy, display_name
 from deskmate.server.database import Database
 from deskmate.server.learning.profile_inputs import ItemCatalogue, gather_inputs, item_catalogue
@@ -142,8 +143,7 @@ def refresh_profiles(
 def _store(db: Database, rows: dict[str, tuple[str, dict[str, Any]]]) -> None:
     names = list(rows)
     with db.write() as conn:
-        for start in range(0, len(names), 900):
-            chunk = names[start : start + 900]
+        for chunk in batches(names):
             conn.execute(delete(ProfileCacheRow).where(ProfileCacheRow.agent.in_(chunk)))
             conn.execute(
                 insert(ProfileCacheRow),
