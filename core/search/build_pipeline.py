@@ -69,14 +69,27 @@ class AnalysisConfig:
         return cls(segmenter.user_words, dict(skill_names), segmenter.fingerprint)
 
 
+_frozen_workers_allowed = False
+
+
+def allow_frozen_workers() -> None:
+    """Let a frozen app (PyInstaller) use the worker process.
+
+    Call it from the frozen entry point after ``multiprocessing.freeze_support()``: without
+    that call a spawned child would run the app's own entry point again.
+    """
+    global _frozen_workers_allowed
+    _frozen_workers_allowed = True
+
+
 def pipeline_available() -> bool:
     """Whether a worker process may be used at all on this machine and interpreter.
 
-    One core gains nothing from a second process. A frozen app (PyInstaller) would run its
-    own entry point in the spawned child unless that entry point calls
-    ``multiprocessing.freeze_support()``, so frozen builds stay in one process.
+    One core gains nothing from a second process. A frozen app uses one only when its entry
+    point said it may (:func:`allow_frozen_workers`).
     """
-    return (os.cpu_count() or 1) >= 2 and not getattr(sys, "frozen", False)
+    frozen = getattr(sys, "frozen", False)
+    return (os.cpu_count() or 1) >= 2 and (not frozen or _frozen_workers_allowed)
 
 
 # -- the worker side -----------------------------------------------------------------------
