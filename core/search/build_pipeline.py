@@ -207,10 +207,31 @@ class DocumentPipeline:
             yield from self._in_process(rest, chunks)
 
     def _result(self, future: Future[list[Document]]) -> list[Document]:
-        """Wait for a chunk, looking at the cancel flag while waiting."""
+        """Wait for a chunk, looking at the cancel flag and the worker while waiting."""
         while not wait_futures([future], timeout=_POLL_SECONDS).done:
             _check_cancel(self._cancel)
+            if self._worker_died():
+                self._unblock_result_reader()
         return future.result()
+
+    def _worker_died(self) -> bool:
+        processes = getattr(self._executor, "_processes", None) or {}
+        return any(process.exitcode is not None for process in list(processes.values()))
+
+    def _unblock_result_reader(self) -> None:
+        """Let the executor notice a worker that died while sending its result.
+
+        The executor's manager thread then sits in ``recv()`` on a half-written message,
+        forever: this process holds the other write end of the result pipe, so no end of
+        file comes (seen on CPython 3.11 when the worker is killed mid-build). Closing that
+        write end delivers it; the manager marks the pool broken and every wait on it ends.
+        (Private attributes of ProcessPoolExecutor; if they change, this does nothing.)
+        """
+        queue = getattr(self._executor, "_result_queue", None)
+        writer = getattr(queue, "_writer", None)
+        if writer is not None and not writer.closed:
+            log.warning("index build worker died; closing its result pipe")
+            writer.close()
 
     def _in_process(self, first: list[Item], chunks: Iterator[list[Item]]) -> Iterator[Document]:
         segmenter = Segmenter(self._config.user_words)
