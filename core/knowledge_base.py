@@ -15,9 +15,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
+from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.errors import SearchIndexError
 from deskmate.core.search.analysis import Segmenter
@@ -72,7 +71,7 @@ class UpsertResult:
     deleted: int = 0
 
 
-class KnowledgeBase:
+class KnowledgeBase(ClosesOnExit):
     """Local, offline knowledge: FAQs, scripts and experts, searchable per keystroke.
 
     Thread-safe: searches may run on a worker thread while another writes.
@@ -101,17 +100,6 @@ class KnowledgeBase:
             "opened knowledge base %s in %.0f ms", path, 1000 * (time.perf_counter() - started)
         )
         return kb
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Release the index and the database."""

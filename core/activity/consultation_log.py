@@ -15,8 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from deskmate.core.activity import event_table
 from deskmate.core.activity.event_table import ItemUsage
@@ -29,6 +28,7 @@ from deskmate.core.activity.events import (
     new_event_id,
 )
 from deskmate.core.activity.spool import DwellUpdate, EventSpool, SpoolEntry
+from deskmate.core.closing import ClosesOnExit
 from deskmate.core.errors import ContentError, DiskFullError, StoreError
 from deskmate.core.knowledge_base import DB_FILE
 from deskmate.core.store.database import open_engine, store_errors
@@ -67,7 +67,7 @@ def _why(exc: StoreError) -> tuple[str, str]:
     return "the database cannot be written", "when it can be written again"
 
 
-class ConsultationLog:
+class ConsultationLog(ClosesOnExit):
     """The consultation record of one agent on this machine. Thread-safe.
 
     Use :meth:`open`; every ``record_*`` method returns the event it recorded and never
@@ -118,17 +118,6 @@ class ConsultationLog:
             else:
                 record._write([])
         return record
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Release the database; try once more to save events only kept in memory."""

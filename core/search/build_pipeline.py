@@ -29,10 +29,9 @@ from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
-from types import TracebackType
-from typing import Self
 
 from deskmate.core.batching import batches
+from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item
 from deskmate.core.errors import OperationCancelledError, SearchIndexError
 from deskmate.core.search.analysis import Segmenter
@@ -131,7 +130,7 @@ def _make_executor(config: AnalysisConfig) -> ProcessPoolExecutor:
     )
 
 
-class DocumentPipeline:
+class DocumentPipeline(ClosesOnExit):
     """Analyses items in a worker process and yields their documents, in order.
 
     Use as a context manager around the index build: leaving it stops the worker,
@@ -148,17 +147,6 @@ class DocumentPipeline:
         self._cancel = cancel
         self._executor: ProcessPoolExecutor | None = None
         self.used_worker = False  # True once a chunk came back from the worker
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Stop the worker; queued chunks are dropped, a running one is waited for (~50 ms)."""

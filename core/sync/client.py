@@ -19,11 +19,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import local_now
+from deskmate.core.closing import ClosesOnExit
 from deskmate.core.errors import DeskmateError, OperationCancelledError, StoreError
 from deskmate.core.knowledge_base import KnowledgeBase
 from deskmate.core.learning.outbox import LearningOutbox
@@ -100,7 +100,7 @@ class SyncReport:
         )
 
 
-class SyncClient:
+class SyncClient(ClosesOnExit):
     """Synchronises a knowledge base and a consultation record with one server.
 
     Args:
@@ -146,17 +146,6 @@ class SyncClient:
 
     def __repr__(self) -> str:
         return f"SyncClient({self.session.server_url!r})"
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the HTTP connections (the knowledge base and record stay open)."""
