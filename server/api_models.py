@@ -76,7 +76,9 @@ class Event(BaseModel):
     agent_id: str = Field(
         min_length=1, max_length=128, description="Must be the token's user name."
     )
-    kind: Literal["search", "open", "copy", "feedback", "gap", "no_result"]
+    kind: Literal[
+        "search", "open", "copy", "feedback", "gap", "no_result", "nothing_opened", "contact"
+    ]
     occurred_at: str = Field(description="ISO 8601 with UTC offset.")
     query: str = ""
     item_id: str | None = None

@@ -32,7 +32,9 @@ class EventKind(StrEnum):
     COPY = "copy"
     FEEDBACK = "feedback"
     GAP = "gap"
-    NO_RESULT = "no_result"
+    NO_RESULT = "no_result"  # a search that returned nothing at all
+    NOTHING_OPENED = "nothing_opened"  # results were shown, the agent left without opening one
+    CONTACT = "contact"  # the agent called, emailed or messaged an expert from the card
 
 
 class GapType(StrEnum):
