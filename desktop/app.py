@@ -16,6 +16,7 @@ import time
 from collections.abc import Mapping
 
 from deskmate.core import DeskmateError, KnowledgeBase
+from deskmate.core.activity.account import BindOutcome, SignedInAccount
 from deskmate.core.activity.consultation_log import ConsultationLog, ItemUsage
 from deskmate.core.activity.events import EventKind
 from deskmate.core.learning import LearningStore
@@ -98,10 +99,14 @@ class DeskmateApp(QObject):
         self.sync = BackgroundSync(self.kb, self.recorder.log, self, language=language)
         self.sync.configure(self.settings.server_url, self.settings.proxy_url)
         self.sync.started.connect(lambda: self.window.toast(self.tr("Syncing…")))
+        self.sync.account_bound.connect(self._account_bound)
         self.sync.finished.connect(self._sync_finished)
+        # Who signed in on this machine profile (None before the first sign-in): their
+        # name is the agent id of the record and of the learning outbox.
+        self.account: SignedInAccount | None = self._read_account()
         self.learning = LearningController(
-            LearningStore(paths.data_dir, self.settings.agent_id), self.window, self.sync,
-            self.tray, self,
+            LearningStore(paths.data_dir, self.account.name if self.account else None),
+            self.window, self.sync, self.tray, self,
         )
         self.learning.summon_requested.connect(self.summon)
 
@@ -109,6 +114,7 @@ class DeskmateApp(QObject):
         self.instance.command.connect(self.handle_command)
         self._sample_loaded.connect(self._after_sample)
         self._gap_dialog: GapDialog | None = None
+        self._settings_dialog: SettingsDialog | None = None
         # Written by the start-up thread before it signals, read on the UI thread after.
         self._usage_lists: tuple[list[str], list[str]] = ([], [])
         self.refresh_status()
@@ -264,11 +270,22 @@ class DeskmateApp(QObject):
                 log.warning("hotkey %s (%s): %s", name, sequence, exc.message)
                 self.hotkey_problems.append(exc.message)
 
+    def settings_dialog(self) -> SettingsDialog:
+        """A settings dialog wired to this app (sign-in, the signed-in account)."""
+        dialog = SettingsDialog(self.settings, self.settings_store.locked_keys(),
+                                self.hotkey_problems, self.window, account=self.account)
+        dialog.sign_in_requested.connect(lambda url, token: self._sign_in(dialog, url, token))
+        self._settings_dialog = dialog
+        dialog.finished.connect(lambda _result: self._settings_closed(dialog))
+        return dialog
+
+    def _settings_closed(self, dialog: SettingsDialog) -> None:
+        if self._settings_dialog is dialog:
+            self._settings_dialog = None
+
     def open_settings(self) -> None:
         """The settings dialog; changes apply at once."""
-        dialog = SettingsDialog(self.settings, self.settings_store.locked_keys(),
-                                self.hotkey_problems, self.window)
-        dialog.sign_in_requested.connect(lambda url, token: self._sign_in(dialog, url, token))
+        dialog = self.settings_dialog()
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_settings is None:
             return
         new = dialog.result_settings
@@ -290,7 +307,6 @@ class DeskmateApp(QObject):
                 set_start_at_login(new.start_at_login)
             except DeskmateError as exc:
                 self.window.toast(exc.message)
-        self.learning.store.agent_id = new.agent_id or None
         if (new.server_url, new.proxy_url) != (old.server_url, old.proxy_url):
             self.sync.configure(new.server_url, new.proxy_url)
             self.refresh_status()
@@ -308,6 +324,43 @@ class DeskmateApp(QObject):
         # Kept in the credential store, or for this session only (problem says so): sync.
         dialog.show_sign_in_result(problem or self.tr("Signed in. Syncing now…"))
         self._sync_now()
+
+    def _read_account(self) -> SignedInAccount | None:
+        try:
+            return self.recorder.log.account()
+        except DeskmateError as exc:  # the record's database cannot be read right now
+            log.warning("cannot read who is signed in: %s", exc.message)
+            return None
+
+    def _account_bound(self, outcome: BindOutcome) -> None:
+        """The sync asked the server who the token belongs to: record as them from now on."""
+        self.account = outcome.account
+        self.learning.store.agent_id = outcome.account.name
+        if self._settings_dialog is not None:
+            self._settings_dialog.show_account(outcome.account)
+        notice = self._account_notice(outcome)
+        if notice:
+            self.window.toast(notice)
+            if self._settings_dialog is not None:
+                self._settings_dialog.show_sign_in_result(notice)
+        if outcome.changed:
+            self.window.refresh_history()
+
+    def _account_notice(self, outcome: BindOutcome) -> str:
+        """The one-line notice of :meth:`BindOutcome.notice`, in the UI's language."""
+        name = outcome.account.name
+        if outcome.claimed:
+            return (
+                self.tr("Activity recorded before you signed in will be uploaded as %1: "
+                        "%2 in all.").replace("%1", name).replace("%2", str(outcome.claimed))
+            )
+        if outcome.previous is not None:
+            return (
+                self.tr("Signed in as %1. Activity recorded as %2 stays on this computer "
+                        "until %2 signs in again.")
+                .replace("%1", name).replace("%2", outcome.previous)
+            )
+        return ""
 
     def _save(self, settings: Settings) -> None:
         self.settings = settings

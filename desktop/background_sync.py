@@ -32,6 +32,8 @@ class BackgroundSync(QObject):
     """
 
     started = Signal()
+    # Who the token belongs to, as the sync found out (a BindOutcome); before ``finished``.
+    account_bound = Signal(object)
     finished = Signal(str, str)  # summary, problem ("" when none)
 
     def __init__(
@@ -143,6 +145,8 @@ class BackgroundSync(QObject):
             self._busy = False
             self.finished.emit("", problem_text("sync.failed", f"Sync failed: {exc}", self._ui))
             return
+        if report.bound is not None:
+            self.account_bound.emit(report.bound)
         self.last_error_code = report.error.code if report.error is not None else ""
         self._busy = False
         problem = problem_text(self.last_error_code, report.problem or "", self._ui)

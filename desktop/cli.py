@@ -232,6 +232,8 @@ def _cmd_sync(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> int:
             bar.refresh()
 
         report = client.sync_once(progress)
+    if report.account_notice:
+        print(f"  * {report.account_notice}")
     for warning in report.warnings:
         print(f"  ! {warning}")
     if report.problem is not None:
@@ -239,7 +241,7 @@ def _cmd_sync(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> int:
         if isinstance(report.error, AuthError):
             return 3
         return 4 if isinstance(report.error, OfflineError) else 2
-    print(report.summary())
+    print(f"{report.summary()} (signed in as {report.account})")
     return 0
 
 

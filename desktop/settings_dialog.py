@@ -1,5 +1,8 @@
 """SettingsDialog: server, sign-in, dock, hotkeys, start at login, language, theme.
 
+The account row says who is signed in (the server's answer for the token) and since
+when; there is no agent id to type any more.
+
 Settings IT has locked (system-wide file or policy, see docs/it-deployment.md) are shown
 disabled, with "Set by your IT department" under them. The About box is one button away.
 Hotkey problems (taken by another program, impossible on this desktop) are shown
@@ -12,9 +15,11 @@ import dataclasses
 from collections.abc import Iterable
 from typing import cast
 
+from deskmate.core.activity.account import SignedInAccount
 from deskmate.core.errors import SettingsError
 from deskmate.core.settings import Settings
 from deskmate.desktop.about import show_about
+from deskmate.desktop.local_time import local_time
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -45,6 +50,7 @@ class SettingsDialog(QDialog):
         locked: Iterable[str] = (),
         hotkey_problems: Iterable[str] = (),
         parent: QWidget | None = None,
+        account: SignedInAccount | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Deskmate settings"))
@@ -66,13 +72,18 @@ class SettingsDialog(QDialog):
         self.sign_in_result = QLabel()
         self.sign_in_result.setWordWrap(True)
         self.sign_in_result.hide()
-        account = QHBoxLayout()
-        account.addWidget(self.token, 1)
-        account.addWidget(self.sign_in)
-        form.addRow(self.tr("Account"), account)
+        account_row = QHBoxLayout()
+        account_row.addWidget(self.token, 1)
+        account_row.addWidget(self.sign_in)
+        form.addRow(self.tr("Account"), account_row)
         form.addRow("", self.sign_in_result)
-        self.agent_id = QLineEdit(settings.agent_id)
-        form.addRow(self.tr("Agent id"), self.agent_id)
+        # Who the activity is recorded as: the server says, from the token (no longer a
+        # name the agent types and can get wrong).
+        self.account_label = QLabel()
+        self.account_label.setObjectName("signedInAccount")
+        self.account_label.setWordWrap(True)
+        form.addRow(self.tr("Signed in as"), self.account_label)
+        self.show_account(account)
 
         self.dock_edge = QComboBox()
         self.dock_edge.addItem(self.tr("Right edge"), "right")
@@ -123,7 +134,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Theme"), self.theme)
 
         self._widgets: dict[str, QWidget] = {
-            "server_url": self.server_url, "agent_id": self.agent_id,
+            "server_url": self.server_url,
             "dock_edge": self.dock_edge, "dock_screen": self.dock_screen,
             "dock_width": self.dock_width, "summon_hotkey": self.summon_hotkey,
             "gap_hotkey": self.gap_hotkey, "start_at_login": self.start_at_login,
@@ -191,6 +202,26 @@ class SettingsDialog(QDialog):
         self.token.clear()  # the token lives in the credential store, not in this dialog
         self.sign_in_requested.emit(url, token)
 
+    def show_account(self, account: SignedInAccount | None) -> None:
+        """Say who is signed in on this computer, and since when."""
+        if account is None:
+            self.account_label.setText(self.tr(
+                "Nobody yet. What you do is kept on this computer and uploaded for the "
+                "first account that signs in."
+            ))
+            return
+        roles = {"agent": self.tr("agent"), "manager": self.tr("manager"),
+                 "editor": self.tr("editor")}
+        details = [roles.get(account.role, account.role)]
+        if account.team:
+            details.append(self.tr("team %1").replace("%1", account.team))
+        self.account_label.setText(
+            self.tr("%1 (%2) since %3")
+            .replace("%1", account.name)
+            .replace("%2", " · ".join(d for d in details if d))
+            .replace("%3", local_time(account.signed_in_at))
+        )
+
     def show_sign_in_result(self, message: str) -> None:
         """Say how signing in went (or why the token is only kept for this session)."""
         self.sign_in_result.setText(message)
@@ -207,7 +238,6 @@ class SettingsDialog(QDialog):
         return dataclasses.replace(
             self._original,
             server_url=self.server_url.text().strip(),
-            agent_id=self.agent_id.text().strip() or self._original.agent_id,
             dock_edge=str(self.dock_edge.currentData()),
             dock_screen=str(self.dock_screen.currentData()),
             dock_width=self.dock_width.value(),

@@ -339,6 +339,11 @@ class SidebarWindow(QWidget):
         self.history.show_events(self.recorder.recent(100), self.kb)
         self.pages.setCurrentWidget(self.history)
 
+    def refresh_history(self) -> None:
+        """Read the history again when it is open (the record changed hands)."""
+        if self.pages.currentWidget() is self.history:
+            self.history.show_events(self.recorder.recent(100), self.kb)
+
     def show_learning(self) -> None:
         """My learning: the agent's own profile (the controller fills it in)."""
         self._end_open()

@@ -18,6 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from deskmate.core.activity import event_table
+from deskmate.core.activity.account import (
+    BindOutcome,
+    SignedInAccount,
+    read_account,
+    write_account,
+)
 from deskmate.core.activity.event_table import ItemUsage
 from deskmate.core.activity.events import (
     MAX_ID_CHARS,
@@ -94,9 +100,12 @@ class ConsultationLog(ClosesOnExit):
         in the side file and the database is tried again on every later write. Events
         left in the side file by an earlier session are moved into the table now.
 
+        Once an account has signed in on this machine profile (:meth:`bind_account`),
+        its name is the agent id and ``agent_id`` is not used.
+
         Args:
             data_dir: The data directory holding the knowledge base database.
-            agent_id: The agent whose actions are recorded.
+            agent_id: Whose actions are recorded until someone signs in (a local label).
             busy_timeout_ms: How long a write waits for a database locked by another
                 connection before the event goes to the side file (default: the store's
                 5 seconds).
@@ -117,7 +126,18 @@ class ConsultationLog(ClosesOnExit):
                 )
             else:
                 record._write([])
+                record._adopt_bound_account()
         return record
+
+    def _adopt_bound_account(self) -> None:
+        try:
+            with store_errors(self.db_path), self._connect().connect() as conn:
+                account = read_account(conn)
+        except StoreError as exc:
+            log.warning("cannot read who is signed in: %s", exc)
+            return
+        if account is not None:
+            self.agent_id = account.name
 
     def close(self) -> None:
         """Release the database; try once more to save events only kept in memory."""
@@ -332,11 +352,60 @@ class ConsultationLog(ClosesOnExit):
         )
         return merged[:limit]
 
-    def pending_upload(self, limit: int = 500) -> list[ConsultationEvent]:
-        """Events of every agent on this machine not yet uploaded, oldest first.
+    # -- who the record belongs to ----------------------------------------------------
+
+    def account(self) -> SignedInAccount | None:
+        """The account signed in on this machine profile (None before the first sign-in).
+
+        Raises:
+            StoreError: the database cannot be read.
+        """
+        with self._lock, store_errors(self.db_path), self._connect().connect() as conn:
+            return read_account(conn)
+
+    def bind_account(self, account: SignedInAccount) -> BindOutcome:
+        """Record as ``account`` from now on (see :mod:`deskmate.core.activity.account`).
+
+        The first account bound on this machine profile takes over every event not yet
+        uploaded; a different account later starts its own record. One transaction.
+
+        Raises:
+            StoreError: the database cannot be written (nothing changed).
+        """
+        with self._lock:
+            self._write([])  # events still in the side file are taken over too
+            with store_errors(self.db_path), self._connect().begin() as conn:
+                bound = read_account(conn)
+                claimed = 0
+                if bound is None:
+                    claimed = event_table.hand_over_waiting(conn, account.name)
+                elif bound.name == account.name:
+                    account = replace(account, signed_in_at=bound.signed_in_at)
+                if bound != account:
+                    write_account(conn, account)
+                waiting = event_table.waiting_per_agent(conn)
+            self.agent_id = account.name
+        previous = bound.name if bound is not None and bound.name != account.name else None
+        others = sum(n for agent, n in waiting.items() if agent != account.name)
+        outcome = BindOutcome(account, bound is None, claimed, previous, others)
+        if outcome.changed:
+            log.info(
+                "activity is now recorded as %s (%d earlier events taken over, previous: %s)",
+                account.name, claimed, previous,
+            )
+        return outcome
+
+    def pending_upload(
+        self, limit: int = 500, agent_id: str | None = None
+    ) -> list[ConsultationEvent]:
+        """Events on this machine not yet uploaded, oldest first.
 
         Events still in the side file are moved into the table first when possible; the
         ones that cannot be are not returned (they will be next time).
+
+        Args:
+            limit: At most this many.
+            agent_id: Only this agent's events (None: every agent's on this machine).
 
         Raises:
             StoreError: the database cannot be read.
@@ -344,7 +413,7 @@ class ConsultationLog(ClosesOnExit):
         with self._lock:
             self._write([])
             with store_errors(self.db_path), self._connect().connect() as conn:
-                return event_table.oldest_not_uploaded(conn, limit)
+                return event_table.oldest_not_uploaded(conn, limit, agent_id)
 
     def mark_uploaded(self, event_ids: Iterable[str]) -> int:
         """Mark events as delivered by a sync; returns how many were newly marked.

@@ -98,15 +98,42 @@ def newest_of_agent(conn: Connection, agent_id: str, limit: int) -> list[Consult
     return [_event_from_row(row) for row in conn.execute(query).mappings()]
 
 
-def oldest_not_uploaded(conn: Connection, limit: int) -> list[ConsultationEvent]:
-    """The first ``limit`` events of any agent that no sync has delivered, oldest first."""
-    query = (
-        select(_Row)
-        .where(_Row.uploaded_at.is_(None))
-        .order_by(_INSTANT.asc(), _ROWID.asc())
-        .limit(limit)
-    )
+def oldest_not_uploaded(
+    conn: Connection, limit: int, agent_id: str | None = None
+) -> list[ConsultationEvent]:
+    """The first ``limit`` events no sync has delivered, oldest first.
+
+    Args:
+        conn: An open connection.
+        limit: At most this many.
+        agent_id: Only this agent's events (None: every agent's).
+    """
+    query = select(_Row).where(_Row.uploaded_at.is_(None))
+    if agent_id is not None:
+        query = query.where(_Row.agent_id == agent_id)
+    query = query.order_by(_INSTANT.asc(), _ROWID.asc()).limit(limit)
     return [_event_from_row(row) for row in conn.execute(query).mappings()]
+
+
+def waiting_per_agent(conn: Connection) -> dict[str, int]:
+    """Events not yet uploaded, counted per agent."""
+    query = (
+        select(_Row.agent_id, func.count())
+        .where(_Row.uploaded_at.is_(None))
+        .group_by(_Row.agent_id)
+    )
+    return {str(agent): int(count) for agent, count in conn.execute(query).all()}
+
+
+def hand_over_waiting(conn: Connection, agent_id: str) -> int:
+    """Give every event not yet uploaded to ``agent_id``; returns how many changed hands."""
+    statement = (
+        update(_Row)
+        .where(_Row.uploaded_at.is_(None))
+        .where(_Row.agent_id != agent_id)
+        .values(agent_id=agent_id)
+    )
+    return int(conn.execute(statement).rowcount)
 
 
 def set_uploaded(conn: Connection, event_ids: Sequence[str], uploaded_at: str) -> int:

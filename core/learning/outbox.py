@@ -30,7 +30,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +152,33 @@ class LearningOutbox:
             self._compact()
 
         self._write(write)
+
+    def hand_over(self, agent: str) -> int:
+        """Give every pending entry to ``agent`` (the first sign-in on this machine).
+
+        Returns:
+            How many entries changed hands.
+
+        Raises:
+            StoreError: the outbox cannot be rewritten (nothing changed).
+        """
+        moved = 0
+
+        def write() -> None:
+            nonlocal moved
+            entries, _lines, damaged = self._read()
+            moved = sum(1 for e in entries if e.agent != agent)
+            if not moved:
+                return
+            if damaged:
+                append_durably(
+                    self.damaged_path, b"".join(d.encode("utf-8") + b"\n" for d in damaged)
+                )
+            rewritten = [replace(e, agent=agent) for e in entries]
+            write_atomically(self.path, b"".join(_line(e.to_json()) for e in rewritten))
+
+        self._write(write)
+        return moved
 
     def _write(self, action: Callable[[], object]) -> None:
         with learning_files_lock(self.data_dir):

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deskmate.core.activity.account import BindOutcome, SignedInAccount
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import local_now
 from deskmate.core.closing import ClosesOnExit
-from deskmate.core.errors import DeskmateError, OperationCancelledError, StoreError
+from deskmate.core.errors import ContentError, DeskmateError, OperationCancelledError, StoreError
 from deskmate.core.knowledge_base import KnowledgeBase
 from deskmate.core.learning.outbox import LearningOutbox
 from deskmate.core.learning.profile_cache import ProfileCache
@@ -62,6 +63,8 @@ class SyncReport:
         profile_updated: A new learning profile was stored in the profile cache.
         learning_sent: Outbox entries (self-assessments, done-marks, proposals) the
             server confirmed.
+        bound: Who the token belongs to and what binding the record to them changed
+            (None when the sync did not get that far or has no consultation record).
         error: The exception behind ``problem`` (e.g. :class:`AuthError`), for callers
             that act on the kind of failure.
     """
@@ -78,12 +81,23 @@ class SyncReport:
     vocabulary_updated: bool = False
     profile_updated: bool = False
     learning_sent: int = 0
+    bound: BindOutcome | None = field(default=None, compare=False)
     error: DeskmateError | None = field(default=None, compare=False, repr=False)
 
     @property
     def pulled(self) -> int:
         """Items received that changed the local copy (new + updated)."""
         return self.added + self.updated
+
+    @property
+    def account(self) -> str:
+        """The account whose activity this sync uploaded ("" when not known)."""
+        return self.bound.account.name if self.bound is not None else ""
+
+    @property
+    def account_notice(self) -> str | None:
+        """A one-line notice when the record changed hands, in English (see BindOutcome)."""
+        return self.bound.notice() if self.bound is not None else None
 
     @property
     def ok(self) -> bool:
@@ -143,6 +157,7 @@ class SyncClient(ClosesOnExit):
         self.batch_size = batch_size
         self.language = language
         self._lock = threading.Lock()
+        self.bound: BindOutcome | None = None  # the last binding (see bind_account)
 
     def __repr__(self) -> str:
         return f"SyncClient({self.session.server_url!r})"
@@ -177,10 +192,50 @@ class SyncClient(ClosesOnExit):
         with self._lock:
             return self._sync(progress, cancel)
 
+    def bind_account(self) -> BindOutcome | None:
+        """Ask the server who the token belongs to and record as that account from now on.
+
+        The first account on this machine profile also takes over the activity recorded
+        before it and the learning changes waiting in the outbox. See
+        :mod:`deskmate.core.activity.account`.
+
+        Returns:
+            What changed; None when this client has no consultation record.
+
+        Raises:
+            AuthError: the server refused the token (nothing changed).
+            SyncError: the server cannot be reached or failed (nothing changed).
+            ContentError: the server's answer names no usable account.
+            StoreError: the record cannot be written.
+        """
+        if self.consultation_log is None:
+            return None
+        account = SignedInAccount.from_whoami(self.session.me(), self.session.server_url)
+        outcome = self.consultation_log.bind_account(account)
+        if outcome.first:
+            LearningOutbox(self.kb.data_dir).hand_over(account.name)
+        self.bound = outcome
+        return outcome
+
     def _sync(self, progress: Progress | None, cancel: threading.Event | None) -> SyncReport:
         started = time.monotonic()
+        try:
+            bound = self.bind_account()
+        except (SyncError, StoreError, ContentError) as exc:
+            # Without knowing whose token this is nothing can be uploaded or fetched for
+            # the agent; the local copy stays as it is.
+            report = SyncReport(
+                duration_s=time.monotonic() - started, problem=exc.message, error=exc
+            )
+            self._record(report)
+            return report
         push = (
-            EventPush(self.consultation_log, self.session, self.batch_size)
+            EventPush(
+                self.consultation_log,
+                self.session,
+                self.batch_size,
+                agent_id=bound.account.name if bound is not None else None,
+            )
             if self.consultation_log is not None
             else None
         )
@@ -212,6 +267,8 @@ class SyncClient(ClosesOnExit):
         pushed = push.result if push else PushResult()
         report = self._report(pull.result, pushed, vocabulary.result, failure, started)
         report = self._with_learning(report, learning.result)
+        if bound is not None:
+            report = dataclasses.replace(report, bound=bound)
         self._record(report)
         return report
 

@@ -57,14 +57,22 @@ class EventPush:
         events: The consultation record of this machine.
         session: The HTTP session to the server.
         batch_size: Events per request (at most 1000).
+        agent_id: Upload only this agent's events: the account the token belongs to.
+            Other accounts' events wait on this computer for their own sign-in (None:
+            every agent's, split per agent when the server refuses some).
     """
 
     def __init__(
-        self, events: ConsultationLog, session: SyncSession, batch_size: int = BATCH_SIZE
+        self,
+        events: ConsultationLog,
+        session: SyncSession,
+        batch_size: int = BATCH_SIZE,
+        agent_id: str | None = None,
     ) -> None:
         self.events = events
         self.session = session
         self.batch_size = max(1, min(1000, batch_size))
+        self.agent_id = agent_id
         self.result = PushResult()  # filled in per batch, so a failed run still counts
 
     def run(self, cancel: threading.Event | None = None) -> PushResult:
@@ -82,7 +90,7 @@ class EventPush:
             if cancel is not None and cancel.is_set():
                 raise OperationCancelledError("The sync was cancelled; it continues next time.")
             # Ask for enough to get a full batch past the events refused earlier in this run.
-            pending = self.events.pending_upload(self.batch_size + len(refused))
+            pending = self.events.pending_upload(self.batch_size + len(refused), self.agent_id)
             batch = [e for e in pending if e.event_id not in refused][: self.batch_size]
             if not batch:
                 break

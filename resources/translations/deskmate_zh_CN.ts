@@ -75,12 +75,12 @@
 <context>
     <name>BackgroundSync</name>
     <message>
-        <location filename="../../desktop/background_sync.py" line="99"/>
+        <location filename="../../desktop/background_sync.py" line="106"/>
         <source>No server is configured; Deskmate is working offline.</source>
         <translation>未配置服务器，Deskmate 正在离线工作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/background_sync.py" line="111"/>
+        <location filename="../../desktop/background_sync.py" line="118"/>
         <source>Sign in to sync: open Settings, Account, and enter your token.</source>
         <translation>同步前请登录：打开“设置 → 账号”，输入你的令牌。</translation>
     </message>
@@ -88,57 +88,67 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="100"/>
+        <location filename="../../desktop/app.py" line="101"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="134"/>
+        <location filename="../../desktop/app.py" line="140"/>
         <source>Loading the sample knowledge pack…</source>
         <translation>正在载入示例知识包…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="222"/>
+        <location filename="../../desktop/app.py" line="228"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="232"/>
+        <location filename="../../desktop/app.py" line="238"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="327"/>
+        <location filename="../../desktop/app.py" line="354"/>
+        <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
+        <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="359"/>
+        <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
+        <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="380"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="329"/>
+        <location filename="../../desktop/app.py" line="382"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="298"/>
+        <location filename="../../desktop/app.py" line="314"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="309"/>
+        <location filename="../../desktop/app.py" line="325"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="325"/>
+        <location filename="../../desktop/app.py" line="378"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="331"/>
+        <location filename="../../desktop/app.py" line="384"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="333"/>
+        <location filename="../../desktop/app.py" line="386"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -278,7 +288,7 @@
         <translation>当前键盘布局里没有 %1，请在「设置」里换一个按键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/hotkeys/unsupported_hotkeys.py" line="27"/>
+        <location filename="../../desktop/hotkeys/unsupported_hotkeys.py" line="26"/>
         <source>Global hotkeys are not available on this desktop (%1). Use a desktop shortcut that runs `deskmate --summon` or `deskmate --flag-gap`.</source>
         <translation>此桌面环境（%1）不支持全局快捷键。请在系统里设置运行 `deskmate --summon` 或 `deskmate --flag-gap` 的桌面快捷键。</translation>
     </message>
@@ -740,128 +750,158 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="50"/>
+        <location filename="../../desktop/settings_dialog.py" line="56"/>
         <source>Deskmate settings</source>
         <translation>Deskmate 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="58"/>
+        <location filename="../../desktop/settings_dialog.py" line="64"/>
         <source>Server URL</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="62"/>
+        <location filename="../../desktop/settings_dialog.py" line="68"/>
         <source>token from your team lead or IT</source>
         <translation>向组长或 IT 获取的令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="63"/>
+        <location filename="../../desktop/settings_dialog.py" line="69"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="72"/>
+        <location filename="../../desktop/settings_dialog.py" line="78"/>
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="75"/>
-        <source>Agent id</source>
-        <translation>坐席工号</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/settings_dialog.py" line="78"/>
+        <location filename="../../desktop/settings_dialog.py" line="89"/>
         <source>Right edge</source>
         <translation>右侧</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="79"/>
+        <location filename="../../desktop/settings_dialog.py" line="90"/>
         <source>Left edge</source>
         <translation>左侧</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="81"/>
+        <location filename="../../desktop/settings_dialog.py" line="92"/>
         <source>Dock at</source>
         <translation>停靠位置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="83"/>
+        <location filename="../../desktop/settings_dialog.py" line="94"/>
         <source>Primary screen</source>
         <translation>主屏幕</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="87"/>
+        <location filename="../../desktop/settings_dialog.py" line="98"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="92"/>
+        <location filename="../../desktop/settings_dialog.py" line="103"/>
         <source>Width</source>
         <translation>宽度</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="95"/>
+        <location filename="../../desktop/settings_dialog.py" line="106"/>
         <source>Summon hotkey</source>
         <translation>呼出快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="97"/>
+        <location filename="../../desktop/settings_dialog.py" line="108"/>
         <source>Gap hotkey</source>
         <translation>缺口快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="106"/>
+        <location filename="../../desktop/settings_dialog.py" line="117"/>
         <source>Start Deskmate when I sign in</source>
         <translation>登录系统时启动 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="109"/>
+        <location filename="../../desktop/settings_dialog.py" line="120"/>
         <source>Closing the window keeps Deskmate in the tray</source>
         <translation>关闭窗口时保留在托盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="113"/>
-        <location filename="../../desktop/settings_dialog.py" line="119"/>
+        <location filename="../../desktop/settings_dialog.py" line="124"/>
+        <location filename="../../desktop/settings_dialog.py" line="130"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="117"/>
+        <location filename="../../desktop/settings_dialog.py" line="128"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="120"/>
+        <location filename="../../desktop/settings_dialog.py" line="131"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="121"/>
+        <location filename="../../desktop/settings_dialog.py" line="132"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="123"/>
+        <location filename="../../desktop/settings_dialog.py" line="134"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="146"/>
+        <location filename="../../desktop/settings_dialog.py" line="157"/>
         <source>About Deskmate</source>
         <translation>关于 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="163"/>
+        <location filename="../../desktop/settings_dialog.py" line="174"/>
         <source>Set by your IT department</source>
         <translation>由 IT 部门设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="140"/>
+        <location filename="../../desktop/settings_dialog.py" line="209"/>
+        <source>Nobody yet. What you do is kept on this computer and uploaded for the first account that signs in.</source>
+        <translation>尚未登录。你的操作先保存在本机，将以第一个登录的账号上传。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="213"/>
+        <source>agent</source>
+        <translation>坐席</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="213"/>
+        <source>manager</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="214"/>
+        <source>editor</source>
+        <translation>知识编辑</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="217"/>
+        <source>team %1</source>
+        <translation>班组 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="219"/>
+        <source>%1 (%2) since %3</source>
+        <translation>%1（%2），自 %3 起</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="151"/>
         <source>Greyed-out settings are managed by your IT department.</source>
         <translation>灰色的设置由 IT 部门统一管理。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="189"/>
+        <location filename="../../desktop/settings_dialog.py" line="85"/>
+        <source>Signed in as</source>
+        <translation>当前账号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="200"/>
         <source>Enter the server URL and your token first.</source>
         <translation>请先填写服务器地址和令牌。</translation>
     </message>
@@ -1003,72 +1043,72 @@
 <context>
     <name>SyncWording</name>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="29"/>
+        <location filename="../../desktop/sync_wording.py" line="23"/>
         <source>everything is up to date</source>
         <translation>已是最新</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="31"/>
+        <location filename="../../desktop/sync_wording.py" line="25"/>
         <source>%1 new, %2 updated, %3 deleted</source>
         <translation>新增 %1，更新 %2，删除 %3</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="38"/>
+        <location filename="../../desktop/sync_wording.py" line="32"/>
         <source>%1 activity records sent</source>
         <translation>已上传 %1 条使用记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="44"/>
+        <location filename="../../desktop/sync_wording.py" line="38"/>
         <source>%1 learning changes sent</source>
         <translation>已上传 %1 项学习更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="56"/>
+        <location filename="../../desktop/sync_wording.py" line="50"/>
         <source>The server cannot be reached. Deskmate works from the local copy and sends your records when the connection is back.</source>
         <translation>连不上服务器。Deskmate 先用本地副本工作，网络恢复后再上传你的记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="61"/>
+        <location filename="../../desktop/sync_wording.py" line="55"/>
         <source>The server did not accept your sign-in. Open Settings, Account, and sign in again.</source>
         <translation>服务器不接受你的登录。请打开「设置 → 账号」重新登录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="65"/>
+        <location filename="../../desktop/sync_wording.py" line="59"/>
         <source>Your account may not do this on the server. Ask your Deskmate administrator.</source>
         <translation>你的账号在服务器上没有这项权限。请联系 Deskmate 管理员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="69"/>
+        <location filename="../../desktop/sync_wording.py" line="63"/>
         <source>The server asked for a full download; it starts again at the next sync.</source>
         <translation>服务器要求重新完整下载，下次同步时会从头开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="72"/>
+        <location filename="../../desktop/sync_wording.py" line="66"/>
         <source>The server refused a batch as too large; the records stay and go in smaller batches.</source>
         <translation>服务器拒收了过大的一批数据；记录都还在，会分成小批再发。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="76"/>
+        <location filename="../../desktop/sync_wording.py" line="70"/>
         <source>The server refused some records; they are kept aside. Tell your IT team.</source>
         <translation>服务器拒收了部分记录，已单独保存。请告知 IT 团队。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="80"/>
+        <location filename="../../desktop/sync_wording.py" line="74"/>
         <source>The server sent something Deskmate cannot use; nothing was changed. Tell your IT team.</source>
         <translation>服务器返回了 Deskmate 无法使用的内容，本地未做任何改动。请告知 IT 团队。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="85"/>
+        <location filename="../../desktop/sync_wording.py" line="79"/>
         <source>The disk is full; free some space and sync again.</source>
         <translation>磁盘已满，请清理出空间后再同步。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="88"/>
+        <location filename="../../desktop/sync_wording.py" line="82"/>
         <source>The sync was cancelled; it continues next time.</source>
         <translation>同步已取消，下次会接着进行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="94"/>
+        <location filename="../../desktop/sync_wording.py" line="88"/>
         <source>The sync stopped: %1</source>
         <translation>同步中止：%1</translation>
     </message>

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from deskmate.core import KnowledgeBase
+from deskmate.core.activity.account import SignedInAccount
 from deskmate.core.learning import LearningStore
 from deskmate.core.settings import Settings
 from deskmate.desktop.activity_recorder import ActivityRecorder
@@ -77,13 +78,18 @@ def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
     assert window.history.list.count() > 0
     shot(window, f"{language}-history")
 
-    settings_dialog = SettingsDialog(Settings(agent_id="agent-007"), locked={"server_url"},
+    account = SignedInAccount("demo-agent", "agent", "demo", "http://127.0.0.1:8765",
+                              "2026-12-01T09:30:00+08:00")
+    settings_dialog = SettingsDialog(Settings(), locked={"server_url"},
                                      hotkey_problems=["Ctrl+Alt+G is already used by another "
-                                                      "program; choose another key in Settings."])
+                                                      "program; choose another key in Settings."],
+                                     account=account)
     qtbot.addWidget(settings_dialog)
     settings_dialog.show()
     qtbot.waitExposed(settings_dialog)
     assert not settings_dialog.server_url.isEnabled()
+    assert settings_dialog.account_label.text().startswith("demo-agent")
+    assert ("班组 demo" if zh else "team demo") in settings_dialog.account_label.text()
     shot(settings_dialog, f"{language}-settings")
     settings_dialog.reject()
 

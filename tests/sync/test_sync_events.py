@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from deskmate.core import KnowledgeBase
+from deskmate.core.activity.account import SignedInAccount
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import GapFlag, GapType
 from deskmate.core.sync import OfflineError
@@ -70,15 +71,22 @@ def test_too_large_batches_are_split(
 def test_other_agents_events_wait_and_do_not_block(
     live_server: LiveServer, token: str, kb: KnowledgeBase, data_dir: Path
 ) -> None:
-    with ConsultationLog.open(data_dir, "someone-else") as other:
+    # Someone else signed in on this machine profile before and left events behind.
+    with ConsultationLog.open(data_dir, "local-label") as other:
+        other.bind_account(SignedInAccount("someone-else", "agent", "t2", "http://x", "2026-11-01"))
         foreign = {other.record_search("别人的", 1).event_id for _ in range(3)}
-    with ConsultationLog.open(data_dir, "agent1") as mine:
-        own = {mine.record_search("我的", 1).event_id for _ in range(4)}
-        with make_client(kb, mine, live_server.url, token) as client:
+    with ConsultationLog.open(data_dir, "local-label") as record:
+        with make_client(kb, record, live_server.url, token) as client:
+            report = client.sync_once()  # agent1 signs in: their own record from now on
+            assert report.ok, report.problem
+            assert report.account == "agent1"
+            assert report.pushed == 0
+            assert report.account_notice is not None
+            assert "someone-else" in report.account_notice
+            own = {record.record_search("我的", 1).event_id for _ in range(4)}
             report = client.sync_once()
         assert report.ok, report.problem
         assert report.pushed == 4
         assert set(live_server.event_ids()) == own
-        assert len(report.warnings) == 1
-        assert "'someone-else'" in report.warnings[0]
-        assert {e.event_id for e in mine.pending_upload()} == foreign
+        assert report.warnings == ()
+        assert {e.event_id for e in record.pending_upload()} == foreign

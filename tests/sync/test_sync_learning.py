@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from deskmate.core import KnowledgeBase
+from deskmate.core.activity.account import SignedInAccount
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import GapFlag, GapType
 from deskmate.core.learning import LearningStore, ProfileCache, make_proposal
@@ -191,6 +192,8 @@ def test_refused_and_foreign_entries(
     live_server: LiveServer, learner: str, kb: KnowledgeBase, events: ConsultationLog,
     data_dir: Path,
 ) -> None:
+    # Not the first sign-in here: agent2's entry is agent2's, not taken over by agent1.
+    events.bind_account(SignedInAccount(AGENT, "agent", "team1", live_server.url, "2026-11-01"))
     mine = LearningStore(data_dir, AGENT)
     mine.assess("no.such.skill", 3)
     mine.mark_done(9999)
