@@ -34,20 +34,28 @@ def event_label(kind: str) -> str:
 
 
 def contact_label(event: ConsultationEvent, item: Item | None) -> str:
-    """A contact event in words, with the expert's name and team: "Called 王芳 (账单与退款组)"."""
-    verbs = {
-        "phone": QCoreApplication.translate("HistoryView", "Called"),
-        "email": QCoreApplication.translate("HistoryView", "Emailed"),
-        "im": QCoreApplication.translate("HistoryView", "Messaged"),
-    }
+    """A contact event in words, with the expert's name and team: "Called 王芳 (账单与退款组)".
+
+    "Tried to call …" when no app opened the link (the contact is recorded all the same).
+    """
+    translate = QCoreApplication.translate
+    if event.detail.get("opened") is False:
+        verbs = {
+            "phone": translate("HistoryView", "Tried to call"),
+            "email": translate("HistoryView", "Tried to email"),
+            "im": translate("HistoryView", "Tried to message"),
+        }
+    else:
+        verbs = {
+            "phone": translate("HistoryView", "Called"),
+            "email": translate("HistoryView", "Emailed"),
+            "im": translate("HistoryView", "Messaged"),
+        }
     channel = str(event.detail.get("channel", ""))
-    verb = verbs.get(channel, QCoreApplication.translate("HistoryView", "Contacted"))
+    verb = verbs.get(channel, translate("HistoryView", "Contacted"))
     expert = item.expert if item is not None else None
     who = f"{expert.name} ({expert.team})" if expert else (event.item_id or "")
-    text = f"{verb} {who}"
-    if event.detail.get("opened") is False:
-        text += QCoreApplication.translate("HistoryView", " (no app opened the link)")
-    return text
+    return f"{verb} {who}"
 
 
 class HistoryView(QWidget):
