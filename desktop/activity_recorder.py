@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import ConsultationEvent, GapFlag
+from deskmate.core.content.model import Item
 from deskmate.core.errors import DeskmateError
 from PySide6.QtCore import QObject, Signal
 
@@ -73,6 +74,10 @@ class ActivityRecorder(QObject):
     def gap(self, flag: GapFlag) -> Future[ConsultationEvent]:
         """A gap flag (explicit)."""
         return self._submit(lambda: self.log.record_gap(flag))
+
+    def contact(self, item: Item, channel: str, opened: bool) -> Future[ConsultationEvent]:
+        """An expert called, emailed or messaged from the card (``opened``: an app took it)."""
+        return self._submit(lambda: self.log.record_contact(item, channel, opened=opened))
 
     def recent(self, limit: int = 50) -> list[ConsultationEvent]:
         """The agent's recent history (waits for queued writes first)."""

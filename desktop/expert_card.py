@@ -1,4 +1,9 @@
-"""ExpertCard: who to consult, and one click to call, mail or message them."""
+"""ExpertCard: who to consult, and one click to call, mail or message them.
+
+Each click asks the system to open the link (``tel:``, ``mailto:``, the IM URI) and then
+emits :attr:`ExpertCard.contacted` with whether an app took it, so the sidebar records
+the contact either way: the agent tried to reach a person.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import html
 from collections.abc import Mapping
 
 from deskmate.core.content.model import Item
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -31,8 +36,20 @@ def contact_urls(item: Item) -> dict[str, QUrl]:
     return urls
 
 
+def contact_address(item: Item, channel: str) -> str:
+    """The number, address or IM id behind a channel, as the agent would dial or type it."""
+    expert = item.expert
+    if expert is None:
+        return ""
+    if channel == "phone":
+        return " ".join(p for p in (expert.phone, expert.extension) if p)
+    return expert.email if channel == "email" else expert.im
+
+
 class ExpertCard(QWidget):
     """Team, role, skills, languages, hours and contact buttons of an expert."""
+
+    contacted = Signal(str, bool)  # channel ("phone", "email", "im"), an app opened the link
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,5 +98,17 @@ class ExpertCard(QWidget):
             button = QPushButton(labels[key])
             button.setObjectName(f"contact:{key}")
             button.setToolTip(url.toString())
-            button.clicked.connect(lambda _=False, u=url: QDesktopServices.openUrl(u))
+            button.clicked.connect(lambda _=False, k=key: self.contact(k))
             self._buttons.addWidget(button)
+
+    def contact(self, channel: str) -> bool:
+        """Open the link of ``channel`` in the system's app; True if an app took it.
+
+        Emits :attr:`contacted` whether or not it opened.
+        """
+        url = self.urls.get(channel)
+        if url is None:
+            return False
+        opened = bool(QDesktopServices.openUrl(url))
+        self.contacted.emit(channel, opened)
+        return opened

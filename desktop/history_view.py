@@ -7,6 +7,7 @@ from datetime import datetime
 
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.events import ConsultationEvent, EventKind
+from deskmate.core.content.model import Item
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -30,6 +31,31 @@ def event_label(kind: str) -> str:
         EventKind.GAP: QCoreApplication.translate("HistoryView", "Flagged a gap"),
     }
     return labels.get(EventKind(kind), kind)
+
+
+def contact_label(event: ConsultationEvent, item: Item | None) -> str:
+    """A contact event in words, with the expert's name and team: "Called 王芳 (账单与退款组)".
+
+    "Tried to call …" when no app opened the link (the contact is recorded all the same).
+    """
+    translate = QCoreApplication.translate
+    if event.detail.get("opened") is False:
+        verbs = {
+            "phone": translate("HistoryView", "Tried to call"),
+            "email": translate("HistoryView", "Tried to email"),
+            "im": translate("HistoryView", "Tried to message"),
+        }
+    else:
+        verbs = {
+            "phone": translate("HistoryView", "Called"),
+            "email": translate("HistoryView", "Emailed"),
+            "im": translate("HistoryView", "Messaged"),
+        }
+    channel = str(event.detail.get("channel", ""))
+    verb = verbs.get(channel, translate("HistoryView", "Contacted"))
+    expert = item.expert if item is not None else None
+    who = f"{expert.name} ({expert.team})" if expert else (event.item_id or "")
+    return f"{verb} {who}"
 
 
 class HistoryView(QWidget):
@@ -58,29 +84,35 @@ class HistoryView(QWidget):
     def show_events(self, events: Sequence[ConsultationEvent], kb: KnowledgeBase) -> None:
         """Fill the list from the consultation record."""
         self.list.clear()
-        titles: dict[str, str] = {}
+        items: dict[str, Item | None] = {}
         for event in events:
-            what = event.query
+            found = None
             if event.item_id:
-                if event.item_id not in titles:
-                    item = kb.get(event.item_id)
-                    titles[event.item_id] = item.title if item else event.item_id
-                what = titles[event.item_id]
-            extra = ""
-            if event.kind == EventKind.FEEDBACK:
-                helpful = bool(event.detail.get("helpful"))
-                extra = self.tr(" (helpful)") if helpful else self.tr(" (not helpful)")
-            elif event.kind == EventKind.SEARCH and event.result_count is not None:
-                extra = self.tr(" (%n result(s))", "", event.result_count)
-            elif event.kind == EventKind.OPEN and event.dwell_ms:
-                extra = f" ({event.dwell_ms / 1000:.0f} s)"
-            when = datetime.fromisoformat(event.occurred_at)
-            stamp = when.strftime("%m-%d %H:%M")
-            row = QListWidgetItem(f"{stamp}  {event_label(event.kind)}: {what}{extra}")
+                if event.item_id not in items:
+                    items[event.item_id] = kb.get(event.item_id)
+                found = items[event.item_id]
+            stamp = datetime.fromisoformat(event.occurred_at).strftime("%m-%d %H:%M")
+            row = QListWidgetItem(f"{stamp}  {self._describe(event, found)}")
             row.setData(Qt.ItemDataRole.UserRole, event.item_id)
             self.list.addItem(row)
         if not events:
             self.list.addItem(self.tr("Nothing yet: what you search and open appears here."))
+
+    def _describe(self, event: ConsultationEvent, item: Item | None) -> str:
+        if event.kind == EventKind.CONTACT:
+            return contact_label(event, item)
+        what = event.query
+        if event.item_id:
+            what = item.title if item else event.item_id
+        extra = ""
+        if event.kind == EventKind.FEEDBACK:
+            helpful = bool(event.detail.get("helpful"))
+            extra = self.tr(" (helpful)") if helpful else self.tr(" (not helpful)")
+        elif event.kind == EventKind.SEARCH and event.result_count is not None:
+            extra = self.tr(" (%n result(s))", "", event.result_count)
+        elif event.kind == EventKind.OPEN and event.dwell_ms:
+            extra = f" ({event.dwell_ms / 1000:.0f} s)"
+        return f"{event_label(event.kind)}: {what}{extra}"
 
     def _activate(self, row: QListWidgetItem) -> None:
         item_id = row.data(Qt.ItemDataRole.UserRole)

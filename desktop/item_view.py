@@ -37,6 +37,7 @@ class ItemView(QWidget):
     flag_requested = Signal(str)  # item id
     related_requested = Signal(str)  # item id
     propose_requested = Signal(str)  # item id: the agent proposes a better text
+    contacted = Signal(str, bool)  # the open expert was called/emailed/messaged; app opened
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +62,7 @@ class ItemView(QWidget):
         self.script = ScriptForm()
         self.script.copied.connect(self.copied)
         self.expert = ExpertCard()
+        self.expert.contacted.connect(self.contacted)
         for page in (self.answer, self.script, self.expert):
             self._pages.addWidget(page)
         layout.addWidget(self._pages, 1)

@@ -17,6 +17,7 @@ from deskmate.core.activity.events import ConsultationEvent
 from deskmate.core.content.model import Item
 from deskmate.core.knowledge_base import Hit
 from deskmate.desktop.activity_recorder import ActivityRecorder
+from deskmate.desktop.expert_card import contact_address
 from deskmate.desktop.history_view import HistoryView
 from deskmate.desktop.item_view import ItemView
 from deskmate.desktop.learning_view import LearningView
@@ -120,6 +121,7 @@ class SidebarWindow(QWidget):
         self.item_view.flag_requested.connect(lambda _id: self.gap_requested.emit())
         self.item_view.related_requested.connect(self.open_item)
         self.item_view.propose_requested.connect(self._propose_edit)
+        self.item_view.contacted.connect(self._on_contacted)
         self.history = HistoryView()
         self.history.back_requested.connect(self.back)
         self.history.open_requested.connect(self.open_item)
@@ -293,6 +295,17 @@ class SidebarWindow(QWidget):
         self.recorder.copy(item_id, complete)
         self.toast(self.tr("Copied.") if complete else
                    self.tr("Copied, but some blanks are still empty."))
+
+    def _on_contacted(self, channel: str, opened: bool) -> None:
+        item = self.item_view.item
+        if item is None:
+            return
+        self.recorder.contact(item, channel, opened)
+        if not opened:  # recorded all the same: the agent tried to reach a person
+            address = contact_address(item, channel)
+            self.toast(
+                self.tr("No app opened the link; contact them yourself: %1").replace("%1", address)
+            )
 
     def current_item(self) -> Item | None:
         """The open item, if the item page is showing."""

@@ -30,11 +30,13 @@ from deskmate.core.activity.events import (
     ConsultationEvent,
     EventKind,
     GapFlag,
+    check_contact,
     local_now,
     new_event_id,
 )
 from deskmate.core.activity.spool import DwellUpdate, EventSpool, SpoolEntry
 from deskmate.core.closing import ClosesOnExit
+from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.errors import ContentError, DiskFullError, StoreError
 from deskmate.core.knowledge_base import DB_FILE
 from deskmate.core.store.database import open_engine, store_errors
@@ -212,6 +214,40 @@ class ConsultationLog(ClosesOnExit):
         """Record a search that ended with nothing opened: an implicit knowledge gap."""
         count = None if result_count is None else _require_count(result_count, "result count")
         return self._record(EventKind.NO_RESULT, query=query, result_count=count)
+
+    def record_contact(self, item: Item, channel: str, *, opened: bool = True) -> ConsultationEvent:
+        """Record that the agent called, emailed or messaged an expert from the card.
+
+        Recorded whether or not an app opened the link (``opened``): the agent tried to
+        reach a person either way.
+
+        Args:
+            item: The expert entry contacted.
+            channel: ``"phone"``, ``"email"`` or ``"im"``; the expert must have it.
+            opened: Whether the system opened the link in an app.
+
+        Raises:
+            ContentError: ``item`` is not an expert, ``channel`` is unknown, or the expert
+                cannot be reached that way (nothing is recorded).
+        """
+        if item.kind is not ItemKind.EXPERT or item.expert is None:
+            raise ContentError(
+                f"Only an expert can be contacted; '{item.id}' is a {item.kind.value}.",
+                field="item_id",
+            )
+        detail = {"channel": channel, "opened": bool(opened)}
+        check_contact(_require_id(item.id, "item id"), detail)
+        expert = item.expert
+        offered = {
+            "phone": expert.phone or expert.extension,
+            "email": expert.email,
+            "im": expert.im,
+        }
+        if not offered[channel]:
+            raise ContentError(
+                f"{expert.name} has no {channel} contact in the directory.", field="channel"
+            )
+        return self._record(EventKind.CONTACT, item_id=item.id, detail=detail)
 
     def _record(
         self,

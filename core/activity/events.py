@@ -22,6 +22,8 @@ from deskmate.core.errors import ContentError
 MAX_NOTE_CHARS = 2000
 MAX_INTERACTION_ID_CHARS = 64
 MAX_ID_CHARS = 128  # item and agent ids: the width of their columns
+# How an agent can reach an expert from the card: tel:, mailto: and the expert's IM URI.
+CONTACT_CHANNELS = ("phone", "email", "im")
 
 
 class EventKind(StrEnum):
@@ -96,7 +98,8 @@ class ConsultationEvent:
         result_count: How many results a search showed (search, no_result).
         dwell_ms: How long an opened item stayed on screen (open, once known).
         detail: Kind-specific facts, JSON-ready: ``{"helpful": true}`` (feedback),
-            ``{"filled": true}`` (copy), ``{"gap_type", "note", "interaction_id"}`` (gap).
+            ``{"filled": true}`` (copy), ``{"gap_type", "note", "interaction_id"}`` (gap),
+            ``{"channel": "phone", "opened": true}`` (contact).
         uploaded_at: When a sync delivered the event; None until then.
     """
 
@@ -145,6 +148,8 @@ class ConsultationEvent:
         detail = record.get("detail") or {}
         if not isinstance(detail, Mapping):
             raise ContentError("The event field 'detail' must be an object.", field="detail")
+        if event_kind is EventKind.CONTACT:
+            check_contact(_optional_text(record, "item_id"), detail)
         occurred_at = _text(record, "occurred_at")
         try:
             parsed = datetime.fromisoformat(occurred_at)
@@ -167,6 +172,26 @@ class ConsultationEvent:
             detail=dict(detail),
             uploaded_at=_optional_text(record, "uploaded_at"),
         )
+
+
+def check_contact(item_id: str | None, detail: Mapping[str, Any]) -> None:
+    """Check what a ``contact`` event must carry: the expert's id and a known channel.
+
+    Raises:
+        ContentError: no item id, or ``detail["channel"]`` is not one of
+            :data:`CONTACT_CHANNELS`, or ``detail["opened"]`` is not true or false.
+    """
+    if not item_id:
+        raise ContentError("A contact event must name the expert (item_id).", field="item_id")
+    channel = detail.get("channel")
+    if channel not in CONTACT_CHANNELS:
+        choices = ", ".join(CONTACT_CHANNELS)
+        raise ContentError(
+            f"'{channel}' is not a way to contact an expert; choose one of: {choices}.",
+            field="channel",
+        )
+    if not isinstance(detail.get("opened", True), bool):
+        raise ContentError("The contact's 'opened' must be true or false.", field="opened")
 
 
 @dataclass(frozen=True)

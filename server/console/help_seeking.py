@@ -8,7 +8,9 @@ items they opened.
 * repeat look-ups: opens of an item the agent had already opened in the 30 days before
   (or earlier in the period), the learning model's sign of "not yet mastered";
 * flags: searches with no result (``no_result``), gap flags and unhelpful votes;
-  a day's share answered without a flag is ``1 − flags / searches`` (at least 0).
+  a day's share answered without a flag is ``1 − flags / searches`` (at least 0);
+* contacts: experts called, emailed or messaged from the card (``contact``), the help
+  from people beside the knowledge base's (details in :mod:`.people_help`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from deskmate.server.tables import EventRow
 from sqlalchemy import Connection, func, select
 
 REPEAT_LOOK_BACK_DAYS = 30
-_COUNTED = {"search": "searches", "open": "opens", "gap": "flags", "no_result": "flags"}
+_COUNTED = {
+    "search": "searches",
+    "open": "opens",
+    "gap": "flags",
+    "no_result": "flags",
+    "contact": "contacts",
+}
 
 
 @dataclass
@@ -37,11 +45,12 @@ class DayCounts:
     opens: int = 0
     repeats: int = 0
     flags: int = 0
+    contacts: int = 0  # experts called, emailed or messaged
 
     @property
     def active(self) -> bool:
         """Whether anything was counted."""
-        return bool(self.searches or self.opens or self.flags)
+        return bool(self.searches or self.opens or self.flags or self.contacts)
 
     @property
     def answered(self) -> float | None:
@@ -56,6 +65,7 @@ class DayCounts:
         self.opens += other.opens
         self.repeats += other.repeats
         self.flags += other.flags
+        self.contacts += other.contacts
 
 
 Daily = dict[str, dict[str, DayCounts]]  # agent -> day -> counts

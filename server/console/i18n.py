@@ -234,6 +234,33 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "answered": ("未反馈比例", "Answered"),
     "trend": ("趋势（搜索/天）", "Trend (searches/day)"),
     "per_active_day": ("按活跃天计算", "per active day"),
+    # trends: help from people (experts contacted from the sidebar's card)
+    "people_title": ("向人求助：联系专家", "Help from people: experts contacted"),
+    "people_note": (
+        "坐席在侧边栏专家卡片上拨打电话、发邮件或发消息的次数，与知识库查阅并列；"
+        "技能是被联系专家的技能（一次联系计入该专家的每项技能）。",
+        "Calls, emails and messages to experts from the sidebar's expert card, beside "
+        "look-ups in the knowledge base; skills are those of the experts contacted (a "
+        "contact counts for each of the expert's skills).",
+    ),
+    "sources_per_day": ("每天的求助：知识库与专家", "Help per day: knowledge base and experts"),
+    "kb_lookups": ("知识库查阅", "KB look-ups"),
+    "contacts": ("联系专家", "Expert contacts"),
+    "channel_phone": ("电话", "Phone"),
+    "channel_email": ("邮件", "Email"),
+    "channel_im": ("消息", "Message"),
+    "people_share": ("向人求助占比", "From people"),
+    "people_share_note": (
+        "联系专家 ÷（知识库查阅 + 联系专家）。",
+        "Expert contacts ÷ (KB look-ups + expert contacts).",
+    ),
+    "experts_asked": ("联系过的专家", "Experts asked"),
+    "skills_asked": ("涉及的技能", "Skills asked about"),
+    "team_total": ("团队合计", "Team"),
+    "top_experts": ("团队最常联系的专家", "Experts the team asked most"),
+    "team_channels": ("团队的联系方式", "The team's contacts by channel"),
+    "no_contacts": ("这段时间没有人联系专家。", "No expert was contacted in this period."),
+    "times": ("{count} 次", "×{count}"),
 }
 
 

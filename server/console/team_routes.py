@@ -17,6 +17,7 @@ from deskmate.server.console import charts
 from deskmate.server.console.analytics import items_for_picking, period_start
 from deskmate.server.console.help_seeking import agent_history, days_between, team_trends
 from deskmate.server.console.page_context import Page, read_form, redirect, signed_in_page
+from deskmate.server.console.people_help import CHANNELS, people_help
 from deskmate.server.console.team_views import agent_profile, skill_choices, team_matrix
 from deskmate.server.errors import BadRequestError, NotFoundError
 from deskmate.server.learning.assessments import rate_skill, team_agent
@@ -201,14 +202,26 @@ def _trend_routes(router: APIRouter) -> None:
             s.agent: charts.sparkline(s.searches_by_day, f"{s.agent}: {t('trend')}")
             for s in trends.agents
         }
+        # Help from people (experts contacted from the card) over the same days.
+        people = people_help(page.db, members, date.fromisoformat(trends.days[0]), t.language)
+        sources = charts.line_chart(
+            [
+                charts.Series(t("kb_lookups"), [float(c.opens) for c in trends.team]),
+                charts.Series(t("contacts"), [float(c.contacts) for c in trends.team]),
+            ],
+            labels,
+            t("sources_per_day"),
+        )
         return page.render(
             "trends.html",
             team=manager.team,
             days=days,
             choices=TREND_DAYS,
             trends=trends,
-            charts=[volume, repeats, answered],
+            charts=[volume, repeats, answered, sources],
             sparks=sparks,
+            people=people,
+            channels=CHANNELS,
         )
 
 

@@ -46,6 +46,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 
 _Q = TypeVar("_Q", bound=Select[*tuple[Any, ...]])
+# Contacts with experts (``contact``) are left out on purpose: an expert carries several
+# skills and the event does not say which one the question was about, and opening the
+# expert's card before calling is already an ``open`` of an item with those skills.
 LOOK_KINDS = ("open", "copy")
 
 
