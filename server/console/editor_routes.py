@@ -16,7 +16,8 @@ from deskmate.server.console.page_context import Page, read_form, redirect, sign
 from deskmate.server.database import Database
 from deskmate.server.errors import BadRequestError, NotFoundError
 from deskmate.server.learning.assignments import team_members
-from deskmate.server.learning.gap_queue import ACTIONS, STATUSES, decide, list_topics
+from deskmate.server.learning.gap_decisions import decide
+from deskmate.server.learning.gap_queue import ACTIONS, STATUSES, list_topics
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
