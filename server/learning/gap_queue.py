@@ -67,7 +67,7 @@ def _signal(row: Any, catalogue: ItemCatalogue) -> dict[str, Any] | None:
         if detail.get("helpful") is not False:
             return None
         kind = "unhelpful"
-    query = str(payload.get("query") or "").strip()
+    query = clean_note(payload.get("query")).strip()
     item_id = payload.get("item_id")
     info = catalogue.items.get(item_id) if item_id else None
     title = info.title if info is not None else str(item_id or "")

@@ -44,7 +44,7 @@ def clean_gap_type(value: Any) -> str | None:
 
 
 def clean_note(value: Any) -> str:
-    """The agent's note as text, whole (only NUL characters, which databases refuse, go)."""
+    """A note (or query) as text, whole: only NULs go (PostgreSQL's text refuses them)."""
     if value is None:
         return ""
     return str(value).replace("\x00", "")
