@@ -59,9 +59,7 @@ class GapDecision(BaseModel):
     action: str = Field(description="accept, dismiss, reopen, merge or resolve")
     into: int | None = Field(None, description="merge: the topic to merge into")
     item_id: str | None = Field(None, description="resolve: the new or fixed item")
-    reason: str = Field(
-        "", description="dismiss: why, in the editor's words (told to the agents)"
-    )
+    reason: str = Field("", description="dismiss: why, in the editor's words (told to the agents)")
 
 
 class SkillRating(BaseModel):

@@ -18,7 +18,7 @@ from deskmate.server.database import Database
 from deskmate.server.errors import BadRequestError, NotFoundError
 from deskmate.server.learning.gap_queue import ACTIONS, add_signal_facts, topic_dict
 from deskmate.server.learning.notices import add_notice
-from deskmate.server.learning.profile_inputs import item_catalogue
+from deskmate.server.learning.profile_inputs import ItemCatalogue, item_catalogue
 from deskmate.server.tables import GapSignalRow, GapTopicRow, ProposalRow
 from sqlalchemy import Connection, insert, select, update
 
@@ -58,32 +58,11 @@ def decide(
         if row is None:
             raise NotFoundError(f"there is no gap topic {topic_id}")
         catalogue = item_catalogue(conn, db.display_url)
-        values: dict[str, Any] = {"decided_by": editor.name, "decided_at": utc_now()}
-        told: dict[str, Any] = {"topic": topic_id, "label": row.label}
-        if action == "merge":
-            if into is None or into == topic_id:
-                raise BadRequestError("merge needs 'into': the id of another topic")
-            target = conn.execute(select(GapTopicRow).where(GapTopicRow.id == into)).one_or_none()
-            if target is None or target.status == "merged":
-                raise NotFoundError(f"there is no topic {into} to merge into")
-            values.update(status="merged", merged_into=into)
-            told.update(into=into, into_label=target.label)
-        elif action == "resolve":
-            info = catalogue.items.get(item_id or "")
-            if info is None:
-                raise BadRequestError(
-                    "resolve needs 'item_id': an item that exists (import it first)"
-                )
-            values.update(status="resolved", resolution_item_id=info.id)
-            told.update(title=info.title, item_id=info.id)
-        else:
-            values.update(status=_STATUS_OF[action], merged_into=None)
+        values, told = _decision(conn, catalogue, row, action, into, item_id)
+        values.update(decided_by=editor.name, decided_at=utc_now())
         if action == "dismiss":
-            values["decision_note"] = reason or None
-            told["reason"] = reason
-        changed = values["status"] != row.status or (
-            action == "merge" and row.merged_into != into
-        )
+            values["decision_note"] = told["reason"] = reason
+        changed = values["status"] != row.status or (action == "merge" and row.merged_into != into)
         conn.execute(update(GapTopicRow).where(GapTopicRow.id == topic_id).values(values))
         if changed and action != "reopen":
             _tell_agents(conn, topic_id, f"gap_{values['status']}", told)
@@ -92,6 +71,36 @@ def decide(
         )
         add_signal_facts(conn, {topic_id: topic}, catalogue)
     return topic
+
+
+def _decision(
+    conn: Connection,
+    catalogue: ItemCatalogue,
+    row: Any,
+    action: str,
+    into: int | None,
+    item_id: str | None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The topic's new column values, and the parameters of the agents' notice."""
+    told: dict[str, Any] = {"topic": row.id, "label": row.label}
+    if action == "merge":
+        if into is None or into == row.id:
+            raise BadRequestError("merge needs 'into': the id of another topic")
+        target = conn.execute(select(GapTopicRow).where(GapTopicRow.id == into)).one_or_none()
+        if target is None or target.status == "merged":
+            raise NotFoundError(f"there is no topic {into} to merge into")
+        return {"status": "merged", "merged_into": into}, {
+            **told,
+            "into": into,
+            "into_label": target.label,
+        }
+    if action == "resolve":
+        info = catalogue.items.get(item_id or "")
+        if info is None:
+            raise BadRequestError("resolve needs 'item_id': an item that exists (import it first)")
+        values = {"status": "resolved", "resolution_item_id": info.id}
+        return values, {**told, "title": info.title, "item_id": info.id}
+    return {"status": _STATUS_OF[action], "merged_into": None}, told
 
 
 def _tell_agents(conn: Connection, topic_id: int, kind: str, detail: dict[str, Any]) -> None:

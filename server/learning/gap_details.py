@@ -87,10 +87,14 @@ class DetailCollector:
     def finish(self, conn: Connection, topics: dict[int, dict[str, Any]]) -> None:
         """Fill in owners, items, queries and proposals (one read for the proposals)."""
         wanted = [p for ids in self._proposals.values() for p in ids]
-        proposals = {
-            row.id: row
-            for row in conn.execute(select(ProposalRow).where(ProposalRow.id.in_(wanted)))
-        } if wanted else {}
+        proposals = (
+            {
+                row.id: row
+                for row in conn.execute(select(ProposalRow).where(ProposalRow.id.in_(wanted)))
+            }
+            if wanted
+            else {}
+        )
         for key, topic in topics.items():
             owners = self._owners.get(key)
             if owners:  # the most common owner; a tie goes to the first in name order

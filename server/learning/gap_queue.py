@@ -236,6 +236,7 @@ def list_topics(
 
 
 def topic_dict(row: Any) -> dict[str, Any]:
+    """A ``gap_topics`` row as the API shows it, before its signals are added."""
     return {
         "id": row.id,
         "label": row.label,

@@ -74,8 +74,10 @@ def test_a_flag_with_only_a_note_and_a_case_number_reaches_the_editors(
     assert bare["flags"][0]["gap_type"] == "unclear"
     assert bare["flags"][0]["agent"] == AGENT
 
-    for lang, words in (("zh", ("工单 CRM-2026-0042", "缺失", "从 CRM 标记，无文字")),
-                        ("en", ("case CRM-2026-0042", "missing", "with no text"))):
+    for lang, words in (
+        ("zh", ("工单 CRM-2026-0042", "缺失", "从 CRM 标记，无文字")),
+        ("en", ("case CRM-2026-0042", "missing", "with no text")),
+    ):
         page = _console_page(live_server, editor, f"lang={lang}")
         assert note in page
         for word in words:
@@ -83,7 +85,10 @@ def test_a_flag_with_only_a_note_and_a_case_number_reaches_the_editors(
 
 
 def test_owners_queue_and_the_agents_notices_in_their_language(
-    live_server: LiveServer, learner: str, kb: KnowledgeBase, events: ConsultationLog,
+    live_server: LiveServer,
+    learner: str,
+    kb: KnowledgeBase,
+    events: ConsultationLog,
     data_dir: Any,
 ) -> None:
     events.record_gap(
@@ -100,9 +105,11 @@ def test_owners_queue_and_the_agents_notices_in_their_language(
     assert mine["owner"] == BILLING
     assert mine["flags"][0]["note"] == "手续费规则改了"
     unowned = _gaps(live_server, billing, owner="none")
-    assert len(unowned) == 2 and all(t["owner"] is None for t in unowned)
+    assert len(unowned) == 2
+    assert all(t["owner"] is None for t in unowned)
     page = _console_page(live_server, billing, "owner=mine&lang=zh")
-    assert "手续费规则改了" in page and "卫星电话" not in page
+    assert "手续费规则改了" in page
+    assert "卫星电话" not in page
 
     satellite = next(t for t in unowned if "卫星电话" in t["label"])
     parcel = next(t for t in unowned if "快递" in t["label"])
