@@ -129,6 +129,7 @@ class GapProposalOut(BaseModel):
     title: str
     answer: str
     item_id: str | None
+    item_title: str | None = Field(description="The title of the item it edits, if any")
     skills: list[str]
     status: str
     created_at: str

@@ -187,6 +187,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "decide_failed": ("未更新：{reason}", "Not updated: {reason}"),
     "topic_id": ("主题 #{id}", "Topic #{id}"),
     "owner": ("负责", "Owner"),
+    "owner_is": ("负责：{owner}", "Owner: {owner}"),
     "owner_all": ("所有负责方", "All owners"),
     "owner_mine": ("我的", "Mine"),
     "owner_none": ("编辑组（无负责方）", "Editor group (no owner)"),

@@ -114,7 +114,10 @@ class DetailCollector:
             for proposal_id in self._proposals.get(key, []):
                 row = proposals.get(proposal_id)
                 if row is not None:
-                    topic["proposals"].append(_proposal(row))
+                    info = self._catalogue.items.get(row.item_id or "")
+                    topic["proposals"].append(
+                        {**_proposal(row), "item_title": info.title if info else None}
+                    )
 
 
 def _ranked(counts: Counter[str] | None) -> list[tuple[str, int]]:
