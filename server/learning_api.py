@@ -23,7 +23,8 @@ from deskmate.server.learning.assignments import (
     mark_done,
     team_members,
 )
-from deskmate.server.learning.gap_queue import decide, list_topics, propose
+from deskmate.server.learning.gap_decisions import decide, propose
+from deskmate.server.learning.gap_queue import list_topics
 from deskmate.server.learning.notices import recent_notices
 from deskmate.server.learning.profiles import cached_bodies, render, wording
 from deskmate.server.learning.reasons import pick_language
@@ -58,6 +59,7 @@ class GapDecision(BaseModel):
     action: str = Field(description="accept, dismiss, reopen, merge or resolve")
     into: int | None = Field(None, description="merge: the topic to merge into")
     item_id: str | None = Field(None, description="resolve: the new or fixed item")
+    reason: str = Field("", description="dismiss: why, in the editor's words (told to the agents)")
 
 
 class SkillRating(BaseModel):
@@ -184,17 +186,23 @@ def _me_routes(app: FastAPI) -> None:
 
 def _editor_routes(app: FastAPI) -> None:
     @app.get("/api/v1/gaps", tags=["gaps"], response_model=m.GapTopics)
-    def gaps(request: Request, status: str = "open") -> dict[str, Any]:
-        """The knowledge-gap queue (editors only)."""
+    def gaps(request: Request, status: str = "open", owner: str = "all") -> dict[str, Any]:
+        """The knowledge-gap queue (editors only); ``owner``: all, mine, none or a name."""
         user = request_user(request, Permission.WORK_GAP_QUEUE)
-        return {"topics": list_topics(request_db(request), user, status)}
+        return {"topics": list_topics(request_db(request), user, status, owner)}
 
     @app.post("/api/v1/gaps/{topic_id}", tags=["gaps"], response_model=m.GapTopic)
     def gap_decision(request: Request, topic_id: int, body: GapDecision) -> dict[str, Any]:
         """Accept, dismiss, reopen, merge or resolve a topic (editors only)."""
         user = request_user(request, Permission.WORK_GAP_QUEUE)
         return decide(
-            request_db(request), user, topic_id, body.action, into=body.into, item_id=body.item_id
+            request_db(request),
+            user,
+            topic_id,
+            body.action,
+            into=body.into,
+            item_id=body.item_id,
+            reason=body.reason,
         )
 
 

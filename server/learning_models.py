@@ -61,7 +61,7 @@ class AssignmentOut(BaseModel):
 
 
 class Notice(BaseModel):
-    """Something to show the agent once (kind: assignment, gap_resolved)."""
+    """Something to show the agent once (assignment, gap_accepted, gap_dismissed, …)."""
 
     id: int
     kind: str
@@ -90,6 +90,51 @@ class TeamProfiles(BaseModel):
     agents: list[Profile]
 
 
+class GapFlagOut(BaseModel):
+    """A gap flag or unhelpful vote, with what the agent said."""
+
+    agent: str
+    at: str = Field(description="When the agent raised it")
+    kind: str = Field(description="gap or unhelpful")
+    gap_type: str | None = Field(description="missing, wrong, outdated or unclear")
+    note: str = Field(description="The agent's note (the first 5,000 characters)")
+    note_chars: int = Field(description="The whole note's length")
+    case: str | None = Field(description="The case (call or chat) number typed, cleaned")
+    item_id: str | None
+    item_title: str | None
+    query: str = Field(description="What the agent had typed in the search box, if anything")
+
+
+class GapItemOut(BaseModel):
+    """An item signals of a topic were about."""
+
+    id: str
+    title: str | None
+    owner: str | None
+    count: int
+
+
+class GapQueryOut(BaseModel):
+    """A query agents typed, with how many signals had it."""
+
+    text: str
+    count: int
+
+
+class GapProposalOut(BaseModel):
+    """An agent's proposal in a topic, with its answer in full."""
+
+    id: int
+    agent: str
+    title: str
+    answer: str
+    item_id: str | None
+    item_title: str | None = Field(description="The title of the item it edits, if any")
+    skills: list[str]
+    status: str
+    created_at: str
+
+
 class GapTopic(BaseModel):
     """A topic of the knowledge-gap queue."""
 
@@ -106,6 +151,16 @@ class GapTopic(BaseModel):
     merged_into: int | None
     decided_by: str | None
     decided_at: str | None
+    decision_note: str | None = Field(description="The reason an editor gave (dismiss)")
+    owner: str | None = Field(
+        description="The owner most of the signals' items have; null: the editor group"
+    )
+    gap_types: dict[str, int]
+    cases: list[str] = Field(description="Case numbers agents typed, newest first")
+    flags: list[GapFlagOut] = Field(description="Flags and votes, newest first (100 at most)")
+    items: list[GapItemOut]
+    queries: list[GapQueryOut] = Field(description="Typed queries, most frequent first (20)")
+    proposals: list[GapProposalOut]
 
 
 class GapTopics(BaseModel):

@@ -213,6 +213,7 @@ class GapTopicRow(Base):
     decided_by: Mapped[str | None] = mapped_column(String(128))
     decided_at: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[str] = mapped_column(String(40))
+    decision_note: Mapped[str | None] = mapped_column(Text)  # e.g. why it was dismissed
 
 
 class GapSignalRow(Base):
@@ -233,6 +234,9 @@ class GapSignalRow(Base):
     occurred_at: Mapped[str] = mapped_column(String(40))
     gap_type: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text)
+    case_ref: Mapped[str | None] = mapped_column(Text)  # the case number typed, cleaned
+    owner: Mapped[str | None] = mapped_column(String(128))  # the item's owner, if any
+    text_from: Mapped[str | None] = mapped_column(String(8))  # query, title, note or none
 
 
 class ProposalRow(Base):

@@ -156,48 +156,48 @@
 <context>
     <name>ExpertCard</name>
     <message>
-        <location filename="../../desktop/expert_card.py" line="56"/>
+        <location filename="../../desktop/expert_card.py" line="73"/>
         <source>Team</source>
         <translation>团队</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="57"/>
+        <location filename="../../desktop/expert_card.py" line="74"/>
         <source>Role</source>
         <translation>职位</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="58"/>
+        <location filename="../../desktop/expert_card.py" line="75"/>
         <source>Skills</source>
         <translation>技能</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="59"/>
+        <location filename="../../desktop/expert_card.py" line="76"/>
         <source>Languages</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="60"/>
+        <location filename="../../desktop/expert_card.py" line="77"/>
         <source>Hours</source>
         <translation>服务时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="61"/>
+        <location filename="../../desktop/expert_card.py" line="78"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="62"/>
         <location filename="../../desktop/expert_card.py" line="79"/>
+        <location filename="../../desktop/expert_card.py" line="96"/>
         <source>Email</source>
         <translation>邮件</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="79"/>
+        <location filename="../../desktop/expert_card.py" line="96"/>
         <source>Call</source>
         <translation>拨打</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="79"/>
+        <location filename="../../desktop/expert_card.py" line="96"/>
         <source>Message</source>
         <translation>发消息</translation>
     </message>
@@ -331,59 +331,94 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../desktop/history_view.py" line="25"/>
+        <location filename="../../desktop/history_view.py" line="26"/>
         <source>Searched</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="26"/>
+        <location filename="../../desktop/history_view.py" line="27"/>
         <source>Found nothing for</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="27"/>
+        <location filename="../../desktop/history_view.py" line="28"/>
         <source>Opened</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="28"/>
+        <location filename="../../desktop/history_view.py" line="29"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="29"/>
+        <location filename="../../desktop/history_view.py" line="30"/>
         <source>Rated</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="30"/>
+        <location filename="../../desktop/history_view.py" line="31"/>
         <source>Flagged a gap</source>
         <translation>标记了缺口</translation>
     </message>
     <message>
+        <location filename="../../desktop/history_view.py" line="44"/>
+        <source>Tried to call</source>
+        <translation>尝试致电</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history_view.py" line="45"/>
+        <source>Tried to email</source>
+        <translation>尝试发邮件给</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history_view.py" line="46"/>
+        <source>Tried to message</source>
+        <translation>尝试发消息给</translation>
+    </message>
+    <message>
         <location filename="../../desktop/history_view.py" line="50"/>
+        <source>Called</source>
+        <translation>已致电</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history_view.py" line="51"/>
+        <source>Emailed</source>
+        <translation>已发邮件给</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history_view.py" line="52"/>
+        <source>Messaged</source>
+        <translation>已发消息给</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history_view.py" line="55"/>
+        <source>Contacted</source>
+        <translation>已联系</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history_view.py" line="76"/>
         <source>&lt;b&gt;My recent activity&lt;/b&gt;</source>
         <translation>&lt;b&gt;我的近期记录&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="72"/>
+        <location filename="../../desktop/history_view.py" line="110"/>
         <source> (helpful)</source>
         <translation>（有用）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="72"/>
+        <location filename="../../desktop/history_view.py" line="110"/>
         <source> (not helpful)</source>
         <translation>（没用）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history_view.py" line="74"/>
+        <location filename="../../desktop/history_view.py" line="112"/>
         <source> (%n result(s))</source>
         <translation>
             <numerusform> （%n 条结果）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="83"/>
+        <location filename="../../desktop/history_view.py" line="99"/>
         <source>Nothing yet: what you search and open appears here.</source>
         <translation>暂无记录：你搜索和打开的内容会显示在这里。</translation>
     </message>
@@ -391,52 +426,52 @@
 <context>
     <name>ItemView</name>
     <message>
-        <location filename="../../desktop/item_view.py" line="49"/>
+        <location filename="../../desktop/item_view.py" line="50"/>
         <source>Back to results (Esc)</source>
         <translation>返回结果（Esc）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="69"/>
+        <location filename="../../desktop/item_view.py" line="71"/>
         <source>Helpful</source>
         <translation>有用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="70"/>
+        <location filename="../../desktop/item_view.py" line="72"/>
         <source>This helped</source>
         <translation>这很有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="72"/>
+        <location filename="../../desktop/item_view.py" line="74"/>
         <source>Not helpful</source>
         <translation>没用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="73"/>
+        <location filename="../../desktop/item_view.py" line="75"/>
         <source>This did not help</source>
         <translation>这没有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="75"/>
+        <location filename="../../desktop/item_view.py" line="77"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="76"/>
+        <location filename="../../desktop/item_view.py" line="78"/>
         <source>Copy the answer (Ctrl+C)</source>
         <translation>复制答案（Ctrl+C）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="78"/>
+        <location filename="../../desktop/item_view.py" line="80"/>
         <source>Flag a problem</source>
         <translation>报告问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="93"/>
+        <location filename="../../desktop/item_view.py" line="95"/>
         <source>Know a better answer? Propose an edit…</source>
         <translation>有更好的答案？提议修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="129"/>
+        <location filename="../../desktop/item_view.py" line="131"/>
         <source>Related: </source>
         <translation>相关：</translation>
     </message>
@@ -967,34 +1002,39 @@
 <context>
     <name>SidebarWindow</name>
     <message>
-        <location filename="../../desktop/sidebar.py" line="203"/>
+        <location filename="../../desktop/sidebar.py" line="205"/>
         <source>Nothing found for “%s”.</source>
         <translation>没有找到“%s”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="226"/>
+        <location filename="../../desktop/sidebar.py" line="228"/>
         <source>Recent and frequently used</source>
         <translation>最近和常用</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="226"/>
+        <location filename="../../desktop/sidebar.py" line="228"/>
         <source>Type to search</source>
         <translation>输入即可搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="263"/>
+        <location filename="../../desktop/sidebar.py" line="265"/>
         <source>This item is no longer in the knowledge base.</source>
         <translation>该条目已不在知识库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="294"/>
+        <location filename="../../desktop/sidebar.py" line="296"/>
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="295"/>
+        <location filename="../../desktop/sidebar.py" line="297"/>
         <source>Copied, but some blanks are still empty.</source>
         <translation>已复制，但还有空白未填写。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sidebar.py" line="307"/>
+        <source>No app opened the link; contact them yourself: %1</source>
+        <translation>没有应用能打开此链接，请自行联系：%1</translation>
     </message>
 </context>
 <context>

@@ -12,11 +12,14 @@ from urllib.parse import urlencode
 from deskmate.server.auth import Permission, User
 from deskmate.server.console import charts
 from deskmate.server.console.analytics import article_report, items_for_picking
+from deskmate.server.console.i18n import known_keys
 from deskmate.server.console.page_context import Page, read_form, redirect, signed_in_page
 from deskmate.server.database import Database
 from deskmate.server.errors import BadRequestError, NotFoundError
 from deskmate.server.learning.assignments import team_members
-from deskmate.server.learning.gap_queue import ACTIONS, STATUSES, decide, list_topics
+from deskmate.server.learning.gap_decisions import decide
+from deskmate.server.learning.gap_details import OWNER_FILTERS, owned_by
+from deskmate.server.learning.gap_queue import ACTIONS, STATUSES, list_topics
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -29,10 +32,18 @@ def _status(asked: str | None) -> str:
     return asked if asked in QUEUE_FILTERS else "open"
 
 
-def _queue_page(page: Page, status: str, error: str = "", http_status: int = 200) -> Response:
+def _owner(asked: str | None) -> str:
+    return " ".join((asked or "").split())[:128] or "all"
+
+
+def _queue_page(
+    page: Page, status: str, owner: str, error: str = "", http_status: int = 200
+) -> Response:
     if page.user is None:  # signed_in_page sets it or raises
         raise NotFoundError("no user")
-    topics = list_topics(page.db, page.user, status)
+    every = list_topics(page.db, page.user, status)
+    mine = tuple(n for n in (page.user.name, page.user.team) if n)
+    topics = [t for t in every if owned_by(t, owner, mine)]
     decided = page.request.query_params.get("decided", "")
     to = page.request.query_params.get("to", "")
     return page.render(
@@ -40,6 +51,9 @@ def _queue_page(page: Page, status: str, error: str = "", http_status: int = 200
         status=http_status,
         filters=QUEUE_FILTERS,
         current=status,
+        owner=owner,
+        keys=known_keys(),
+        owners=sorted({t["owner"] for t in every if t["owner"]} | ({owner} - {*OWNER_FILTERS})),
         topics=topics,
         items=items_for_picking(page.db),
         error=error,
@@ -65,7 +79,8 @@ def _decide(db: Database, editor: User, topic_id: str, form: dict[str, str]) -> 
         raise BadRequestError(f"'{action}' is not an action")
     into = _into(form) if action == "merge" else None
     item_id = (form.get("item_id", "").strip() or None) if action == "resolve" else None
-    return decide(db, editor, int(topic_id), action, into=into, item_id=item_id)
+    reason = form.get("reason", "") if action == "dismiss" else ""
+    return decide(db, editor, int(topic_id), action, into=into, item_id=item_id, reason=reason)
 
 
 def _gap_routes(router: APIRouter) -> None:
@@ -73,7 +88,8 @@ def _gap_routes(router: APIRouter) -> None:
     def gaps(request: Request) -> Response:
         """The knowledge-gap queue, filtered by status."""
         page = signed_in_page(request, Permission.WORK_GAP_QUEUE)
-        return _queue_page(page, _status(request.query_params.get("status")))
+        params = request.query_params
+        return _queue_page(page, _status(params.get("status")), _owner(params.get("owner")))
 
     @router.post("/gaps/{topic_id}")
     def gap_decision(request: Request, topic_id: str, form: Form) -> Response:
@@ -82,13 +98,15 @@ def _gap_routes(router: APIRouter) -> None:
         page.check_csrf(form, "gap")
         if page.user is None:  # signed_in_page sets it or raises
             raise NotFoundError("no user")
-        status = _status(form.get("status"))
+        status, owner = _status(form.get("status")), _owner(form.get("owner"))
         try:
             topic = _decide(page.db, page.user, topic_id, form)
         except (BadRequestError, NotFoundError) as exc:
             reason = page.t("decide_failed", reason=exc.message)
-            return _queue_page(page, status, reason, http_status=exc.status)
-        query = urlencode({"status": status, "decided": topic["id"], "to": topic["status"]})
+            return _queue_page(page, status, owner, reason, http_status=exc.status)
+        query = urlencode(
+            {"status": status, "owner": owner, "decided": topic["id"], "to": topic["status"]}
+        )
         return redirect(f"/console/gaps?{query}#topic-{topic['id']}")
 
 

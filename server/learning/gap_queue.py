@@ -4,9 +4,10 @@ Signals are gap flags, searches that found nothing or had nothing opened
 (``no_result`` events), unhelpful votes, and agents' proposals. :func:`collect_signals`
 turns new uploads into signals and puts each in a topic (similar text: an open or
 accepted topic it resembles, else a new one — :mod:`deskmate.server.gap_clustering`);
-topics never lose a signal once given it, so editors' decisions stay put. Editors
-accept, dismiss, reopen, merge or resolve topics; resolving one tells every agent with
-a signal in it (or in a topic merged into it).
+topics never lose a signal once given it, so editors' decisions stay put. Every gap
+flag is a signal, even one with only a note or a case number (:mod:`.gap_signals`).
+Topics are listed with what agents said and their owner (:mod:`.gap_details`); editors'
+decisions, and the notices they send, are :mod:`.gap_decisions`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,15 @@ from deskmate.core.batching import batches
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.server.auth import Permission, User, utc_now
 from deskmate.server.database import Database
-from deskmate.server.errors import BadRequestError, NotFoundError
+from deskmate.server.errors import BadRequestError
 from deskmate.server.gap_clustering import GapText, TopicIndex, cluster, topic_label
-from deskmate.server.learning.notices import add_notice
+from deskmate.server.learning.gap_details import DetailCollector, empty_details, owned_by
+from deskmate.server.learning.gap_signals import (
+    clean_case,
+    clean_gap_type,
+    clean_note,
+    signal_text,
+)
 from deskmate.server.learning.profile_inputs import ItemCatalogue, item_catalogue
 from deskmate.server.tables import (
     EventRow,
@@ -47,21 +54,26 @@ EXAMPLES = 5
 
 
 def _signal(row: Any, catalogue: ItemCatalogue) -> dict[str, Any] | None:
-    """The signal of an uploaded event, or None if the event is no sign of a gap."""
+    """The signal of an uploaded event, or None if the event is no sign of a gap.
+
+    Every gap flag is a signal, even one with no text at all (see gap_signals).
+    """
     payload = json.loads(row.payload)
     detail = payload.get("detail") or {}
+    if not isinstance(detail, dict):
+        detail = {}
     kind = row.kind
     if kind == "feedback":
         if detail.get("helpful") is not False:
             return None
         kind = "unhelpful"
-    query = str(payload.get("query") or "").strip()
+    query = clean_note(payload.get("query")).strip()
     item_id = payload.get("item_id")
     info = catalogue.items.get(item_id) if item_id else None
     title = info.title if info is not None else str(item_id or "")
-    # A vote is about its item, whatever had been typed before: the item's title says it.
-    text = (title or query) if kind == "unhelpful" else (query or title)
-    if not text:
+    note = clean_note(detail.get("note"))
+    text, text_from = signal_text(kind, query, title, note)
+    if not text and kind != "gap":
         return None
     return {
         "id": row.event_id,
@@ -70,8 +82,11 @@ def _signal(row: Any, catalogue: ItemCatalogue) -> dict[str, Any] | None:
         "query": text,
         "item_id": item_id,
         "occurred_at": row.occurred_at,
-        "gap_type": detail.get("gap_type"),
-        "note": str(detail.get("note") or ""),
+        "gap_type": clean_gap_type(detail.get("gap_type")),
+        "note": note,
+        "case_ref": clean_case(detail.get("interaction_id")),
+        "owner": info.owner if info is not None else None,
+        "text_from": text_from,
     }
 
 
@@ -112,7 +127,10 @@ def _new_signals(
                 "item_id": p.item_id,
                 "occurred_at": p.created_at,
                 "gap_type": None,
-                "note": p.answer[:2000],
+                "note": "",  # the answer is read from the proposal itself
+                "case_ref": None,
+                "owner": info.owner if (info := catalogue.items.get(p.item_id or "")) else None,
+                "text_from": "title",
             }
         )
     return signals, latest
@@ -185,8 +203,13 @@ def _relabel(conn: Connection, topic_ids: Iterable[int]) -> None:
         )
 
 
-def list_topics(db: Database, editor: User, status: str = "open") -> list[dict[str, Any]]:
+def list_topics(
+    db: Database, editor: User, status: str = "open", owner: str = "all"
+) -> list[dict[str, Any]]:
     """The queue: topics with the given status ("all": any but merged), largest first.
+
+    ``owner`` picks whose queue: "all", "mine" (owned by the editor's name or team),
+    "none" (no owner: the editor group's) or an owner's name.
 
     Raises:
         ForbiddenError: the user is not an editor.
@@ -205,12 +228,15 @@ def list_topics(db: Database, editor: User, status: str = "open") -> list[dict[s
             if status == "all"
             else query.where(GapTopicRow.status == status)
         )
-        topics = {row.id: _topic_dict(row) for row in conn.execute(query)}
-        _add_signal_facts(conn, topics)
-    return sorted(topics.values(), key=lambda t: (-t["count"], t["id"]))
+        topics = {row.id: topic_dict(row) for row in conn.execute(query)}
+        add_signal_facts(conn, topics, item_catalogue(conn, db.display_url))
+    mine = tuple(n for n in (editor.name, editor.team) if n)
+    listed = [t for t in topics.values() if owned_by(t, owner or "all", mine)]
+    return sorted(listed, key=lambda t: (-t["count"], t["id"]))
 
 
-def _topic_dict(row: Any) -> dict[str, Any]:
+def topic_dict(row: Any) -> dict[str, Any]:
+    """A ``gap_topics`` row as the API shows it, before its signals are added."""
     return {
         "id": row.id,
         "label": row.label,
@@ -225,11 +251,15 @@ def _topic_dict(row: Any) -> dict[str, Any]:
         "merged_into": row.merged_into,
         "decided_by": row.decided_by,
         "decided_at": row.decided_at,
+        "decision_note": row.decision_note,
+        **empty_details(),
     }
 
 
-def _add_signal_facts(conn: Connection, topics: dict[int, dict[str, Any]]) -> None:
-    """Counts, agents, first/last seen and example queries of the topics.
+def add_signal_facts(
+    conn: Connection, topics: dict[int, dict[str, Any]], catalogue: ItemCatalogue
+) -> None:
+    """Counts, agents, first/last seen, example queries and details of the topics.
 
     Signals of topics merged into a listed topic count as the listed topic's.
     """
@@ -247,148 +277,20 @@ def _add_signal_facts(conn: Connection, topics: dict[int, dict[str, Any]]) -> No
         if target in topics:
             owner[topic_id] = target
     rows = conn.execute(
-        select(
-            GapSignalRow.topic_id,
-            GapSignalRow.agent,
-            GapSignalRow.kind,
-            GapSignalRow.query,
-            GapSignalRow.occurred_at,
-        )
+        select(GapSignalRow)
         .where(GapSignalRow.topic_id.in_(list(owner)))
         .order_by(GapSignalRow.occurred_at.desc())
     )
-    for topic_id, agent, kind, query, occurred in rows:
-        topic = topics[owner[topic_id]]
+    details = DetailCollector(catalogue)
+    for row in rows:
+        topic = topics[owner[row.topic_id]]
         topic["count"] += 1
-        topic["kinds"][kind] = topic["kinds"].get(kind, 0) + 1
-        if agent not in topic["agents"]:
-            topic["agents"].append(agent)
-        if query not in topic["examples"] and len(topic["examples"]) < EXAMPLES:
-            topic["examples"].append(query)
-        topic["last_seen"] = topic["last_seen"] or occurred
-        topic["first_seen"] = occurred
-
-
-def decide(
-    db: Database,
-    editor: User,
-    topic_id: int,
-    action: str,
-    *,
-    into: int | None = None,
-    item_id: str | None = None,
-) -> dict[str, Any]:
-    """Apply an editor's decision to a topic and return it.
-
-    Raises:
-        ForbiddenError: the user is not an editor.
-        NotFoundError: no such topic (or merge target).
-        BadRequestError: an unknown action, a merge into itself, a resolve without an
-            existing item.
-    """
-    editor.require(Permission.WORK_GAP_QUEUE)
-    if action not in ACTIONS:
-        raise BadRequestError(f"'{action}' is not an action; use one of: {', '.join(ACTIONS)}")
-    with db.write() as conn:
-        row = conn.execute(select(GapTopicRow).where(GapTopicRow.id == topic_id)).one_or_none()
-        if row is None:
-            raise NotFoundError(f"there is no gap topic {topic_id}")
-        values: dict[str, Any] = {"decided_by": editor.name, "decided_at": utc_now()}
-        if action == "merge":
-            if into is None or into == topic_id:
-                raise BadRequestError("merge needs 'into': the id of another topic")
-            target = conn.execute(select(GapTopicRow.status).where(GapTopicRow.id == into)).scalar()
-            if target is None or target == "merged":
-                raise NotFoundError(f"there is no topic {into} to merge into")
-            values.update(status="merged", merged_into=into)
-        elif action == "resolve":
-            info = item_catalogue(conn, db.display_url).items.get(item_id or "")
-            if info is None:
-                raise BadRequestError(
-                    "resolve needs 'item_id': an item that exists (import it first)"
-                )
-            values.update(status="resolved", resolution_item_id=info.id)
-            _tell_flaggers(conn, topic_id, info.id, info.title)
-        else:
-            status = {"accept": "accepted", "dismiss": "dismissed", "reopen": "open"}[action]
-            values.update(status=status, merged_into=None)
-        conn.execute(update(GapTopicRow).where(GapTopicRow.id == topic_id).values(values))
-        topic = _topic_dict(
-            conn.execute(select(GapTopicRow).where(GapTopicRow.id == topic_id)).one()
-        )
-        _add_signal_facts(conn, {topic_id: topic})
-    return topic
-
-
-def _tell_flaggers(conn: Connection, topic_id: int, item_id: str, title: str) -> None:
-    topics = {topic_id}
-    while True:  # the topic and every topic merged into it, transitively
-        more = (
-            set(
-                conn.execute(
-                    select(GapTopicRow.id).where(GapTopicRow.merged_into.in_(topics))
-                ).scalars()
-            )
-            - topics
-        )
-        if not more:
-            break
-        topics |= more
-    agents = conn.execute(
-        select(GapSignalRow.agent).where(GapSignalRow.topic_id.in_(topics)).distinct()
-    ).scalars()
-    for agent in sorted(agents):
-        add_notice(
-            conn, agent, "gap_resolved", {"title": title, "item_id": item_id, "topic": topic_id}
-        )
-
-
-def propose(
-    db: Database,
-    user: User,
-    title: str,
-    answer: str,
-    skills: list[str],
-    item_id: str | None = None,
-    client_id: str | None = None,
-) -> tuple[dict[str, Any], bool]:
-    """Store an agent's proposal (a draft in the editors' queue); (proposal, new?).
-
-    A proposal re-sent with the same ``client_id`` is stored once.
-
-    Raises:
-        BadRequestError: empty or overlong title or answer, a bad skills list.
-    """
-    title, answer = title.strip(), answer.strip()
-    if not 0 < len(title) <= 500:
-        raise BadRequestError("give the proposal a title of 1 to 500 characters")
-    if not 0 < len(answer) <= 20_000:
-        raise BadRequestError("give the proposal an answer of 1 to 20,000 characters")
-    if not isinstance(skills, list) or not all(isinstance(s, str) for s in skills):
-        raise BadRequestError("skills must be a list of skill codes")
-    if client_id is not None and not 0 < len(client_id) <= 64:
-        raise BadRequestError("client_id must have 1 to 64 characters")
-    with db.write() as conn:
-        if client_id is not None:
-            found = conn.execute(
-                select(ProposalRow).where(
-                    ProposalRow.agent == user.name, ProposalRow.client_id == client_id
-                )
-            ).one_or_none()
-            if found is not None:
-                return {"id": found.id, "status": found.status}, False
-        new_id = conn.execute(
-            insert(ProposalRow)
-            .values(
-                agent=user.name,
-                title=title,
-                answer=answer,
-                skills=json.dumps(skills),
-                item_id=item_id or None,
-                status="open",
-                created_at=utc_now(),
-                client_id=client_id,
-            )
-            .returning(ProposalRow.id)
-        ).scalar_one()
-    return {"id": new_id, "status": "open"}, True
+        topic["kinds"][row.kind] = topic["kinds"].get(row.kind, 0) + 1
+        if row.agent not in topic["agents"]:
+            topic["agents"].append(row.agent)
+        if row.query not in topic["examples"] and len(topic["examples"]) < EXAMPLES:
+            topic["examples"].append(row.query)
+        topic["last_seen"] = topic["last_seen"] or row.occurred_at
+        topic["first_seen"] = row.occurred_at
+        details.add(topic, row)
+    details.finish(conn, topics)

@@ -84,6 +84,7 @@ def item_catalogue(conn: Connection, cache_key: str) -> ItemCatalogue:
             str(record.get("kind", "faq")),
             tuple(record.get("skills") or ()),
             str(record.get("language", "zh")),
+            str(record["owner"])[:128] if record.get("owner") else None,
         )
     catalogue = ItemCatalogue(items)
     with _catalogue_lock:

@@ -36,6 +36,7 @@ class ItemInfo:
     kind: str
     skills: tuple[str, ...]
     language: str = "zh"
+    owner: str | None = None  # the team or person who keeps the item up to date
 
 
 @dataclass(frozen=True)

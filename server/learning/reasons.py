@@ -58,7 +58,21 @@ _NOTICES: dict[str, dict[str, str]] = {
         "zh": "你反馈缺少的答案现在有了：「{title}」",
         "en": "The answer you asked for now exists: “{title}”",
     },
+    "gap_accepted": {
+        "zh": "你反馈的「{label}」已被知识团队接受，正在处理",
+        "en": "The knowledge team accepted your report “{label}” and is working on it",
+    },
+    "gap_dismissed": {
+        "zh": "你反馈的「{label}」已被知识团队关闭{reason}",
+        "en": "The knowledge team closed your report “{label}”{reason}",
+    },
+    "gap_merged": {
+        "zh": "你反馈的「{label}」已并入「{into_label}」一起处理",
+        "en": "Your report “{label}” is now handled together with “{into_label}”",
+    },
 }
+#: A topic of flags with no text at all has no label; notices name it thus.
+_NO_TEXT = {"zh": "无文字的反馈", "en": "a report with no text"}
 
 
 def pick_language(asked: str | None, accept_language: str | None) -> str:
@@ -79,11 +93,13 @@ def _fill(templates: Mapping[str, str], params: Mapping[str, Any], language: str
     if "count" in values:
         count = int(values["count"])
         values["times"] = {1: "once", 2: "twice"}.get(count, f"{count} times")
-    if "comment" in values:
-        comment = str(values["comment"] or "").strip()
-        values["comment"] = (
-            (f"：{comment}" if language == "zh" else f": {comment}") if comment else ""
-        )
+    for key in ("comment", "reason"):
+        if key in values:
+            said = str(values[key] or "").strip()
+            values[key] = (f"：{said}" if language == "zh" else f": {said}") if said else ""
+    for key in ("label", "into_label"):
+        if key in values and not str(values[key] or "").strip():
+            values[key] = _NO_TEXT[language]
     return templates[language].format(**values)
 
 
@@ -93,8 +109,17 @@ def reason_text(reason: Reason, language: str) -> str:
 
 
 def notice_text(kind: str, params: Mapping[str, Any], language: str) -> str:
-    """A notice to an agent as a sentence (an unknown kind: its title, if any)."""
+    """A notice to an agent as a sentence, in ``language``.
+
+    A notice stored with its words (a ``text`` parameter, as older servers may have
+    written) or of a kind this server does not know is shown as stored: its text, else
+    its title, else its kind. A notice missing a parameter its words need falls back
+    the same way rather than failing the whole profile.
+    """
     templates = _NOTICES.get(kind)
-    if templates is None:
-        return str(params.get("title", kind))
-    return _fill(templates, params, language)
+    if templates is not None:
+        try:
+            return _fill(templates, params, language)
+        except (KeyError, ValueError, IndexError):
+            pass
+    return str(params.get("text") or params.get("title") or kind)

@@ -6,7 +6,7 @@ import re
 from importlib import resources
 
 import pytest
-from deskmate.core.activity.events import CONTACT_CHANNELS
+from deskmate.core.activity.events import CONTACT_CHANNELS, GapType
 from deskmate.server.auth import Role
 from deskmate.server.console.charts import Series, bar_chart, line_chart, sparkline, y_scale
 from deskmate.server.console.i18n import _STRINGS, Translator, known_keys
@@ -18,6 +18,7 @@ from deskmate.server.console.session import (
     read_session_cookie,
     start_session,
 )
+from deskmate.server.learning.gap_details import OWNER_FILTERS
 from deskmate.server.learning.gap_queue import STATUSES
 
 KEY = bytes(range(32))
@@ -91,10 +92,12 @@ def test_every_word_the_templates_use_exists_in_both_languages() -> None:
     for template in templates.iterdir():
         used |= set(re.findall(r"\bt\('([a-z_]+)'", template.read_text(encoding="utf-8")))
     prefixes = {key for key in used if key.endswith("_")}  # t('status_' ~ topic.status)
-    assert prefixes == {"status_", "kind_", "channel_"}
+    assert prefixes == {"status_", "kind_", "channel_", "gap_type_", "owner_"}
     used -= prefixes
     used |= {f"status_{s}" for s in (*STATUSES, "all")}
     used |= {f"kind_{k}" for k in ("gap", "no_result", "unhelpful", "proposal")}
+    used |= {f"gap_type_{g.value}" for g in GapType}
+    used |= {f"owner_{o}" for o in OWNER_FILTERS}
     used |= {f"role_{r.value}" for r in Role}
     used |= {f"channel_{c}" for c in CONTACT_CHANNELS}
     assert used <= known_keys(), used - known_keys()

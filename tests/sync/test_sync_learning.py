@@ -21,7 +21,8 @@ from deskmate.core.sync import OfflineError
 from deskmate.server.auth import Role, add_user, get_user
 from deskmate.server.errors import NotFoundError
 from deskmate.server.learning.assignments import AssignmentRequest, create_assignments
-from deskmate.server.learning.gap_queue import decide, list_topics
+from deskmate.server.learning.gap_decisions import decide
+from deskmate.server.learning.gap_queue import list_topics
 from deskmate.server.tables import AssignmentRow, ProposalRow, SelfAssessmentRow
 from sqlalchemy import select
 
