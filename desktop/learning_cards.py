@@ -9,13 +9,14 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date
+from itertools import pairwise
 
 from deskmate.core.content.taxonomy import MAX_LEVEL, MIN_LEVEL
 from deskmate.core.learning import Assignment, Recommendation, SkillStanding
 from deskmate.desktop.local_time import local_time, short_date
 from deskmate.desktop.theme import PROBLEM_COLOUR
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QDate, QPointF, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -68,6 +69,44 @@ class LevelBar(QWidget):
         painter.end()
 
 
+class TrendLine(QWidget):
+    """A skill's weekly levels as a small line on the fixed 1–5 scale, the latest as a dot."""
+
+    def __init__(self, levels: Sequence[float], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.levels = list(levels)
+        self.setFixedSize(self.sizeHint())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """Qt: small enough to sit beside a line of text."""
+        return QSize(72, 20)
+
+    def _point(self, index: int, level: float) -> QPointF:
+        width, height = self.width() - 6, self.height() - 6
+        x = 3 + width * index / max(1, len(self.levels) - 1)
+        y = 3 + height * (MAX_LEVEL - min(MAX_LEVEL, max(MIN_LEVEL, level))) / (MAX_LEVEL - 1)
+        return QPointF(x, y)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        """Qt: a faint middle line (level 3), the levels, a dot on the latest."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        mid = self._point(0, 3.0).y()
+        painter.drawLine(QPointF(3, mid), QPointF(self.width() - 3, mid))
+        points = [self._point(i, v) for i, v in enumerate(self.levels)]
+        colour = palette.color(QPalette.ColorRole.Highlight)
+        painter.setPen(QPen(colour, 1.6))
+        for start, end in pairwise(points):
+            painter.drawLine(start, end)
+        if points:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawEllipse(points[-1], 2.5, 2.5)
+        painter.end()
+
+
 class _Card(QFrame):
     """A framed panel; ``body`` is its column."""
 
@@ -107,6 +146,8 @@ class SkillCard(_Card):
         self.bar = LevelBar(skill.level, skill.target, skill.gap)
         self.bar.setToolTip(self._numbers_tip())
         layout.addWidget(self.bar)
+        if skill.trend:
+            layout.addLayout(self._trend())
         if skill.reasons:
             reasons = "<br>".join(f"· {html.escape(r)}" for r in skill.reasons)
             layout.addWidget(_label(f"<span style='color:gray'>{reasons}</span>", "reasons"))
@@ -133,6 +174,38 @@ class SkillCard(_Card):
         target = f"{self.skill.target:g}" if self.skill.target is not None else self.tr("none")
         return self.tr("Level %1 of 5; your role's target: %2").replace("%1", level).replace(
             "%2", target)
+
+    def _trend(self) -> QHBoxLayout:
+        """The weekly levels drawn, and in words: "Level 2.1 → 3.0 since 1 Nov"."""
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.trend_line = TrendLine([p.level for p in self.skill.trend])
+        self.trend_line.setToolTip(
+            "\n".join(f"{p.week}: {p.level:.1f}" for p in self.skill.trend)
+        )
+        row.addWidget(self.trend_line, 0, Qt.AlignmentFlag.AlignVCenter)
+        since, level = self.skill.since, self.skill.level
+        if since is not None and level is not None:
+            day = QDate.fromString(since.date, Qt.DateFormat.ISODate)
+            # Qt date format: "d MMM" is "1 Nov"; translations give their own order.
+            on = day.toString(self.tr("d MMM")) if day.isValid() else since.date
+            text = (
+                self.tr("Level %1 → %2 since %3")
+                .replace("%1", f"{since.level:.1f}")
+                .replace("%2", f"{level:.1f}")
+                .replace("%3", on)
+            )
+            if since.change:
+                colour = AT_TARGET if since.change > 0 else BELOW_TARGET
+                change = f"<span style='color:{colour}'>{since.change:+.1f}</span>"
+                text = f"{html.escape(text)} {change}"
+            else:
+                text = html.escape(text)
+        else:
+            text = html.escape(self.tr("Level recorded weekly from this week"))
+        self.trend_label = _label(f"<span style='color:gray'>{text}</span>", "trend")
+        row.addWidget(self.trend_label, 1)
+        return row
 
     def _assessment(self, pending_level: int | None) -> QHBoxLayout:
         row = QHBoxLayout()
