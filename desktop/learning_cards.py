@@ -70,40 +70,50 @@ class LevelBar(QWidget):
 
 
 class TrendLine(QWidget):
-    """A skill's weekly levels as a small line on the fixed 1–5 scale, the latest as a dot."""
+    """A skill's weekly levels as a small line, the latest as a dot.
+
+    The vertical scale spans the levels shown with a margin, at least one level (so a
+    change of 0.5 is visible without looking like a leap); the numbers are in the words
+    beside it and in the tooltip.
+    """
 
     def __init__(self, levels: Sequence[float], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.levels = list(levels)
+        low = max(float(MIN_LEVEL), min(self.levels, default=3.0) - 0.25)
+        high = min(float(MAX_LEVEL), max(max(self.levels, default=3.0) + 0.25, low + 1.0))
+        self.scale = (min(low, high - 1.0), high)
         self.setFixedSize(self.sizeHint())
 
     def sizeHint(self) -> QSize:  # noqa: N802
         """Qt: small enough to sit beside a line of text."""
-        return QSize(72, 20)
+        return QSize(80, 22)
 
     def _point(self, index: int, level: float) -> QPointF:
-        width, height = self.width() - 6, self.height() - 6
-        x = 3 + width * index / max(1, len(self.levels) - 1)
-        y = 3 + height * (MAX_LEVEL - min(MAX_LEVEL, max(MIN_LEVEL, level))) / (MAX_LEVEL - 1)
+        low, high = self.scale
+        width, height = self.width() - 8, self.height() - 8
+        x = 4 + width * index / max(1, len(self.levels) - 1)
+        y = 4 + height * (high - min(high, max(low, level))) / (high - low)
         return QPointF(x, y)
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
-        """Qt: a faint middle line (level 3), the levels, a dot on the latest."""
+        """Qt: a faint baseline, the levels, a dot on the latest."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
-        mid = self._point(0, 3.0).y()
-        painter.drawLine(QPointF(3, mid), QPointF(self.width() - 3, mid))
+        bottom = self.height() - 2.5
+        painter.drawLine(QPointF(2, bottom), QPointF(self.width() - 2, bottom))
         points = [self._point(i, v) for i, v in enumerate(self.levels)]
-        colour = palette.color(QPalette.ColorRole.Highlight)
-        painter.setPen(QPen(colour, 1.6))
+        colour = QColor(AT_TARGET if len(points) < 2 or self.levels[-1] >= self.levels[0]
+                        else BELOW_TARGET)
+        painter.setPen(QPen(colour, 1.8))
         for start, end in pairwise(points):
             painter.drawLine(start, end)
         if points:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
-            painter.drawEllipse(points[-1], 2.5, 2.5)
+            painter.drawEllipse(points[-1], 2.8, 2.8)
         painter.end()
 
 
