@@ -114,7 +114,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "gap": ("差距", "Gap"),
     "reasons": ("原因", "Reasons"),
     "level_trend": ("近 13 周走势", "Last 13 weeks"),
-    "trend_since": ("水平 {then} → {now}（自 {date}）", "level {then} → {now} since {date}"),
+    "trend_since": ("水平 {then} → {now}（自 {date}）", "Level {then} → {now} since {date}"),
     "trend_started": ("本周开始记录", "recorded from this week"),
     "trend_none": ("暂无记录", "nothing recorded yet"),
     "trend_chart": ("{skill}：每周水平（1–5）", "{skill}: level per week (1–5)"),

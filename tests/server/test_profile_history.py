@@ -204,7 +204,7 @@ def test_two_ratings_a_week_apart_are_both_kept_and_the_trend_shows_both(
         client.close()
     day = week_ago.date()
     assert f"水平 2.0 → 4.0（自 {day.month} 月 {day.day} 日）" in page
-    assert f"level 2.0 → 4.0 since {day.day} {day:%b}" in english
+    assert f"Level 2.0 → 4.0 since {day.day} {day:%b}" in english
     row = page[page.index("共情安抚") :]
     spark = re.search(r'<svg class="spark"[^>]*aria-label="共情安抚：每周水平（1–5）"', row)
     assert spark is not None
