@@ -15,12 +15,20 @@ Printed, per backend:
   1,000 agents x 50 skills x 90 days, about 5 M events, on PostgreSQL);
 - unchanged: the same again (every profile current: stamps only);
 - incremental: after 100 new events from 10 agents (10 profiles recomputed);
-- one agent: ``GET /api/v1/me/profile``'s work for one agent after a new event of theirs;
+- full with a year of history: the same from an empty cache again, after 51 past weeks of
+  levels (each agent's skills) and two ratings and two self-assessments a month per
+  agent were added to the history tables;
+- one agent: ``refresh_profiles`` for one agent after a new event of theirs, and the whole
+  ``GET /api/v1/me/profile`` document (refresh, trend read, wording) the same way
+  (target <= 100 ms);
+- history size: the history tables' rows and bytes (PostgreSQL: pg_total_relation_size)
+  per agent-year, from that year of history;
 - gap queue: ``collect_signals`` end to end (read the uploads, cluster, store signals and
   topics) for ``--gap-events`` gap flags and no-result searches with realistic query
   texts (the generator of benchmarks/gap_clustering.py) in a fresh database, then for
   100 more (incremental: the index reseeded from the stored topics).
-Targets: full <= 60 s on PostgreSQL for 1000 agents x ~5000 events; 20k gap events <= 30 s.
+Targets: full <= 60 s on PostgreSQL for 1000 agents x ~5000 events (also with a year of
+history); one agent <= 100 ms; 20k gap events <= 30 s.
 """
 
 from __future__ import annotations
@@ -219,6 +227,17 @@ def run(backend: str, pg_url: str, agents: int, per_agent: int, tmp: Path) -> li
         rows.append([label, "load events", load_s, events, "-"])
         full = refresh_profiles(db, now=now)
         rows.append([label, "full (empty cache)", full.seconds, full.computed, full.reused])
+        started = time.perf_counter()
+        history_rows = _seed_history(db, now, rng)
+        rows.append([label, "seed a year of history", time.perf_counter() - started,
+                     history_rows, "-"])
+        with db.write() as conn:
+            conn.exec_driver_sql("DELETE FROM profile_cache")
+            if backend == "postgresql":
+                conn.exec_driver_sql("ANALYZE level_history")
+        full = refresh_profiles(db, now=now)
+        rows.append([label, "full (empty cache, year of history)", full.seconds, full.computed,
+                     full.reused])
         same = refresh_profiles(db, now=now)
         rows.append([label, "unchanged", same.seconds, same.computed, same.reused])
         _load_events(db, _event_rows(names[:10], items, 10, rng, now + timedelta(seconds=1)))
@@ -226,10 +245,77 @@ def run(backend: str, pg_url: str, agents: int, per_agent: int, tmp: Path) -> li
         rows.append([label, "incremental (10 agents)", step.seconds, step.computed, step.reused])
         _load_events(db, _event_rows(names[:1], items, 1, rng, now + timedelta(seconds=2)))
         one = refresh_profiles(db, [names[0]], now=now)
-        rows.append([label, "one agent (me/profile)", one.seconds, one.computed, one.reused])
+        rows.append([label, "one agent (refresh)", one.seconds, one.computed, one.reused])
+        rows.append([label, "one agent (whole me/profile)", *_one_document(db, names[1], now, rng,
+                                                                             items)])
+        rows += [[label, *row] for row in _history_size(db, agents)]
     finally:
         db.close()
         drop_scratch_schema(pg_url, schema)
+    return rows
+
+
+def _seed_history(db: Any, now: datetime, rng: random.Random) -> int:
+    """51 past weeks of each agent's current levels, and 4 assessments a month each."""
+    from deskmate.server.learning.history import iso_week
+    from deskmate.server.tables import AssessmentHistoryRow, LevelHistoryRow, UserRow
+    from sqlalchemy import func, insert, literal, select
+
+    this_week = iso_week(now)
+    with db.write() as conn:
+        for back in range(1, 52):
+            when = now - timedelta(weeks=back)
+            wobble = (back % 5) * 0.1  # levels a little lower in the past
+            conn.execute(insert(LevelHistoryRow).from_select(
+                ["agent", "week", "skill", "level", "computed_at"],
+                select(LevelHistoryRow.agent, literal(iso_week(when)), LevelHistoryRow.skill,
+                       func.greatest(1.0, LevelHistoryRow.level - wobble)
+                       if db.url.get_backend_name() == "postgresql"
+                       else func.max(1.0, LevelHistoryRow.level - wobble),
+                       literal(when.isoformat(timespec="seconds")))
+                .where(LevelHistoryRow.week == this_week)))
+        agents = list(conn.execute(select(UserRow.name)).scalars())
+        skills = [f"area{n // 10}.skill{n}" for n in range(SKILLS)]
+        assessed = [
+            {"agent": agent, "skill": rng.choice(skills), "kind": kind,
+             "value": rng.randint(1, 5), "comment": "继续保持" if kind == "rating" else "",
+             "given_by": "manager" if kind == "rating" else None,
+             "recorded_at": (now - timedelta(days=rng.uniform(0, 365))).isoformat()}
+            for agent in agents for kind in ("rating", "self") for _ in range(24)
+        ]
+        conn.execute(insert(AssessmentHistoryRow), assessed)
+        levels = conn.execute(select(func.count()).select_from(LevelHistoryRow)).scalar_one()
+    return int(levels) + len(assessed)
+
+
+def _one_document(db: Any, name: str, now: datetime, rng: random.Random,
+                  items: list[str]) -> list[Any]:
+    """``GET /api/v1/me/profile``'s whole work for one agent after a new event of theirs."""
+    from deskmate.server.learning_api import profile_document
+
+    _load_events(db, _event_rows([name], items, 1, rng, now + timedelta(seconds=3)))
+    started = time.perf_counter()
+    document = profile_document(db, name, None, "zh")
+    seconds = time.perf_counter() - started
+    trends = sum(1 for s in document["skills"] if s["trend"])
+    return [seconds, f"1 ({trends} skills with a trend)", "-"]
+
+
+def _history_size(db: Any, agents: int) -> list[list[Any]]:
+    """Rows and bytes of the history tables per agent-year (a year is what was seeded)."""
+    from sqlalchemy import text
+
+    rows: list[list[Any]] = []
+    with db.read() as conn:
+        for table in ("level_history", "assessment_history"):
+            count = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            size = "-"
+            if db.url.get_backend_name() == "postgresql":
+                total = conn.execute(
+                    text("SELECT pg_total_relation_size(CAST(:t AS regclass))"), {"t": table}
+                ).scalar_one()
+                size = f"{total / agents / 1024:,.0f} KiB/agent-year"
+            rows.append([f"{table} per agent-year", "-", f"{count / agents:,.0f} rows", size])
     return rows
 
 

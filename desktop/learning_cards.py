@@ -9,13 +9,14 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date
+from itertools import pairwise
 
 from deskmate.core.content.taxonomy import MAX_LEVEL, MIN_LEVEL
 from deskmate.core.learning import Assignment, Recommendation, SkillStanding
 from deskmate.desktop.local_time import local_time, short_date
 from deskmate.desktop.theme import PROBLEM_COLOUR
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QDate, QPointF, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -68,6 +69,54 @@ class LevelBar(QWidget):
         painter.end()
 
 
+class TrendLine(QWidget):
+    """A skill's weekly levels as a small line, the latest as a dot.
+
+    The vertical scale spans the levels shown with a margin, at least one level (so a
+    change of 0.5 is visible without looking like a leap); the numbers are in the words
+    beside it and in the tooltip.
+    """
+
+    def __init__(self, levels: Sequence[float], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.levels = list(levels)
+        low = max(float(MIN_LEVEL), min(self.levels, default=3.0) - 0.25)
+        high = min(float(MAX_LEVEL), max(max(self.levels, default=3.0) + 0.25, low + 1.0))
+        self.scale = (min(low, high - 1.0), high)
+        self.setFixedSize(self.sizeHint())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """Qt: small enough to sit beside a line of text."""
+        return QSize(80, 22)
+
+    def _point(self, index: int, level: float) -> QPointF:
+        low, high = self.scale
+        width, height = self.width() - 8, self.height() - 8
+        x = 4 + width * index / max(1, len(self.levels) - 1)
+        y = 4 + height * (high - min(high, max(low, level))) / (high - low)
+        return QPointF(x, y)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        """Qt: a faint baseline, the levels, a dot on the latest."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        bottom = self.height() - 2.5
+        painter.drawLine(QPointF(2, bottom), QPointF(self.width() - 2, bottom))
+        points = [self._point(i, v) for i, v in enumerate(self.levels)]
+        colour = QColor(AT_TARGET if len(points) < 2 or self.levels[-1] >= self.levels[0]
+                        else BELOW_TARGET)
+        painter.setPen(QPen(colour, 1.8))
+        for start, end in pairwise(points):
+            painter.drawLine(start, end)
+        if points:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawEllipse(points[-1], 2.8, 2.8)
+        painter.end()
+
+
 class _Card(QFrame):
     """A framed panel; ``body`` is its column."""
 
@@ -107,6 +156,8 @@ class SkillCard(_Card):
         self.bar = LevelBar(skill.level, skill.target, skill.gap)
         self.bar.setToolTip(self._numbers_tip())
         layout.addWidget(self.bar)
+        if skill.trend:
+            layout.addLayout(self._trend())
         if skill.reasons:
             reasons = "<br>".join(f"· {html.escape(r)}" for r in skill.reasons)
             layout.addWidget(_label(f"<span style='color:gray'>{reasons}</span>", "reasons"))
@@ -133,6 +184,38 @@ class SkillCard(_Card):
         target = f"{self.skill.target:g}" if self.skill.target is not None else self.tr("none")
         return self.tr("Level %1 of 5; your role's target: %2").replace("%1", level).replace(
             "%2", target)
+
+    def _trend(self) -> QHBoxLayout:
+        """The weekly levels drawn, and in words: "Level 2.1 → 3.0 since 1 Nov"."""
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.trend_line = TrendLine([p.level for p in self.skill.trend])
+        self.trend_line.setToolTip(
+            "\n".join(f"{p.week}: {p.level:.1f}" for p in self.skill.trend)
+        )
+        row.addWidget(self.trend_line, 0, Qt.AlignmentFlag.AlignVCenter)
+        since, level = self.skill.since, self.skill.level
+        if since is not None and level is not None:
+            day = QDate.fromString(since.date, Qt.DateFormat.ISODate)
+            # Qt date format: "d MMM" is "1 Nov"; translations give their own order.
+            on = day.toString(self.tr("d MMM")) if day.isValid() else since.date
+            text = (
+                self.tr("Level %1 → %2 since %3")
+                .replace("%1", f"{since.level:.1f}")
+                .replace("%2", f"{level:.1f}")
+                .replace("%3", on)
+            )
+            if since.change:
+                colour = AT_TARGET if since.change > 0 else BELOW_TARGET
+                change = f"<span style='color:{colour}'>{since.change:+.1f}</span>"
+                text = f"{html.escape(text)} {change}"
+            else:
+                text = html.escape(text)
+        else:
+            text = html.escape(self.tr("Level recorded weekly from this week"))
+        self.trend_label = _label(f"<span style='color:gray'>{text}</span>", "trend")
+        row.addWidget(self.trend_label, 1)
+        return row
 
     def _assessment(self, pending_level: int | None) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from deskmate.server import learning_models as m
@@ -25,6 +26,7 @@ from deskmate.server.learning.assignments import (
 )
 from deskmate.server.learning.gap_decisions import decide, propose
 from deskmate.server.learning.gap_queue import list_topics
+from deskmate.server.learning.history import add_trends, level_trends
 from deskmate.server.learning.notices import recent_notices
 from deskmate.server.learning.profiles import cached_bodies, render, wording
 from deskmate.server.learning.reasons import pick_language
@@ -98,11 +100,13 @@ def profile_documents(
     documents = []
     with db.read() as conn:
         assignments = assignments_of(conn, names)
+        trends = level_trends(conn, names, datetime.now(UTC))
         for name in names:
             body = bodies.get(name)
             if body is None:
                 raise NotFoundError(f"there is no user '{name}'")
             document = {"agent": name, "team": team, **render(body, words)}
+            add_trends(document["skills"], trends.get(name, {}))
             document["assignments"] = [a for a in assignments if a["agent"] == name]
             document["notices"] = recent_notices(conn, name, language)
             documents.append(document)

@@ -16,6 +16,22 @@ class RoleRef(BaseModel):
     name: str
 
 
+class TrendPoint(BaseModel):
+    """A skill's computed level in one ISO week."""
+
+    week: str = Field(description="ISO week, e.g. 2026-W44")
+    level: float
+
+
+class Since(BaseModel):
+    """The level now against the first week of the trend."""
+
+    week: str
+    date: str = Field(description="When the first week's level was computed (YYYY-MM-DD)")
+    level: float
+    change: float = Field(description="level now - level then, one decimal")
+
+
 class SkillLevel(BaseModel):
     """One skill of a profile."""
 
@@ -26,10 +42,14 @@ class SkillLevel(BaseModel):
     gap: float = Field(description="max(0, target - level), one decimal")
     reasons: list[str] = Field(description="Why, in sentences, in the language asked for")
     sources: dict[str, float | None] = Field(
-        description="Each source's level: consultation, score, manager, self"
+        description="Each source's level: consultation, score, manager, self, assignment"
     )
     looks: int = Field(description="Opens and copies of the skill's items in 90 days")
     flags: int = Field(description="Gap flags the agent raised on the skill's items")
+    trend: list[TrendPoint] = Field(
+        default_factory=list, description="The level per week, the last 13 weeks, oldest first"
+    )
+    since: Since | None = Field(None, description="null: fewer than two weeks known")
 
 
 class Recommendation(BaseModel):

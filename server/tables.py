@@ -291,3 +291,45 @@ class JobMarkRow(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+# -- history of the learning profiles (migration 0005) ----------------------------------
+
+
+class LevelHistoryRow(Base):
+    """An agent's computed level in a skill for one ISO week (the week's last computation).
+
+    Written whenever a profile is computed (on request or by the warmer, at least daily),
+    so the row of the current week always holds the level shown now; the rows of past
+    weeks are the trend.
+    """
+
+    __tablename__ = "level_history"
+
+    agent: Mapped[str] = mapped_column(String(128), primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)  # ISO week, "2026-W44"
+    skill: Mapped[str] = mapped_column(String(128), primary_key=True)
+    level: Mapped[float] = mapped_column(Float)
+    computed_at: Mapped[str] = mapped_column(String(40))
+
+
+class AssessmentHistoryRow(Base):
+    """Every manager rating and self-assessment ever given (their tables keep the latest).
+
+    ``kind`` is ``rating`` or ``self``; ``given_by`` is the rating manager (None for ``self``).
+    Scores need no copy here: the ``scores`` table keeps every imported score.
+    """
+
+    __tablename__ = "assessment_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agent: Mapped[str] = mapped_column(String(128))
+    skill: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text)
+    given_by: Mapped[str | None] = mapped_column(String(128))
+    recorded_at: Mapped[str] = mapped_column(String(40))
+
+
+Index("ix_assessment_history_agent", AssessmentHistoryRow.agent, AssessmentHistoryRow.skill)

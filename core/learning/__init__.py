@@ -16,9 +16,11 @@ from deskmate.core.learning.outbox import LearningOutbox, OutboxEntry
 from deskmate.core.learning.profile import (
     Assignment,
     LearningProfile,
+    LevelSince,
     Notice,
     Recommendation,
     SkillStanding,
+    TrendPoint,
 )
 from deskmate.core.learning.profile_cache import CachedProfile, ProfileCache
 
@@ -29,11 +31,13 @@ __all__ = [
     "LearningProfile",
     "LearningSnapshot",
     "LearningStore",
+    "LevelSince",
     "Notice",
     "OutboxEntry",
     "ProfileCache",
     "ProposalDraft",
     "Recommendation",
     "SkillStanding",
+    "TrendPoint",
     "make_proposal",
 ]

@@ -70,6 +70,50 @@ class _Fields:
 
 
 @dataclass(frozen=True)
+class TrendPoint:
+    """A skill's level in one ISO week (``2026-W44``), as the server recorded it."""
+
+    week: str
+    level: float
+
+    @classmethod
+    def from_dict(cls, data: object, where: str) -> TrendPoint:
+        """Read one entry of a skill's ``trend``."""
+        f = _Fields(data, where)
+        level = f.number("level")
+        if level is None:
+            raise ContentError(f"{where}.level is not a number", field=f"{where}.level")
+        return cls(f.text("week"), level)
+
+
+@dataclass(frozen=True)
+class LevelSince:
+    """The level now against the first week of the trend.
+
+    Attributes:
+        date: When that first level was computed (``YYYY-MM-DD``).
+        level: The level then.
+        change: The level now minus the level then.
+    """
+
+    week: str
+    date: str
+    level: float
+    change: float
+
+    @classmethod
+    def from_dict(cls, data: object, where: str) -> LevelSince:
+        """Read a skill's ``since``."""
+        f = _Fields(data, where)
+        on = f.text("date")
+        try:
+            date.fromisoformat(on)
+        except ValueError:
+            raise ContentError(f"{where}.date is not a date", field=f"{where}.date") from None
+        return cls(f.text("week", ""), on, f.number("level") or 0.0, f.number("change", 0.0) or 0.0)
+
+
+@dataclass(frozen=True)
 class SkillStanding:
     """One skill of the profile: the level estimate, the role's target and the gap.
 
@@ -83,6 +127,9 @@ class SkillStanding:
         self_level: The agent's own last self-assessment (1–5), if any.
         looks: Opens and copies of items with this skill in the window.
         flags: Gap flags the agent raised on items with this skill.
+        trend: The level per week, oldest first (empty from servers without history,
+            and in profiles cached before it).
+        since: The level now against the first week of the trend, or None.
     """
 
     code: str
@@ -94,6 +141,8 @@ class SkillStanding:
     self_level: int | None
     looks: int
     flags: int
+    trend: tuple[TrendPoint, ...] = ()
+    since: LevelSince | None = None
 
     @classmethod
     def from_dict(cls, data: object, where: str) -> SkillStanding:
@@ -114,6 +163,15 @@ class SkillStanding:
             self_level=round(own) if own is not None else None,
             looks=f.integer("looks", 0),
             flags=f.integer("flags", 0),
+            trend=tuple(
+                TrendPoint.from_dict(p, f"{where}.trend[{n}]")
+                for n, p in enumerate(f.list_of("trend"))
+            ),
+            since=(
+                None
+                if f.data.get("since") is None
+                else LevelSince.from_dict(f.data["since"], f"{where}.since")
+            ),
         )
 
 

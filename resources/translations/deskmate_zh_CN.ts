@@ -37,37 +37,37 @@
 <context>
     <name>AssignmentCard</name>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="175"/>
+        <location filename="../../desktop/learning_cards.py" line="258"/>
         <source>Assigned by %1</source>
         <translation>由 %1 布置</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="183"/>
+        <location filename="../../desktop/learning_cards.py" line="266"/>
         <source>Overdue: was due %1</source>
         <translation>已逾期：截止日期 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="183"/>
+        <location filename="../../desktop/learning_cards.py" line="266"/>
         <source>Due %1</source>
         <translation>截止 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="195"/>
+        <location filename="../../desktop/learning_cards.py" line="278"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="201"/>
+        <location filename="../../desktop/learning_cards.py" line="284"/>
         <source>Done %1</source>
         <translation>已完成 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="204"/>
+        <location filename="../../desktop/learning_cards.py" line="287"/>
         <source>Done — waiting to sync</source>
         <translation>已完成 — 等待同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="206"/>
+        <location filename="../../desktop/learning_cards.py" line="289"/>
         <source>Mark done</source>
         <translation>标记完成</translation>
     </message>
@@ -1040,42 +1040,57 @@
 <context>
     <name>SkillCard</name>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="117"/>
+        <location filename="../../desktop/learning_cards.py" line="168"/>
         <source>Read: </source>
         <translation>推荐阅读：</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="127"/>
+        <location filename="../../desktop/learning_cards.py" line="178"/>
         <source>gap %1</source>
         <translation>差距 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="132"/>
+        <location filename="../../desktop/learning_cards.py" line="183"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="133"/>
+        <location filename="../../desktop/learning_cards.py" line="184"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="134"/>
+        <location filename="../../desktop/learning_cards.py" line="185"/>
         <source>Level %1 of 5; your role&apos;s target: %2</source>
         <translation>水平 %1（满分 5）；岗位目标：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="140"/>
+        <location filename="../../desktop/learning_cards.py" line="201"/>
+        <source>d MMM</source>
+        <translation>M 月 d 日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="203"/>
+        <source>Level %1 → %2 since %3</source>
+        <translation>水平 %1 → %2（自 %3）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="215"/>
+        <source>Level recorded weekly from this week</source>
+        <translation>本周开始每周记录水平</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/learning_cards.py" line="223"/>
         <source>My own rating:</source>
         <translation>我的自评：</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="149"/>
+        <location filename="../../desktop/learning_cards.py" line="232"/>
         <source>Rate myself %1 of 5</source>
         <translation>自评 %1 分（满分 5）</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="155"/>
+        <location filename="../../desktop/learning_cards.py" line="238"/>
         <source>waiting to sync</source>
         <translation>等待同步</translation>
     </message>

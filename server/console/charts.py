@@ -205,3 +205,33 @@ def sparkline(values: Sequence[float], label: str, *, width: int = 140, height: 
         f'<polyline points="{points}" fill="none" stroke="{PALETTE[0]}" stroke-width="1.5"/>'
         "</svg>"
     )
+
+
+def level_sparkline(
+    values: Sequence[float], label: str, *, width: int = 120, height: int = 30
+) -> Markup:
+    """Weekly levels on the fixed 1-5 scale (a faint line at 3), the latest as a dot."""
+
+    def point(i: int, v: float) -> tuple[float, float]:
+        x = (width - 8) * i / max(1, len(values) - 1) + 4
+        return x, height - 4 - (height - 8) * (min(5.0, max(1.0, v)) - 1) / 4
+
+    points = [point(i, v) for i, v in enumerate(values)]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    mid = point(0, 3.0)[1]
+    parts = [
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(label)}</title>",
+        f'<line x1="4" y1="{mid:.1f}" x2="{width - 4}" y2="{mid:.1f}" stroke="#e5e7eb" '
+        'stroke-width="1"/>',
+    ]
+    if len(points) > 1:
+        parts.append(
+            f'<polyline points="{line}" fill="none" stroke="{PALETTE[0]}" stroke-width="1.5"/>'
+        )
+    if points:
+        x, y = points[-1]
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{PALETTE[0]}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - the only text is escaped

@@ -93,9 +93,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "legend_large": ("差距 ≥ 2", "Gap ≥ 2"),
     "legend_none": ("无数据", "No data"),
     "legend_note": (
-        "格子里是当前水平（1–5），颜色表示与岗位目标的差距；点坐席名查看原因和历史。",
+        "格子里是当前水平（1–5），颜色表示与岗位目标的差距；点坐席名查看原因、历史和每个技能"
+        "近 13 周的水平走势。坐席查阅过的技能都会列出，即使不在岗位目标里（目标为「–」）。",
         "Cells show the current level (1–5); the colour is the gap to the role's target. "
-        "Click an agent for the reasons and history.",
+        "Click an agent for the reasons, the history and each skill's level over the last "
+        "13 weeks. Every skill the agent looked up is listed, also outside the role's "
+        "targets (target “–”).",
     ),
     "cell_title": (
         "{skill}：水平 {level}，目标 {target}，差距 {gap}",
@@ -110,6 +113,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "target": ("目标", "Target"),
     "gap": ("差距", "Gap"),
     "reasons": ("原因", "Reasons"),
+    "level_trend": ("近 13 周走势", "Last 13 weeks"),
+    "trend_since": ("水平 {then} → {now}（自 {date}）", "Level {then} → {now} since {date}"),
+    "trend_started": ("本周开始记录", "recorded from this week"),
+    "trend_none": ("暂无记录", "nothing recorded yet"),
+    "trend_chart": ("{skill}：每周水平（1–5）", "{skill}: level per week (1–5)"),
     "rate": ("评分", "Rate"),
     "comment": ("评语", "Comment"),
     "save": ("保存", "Save"),

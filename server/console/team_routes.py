@@ -88,9 +88,17 @@ def _profile_routes(router: APIRouter) -> None:
         with page.db.read_one() as conn:
             team_agent(conn, manager, name)
         history = agent_history(page.db, name, HISTORY_DAYS)
+        shown = agent_profile(page.db, name, page.t.language)
         return page.render(
             "agent.html",
-            shown=agent_profile(page.db, name, page.t.language),
+            shown=shown,
+            sparks={
+                s["code"]: charts.level_sparkline(
+                    [p["level"] for p in s["trend"]], page.t("trend_chart", skill=s["name"])
+                )
+                for s in shown.profile["skills"]
+                if s["trend"]
+            },
             history=history,
             chart=_opens_chart(page, {h.day: h.counts.opens for h in history}),
             rated=request.query_params.get("rated") == "1",

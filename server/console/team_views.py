@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from deskmate.server.database import Database
 from deskmate.server.learning.assignments import assignments_of
+from deskmate.server.learning.history import add_trends, level_trends
 from deskmate.server.learning.profiles import Wording, cached_bodies, render, wording
 
 
@@ -113,20 +114,29 @@ class AgentProfile:
 
 
 def agent_profile(db: Database, agent: str, language: str) -> AgentProfile:
-    """One agent's profile (skills with reasons, recommendations) and assignments."""
+    """One agent's profile (skills with reasons and trends, recommendations), assignments."""
     bodies = cached_bodies(db, [agent])
     words = wording(db, language)
     profile = render(bodies[agent], words) if agent in bodies else {"skills": [], "role": None}
     with db.read() as conn:
         assignments = assignments_of(conn, [agent])
+        add_trends(profile["skills"], level_trends(conn, [agent], datetime.now(UTC)).get(agent, {}))
     for skill in profile["skills"]:
         skill["band"] = gap_band(skill["level"], skill["gap"])
+        if skill["since"]:
+            skill["since"]["day"] = short_day(skill["since"]["date"], language)
     return AgentProfile(agent, profile, assignments, skill_choices(words))
 
 
 def skill_choices(words: Wording) -> list[tuple[str, str]]:
     """(code, name) of every skill of the taxonomy, for a form's choice."""
     return [(s.code, words.skill_name(s.code)) for s in words.taxonomy.skills]
+
+
+def short_day(iso_date: str, language: str) -> str:
+    """``2026-11-01`` as "11 月 1 日" (zh) or "1 Nov" (en)."""
+    day = date.fromisoformat(iso_date)
+    return f"{day.month} 月 {day.day} 日" if language == "zh" else f"{day.day} {day:%b}"
 
 
 def today_iso() -> str:

@@ -13,6 +13,7 @@ from deskmate.core.content.taxonomy import MAX_LEVEL, MIN_LEVEL
 from deskmate.server.auth import Permission, User, utc_now
 from deskmate.server.database import Database
 from deskmate.server.errors import BadRequestError, NotFoundError
+from deskmate.server.learning.history import record_assessment
 from deskmate.server.tables import (
     ManagerRatingRow,
     ScoreRow,
@@ -47,7 +48,7 @@ def _level(value: object, what: str) -> int:
 
 
 def set_self_assessment(db: Database, user: User, skill: object, level: object) -> dict[str, Any]:
-    """Store the user's own level in a skill (the latest counts).
+    """Store the user's own level in a skill (the latest counts; the history keeps all).
 
     Raises:
         BadRequestError: the skill is unknown or the level is not 1-5.
@@ -66,6 +67,7 @@ def set_self_assessment(db: Database, user: User, skill: object, level: object) 
                 agent=user.name, skill=skill, level=level, updated_at=now
             )
         )
+        record_assessment(conn, user.name, skill, "self", level, now)
     return {"skill": skill, "level": level, "updated_at": now}
 
 
@@ -89,7 +91,7 @@ def team_agent(conn: Connection, manager: User, agent: str) -> str:
 def rate_skill(
     db: Database, manager: User, agent: str, skill: object, rating: object, comment: str = ""
 ) -> dict[str, Any]:
-    """A manager's rating (1-5) and comment on one of their agents' skills.
+    """A manager's rating (1-5) and comment on one of their agents' skills (all are kept).
 
     Raises:
         ForbiddenError: the user is not a manager.
@@ -118,6 +120,7 @@ def rate_skill(
                 rated_at=now,
             )
         )
+        record_assessment(conn, agent, skill, "rating", rating, now, comment.strip(), manager.name)
     return {"agent": agent, "skill": skill, "rating": rating, "comment": comment.strip()}
 
 

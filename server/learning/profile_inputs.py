@@ -19,11 +19,13 @@ from deskmate.server.learning.profile_model import (
     HALF_LIFE_DAYS,
     WINDOW_DAYS,
     AgentInputs,
+    DoneAssignment,
     ItemInfo,
     ItemLooks,
     Rating,
 )
 from deskmate.server.tables import (
+    AssignmentRow,
     EventRow,
     ItemRow,
     ManagerRatingRow,
@@ -148,6 +150,7 @@ def gather_inputs(
         _add_looks(conn, now, names, inputs)
         _add_assessments(conn, names, inputs)
         _add_flags(conn, now, names, inputs)
+        _add_done(conn, now, names, inputs)
     return inputs
 
 
@@ -199,3 +202,24 @@ def _add_flags(
     for row in conn.execute(_where_agents(flags, EventRow.agent, names)):
         if row.agent in inputs:
             inputs[row.agent].flags[row.item_id] = int(row.n)
+
+
+def _add_done(
+    conn: Connection, now: datetime, names: list[str] | None, inputs: dict[str, AgentInputs]
+) -> None:
+    """Assignments of a skill marked done in the window (newest first)."""
+    since = (now - timedelta(days=WINDOW_DAYS)).isoformat()
+    done = (
+        select(AssignmentRow.agent, AssignmentRow.skill, AssignmentRow.title, AssignmentRow.done_at)
+        .where(
+            AssignmentRow.done_at.is_not(None),
+            AssignmentRow.done_at >= since,
+            AssignmentRow.skill.is_not(None),
+        )
+        .order_by(AssignmentRow.done_at.desc(), AssignmentRow.id.desc())
+    )
+    for row in conn.execute(_where_agents(done, AssignmentRow.agent, names)):
+        if row.agent in inputs:
+            inputs[row.agent].done.setdefault(row.skill, []).append(
+                DoneAssignment(row.title, row.done_at)
+            )

@@ -17,7 +17,11 @@ from deskmate.core.content.taxonomy import LearningRole
 
 WINDOW_DAYS = 90
 HALF_LIFE_DAYS = 14.0
-WEIGHTS = {"manager": 0.3, "score": 0.3, "consultation": 0.25, "self": 0.15}
+WEIGHTS = {"manager": 0.3, "score": 0.3, "consultation": 0.25, "self": 0.15, "assignment": 0.1}
+# A completed assignment shows the agent studied the skill, not that they can apply it:
+# the first one in the window counts as level 3, each further one half a level more, at
+# most 4 (docs/learning.md, "Completed assignments").
+ASSIGNMENT_FIRST, ASSIGNMENT_STEP, ASSIGNMENT_MAX = 3.0, 0.5, 4.0
 # Fewer looks than this in the window say too little to estimate a level from.
 MIN_LOOKS = 3
 SCORES_AVERAGED = 3
@@ -75,6 +79,14 @@ class Rating:
     rated_at: str
 
 
+@dataclass(frozen=True)
+class DoneAssignment:
+    """An assignment of a skill the agent marked done in the window."""
+
+    title: str
+    done_at: str
+
+
 @dataclass
 class AgentInputs:
     """Everything the profile of one agent is computed from."""
@@ -87,6 +99,7 @@ class AgentInputs:
     ratings: dict[str, Rating] = field(default_factory=dict)
     scores: dict[str, list[tuple[float, str]]] = field(default_factory=dict)  # newest first
     flags: dict[str, int] = field(default_factory=dict)  # item id -> gap flags raised
+    done: dict[str, list[DoneAssignment]] = field(default_factory=dict)  # newest first
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,13 @@ def consultation_level(pressure: float) -> float:
 def score_level(score: float) -> float:
     """A 0-100 score on the 1-5 scale."""
     return 1.0 + 4.0 * max(0.0, min(100.0, score)) / 100.0
+
+
+def assignment_level(done: int) -> float | None:
+    """The completed-assignment source: 3 for the first, +0.5 each further, at most 4."""
+    if done <= 0:
+        return None
+    return min(ASSIGNMENT_MAX, ASSIGNMENT_FIRST + ASSIGNMENT_STEP * (done - 1))
 
 
 def _combine(sources: Mapping[str, float | None]) -> float | None:
@@ -178,6 +198,11 @@ def skill_level(
     sources["self"] = float(own) if own is not None else None
     if own is not None:
         reasons.append(Reason("self", {"level": own}))
+    done = inputs.done.get(skill, [])
+    sources["assignment"] = assignment_level(len(done))
+    if done:
+        latest = {"title": done[0].title, "date": done[0].done_at[:10], "count": len(done)}
+        reasons.append(Reason("assignment_done" if len(done) == 1 else "assignments_done", latest))
     flags = sum(n for i in by_skill.get(skill, ()) for n in [inputs.flags.get(i.id, 0)] if n)
     if flags:
         reasons.append(Reason("flags", {"count": flags}))
@@ -199,12 +224,27 @@ def skill_level(
 
 
 def skills_of_interest(
-    inputs: AgentInputs, role: LearningRole | None, known: set[str]
+    inputs: AgentInputs,
+    role: LearningRole | None,
+    known: set[str],
+    items: Mapping[str, ItemInfo],
 ) -> list[str]:
-    """The role's skills, then any other known skill the agent has a source for."""
+    """The role's skills, then any other skill the agent has a source for.
+
+    A source is a look-up of an item carrying the skill (even one: the entry then says
+    it is too early for a level), an assessment, a score or a completed assignment.
+    Skills outside the taxonomy count only while the server has no taxonomy at all, so
+    an agent can assess themselves in every skill listed.
+    """
     wanted = list(role.targets) if role else []
-    extra = set(inputs.self_levels) | set(inputs.ratings) | set(inputs.scores)
-    return wanted + sorted((extra & known) - set(wanted))
+    extra = set(inputs.self_levels) | set(inputs.ratings) | set(inputs.scores) | set(inputs.done)
+    for item_id in inputs.looks:
+        info = items.get(item_id)
+        if info is not None:
+            extra.update(info.skills)
+    if known:
+        extra &= known
+    return wanted + sorted(extra - set(wanted))
 
 
 def compute_levels(
@@ -212,12 +252,13 @@ def compute_levels(
     role: LearningRole | None,
     known_skills: set[str],
     by_skill: Mapping[str, list[ItemInfo]],
+    items: Mapping[str, ItemInfo],
 ) -> list[SkillLevel]:
-    """Every skill of interest, largest gap first (then code)."""
+    """Every skill of interest (:func:`skills_of_interest`), largest gap first (then code)."""
     targets = role.targets if role else {}
     levels = [
         skill_level(code, targets.get(code), inputs, by_skill)
-        for code in skills_of_interest(inputs, role, known_skills)
+        for code in skills_of_interest(inputs, role, known_skills, items)
     ]
     levels.sort(key=lambda s: (-s.gap, s.code))
     return levels

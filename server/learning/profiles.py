@@ -2,7 +2,9 @@
 
 A profile is recomputed only when its inputs changed: each agent's cache row carries a
 stamp (a digest of the day, the content head, the taxonomy, the role, and the latest
-upload, self-assessment, rating and score of that agent). ``refresh_profiles`` brings
+upload, self-assessment, rating, score and completed assignment of that agent); each
+computation also writes the week's levels into the history (:mod:`history`).
+``refresh_profiles`` brings
 every stale profile up to date in one pass (a few aggregate queries for all of them);
 ``profile_for`` does the same for one agent on request.
 """
@@ -21,6 +23,7 @@ from typing import Any
 from deskmate.core.batching import batches
 from deskmate.core.content.taxonomy import Taxonomy, display_name
 from deskmate.server.database import Database
+from deskmate.server.learning.history import record_levels
 from deskmate.server.learning.profile_inputs import ItemCatalogue, gather_inputs, item_catalogue
 from deskmate.server.learning.profile_model import (
     RECOMMENDATIONS_PER_SKILL,
@@ -32,6 +35,7 @@ from deskmate.server.learning.profile_model import (
 from deskmate.server.learning.reasons import reason_text
 from deskmate.server.learning.taxonomy_store import read_taxonomy
 from deskmate.server.tables import (
+    AssignmentRow,
     EventRow,
     ManagerRatingRow,
     ProfileCacheRow,
@@ -70,6 +74,7 @@ def _stamps(
         (SelfAssessmentRow.agent, SelfAssessmentRow.updated_at),
         (ManagerRatingRow.agent, ManagerRatingRow.rated_at),
         (ScoreRow.agent, ScoreRow.imported_at),
+        (AssignmentRow.agent, AssignmentRow.done_at),  # a completed assignment is a source
     ]
     names = None if agents is None else sorted(agents)
     if names is not None:
@@ -102,7 +107,7 @@ def _compute(
     bodies = {}
     for agent, inputs in gather_inputs(conn, now, agents).items():
         role = roles.get(inputs.role or "")
-        levels = compute_levels(inputs, role, known, catalogue.by_skill)
+        levels = compute_levels(inputs, role, known, catalogue.by_skill, catalogue.items)
         bodies[agent] = {
             "computed_at": now.isoformat(timespec="seconds"),
             "role": role.code if role else None,
@@ -136,13 +141,15 @@ def refresh_profiles(
         whom = None if agents is None and len(stale) == len(stamps) else stale
         bodies = _compute(conn, now, taxonomy, catalogue, whom) if stale else {}
     if bodies:
-        _store(db, {a: (stamps[a], b) for a, b in bodies.items()})
+        _store(db, now, {a: (stamps[a], b) for a, b in bodies.items()})
     return RefreshReport(len(bodies), len(stamps) - len(bodies), time.perf_counter() - started)
 
 
-def _store(db: Database, rows: dict[str, tuple[str, dict[str, Any]]]) -> None:
+def _store(db: Database, now: datetime, rows: dict[str, tuple[str, dict[str, Any]]]) -> None:
+    """Cache the computed profiles and write this week's levels into the history."""
     names = list(rows)
     with db.write() as conn:
+        record_levels(conn, now, {a: body for a, (_stamp, body) in rows.items()})
         for chunk in batches(names):
             conn.execute(delete(ProfileCacheRow).where(ProfileCacheRow.agent.in_(chunk)))
             conn.execute(

@@ -39,6 +39,14 @@ _REASONS: dict[str, dict[str, str]] = {
         "zh": "反馈了本技能条目的 {count} 个问题",
         "en": "flagged problems with this skill's items {times}",
     },
+    "assignment_done": {
+        "zh": "完成了学习任务「{title}」（{date}）",
+        "en": "completed the assignment “{title}” ({date})",
+    },
+    "assignments_done": {
+        "zh": "完成了 {count} 项学习任务，最近一项「{title}」（{date}）",
+        "en": "completed {count} assignments, the latest “{title}” ({date})",
+    },
     "few_looks": {
         "zh": "查阅次数太少，还估不出水平：可以先自评，或请主管评估",
         "en": "too few look-ups to estimate a level: assess yourself, or ask your manager",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from deskmate.core import KnowledgeBase
+from deskmate.core.errors import ContentError
 from deskmate.core.learning import CachedProfile, LearningOutbox, LearningProfile, LearningStore
 from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.learning_controller import LearningController
@@ -43,6 +44,11 @@ ENGLISH = {
 }
 
 
+# billing.refund's weekly levels in sample_profile(): learning that worked.
+TREND = [("2026-W44", 1.4), ("2026-W45", 1.5), ("2026-W46", 1.9), ("2026-W47", 1.8),
+         ("2026-W48", 2.1)]
+
+
 def sample_profile(
     agent: str = AGENT, today: date | None = None, language: str = "zh"
 ) -> dict[str, Any]:
@@ -70,7 +76,9 @@ def _sample_profile(agent: str, today: date) -> dict[str, Any]:
              "looks": 1, "flags": 0},
             {"code": "billing.refund", "name": "退款处理", "level": 2.1, "target": 3, "gap": 0.9,
              "reasons": ["本周查阅「退款流程」9 次", "QA 成绩 62 分（2026-11-02）"],
-             "sources": {"self": None}, "looks": 14, "flags": 1},
+             "sources": {"self": None}, "looks": 14, "flags": 1,
+             "trend": [{"week": w, "level": v} for w, v in TREND],
+             "since": {"week": "2026-W44", "date": "2026-11-01", "level": 1.4, "change": 0.7}},
             {"code": "tech.esim", "name": "eSIM 开通与转移", "level": None, "target": 2,
              "gap": 2.0, "reasons": ["暂无数据：可以先自评，或请主管评估"], "sources": {},
              "looks": 0, "flags": 0},
@@ -304,3 +312,42 @@ def test_propose_an_edit_from_an_item_and_from_the_gap_dialog(
     assert dialog.title_edit.text() == "退款多久到账"
     assert "faq-refund-001" not in dialog.windowTitle()
     dialog.reject()
+
+
+def test_each_skill_shows_its_trend_and_an_old_cache_still_reads(
+    qtbot: QtBot, sidebar: SidebarWindow, controller: LearningController
+) -> None:
+    raw = sample_profile()
+    cache_profile(sidebar.kb.data_dir, raw)
+    show(qtbot, controller)
+    cards = {c.skill.code: c for c in sidebar.learning.skill_cards}
+    refund = cards["billing.refund"]
+    assert refund.trend_line.levels == [level for _week, level in TREND]
+    assert refund.trend_line.isVisible()
+    text = refund.trend_label.text()
+    assert "Level 1.4 → 2.1 since 1 Nov" in text
+    assert "+0.7" in text
+    assert "2026-W44: 1.4" in refund.trend_line.toolTip()
+    # One week known: drawn as a dot, said in words; no level history: no trend row.
+    assert cards["soft.empathy"].findChild(QLabel, "trend") is None
+    # A profile cached before trends existed reads as before, without a trend.
+    for skill in raw["skills"]:
+        skill.pop("trend", None)
+        skill.pop("since", None)
+    old = LearningProfile.from_dict(raw)
+    assert all(s.trend == () and s.since is None for s in old.skills)
+    raw["skills"][0]["trend"] = [{"week": "2026-W48", "level": 3.4}]
+    raw["skills"][0]["since"] = None
+    cache_profile(sidebar.kb.data_dir, raw)
+    with qtbot.waitSignal(controller.snapshot_shown, timeout=5000):
+        controller.load()
+    empathy = next(c for c in sidebar.learning.skill_cards if c.skill.code == "soft.empathy")
+    assert empathy.trend_line.levels == [3.4]
+    assert "from this week" in empathy.trend_label.text()
+
+
+def test_a_garbled_trend_is_refused_whole() -> None:
+    raw = sample_profile()
+    raw["skills"][1]["trend"] = [{"week": "2026-W44", "level": "high"}]
+    with pytest.raises(ContentError, match=r"skills\[1\]\.trend\[0\]\.level"):
+        LearningProfile.from_dict(raw)

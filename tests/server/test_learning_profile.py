@@ -116,7 +116,13 @@ def test_self_assessment_rating_and_scores_combine_as_documented(
     expected = (0.3 * 2 + 0.3 * 3.0 + 0.15 * 4) / 0.75
     assert empathy["level"] == round(expected, 1)
     assert empathy["gap"] == round(3 - expected, 1)
-    assert empathy["sources"] == {"consultation": None, "score": 3.0, "manager": 2.0, "self": 4.0}
+    assert empathy["sources"] == {
+        "consultation": None,
+        "score": 3.0,
+        "manager": 2.0,
+        "self": 4.0,
+        "assignment": None,
+    }
     assert empathy["reasons"] == [
         "测评/质检成绩 50 分（2026-11-02）",
         "主管 wang.mgr 评为 2/5：多练习安抚话术",
