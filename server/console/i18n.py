@@ -298,7 +298,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "top_experts": ("团队最常联系的专家", "Experts the team asked most"),
     "team_channels": ("团队的联系方式", "The team's contacts by channel"),
     "no_contacts": ("这段时间没有人联系专家。", "No expert was contacted in this period."),
-    "times": ("{count} 次", "×{count}"),
 }
 
 
