@@ -24,6 +24,9 @@ def event_label(kind: str) -> str:
     labels = {
         EventKind.SEARCH: QCoreApplication.translate("HistoryView", "Searched"),
         EventKind.NO_RESULT: QCoreApplication.translate("HistoryView", "Found nothing for"),
+        EventKind.NOTHING_OPENED: QCoreApplication.translate(
+            "HistoryView", "Opened none of the results for"
+        ),
         EventKind.OPEN: QCoreApplication.translate("HistoryView", "Opened"),
         EventKind.COPY: QCoreApplication.translate("HistoryView", "Copied"),
         EventKind.FEEDBACK: QCoreApplication.translate("HistoryView", "Rated"),
@@ -76,7 +79,12 @@ class HistoryView(QWidget):
                 extra = f" ({event.dwell_ms / 1000:.0f} s)"
             when = datetime.fromisoformat(event.occurred_at)
             stamp = when.strftime("%m-%d %H:%M")
-            row = QListWidgetItem(f"{stamp}  {event_label(event.kind)}: {what}{extra}")
+            line = f"{event_label(event.kind)}: {what}{extra}"
+            if event.kind == EventKind.NOTHING_OPENED and event.result_count:
+                # Results were there: say how many, so it never reads as "found nothing".
+                line = self.tr("Looked at %n result(s) for “%1” and opened none", "",
+                               event.result_count).replace("%1", what)
+            row = QListWidgetItem(f"{stamp}  {line}")
             row.setData(Qt.ItemDataRole.UserRole, event.item_id)
             self.list.addItem(row)
         if not events:
