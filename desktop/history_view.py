@@ -82,8 +82,9 @@ class HistoryView(QWidget):
             line = f"{event_label(event.kind)}: {what}{extra}"
             if event.kind == EventKind.NOTHING_OPENED and event.result_count:
                 # Results were there: say how many, so it never reads as "found nothing".
-                line = self.tr("Looked at %n result(s) for “%1” and opened none", "",
-                               event.result_count).replace("%1", what)
+                line = self.tr(
+                    "Looked at %n result(s) for “%1” and opened none", "", event.result_count
+                ).replace("%1", what)
             row = QListWidgetItem(f"{stamp}  {line}")
             row.setData(Qt.ItemDataRole.UserRole, event.item_id)
             self.list.addItem(row)
