@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -160,37 +160,36 @@ def reclassify_rows(conn: Connection, agent: str, rows: Sequence[dict[str, Any]]
     return changed
 
 
-def _stored_no_results(conn: Connection) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+def _agent_no_results(conn: Connection, agent: str) -> list[tuple[str, str, dict[str, Any]]]:
     rows = conn.execute(
-        select(EventRow.event_id, EventRow.agent, EventRow.occurred_at, EventRow.payload).where(
-            EventRow.kind == NO_RESULT
+        select(EventRow.event_id, EventRow.occurred_at, EventRow.payload).where(
+            # kind || '' keeps SQLite on the agent's index rather than scanning every
+            # agent's no-results through the kind index, once per agent.
+            EventRow.agent == agent,
+            EventRow.kind.concat("") == NO_RESULT,
         )
     )
-    for event_id, agent, occurred_at, payload in rows:
-        yield event_id, agent, occurred_at, json.loads(payload)
+    return [(event_id, occurred_at, json.loads(payload)) for event_id, occurred_at, payload in rows]
 
 
-def repair_no_results(conn: Connection) -> RepairReport:
-    """Reclassify stored false no-results and re-label the gap queue built from them.
-
-    Gap signals of reclassified events become ``nothing_opened`` (so topics' kinds are
-    true); an undecided topic (open, nobody decided on it, nothing merged into it) left
-    with only nothing-opened signals is removed with its signals, since the queue never
-    starts a topic from those alone (docs/learning.md). Runs in the caller's transaction;
-    running it again changes nothing.
-    """
-    stored = list(_stored_no_results(conn))
-    countless: dict[str, list[datetime]] = defaultdict(list)
-    for _, agent, occurred_at, payload in stored:
-        moment = _instant(occurred_at)
-        if _count(payload.get("result_count")) is None and moment is not None:
-            countless[agent].append(moment)
-    searches: dict[str, _Searches] = defaultdict(_Searches)
-    for agent, moments in countless.items():
-        _load_searches(conn, agent, moments, searches[agent])
+def _repair_agent(conn: Connection, agent: str) -> int:
+    stored = _agent_no_results(conn, agent)
+    searches = _Searches()
+    _load_searches(
+        conn,
+        agent,
+        [
+            moment
+            for _, occurred_at, payload in stored
+            if _count(payload.get("result_count")) is None
+            for moment in [_instant(occurred_at)]
+            if moment is not None
+        ],
+        searches,
+    )
     fixes = []
-    for event_id, agent, occurred_at, payload in stored:
-        count = _true_count(payload, _instant(occurred_at), searches[agent])
+    for event_id, occurred_at, payload in stored:
+        count = _true_count(payload, _instant(occurred_at), searches)
         if count > 0:
             fixes.append(
                 {"eid": event_id, "new": _payload_text(_relabelled(payload, count, "repair"))}
@@ -202,6 +201,23 @@ def repair_no_results(conn: Connection) -> RepairReport:
     )
     for chunk in batches(fixes, 5000):
         conn.execute(statement, chunk)
+    return len(fixes)
+
+
+def repair_no_results(conn: Connection) -> RepairReport:
+    """Reclassify stored false no-results and re-label the gap queue built from them.
+
+    Gap signals of reclassified events become ``nothing_opened`` (so topics' kinds are
+    true); an undecided topic (open, nobody decided on it, nothing merged into it) left
+    with only nothing-opened signals is removed with its signals, since the queue never
+    starts a topic from those alone (docs/learning.md). One agent at a time, so memory
+    stays bounded by one agent's events; runs in the caller's transaction; running it
+    again changes nothing.
+    """
+    agents = list(
+        conn.execute(select(EventRow.agent).where(EventRow.kind == NO_RESULT).distinct()).scalars()
+    )
+    events = sum(_repair_agent(conn, agent) for agent in agents)
     signals = conn.execute(
         update(GapSignalRow)
         .where(
@@ -210,7 +226,7 @@ def repair_no_results(conn: Connection) -> RepairReport:
         )
         .values(kind=NOTHING_OPENED)
     ).rowcount
-    return RepairReport(len(fixes), int(signals or 0), _remove_weak_topics(conn))
+    return RepairReport(events, int(signals or 0), _remove_weak_topics(conn))
 
 
 def _remove_weak_topics(conn: Connection) -> int:
