@@ -121,8 +121,8 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
 
 
 def test_history_words_the_two_kinds_truthfully(
-    qtbot: QtBot, sidebar: SidebarWindow, recorder: ActivityRecorder, language: str
-) -> None:
+    language: str, qtbot: QtBot, sidebar: SidebarWindow, recorder: ActivityRecorder
+) -> None:  # language first: the sidebar is built in it
     type_text(qtbot, sidebar.search_box, "refund")
     shown = settle(qtbot, sidebar, "refund")
     press(qtbot, sidebar.search_box, Qt.Key.Key_Escape)
