@@ -51,8 +51,12 @@ class ActivityRecorder(QObject):
         self._submit(lambda: self.log.record_search(query, result_count))
 
     def no_result(self, query: str) -> None:
-        """A search that ended with nothing opened (an implicit gap)."""
-        self._submit(lambda: self.log.record_no_result(query))
+        """A search that returned nothing (an implicit gap)."""
+        self._submit(lambda: self.log.record_no_result(query, 0))
+
+    def nothing_opened(self, query: str, result_count: int) -> None:
+        """A search whose results were shown and left without opening one."""
+        self._submit(lambda: self.log.record_nothing_opened(query, result_count))
 
     def open(self, item_id: str, query: str) -> Future[ConsultationEvent]:
         """An item opened; keep the future to report its dwell time."""

@@ -25,6 +25,9 @@ def event_label(kind: str) -> str:
     labels = {
         EventKind.SEARCH: QCoreApplication.translate("HistoryView", "Searched"),
         EventKind.NO_RESULT: QCoreApplication.translate("HistoryView", "Found nothing for"),
+        EventKind.NOTHING_OPENED: QCoreApplication.translate(
+            "HistoryView", "Opened none of the results for"
+        ),
         EventKind.OPEN: QCoreApplication.translate("HistoryView", "Opened"),
         EventKind.COPY: QCoreApplication.translate("HistoryView", "Copied"),
         EventKind.FEEDBACK: QCoreApplication.translate("HistoryView", "Rated"),
@@ -112,6 +115,11 @@ class HistoryView(QWidget):
             extra = self.tr(" (%n result(s))", "", event.result_count)
         elif event.kind == EventKind.OPEN and event.dwell_ms:
             extra = f" ({event.dwell_ms / 1000:.0f} s)"
+        elif event.kind == EventKind.NOTHING_OPENED and event.result_count:
+            # Results were there: say how many, so it never reads as "found nothing".
+            return self.tr(
+                "Looked at %n result(s) for “%1” and opened none", "", event.result_count
+            ).replace("%1", what)
         return f"{event_label(event.kind)}: {what}{extra}"
 
     def _activate(self, row: QListWidgetItem) -> None:

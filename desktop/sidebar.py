@@ -66,6 +66,7 @@ class SidebarWindow(QWidget):
         self._kind: str | None = None
         self._query = ""
         self._recorded_query = ""
+        self._recorded_count = 0  # the results the recorded search showed
         self._opened_since_search = False
         self._open: tuple[Future[ConsultationEvent], float] | None = None
         self._known_values: dict[str, str] = {}
@@ -74,6 +75,8 @@ class SidebarWindow(QWidget):
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self._record_search)
         self._last_count = 0
+        self._last_text = ""  # the text whose results are on screen (counted in _last_count)
+        self._record_when_painted = False  # settled before its results arrived
         self.painted_request = 0  # the newest request whose results are on screen
         self._build()
         self._shortcuts()
@@ -202,24 +205,44 @@ class SidebarWindow(QWidget):
 
     def _show_results(self, result: SearchResult) -> None:
         self._last_count = len(result.hits)
+        self._last_text = result.text
         why = result.problem or self.tr("Nothing found for “%s”.") % result.text
         self.results_page.show_hits(result.hits, why)
         self.painted_request = result.request
         self.results_painted.emit(result.request)
+        if self._record_when_painted and result.text == self._query:
+            self._record_search()
 
-    def _record_search(self) -> None:
+    def _record_search(self, *, wait_for_count: bool = True) -> None:
         query = self._query.strip()
-        if query and query != self._recorded_query:
-            # A refined query replaces the previous one; only the session's end counts.
-            self.recorder.search(query, self._last_count)
-            self._recorded_query = query
-            self._opened_since_search = False
+        if not query or query == self._recorded_query:
+            return
+        if wait_for_count and self._last_text != self._query:
+            # Settled before this text's results arrived: the count on screen belongs to
+            # an older text, so wait for the right one rather than record a wrong count.
+            self._record_when_painted = True
+            return
+        self._record_when_painted = False
+        # A refined query replaces the previous one; only the session's end counts.
+        self.recorder.search(query, self._last_count)
+        self._recorded_query = query
+        self._recorded_count = self._last_count
+        self._opened_since_search = False
 
     def _end_search_session(self) -> None:
-        """A search that ended with nothing opened is an implicit gap."""
+        """Record how the session's search ended when nothing was opened.
+
+        Only a search that returned nothing is a ``no_result`` (an implicit gap); results
+        shown and left unopened are ``nothing_opened``, with how many there were (the
+        agent may have read the answer in a snippet, so it is a weaker sign).
+        """
         if self._recorded_query and not self._opened_since_search:
-            self.recorder.no_result(self._recorded_query)
+            if self._recorded_count:
+                self.recorder.nothing_opened(self._recorded_query, self._recorded_count)
+            else:
+                self.recorder.no_result(self._recorded_query)
         self._recorded_query = ""
+        self._record_when_painted = False
         self._opened_since_search = True
 
     def show_home(self) -> None:
@@ -265,7 +288,9 @@ class SidebarWindow(QWidget):
             self.toast(self.tr("This item is no longer in the knowledge base."))
             return
         self._settle.stop()
-        self._record_search()
+        # Opened from the list on screen, even if it is an older text's: that search
+        # counts, and it did not end with nothing opened.
+        self._record_search(wait_for_count=False)
         self._end_open()
         self._opened_since_search = True
         self._recent_ids = [item.id, *(i for i in self._recent_ids if i != item.id)][:RECENT]

@@ -1,7 +1,7 @@
 """The ``deskmate-server`` command: serve the API and administer users, tokens and content.
 
 Subcommands: ``serve``, ``import``, ``user add``, ``token issue``, ``token revoke``,
-``demo`` and ``openapi``. ``--db`` defaults to ``$DESKMATE_SERVER_DB`` or
+``demo``, ``repair-no-results`` and ``openapi``. ``--db`` defaults to ``$DESKMATE_SERVER_DB`` or
 ``sqlite:///<per-user data directory>/server.db``.
 """
 
@@ -43,6 +43,7 @@ from deskmate.server.learning.demo_history import (
 )
 from deskmate.server.learning.profile_warmer import ProfileWarmer
 from deskmate.server.learning.profiles import refresh_profiles
+from deskmate.server.no_result_repair import repair_no_results
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
@@ -117,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     scores.add_argument("--strict", action="store_true", help="any bad line: import nothing")
     sub.add_parser(
         "refresh-profiles", parents=[common], help="recompute the learning profiles that changed"
+    )
+
+    sub.add_parser(
+        "repair-no-results",
+        parents=[common],
+        help="stored no_result events whose search had results become nothing_opened",
     )
 
     token = sub.add_parser("token", help="manage API tokens").add_subparsers(
@@ -273,6 +280,14 @@ def _dispatch_learning(db: Database, args: argparse.Namespace) -> int:
             say(f"{args.name} now aims at the role {role or '(none)'}")
         case "import-scores":
             return _cmd_import_scores(db, args.file, args.strict)
+        case "repair-no-results":
+            with db.write() as conn:
+                repaired = repair_no_results(conn)
+            say(
+                f"{repaired.events} no_result events were searches with results: now "
+                f"nothing_opened; {repaired.signals} gap signals re-labelled; "
+                f"{repaired.topics_removed} undecided topics made only of them removed"
+            )
         case "refresh-profiles":
             report = refresh_profiles(db)
             say(
@@ -296,7 +311,7 @@ def _dispatch(db: Database, args: argparse.Namespace) -> int:
             user = add_user(db, args.name, args.role, args.team, args.learning_role)
             team = f" (team {user.team})" if user.team else ""
             say(f"added {user.role.value} {user.name}{team}")
-        case ("user", "set-role") | ("import-scores", _) | ("refresh-profiles", _):
+        case ("user", "set-role") | ("import-scores" | "refresh-profiles" | "repair-no-results", _):
             return _dispatch_learning(db, args)
         case "token", "issue":
             say(issue_token(db, args.name))

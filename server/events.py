@@ -4,7 +4,8 @@ Events arrive in their upload format (``ConsultationEvent.to_dict()``). Each is 
 once under its ``event_id`` with ``INSERT ... ON CONFLICT DO NOTHING RETURNING``: the
 database, not this process, decides which copy of a re-sent event is the first, so
 concurrent re-sends to several servers still store it once and report it as
-``accepted`` exactly once.
+``accepted`` exactly once. A ``no_result`` whose search showed results (old sidebars sent
+those) is stored as ``nothing_opened`` (:mod:`deskmate.server.no_result_repair`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from deskmate.server.errors import (
     InvalidEventError,
     PayloadTooLargeError,
 )
+from deskmate.server.no_result_repair import reclassify_rows
 from deskmate.server.tables import EventRow, UserRow
 from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects import sqlite
@@ -159,6 +161,8 @@ def ingest(db: Database, user: User, events: Sequence[ConsultationEvent]) -> Ing
     stored: set[str] = set()
     if rows:
         with db.write() as conn:
+            # Old sidebars still send a no_result for results left unopened (issue #13).
+            reclassify_rows(conn, user.name, rows)
             stored = _insert(conn, rows)
     accepted, duplicates, seen = [], [], set()
     for e in events:

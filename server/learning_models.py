@@ -166,7 +166,10 @@ class GapTopic(BaseModel):
     first_seen: str | None
     last_seen: str | None
     examples: list[str]
-    kinds: dict[str, int] = Field(description="gap, no_result, unhelpful, proposal")
+    kinds: dict[str, int] = Field(
+        description="gap, no_result, nothing_opened (weaker: results shown, none opened), "
+        "unhelpful, proposal"
+    )
     resolution_item_id: str | None
     merged_into: int | None
     decided_by: str | None

@@ -210,9 +210,20 @@ class ConsultationLog(ClosesOnExit):
             EventKind.GAP, query=flag.query, item_id=flag.item_id, detail=flag.detail()
         )
 
-    def record_no_result(self, query: str, result_count: int | None = None) -> ConsultationEvent:
-        """Record a search that ended with nothing opened: an implicit knowledge gap."""
+    def record_no_result(self, query: str, result_count: int | None = 0) -> ConsultationEvent:
+        """Record a search that returned nothing at all: an implicit knowledge gap.
+
+        Raises:
+            ContentError: ``result_count`` is above 0; a search that showed results and
+                was left is :meth:`record_nothing_opened`.
+        """
         count = None if result_count is None else _require_count(result_count, "result count")
+        if count:
+            raise ContentError(
+                f"A search that showed {count} results is not a no-result; record it "
+                "as nothing opened.",
+                field="result_count",
+            )
         return self._record(EventKind.NO_RESULT, query=query, result_count=count)
 
     def record_contact(self, item: Item, channel: str, *, opened: bool = True) -> ConsultationEvent:
@@ -248,6 +259,11 @@ class ConsultationLog(ClosesOnExit):
                 f"{expert.name} has no {channel} contact in the directory.", field="channel"
             )
         return self._record(EventKind.CONTACT, item_id=item.id, detail=detail)
+
+    def record_nothing_opened(self, query: str, result_count: int) -> ConsultationEvent:
+        """Record a search whose results (``result_count`` > 0) were left unopened."""
+        count = _require_count(result_count, "result count")
+        return self._record(EventKind.NOTHING_OPENED, query=query, result_count=count)
 
     def _record(
         self,

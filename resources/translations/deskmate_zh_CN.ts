@@ -342,83 +342,95 @@
     </message>
     <message>
         <location filename="../../desktop/history_view.py" line="28"/>
+        <source>Opened none of the results for</source>
+        <translation>未打开以下搜索的任何结果</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/history_view.py" line="31"/>
         <source>Opened</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="29"/>
+        <location filename="../../desktop/history_view.py" line="32"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="30"/>
+        <location filename="../../desktop/history_view.py" line="33"/>
         <source>Rated</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="31"/>
+        <location filename="../../desktop/history_view.py" line="34"/>
         <source>Flagged a gap</source>
         <translation>标记了缺口</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="44"/>
+        <location filename="../../desktop/history_view.py" line="47"/>
         <source>Tried to call</source>
         <translation>尝试致电</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="45"/>
+        <location filename="../../desktop/history_view.py" line="48"/>
         <source>Tried to email</source>
         <translation>尝试发邮件给</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="46"/>
+        <location filename="../../desktop/history_view.py" line="49"/>
         <source>Tried to message</source>
         <translation>尝试发消息给</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="50"/>
+        <location filename="../../desktop/history_view.py" line="53"/>
         <source>Called</source>
         <translation>已致电</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="51"/>
+        <location filename="../../desktop/history_view.py" line="54"/>
         <source>Emailed</source>
         <translation>已发邮件给</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="52"/>
+        <location filename="../../desktop/history_view.py" line="55"/>
         <source>Messaged</source>
         <translation>已发消息给</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="55"/>
+        <location filename="../../desktop/history_view.py" line="58"/>
         <source>Contacted</source>
         <translation>已联系</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="76"/>
+        <location filename="../../desktop/history_view.py" line="79"/>
         <source>&lt;b&gt;My recent activity&lt;/b&gt;</source>
         <translation>&lt;b&gt;我的近期记录&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="110"/>
+        <location filename="../../desktop/history_view.py" line="113"/>
         <source> (helpful)</source>
         <translation>（有用）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="110"/>
+        <location filename="../../desktop/history_view.py" line="113"/>
         <source> (not helpful)</source>
         <translation>（没用）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history_view.py" line="112"/>
+        <location filename="../../desktop/history_view.py" line="115"/>
         <source> (%n result(s))</source>
         <translation>
             <numerusform> （%n 条结果）</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../desktop/history_view.py" line="121"/>
+        <source>Looked at %n result(s) for “%1” and opened none</source>
+        <translation>
+            <numerusform>查看了「%1」的 %n 条结果，未打开任何一条</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="99"/>
+        <location filename="../../desktop/history_view.py" line="102"/>
         <source>Nothing yet: what you search and open appears here.</source>
         <translation>暂无记录：你搜索和打开的内容会显示在这里。</translation>
     </message>
@@ -1002,37 +1014,37 @@
 <context>
     <name>SidebarWindow</name>
     <message>
-        <location filename="../../desktop/sidebar.py" line="205"/>
+        <location filename="../../desktop/sidebar.py" line="209"/>
         <source>Nothing found for “%s”.</source>
         <translation>没有找到“%s”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="228"/>
+        <location filename="../../desktop/sidebar.py" line="251"/>
         <source>Recent and frequently used</source>
         <translation>最近和常用</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="228"/>
+        <location filename="../../desktop/sidebar.py" line="251"/>
         <source>Type to search</source>
         <translation>输入即可搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="265"/>
+        <location filename="../../desktop/sidebar.py" line="288"/>
         <source>This item is no longer in the knowledge base.</source>
         <translation>该条目已不在知识库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="296"/>
+        <location filename="../../desktop/sidebar.py" line="321"/>
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="297"/>
+        <location filename="../../desktop/sidebar.py" line="322"/>
         <source>Copied, but some blanks are still empty.</source>
         <translation>已复制，但还有空白未填写。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="307"/>
+        <location filename="../../desktop/sidebar.py" line="332"/>
         <source>No app opened the link; contact them yourself: %1</source>
         <translation>没有应用能打开此链接，请自行联系：%1</translation>
     </message>

@@ -24,6 +24,9 @@ from sqlalchemy import ColumnElement, Connection, distinct, func, select
 TOP = 15
 NEVER_SHOWN = 50
 QUERY_SAMPLE = 5000  # the latest no-result searches read for the frequent-query list
+# "No result" is the no_result kind only: a search that returned nothing. Results left
+# unopened (nothing_opened) are not counted; old clients' false no_results are stored
+# as nothing_opened (deskmate.server.no_result_repair).
 LOOK_KINDS = ("open", "copy")
 
 

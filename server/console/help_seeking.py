@@ -7,7 +7,8 @@ items they opened.
 * searches: ``search`` events; consultations: ``open`` events;
 * repeat look-ups: opens of an item the agent had already opened in the 30 days before
   (or earlier in the period), the learning model's sign of "not yet mastered";
-* flags: searches with no result (``no_result``), gap flags and unhelpful votes;
+* flags: searches that returned nothing (``no_result``; results left unopened,
+  ``nothing_opened``, are no flag), gap flags and unhelpful votes;
   a day's share answered without a flag is ``1 − flags / searches`` (at least 0);
 * contacts: experts called, emailed or messaged from the card (``contact``), the help
   from people beside the knowledge base's (details in :mod:`.people_help`).

@@ -180,6 +180,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "kinds": ("来源", "Kinds"),
     "kind_gap": ("缺口反馈", "gap flags"),
     "kind_no_result": ("无结果搜索", "no-result searches"),
+    "kind_nothing_opened": ("有结果但未打开", "results left unopened"),
     "kind_unhelpful": ("没帮助", "unhelpful votes"),
     "kind_proposal": ("坐席提议", "proposals"),
     "accept": ("接受", "Accept"),
@@ -240,8 +241,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "zero_results": ("无结果的搜索（每周）", "Searches with no result, per week"),
     "zero_results_note": (
-        "搜索后什么都没打开（侧边栏记录为 no_result）的次数。",
-        "Searches that ended with nothing opened (the sidebar's no_result events).",
+        "搜索没有返回任何结果（侧边栏记录为 no_result）的次数；有结果但没打开的搜索"
+        "（nothing_opened）不计在内。",
+        "Searches that returned no results at all (the sidebar's no_result events); "
+        "searches whose results were left unopened (nothing_opened) are not counted.",
     ),
     "top_zero_queries": ("常见的无结果搜索", "Frequent no-result searches"),
     "query": ("搜索词", "Query"),

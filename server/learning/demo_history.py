@@ -48,19 +48,26 @@ AGENTS = (
     DemoAgent("wang.fang", "new_agent", ("product.orders", "soft.verification")),
     DemoAgent("chen.jie", "senior_agent", ("complaint.escalation",)),
 )
-# What agents searched for and did not find: the gap queue's raw material.
+# What agents searched for and did not find, with how many results the sample pack's
+# search shows for it in the sidebar (12 at most; tests/server/test_demo_truth.py checks
+# them): the gap queue's raw material. Most found something that was not the answer
+# (the agent left the results unopened); a few found nothing at all.
 MISSING = (
-    ("eSIM 换机后无法激活", "missing"),
-    ("eSIM 换新手机激活失败", "missing"),
-    ("新手机 eSIM 激活不了", "missing"),
-    ("发票抬头开错了怎么改", "wrong"),
-    ("发票抬头写错 重开", "missing"),
-    ("日本漫游流量包多少钱", "outdated"),
-    ("日本 漫游 流量包 价格", "missing"),
-    ("refund to an expired card", "missing"),
-    ("refund when the card has expired", "missing"),
-    ("以旧换新 估价 不认可", "unclear"),
-    ("以旧换新估价太低 客户不接受", "missing"),
+    ("eSIM 换机后无法激活", "missing", 12),
+    ("eSIM 换新手机激活失败", "missing", 12),
+    ("新手机 eSIM 激活不了", "missing", 12),
+    ("发票抬头开错了怎么改", "wrong", 12),
+    ("发票抬头写错 重开", "missing", 12),
+    ("日本漫游流量包多少钱", "outdated", 12),
+    ("日本 漫游 流量包 价格", "missing", 12),
+    ("refund to an expired card", "missing", 12),
+    ("refund when the card has expired", "missing", 12),
+    ("以旧换新 估价 不认可", "unclear", 7),
+    ("以旧换新估价太低 客户不接受", "missing", 12),
+    ("比特币", "missing", 0),
+    ("bitcoin", "missing", 0),
+    ("crypto wallet", "missing", 0),
+    ("卫星", "missing", 0),
 )
 
 
@@ -88,9 +95,12 @@ def _looks(
 
 
 def _gaps(agent: DemoAgent, now: datetime, rng: random.Random) -> Iterator[ConsultationEvent]:
-    for query, gap_type in rng.sample(MISSING, 4):
+    for query, gap_type, count in rng.sample(MISSING, 4):
         when = _time(now, rng, 20)
-        yield _event(agent.name, EventKind.NO_RESULT, when, query=query, result_count=0)
+        # As the sidebar records it: the search, then how it ended with nothing opened.
+        yield _event(agent.name, EventKind.SEARCH, when, query=query, result_count=count)
+        ended = EventKind.NOTHING_OPENED if count else EventKind.NO_RESULT
+        yield _event(agent.name, ended, when, query=query, result_count=count)
         if rng.random() < 0.5:
             detail = {
                 "gap_type": gap_type,

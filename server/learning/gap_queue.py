@@ -1,7 +1,8 @@
 """The knowledge-gap queue: signals collected from uploads, grouped into topics.
 
-Signals are gap flags, searches that found nothing or had nothing opened
-(``no_result`` events), unhelpful votes, and agents' proposals. :func:`collect_signals`
+Signals are gap flags, searches that found nothing (``no_result``), unhelpful votes and
+agents' proposals; searches whose results were left unopened (``nothing_opened``) are a
+weaker kind that only joins a topic the others made. :func:`collect_signals`
 turns new uploads into signals and puts each in a topic (similar text: an open or
 accepted topic it resembles, else a new one — :mod:`deskmate.server.gap_clustering`);
 topics never lose a signal once given it, so editors' decisions stay put. Every gap
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,7 +43,10 @@ from deskmate.server.tables import (
 from deskmate.server.vocabulary import read_vocabulary
 from sqlalchemy import Connection, String, cast, delete, insert, literal, select, update
 
-SIGNAL_KINDS = ("gap", "no_result", "feedback")
+SIGNAL_KINDS = ("gap", "no_result", "feedback", "nothing_opened")
+# Results shown and none opened: the agent may have read the answer in a snippet, so
+# alone it starts no topic; it joins one that stronger signals made (docs/learning.md).
+WEAK_KINDS = ("nothing_opened",)
 LIVE = ("open", "accepted")  # topics new signals may join
 STATUSES = ("open", "accepted", "dismissed", "merged", "resolved")
 ACTIONS = ("accept", "dismiss", "reopen", "merge", "resolve")
@@ -177,8 +181,9 @@ def collect_signals(db: Database) -> int:
                     ).scalar_one()
                 )
 
-            texts = [GapText(s["id"], s["query"]) for s in signals]
-            placed = cluster(texts, _topic_index(conn), new_topic)
+            placed = _place(signals, _topic_index(conn), new_topic)
+            signals = [s for s in signals if s["id"] in placed]
+        if signals:
             conn.execute(
                 insert(GapSignalRow), [{**s, "topic_id": placed[s["id"]]} for s in signals]
             )
@@ -187,6 +192,19 @@ def collect_signals(db: Database) -> int:
             conn.execute(delete(JobMarkRow).where(JobMarkRow.name == _MARK))
             conn.execute(insert(JobMarkRow).values(name=_MARK, value=latest))
     return len(signals)
+
+
+def _place(
+    signals: list[dict[str, Any]], index: TopicIndex, new_topic: Callable[[str], int]
+) -> dict[str, int]:
+    """Topics of the signals: weak ones only join a topic (never start one), else are left."""
+    strong = [GapText(s["id"], s["query"]) for s in signals if s["kind"] not in WEAK_KINDS]
+    placed = cluster(strong, index, new_topic)
+    for s in signals:
+        if s["kind"] in WEAK_KINDS and (topic_id := index.assign(s["query"])) is not None:
+            index.add_text(topic_id, s["query"])
+            placed[s["id"]] = topic_id
+    return placed
 
 
 def _relabel(conn: Connection, topic_ids: Iterable[int]) -> None:
@@ -246,7 +264,7 @@ def topic_dict(row: Any) -> dict[str, Any]:
         "first_seen": None,
         "last_seen": None,
         "examples": [],
-        "kinds": {"gap": 0, "no_result": 0, "unhelpful": 0, "proposal": 0},
+        "kinds": {"gap": 0, "no_result": 0, "nothing_opened": 0, "unhelpful": 0, "proposal": 0},
         "resolution_item_id": row.resolution_item_id,
         "merged_into": row.merged_into,
         "decided_by": row.decided_by,
