@@ -59,8 +59,9 @@ def load_yaml(text: str, source: str, first_line: int = 1) -> Any:
         ContentError: the text is not valid YAML, uses anchors/aliases or nests too
             deeply; the message names the line.
     """
-    loader = _PackLoader(text)
+    loader = None
     try:
+        loader = _PackLoader(text)  # checks the characters: ReaderError
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -69,12 +70,21 @@ def load_yaml(text: str, source: str, first_line: int = 1) -> Any:
         raise ContentError(
             f"{source}, line {line}: {reason}", file=source, line=line, reason=reason
         ) from None
-    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
-        # ValueError/OverflowError: a scalar YAML accepts but Python cannot hold, e.g. the
-        # date 2026-02-30 or an integer of 5,000 digits.
+    except (
+        yaml.YAMLError,
+        ValueError,
+        OverflowError,
+        RecursionError,
+        AttributeError,
+        TypeError,
+    ) as exc:
+        # A scalar YAML accepts but Python cannot hold (the date 2026-02-30, an integer of
+        # 5,000 digits: ValueError), or a tag PyYAML's constructors trip over
+        # ("!!timestamp" with no value: AttributeError).
         reason = f"not valid YAML: {clip(str(exc))}"
         raise ContentError(
             f"{source}: {reason}", file=source, line=first_line, reason=reason
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
