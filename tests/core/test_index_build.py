@@ -145,7 +145,7 @@ def test_worker_that_cannot_start_falls_back_to_in_process(
     def refuse(_config: build_pipeline.AnalysisConfig) -> None:
         raise OSError("no processes for you")
 
-    monkeypatch.setattr(build_pipeline, "_make_executor", refuse)
+    monkeypatch.setattr(build_pipeline, "_start_worker", refuse)
     with caplog.at_level(logging.WARNING):
         count = sample_kb.rebuild_index(pipeline=True)
     assert "could not start (no processes for you); analysing in-process" in caplog.text
