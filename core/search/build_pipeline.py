@@ -136,14 +136,18 @@ def _worker_main(conn: Connection, config: AnalysisConfig, parent_pid: int) -> N
     _die_with_parent(parent_pid)
     try:
         segmenter = Segmenter(config.user_words)
-        if segmenter.fingerprint != config.segmenter_fingerprint:
-            # Different rjieba/analysis code in the worker would silently index other terms.
-            raise RuntimeError(
-                f"worker analysis {segmenter.fingerprint} != caller's "
-                f"{config.segmenter_fingerprint}"
-            )
-    except Exception as exc:  # reported to the parent, which analyses in-process instead
+    except Exception as exc:  # noqa: BLE001 - reported; the parent analyses in-process
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    if segmenter.fingerprint != config.segmenter_fingerprint:
+        # Different rjieba/analysis code in the worker would silently index other terms.
+        conn.send(
+            (
+                "error",
+                f"worker analysis {segmenter.fingerprint} != caller's "
+                f"{config.segmenter_fingerprint}",
+            )
+        )
         return
     chunks: queue.SimpleQueue[list[Item]] = queue.SimpleQueue()
 
@@ -159,7 +163,7 @@ def _worker_main(conn: Connection, config: AnalysisConfig, parent_pid: int) -> N
         chunk = chunks.get()
         try:
             docs = [to_document(item, segmenter, config.skill_names) for item in chunk]
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the build
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
             return
         try:
@@ -264,7 +268,8 @@ class DocumentPipeline(ClosesOnExit):
 
     def _receive(self) -> list[Document]:
         """The next chunk's documents, looking at the cancel flag and the worker meanwhile."""
-        assert self._conn is not None and self._process is not None
+        if self._conn is None or self._process is None:
+            raise _WorkerStopped("no worker")
         while not self._conn.poll(_POLL_SECONDS):
             _check_cancel(self._cancel)
             if self._process.exitcode is not None and not self._conn.poll():

@@ -31,7 +31,7 @@ DESKMATE = Path(sys.executable).parent / "deskmate"
 
 
 @pytest.fixture(scope="module")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+def template_kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     """A data directory with 20k generated items and their index (built once), and an item."""
     root = tmp_path_factory.mktemp("kill-kb")
     records = build_corpus(ITEMS, None, seed=5)
@@ -79,12 +79,12 @@ def _wait_for_worker(proc: subprocess.Popen[bytes], data: Path) -> list[psutil.P
 
 
 def test_killed_reindex_leaves_no_process_and_the_next_one_cleans_up(
-    _template: tuple[Path, dict[str, Any]], tmp_path: Path
+    template_kb: tuple[Path, dict[str, Any]], tmp_path: Path
 ) -> None:
-    template, some = _template
+    template, some = template_kb
     data = tmp_path / "data"
     shutil.copytree(template, data)
-    rng = random.Random(os.environ.get("DESKMATE_KILL_SEED", "15"))
+    rng = random.Random(os.environ.get("DESKMATE_KILL_SEED", "15"))  # noqa: S311 - kill points
     killed_folders: set[str] = set()
     for _trial in range(TRIALS):
         proc = _reindex(data, tmp_path)
@@ -93,7 +93,10 @@ def test_killed_reindex_leaves_no_process_and_the_next_one_cleans_up(
         if proc.poll() is not None:  # finished before the kill point: nothing to check
             proc.communicate()
             continue
-        children += [c for c in psutil.Process(proc.pid).children(recursive=True)]
+        known = {c.pid for c in children}
+        children += [
+            c for c in psutil.Process(proc.pid).children(recursive=True) if c.pid not in known
+        ]
         killed_folders |= {p.name for p in (data / "index").glob("building-*")}
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
