@@ -115,10 +115,7 @@ class SelfTest:
         """The agent's knowledge base opens (created on first use)."""
         with KnowledgeBase.open(self.paths.data_dir) as kb:
             counts = kb.count()
-        return (
-            f"{self.paths.data_dir}: {sum(counts.values())} items; "
-            f"logs in {self.paths.log_dir}"
-        )
+        return f"{self.paths.data_dir}: {sum(counts.values())} items; logs in {self.paths.log_dir}"
 
     def search(self) -> str:
         """The bundled sample pack imports and answers Chinese, pinyin and English."""
@@ -156,7 +153,11 @@ class SelfTest:
 
         # /health needs no token; SyncSession wants one to send, so it gets a dummy one.
         session = SyncSession(
-            self.server, "deskmate-selftest", timeout=(5.0, 10.0), retry=RetryPolicy(retries=0)
+            self.server,
+            "deskmate-selftest",
+            timeout=(5.0, 10.0),
+            retry=RetryPolicy(retries=0),
+            deadline=15.0,
         )
         try:
             answer = session.call_json("GET", "/health")

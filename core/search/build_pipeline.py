@@ -13,22 +13,31 @@ exactly the same terms.
 
 At most ``MAX_IN_FLIGHT`` chunks are queued or being analysed, so memory stays flat
 whatever the size of the store; results are yielded in the items' order.
+
+The worker is a plain :class:`multiprocessing.Process` with one :class:`Pipe` that this
+module owns (no executor, no queues, no semaphores), and it dies with its parent: on
+Linux the kernel kills it when the parent dies (``PR_SET_PDEATHSIG``); everywhere, it
+exits as soon as the parent's end of the pipe closes (which the parent's death does) or
+its parent process changes. So a killed ``deskmate import`` leaves no process behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
+import queue
+import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import wait as wait_futures
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 from deskmate.core.batching import batches
 from deskmate.core.closing import ClosesOnExit
@@ -50,6 +59,9 @@ CHUNK_ITEMS = 512
 MAX_IN_FLIGHT = 4
 #: How often a wait for the worker looks at the cancel flag (seconds).
 _POLL_SECONDS = 0.1
+#: How often the worker checks that its parent is still the process that started it.
+_PARENT_CHECK_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 Document = dict[str, str]
 
@@ -93,41 +105,96 @@ def pipeline_available() -> bool:
 
 # -- the worker side -----------------------------------------------------------------------
 
-_worker: tuple[Segmenter, Mapping[str, str]] | None = None
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Make this worker exit when its parent dies, however it dies (runs in the worker)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the line above took effect
+
+    def watch() -> None:
+        # Other systems (and a belt to the braces above): orphans are re-parented.
+        while os.getppid() == parent_pid:
+            time.sleep(_PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _init_worker(config: AnalysisConfig) -> None:
-    """Build the worker's segmenter once (runs in the worker process)."""
-    # One analysis setup per worker process, made once by the pool initializer.
-    global _worker
-    segmenter = Segmenter(config.user_words)
+def _worker_main(conn: Connection, config: AnalysisConfig, parent_pid: int) -> None:
+    """The worker process: analyse each chunk received, send back its documents, in order.
+
+    A reader thread takes every chunk off the pipe at once, so the parent's sends never
+    wait for the analysis (and the two sides can never block each other's sends). When the
+    parent's end closes (it finished, or died) the worker exits at once.
+    """
+    _die_with_parent(parent_pid)
+    try:
+        segmenter = Segmenter(config.user_words)
+    except Exception as exc:  # noqa: BLE001 - reported; the parent analyses in-process
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
     if segmenter.fingerprint != config.segmenter_fingerprint:
         # Different rjieba/analysis code in the worker would silently index other terms.
-        raise RuntimeError(
-            f"worker analysis {segmenter.fingerprint} != caller's {config.segmenter_fingerprint}"
+        conn.send(
+            (
+                "error",
+                f"worker analysis {segmenter.fingerprint} != caller's "
+                f"{config.segmenter_fingerprint}",
+            )
         )
-    _worker = (segmenter, config.skill_names)
+        return
+    chunks: queue.SimpleQueue[list[Item]] = queue.SimpleQueue()
 
+    def read() -> None:
+        while True:
+            try:
+                chunks.put(conn.recv())
+            except (EOFError, OSError):
+                os._exit(0)  # the parent is done with us, or gone
 
-def _analyse_chunk(items: list[Item]) -> list[Document]:
-    """The Whoosh documents of a chunk of items (runs in the worker process)."""
-    if _worker is None:  # pragma: no cover - the initializer always runs first
-        raise RuntimeError("analysis worker used before its initializer ran")
-    segmenter, skill_names = _worker
-    return [to_document(item, segmenter, skill_names) for item in items]
+    threading.Thread(target=read, name="chunk-reader", daemon=True).start()
+    while True:
+        chunk = chunks.get()
+        try:
+            docs = [to_document(item, segmenter, config.skill_names) for item in chunk]
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the build
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            return
+        try:
+            conn.send(("docs", docs))
+        except OSError:
+            os._exit(0)
 
 
 # -- the calling side ----------------------------------------------------------------------
 
 
-def _make_executor(config: AnalysisConfig) -> ProcessPoolExecutor:
-    """One spawned worker process with the analysis configuration."""
-    return ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(config,),
+class _WorkerStopped(Exception):  # noqa: N818 - internal signal, never leaves this module
+    """The worker reported an error or died; ``str()`` says which."""
+
+
+def _start_worker(config: AnalysisConfig) -> tuple[BaseProcess, Connection]:
+    """One spawned worker process with the analysis configuration, and our end of its pipe."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe(duplex=True)
+    process = context.Process(
+        target=_worker_main,
+        args=(theirs, config, os.getpid()),
+        name="deskmate-index-analysis",
+        daemon=True,
     )
+    try:
+        process.start()
+    finally:
+        # Only the worker holds its end now: its death reads here as the end of the pipe.
+        theirs.close()
+    return process, ours
 
 
 class DocumentPipeline(ClosesOnExit):
@@ -145,14 +212,22 @@ class DocumentPipeline(ClosesOnExit):
     def __init__(self, config: AnalysisConfig, cancel: threading.Event | None = None) -> None:
         self._config = config
         self._cancel = cancel
-        self._executor: ProcessPoolExecutor | None = None
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
         self.used_worker = False  # True once a chunk came back from the worker
 
     def close(self) -> None:
-        """Stop the worker; queued chunks are dropped, a running one is waited for (~50 ms)."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Stop the worker: it exits as soon as its pipe closes; killed if it lingers."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._process is not None:
+            self._process.join(5)
+            if self._process.exitcode is None:  # pragma: no cover - a stuck worker
+                self._process.kill()
+                self._process.join(5)
+            self._process.close()
+            self._process = None
 
     def documents(self, items: Iterable[Item]) -> Iterator[Document]:
         """The document of each item, in order.
@@ -162,25 +237,22 @@ class DocumentPipeline(ClosesOnExit):
             SearchIndexError: the worker process died (killed, out of memory) mid-build.
         """
         chunks = batches(items, CHUNK_ITEMS)
-        pending: deque[tuple[list[Item], Future[list[Document]]]] = deque()
-        # A chunk taken from ``chunks`` whose submission may fail (a broken pool raises
-        # there); it must not be lost when falling back.
-        submitting: list[Item] = []
+        # Chunks sent (or being sent) whose documents have not come back: popped only
+        # once their documents are in, so a worker that fails to start loses none.
+        pending: deque[list[Item]] = deque()
         try:
-            self._executor = _make_executor(self._config)
+            self._process, self._conn = _start_worker(self._config)
             while True:
                 for chunk in islice(chunks, MAX_IN_FLIGHT - len(pending)):
-                    submitting = chunk
-                    pending.append((chunk, self._executor.submit(_analyse_chunk, chunk)))
-                    submitting = []
+                    pending.append(chunk)
+                    self._conn.send(chunk)
                 if not pending:
                     return
-                # Popped only once its result is in: a chunk whose worker died is redone.
-                docs = self._result(pending[0][1])
+                docs = self._receive()
                 pending.popleft()
                 self.used_worker = True
                 yield from docs
-        except (OSError, BrokenProcessPool) as exc:
+        except (OSError, EOFError, _WorkerStopped) as exc:
             if self.used_worker:
                 raise SearchIndexError(
                     "The search index could not be rebuilt: its analysis process stopped "
@@ -191,35 +263,23 @@ class DocumentPipeline(ClosesOnExit):
             # has been yielded yet, so the same items can be analysed in this process.
             log.warning("index build worker could not start (%s); analysing in-process", exc)
             self.close()
-            rest = [item for chunk, _future in pending for item in chunk] + submitting
+            rest = [item for chunk in pending for item in chunk]
             yield from self._in_process(rest, chunks)
 
-    def _result(self, future: Future[list[Document]]) -> list[Document]:
-        """Wait for a chunk, looking at the cancel flag and the worker while waiting."""
-        while not wait_futures([future], timeout=_POLL_SECONDS).done:
+    def _receive(self) -> list[Document]:
+        """The next chunk's documents, looking at the cancel flag and the worker meanwhile."""
+        if self._conn is None or self._process is None:
+            raise _WorkerStopped("no worker")
+        while not self._conn.poll(_POLL_SECONDS):
             _check_cancel(self._cancel)
-            if self._worker_died():
-                self._unblock_result_reader()
-        return future.result()
-
-    def _worker_died(self) -> bool:
-        processes = getattr(self._executor, "_processes", None) or {}
-        return any(process.exitcode is not None for process in list(processes.values()))
-
-    def _unblock_result_reader(self) -> None:
-        """Let the executor notice a worker that died while sending its result.
-
-        The executor's manager thread then sits in ``recv()`` on a half-written message,
-        forever: this process holds the other write end of the result pipe, so no end of
-        file comes (seen on CPython 3.11 when the worker is killed mid-build). Closing that
-        write end delivers it; the manager marks the pool broken and every wait on it ends.
-        (Private attributes of ProcessPoolExecutor; if they change, this does nothing.)
-        """
-        queue = getattr(self._executor, "_result_queue", None)
-        writer = getattr(queue, "_writer", None)
-        if writer is not None and not writer.closed:
-            log.warning("index build worker died; closing its result pipe")
-            writer.close()
+            if self._process.exitcode is not None and not self._conn.poll():
+                raise _WorkerStopped(f"exit code {self._process.exitcode}")
+        # A worker killed mid-message closes its end: recv() then raises EOFError.
+        kind, payload = self._conn.recv()
+        if kind != "docs":
+            raise _WorkerStopped(str(payload))
+        docs: list[Document] = payload
+        return docs
 
     def _in_process(self, first: list[Item], chunks: Iterator[list[Item]]) -> Iterator[Document]:
         segmenter = Segmenter(self._config.user_words)

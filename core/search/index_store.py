@@ -3,7 +3,9 @@
 Layout under ``<data_dir>/index``::
 
     current/            the live Whoosh index + deskmate-index.json (what it reflects)
-    building-<pid>/     a full build in progress; promoted by rename when complete
+    building-<pid>/     a full build in progress (its owner.json names the process);
+                        promoted by rename when complete, removed by the next build or
+                        open once its process is gone (killed, crashed)
 
 A full build never touches ``current`` until it is complete, so a crash or a
 cancelled rebuild leaves the old index in service. ``deskmate-index.json`` records
@@ -32,6 +34,7 @@ from whoosh.index import FileIndex, LockError
 log = logging.getLogger(__name__)
 
 META_FILE = "deskmate-index.json"
+OWNER_FILE = "owner.json"  # in a building-* folder: the pid and start time of its builder
 #: Documents per segment in a full build, and Whoosh's in-memory posting pool (MB). About
 #: 120 postings per document at ~180 bytes each (Whoosh's estimate) fill 256 MB at ~11.8k
 #: documents: a segment of 10k is sorted entirely in memory. (At 12k, adding the ``latin``
@@ -114,10 +117,9 @@ class SearchIndex:
                 shutil.rmtree(entry, ignore_errors=True)
             elif entry.name.startswith("ready-") and not self.live.exists():
                 os.replace(entry, self.live)
-            elif entry.name.startswith(("building-", "ready-")):
-                pid = entry.name.split("-", 1)[1]
-                if not pid.isdigit() or not _pid_alive(int(pid)):
-                    shutil.rmtree(entry, ignore_errors=True)
+            elif entry.name.startswith(("building-", "ready-")) and _abandoned(entry):
+                log.info("removing the abandoned index build %s", entry.name)
+                shutil.rmtree(entry, ignore_errors=True)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -165,6 +167,7 @@ class SearchIndex:
                 self._recover_interrupted_swap()
                 shutil.rmtree(building, ignore_errors=True)
                 building.mkdir()
+                _write_owner(building)
                 count = self._fill(building, docs, total, progress, cancel)
                 self._write_meta(building, seq, count)
                 self._swap_in(building)
@@ -269,6 +272,45 @@ def _write_error(exc: OSError) -> SearchIndexError:
         "Deskmate tries again at the next start, or run 'deskmate reindex'.",
         errno=exc.errno,
     )
+
+
+def _write_owner(directory: Path) -> None:
+    """Name this process as the folder's builder (with its start time: pids are reused)."""
+    owner = {"pid": os.getpid(), "started": _process_started(os.getpid())}
+    (directory / OWNER_FILE).write_text(json.dumps(owner), "utf-8")
+
+
+def _abandoned(folder: Path) -> bool:
+    """Whether a ``building-*``/``ready-*`` folder's builder is gone (so nobody uses it).
+
+    Its process must be dead, or alive but started at another time than the builder (the
+    pid was reused after a kill). A folder without an owner file (older versions, or a
+    builder killed before writing it) goes by the pid in its name.
+    """
+    pid_text = folder.name.split("-", 1)[1]
+    if not pid_text.isdigit():
+        return True
+    pid = int(pid_text)
+    if not _pid_alive(pid):
+        return True
+    try:
+        owner = json.loads((folder / OWNER_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    started = owner.get("started") if isinstance(owner, dict) else None
+    now = _process_started(pid)
+    return started is not None and now is not None and started != now
+
+
+def _process_started(pid: int) -> str | None:
+    """When process ``pid`` started, in the system's own units (Linux: from /proc), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text("ascii", "replace")
+    except OSError:
+        return None
+    # Field 22 (starttime); the command name (field 2) may hold spaces, so split after it.
+    fields = stat.rsplit(")", 1)[-1].split()
+    return fields[19] if len(fields) > 19 else None
 
 
 def _pid_alive(pid: int) -> bool:

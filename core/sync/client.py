@@ -29,6 +29,7 @@ from deskmate.core.errors import ContentError, DeskmateError, OperationCancelled
 from deskmate.core.knowledge_base import KnowledgeBase
 from deskmate.core.learning.outbox import LearningOutbox
 from deskmate.core.learning.profile_cache import ProfileCache
+from deskmate.core.sync.deadline import DEFAULT_DEADLINE
 from deskmate.core.sync.errors import AuthError, OfflineError, SyncError
 from deskmate.core.sync.learning import LearningResult, LearningSync
 from deskmate.core.sync.pull import PAGE_LIMIT, ContentPull, Progress, PullResult
@@ -124,6 +125,9 @@ class SyncClient(ClosesOnExit):
         server_url: The server's base address.
         token: The agent's API token.
         timeout: (connect, read) timeouts in seconds per attempt.
+        deadline: Seconds one whole request may take (connect, headers and a body of
+            up to 1 MB, retries included; larger bodies get more at 32 KiB/s). A server
+            that trickles its answer cannot hold the sync longer.
         retry: The retry policy (default :class:`RetryPolicy`).
         ca_bundle: A CA bundle to trust (default ``$DESKMATE_CA_BUNDLE``).
         proxy: An HTTP(S) proxy address (None: the environment's, as requests finds it).
@@ -147,11 +151,18 @@ class SyncClient(ClosesOnExit):
         page_limit: int = PAGE_LIMIT,
         batch_size: int = BATCH_SIZE,
         language: str | None = None,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         self.kb = kb
         self.consultation_log = consultation_log
         self.session = SyncSession(
-            server_url, token, timeout=timeout, retry=retry, ca_bundle=ca_bundle, proxy=proxy
+            server_url,
+            token,
+            timeout=timeout,
+            retry=retry,
+            ca_bundle=ca_bundle,
+            proxy=proxy,
+            deadline=deadline,
         )
         self.page_limit = page_limit
         self.batch_size = batch_size
@@ -340,3 +351,11 @@ def _learn(learning: LearningSync, cancel: threading.Event | None) -> None:
         # The cached profile and the outbox stay as they were; content can still come down.
         log.warning("learning profile not synced: %s", exc)
         learning.result.problems.append(exc.message)
+    except Exception as exc:  # a profile problem is only ever a warning
+        # An answer the profile code did not foresee (a field of an odd type, a parser
+        # limit): the learning step is an extra, so the content sync must still run.
+        log.warning("learning profile not synced", exc_info=True)
+        learning.result.problems.append(
+            "Your learning profile could not be updated (the server's answer could not be "
+            f"read: {type(exc).__name__}); the last one is kept."
+        )

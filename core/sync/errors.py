@@ -21,6 +21,16 @@ class OfflineError(SyncError):
     code = "sync.offline"
 
 
+class TooSlowError(OfflineError):
+    """The server did not send its whole answer within the request deadline.
+
+    An :class:`OfflineError` because it stops the sync the same way: a server or proxy
+    that trickles one answer is no quicker with the next request.
+    """
+
+    code = "sync.too_slow"
+
+
 class AuthError(SyncError):
     """The server refused the token (missing, unknown or revoked): sign in again."""
 

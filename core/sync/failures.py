@@ -5,10 +5,10 @@ The token is never part of a message: requests' own errors are reported by type 
 
 from __future__ import annotations
 
-import json
 import logging
 
 import requests
+from deskmate.core import bounded_json
 from deskmate.core.sync.errors import (
     AuthError,
     ForbiddenError,
@@ -18,6 +18,7 @@ from deskmate.core.sync.errors import (
     RejectedUpload,
     ResyncRequired,
     SyncError,
+    TooSlowError,
 )
 from urllib3.exceptions import ReadTimeoutError
 
@@ -86,6 +87,16 @@ class Failures:
             host=self.host,
         )
 
+    def too_slow(self, seconds: float) -> TooSlowError:
+        """The whole answer did not arrive within the request's deadline."""
+        return TooSlowError(
+            f"The server at {self.host} did not answer within {seconds:.0f} s; working "
+            "from the local copy, nothing local was changed. Try again later (if it "
+            "keeps happening, a proxy may be holding the connection).",
+            host=self.host,
+            seconds=round(seconds),
+        )
+
     def broken(self, what: str) -> ProtocolError:
         """The answer is unusable; ``what`` says how."""
         return ProtocolError(
@@ -146,8 +157,8 @@ def is_timeout(exc: BaseException) -> bool:
 def problem_of(body: bytes) -> tuple[str, str]:
     """The slug and detail of an RFC 9457 problem document, or ("", "")."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = bounded_json.loads(body)
+    except ValueError:  # also not UTF-8, or nested too deep
         return "", ""
     if not isinstance(data, dict):
         return "", ""

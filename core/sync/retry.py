@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from deskmate.core.sync import deadline
+from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -54,11 +56,32 @@ class RetryPolicy:
 
 
 class _CappedRetry(Retry):
-    """A Retry that never sleeps longer than ``backoff_max`` for a Retry-After header.
+    """A Retry whose waits stop at ``backoff_max`` and at the request's deadline.
 
-    urllib3's own cap defaults to six hours, which would freeze a sync.
+    The deadline is :mod:`.deadline`'s, for the calling thread. urllib3's own cap
+    defaults to six hours, which would freeze a sync.
     """
 
     def get_retry_after(self, response: Any) -> float | None:
         wait = super().get_retry_after(response)
-        return None if wait is None else min(wait, self.backoff_max)
+        return None if wait is None else min(wait, self.backoff_max, _time_left())
+
+    def get_backoff_time(self) -> float:
+        return min(super().get_backoff_time(), _time_left())
+
+    def increment(self, *args: Any, **kwargs: Any) -> Any:
+        new_retry = super().increment(*args, **kwargs)
+        watch = deadline.current()
+        if watch is not None and watch.check():
+            # The time is up: no further attempt (its socket would be shut at once).
+            error = kwargs.get("error") or (args[3] if len(args) > 3 else None)
+            url = kwargs.get("url") or (args[1] if len(args) > 1 else None)
+            pool = kwargs.get("_pool") or (args[4] if len(args) > 4 else None)
+            reason = error if isinstance(error, Exception) else TimeoutError("deadline")
+            raise MaxRetryError(pool, url, reason) from reason  # type: ignore[arg-type]
+        return new_retry
+
+
+def _time_left() -> float:
+    watch = deadline.current()
+    return watch.remaining() if watch is not None else float("inf")

@@ -1,8 +1,10 @@
 """SyncSession: the HTTP side of the sync client (protocol v1), and nothing else.
 
-One :class:`requests.Session` per client with connect/read timeouts, TLS verification
-(with an optional CA bundle for company proxies that re-sign traffic), proxies from the
-environment, and the retries of :mod:`.retry`.
+One :class:`requests.Session` per client with connect/read timeouts, a deadline for
+each whole request (:mod:`.deadline`: a server that trickles its answer cannot hold a
+sync), TLS verification (with an optional CA bundle for company proxies that re-sign
+traffic), proxies from the environment, and the retries of :mod:`.retry`. Every JSON
+answer is parsed with a nesting-depth limit (:mod:`deskmate.core.bounded_json`).
 
 Every failure becomes a :class:`~deskmate.core.sync.errors.SyncError` whose message an
 agent can read (:mod:`.failures`); the token never appears in a message, a log line or
@@ -16,6 +18,7 @@ import json
 import logging
 import os
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,16 +26,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from deskmate.core import bounded_json
+from deskmate.core.sync.deadline import (
+    DEFAULT_DEADLINE,
+    DEFAULT_FLOOR_BYTES,
+    DEFAULT_MIN_RATE,
+    RequestDeadline,
+    WatchedAdapter,
+)
 from deskmate.core.sync.errors import AuthError, ProtocolError, SyncError
 from deskmate.core.sync.failures import CA_BUNDLE_ENV, Failures, is_timeout
 from deskmate.core.sync.retry import RetryPolicy
-from requests.adapters import HTTPAdapter
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 MAX_PAGE_BYTES = 64 * 1024 * 1024  # decoded; 1000 ordinary items are a few MB
 MAX_SMALL_BYTES = 1024 * 1024  # acknowledgements, /me and problem documents
+_READ_CHUNK = 64 * 1024  # small enough that the deadline sees progress often
 _TOKEN = re.compile(r"[\x21-\x7e]{1,4096}")  # visible ASCII, as a header value must be
 
 
@@ -129,6 +140,10 @@ class SyncSession:
         server_url: The server's base address, e.g. ``https://kb.example.com``.
         token: The agent's API token (sent as ``Authorization: Bearer``).
         timeout: (connect, read) timeouts in seconds for each attempt.
+        deadline: Seconds one whole request may take, retries included: connect,
+            headers and a body of up to 1 MB; a larger body gets one more second per
+            ``min_rate`` bytes beyond that.
+        min_rate: Bytes per second a large body must at least arrive at.
         retry: The retry policy.
         ca_bundle: A PEM file of CA certificates to trust instead of the system's;
             default ``$DESKMATE_CA_BUNDLE``, else requests' own (``$REQUESTS_CA_BUNDLE``).
@@ -145,11 +160,15 @@ class SyncSession:
         ca_bundle: Path | str | None = None,
         max_page_bytes: int = MAX_PAGE_BYTES,
         proxy: str | None = None,
+        deadline: float = DEFAULT_DEADLINE,
+        min_rate: float = DEFAULT_MIN_RATE,
     ) -> None:
         self.server_url = normalise_server_url(server_url)
         self.host = urlsplit(self.server_url).netloc
         self.timeout = timeout
         self.max_page_bytes = max_page_bytes
+        self.deadline = deadline
+        self.min_rate = min_rate
         self.failures = Failures(self.host, self.server_url, timeout[1])
         bundle = ca_bundle or os.environ.get(CA_BUNDLE_ENV) or None
         self.ca_bundle = Path(bundle) if bundle else None
@@ -161,7 +180,7 @@ class SyncSession:
         self._session.headers["Accept"] = "application/json"
         if proxy:  # else requests takes the environment's (and Windows') proxy settings
             self._session.proxies.update({"http": proxy, "https": proxy})
-        adapter = HTTPAdapter(max_retries=(retry or RetryPolicy()).to_urllib3())
+        adapter = WatchedAdapter(max_retries=(retry or RetryPolicy()).to_urllib3())
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
 
@@ -310,6 +329,27 @@ class SyncSession:
                 path=str(self.ca_bundle),
             )
         url = self.server_url + API_PREFIX + path
+        watch = RequestDeadline(self.deadline, DEFAULT_FLOOR_BYTES, self.min_rate)
+        with watch.running():
+            try:
+                return self._send(watch, method, url, cap, params, headers, data)
+            except (SyncError, requests.RequestException):
+                if watch.expired:
+                    # Whatever broke (a shut socket reads as a cut connection), the
+                    # cause was the deadline.
+                    raise self.failures.too_slow(time.monotonic() - watch.started) from None
+                raise
+
+    def _send(
+        self,
+        watch: RequestDeadline,
+        method: str,
+        url: str,
+        cap: int,
+        params: dict[str, str] | None,
+        headers: dict[str, str] | None,
+        data: bytes | None,
+    ) -> tuple[int, bytes, Mapping[str, str]]:
         try:
             response = self._session.request(
                 method,
@@ -322,21 +362,26 @@ class SyncSession:
                 stream=True,
             )
         except requests.RequestException as exc:
+            if watch.expired:
+                raise
             raise self.failures.unreachable(exc) from None
         with response:
-            body = self._read(response, cap)
+            body = self._read(response, cap, watch)
             status = response.status_code
             if 200 <= status < 300 or status == 304:
                 return status, body, response.headers
             raise self.failures.status_error(status, body)
 
-    def _read(self, response: requests.Response, cap: int) -> bytes:
+    def _read(self, response: requests.Response, cap: int, watch: RequestDeadline) -> bytes:
         if response.status_code == 304:
             return b""
         buffer = bytearray()
         try:
-            for chunk in response.iter_content(chunk_size=256 * 1024):
+            for chunk in response.iter_content(chunk_size=_READ_CHUNK):
                 buffer += chunk
+                watch.add_received(len(chunk))
+                if watch.check():
+                    raise self.failures.too_slow(time.monotonic() - watch.started)
                 if len(buffer) > cap:
                     raise ProtocolError(
                         f"The server at {self.host} sent an answer larger than "
@@ -344,18 +389,28 @@ class SyncSession:
                         limit=cap,
                     )
         except requests.RequestException as exc:
+            if watch.expired:
+                raise
             if is_timeout(exc):
                 raise self.failures.timeout() from None
             raise ProtocolError(
                 f"The answer from {self.host} broke off or arrived garbled "
                 f"({type(exc).__name__}); nothing local was changed. Try again later.",
             ) from None
+        if watch.expired:
+            # The watchdog shut the socket: what arrived reads as a complete (short or
+            # empty) answer with cut-off headers, and must not be used.
+            raise self.failures.too_slow(time.monotonic() - watch.started)
         return bytes(buffer)
 
     def _json_object(self, body: bytes) -> dict[str, Any]:
         try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            data = bounded_json.loads(body)
+        except bounded_json.JsonTooDeepError as exc:
+            raise self.failures.broken(
+                f"its JSON is nested deeper than {exc.depth_limit} levels"
+            ) from None
+        except ValueError:  # also UnicodeDecodeError
             raise self.failures.broken("it is not valid JSON, perhaps cut short") from None
         if not isinstance(data, dict):
             raise self.failures.broken("a JSON object was expected")

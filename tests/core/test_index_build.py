@@ -145,7 +145,7 @@ def test_worker_that_cannot_start_falls_back_to_in_process(
     def refuse(_config: build_pipeline.AnalysisConfig) -> None:
         raise OSError("no processes for you")
 
-    monkeypatch.setattr(build_pipeline, "_make_executor", refuse)
+    monkeypatch.setattr(build_pipeline, "_start_worker", refuse)
     with caplog.at_level(logging.WARNING):
         count = sample_kb.rebuild_index(pipeline=True)
     assert "could not start (no processes for you); analysing in-process" in caplog.text
@@ -195,3 +195,20 @@ def test_worker_that_dies_while_starting_loses_no_item(
     assert sample_kb._current_snapshot().size == count
     assert results(sample_kb) == before
     assert not multiprocessing.active_children()
+
+
+def test_abandoned_build_folders_are_removed_and_live_ones_kept(sample_kb: KnowledgeBase) -> None:
+    """A folder whose pid now names another process (reused after a kill) is abandoned."""
+    root = sample_kb._index.root
+    live = root / f"building-{os.getpid()}"
+    reused = root / f"building-{os.getppid()}"  # alive, but not the process that built it
+    dead = root / "building-999999999"
+    for folder in (live, reused, dead):
+        folder.mkdir()
+    index_store._write_owner(live)
+    (reused / index_store.OWNER_FILE).write_text('{"pid": 1, "started": "0"}', "utf-8")
+    assert sample_kb._index.state() is not None  # reading the state sweeps
+    assert live.is_dir()
+    assert not reused.exists()
+    assert not dead.exists()
+    shutil.rmtree(live)
