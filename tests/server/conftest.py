@@ -2,8 +2,9 @@
 
 PostgreSQL comes from ``DESKMATE_TEST_POSTGRES_URL`` or, if unset,
 postgresql+psycopg://deskmate:deskmate@127.0.0.1:5432/deskmate_test (`make test` sets
-it to a private PostgreSQL it starts: tools/private_postgres.py). Each test gets its own schema there, dropped afterwards. When PostgreSQL
-cannot be reached the PostgreSQL tests fail: they never skip silently.
+it to a private PostgreSQL it starts: tools/private_postgres.py). Each test gets its own
+schema there, dropped afterwards. When PostgreSQL cannot be reached the PostgreSQL tests
+fail: they never skip silently.
 """
 
 from __future__ import annotations
