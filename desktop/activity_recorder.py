@@ -26,6 +26,7 @@ class ActivityRecorder(QObject):
     """Asynchronous front of a :class:`ConsultationLog`."""
 
     problem = Signal(str)  # a plain sentence when events had to be kept aside
+    gap_recorded = Signal()  # a gap flag is in the record: worth sending right away
 
     def __init__(self, consultation_log: ConsultationLog, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,8 +77,14 @@ class ActivityRecorder(QObject):
         self._submit(lambda: self.log.record_feedback(item_id, helpful))
 
     def gap(self, flag: GapFlag) -> Future[ConsultationEvent]:
-        """A gap flag (explicit)."""
-        return self._submit(lambda: self.log.record_gap(flag))
+        """A gap flag (explicit); ``gap_recorded`` follows once it is in the record."""
+
+        def record() -> ConsultationEvent:
+            event = self.log.record_gap(flag)
+            self.gap_recorded.emit()
+            return event
+
+        return self._submit(record)
 
     def contact(self, item: Item, channel: str, opened: bool) -> Future[ConsultationEvent]:
         """An expert called, emailed or messaged from the card (``opened``: an app took it)."""

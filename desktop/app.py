@@ -109,6 +109,7 @@ class DeskmateApp(QObject):
             self.window, self.sync, self.tray, self,
         )
         self.learning.summon_requested.connect(self.summon)
+        self.recorder.gap_recorded.connect(self._send_gap_now)
 
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
@@ -227,6 +228,15 @@ class DeskmateApp(QObject):
             self.recorder.gap(dialog.flag)
             self.window.toast(self.tr("Gap recorded. Thank you — the knowledge team will see it."))
         dialog.deleteLater()
+
+    def _send_gap_now(self) -> None:
+        """A gap flag goes to the knowledge team at once, not at the next periodic sync.
+
+        Offline, or before signing in, it waits in the record like everything else; the
+        status line already says why, so nothing more is shown here.
+        """
+        if self.sync.configured:
+            self.sync.sync_now()
 
     def _sync_now(self) -> None:
         problem = self.sync.sync_now()

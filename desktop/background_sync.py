@@ -9,6 +9,7 @@ a server should not pay ~0.3 s of start-up for it.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 from deskmate.core import KnowledgeBase
@@ -111,7 +112,9 @@ class BackgroundSync(QObject):
         from deskmate.core.sync import TokenVault
 
         vault = TokenVault(self._server_url)
-        token = vault.load()
+        # A token IT hands over in the environment (kiosk or scripted set-ups, as for
+        # ``deskmate sync``) is used when the agent has not signed in on this computer.
+        token = vault.load() or os.environ.get("DESKMATE_TOKEN", "").strip()
         if not token:
             self.last_error_code = "sync.auth"  # as a refused token: sign in
             return vault.problem or self.tr(

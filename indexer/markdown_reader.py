@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
+from deskmate.core.errors import ContentError
 from deskmate.indexer.records import RecordProblem, SourceRecord
-from deskmate.indexer.text_files import read_text
+from deskmate.indexer.safe_yaml import load_yaml
+from deskmate.indexer.text_files import MAX_SINGLE_ITEM_FILE_BYTES, read_text
 
 
 def _jsonable(value: object) -> object:
@@ -24,7 +25,7 @@ def _jsonable(value: object) -> object:
 
 def read_markdown(path: Path) -> Iterator[SourceRecord | RecordProblem]:
     """Yield the item of one Markdown file (front matter + body), or its problem."""
-    text = read_text(path)  # ContentError: read_pack reports the whole file
+    text = read_text(path, MAX_SINGLE_ITEM_FILE_BYTES)  # ContentError: read_pack reports it
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         yield RecordProblem(
@@ -39,13 +40,10 @@ def read_markdown(path: Path) -> Iterator[SourceRecord | RecordProblem]:
         yield RecordProblem(path, 1, "the front matter is not closed by a '---' line")
         return
     try:
-        meta = yaml.safe_load("".join(lines[1:end])) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        yield RecordProblem(
-            path, line, f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}"
-        )
+        meta = load_yaml("".join(lines[1:end]), str(path), first_line=2) or {}
+    except ContentError as exc:
+        reason = exc.fields.get("reason", exc.message)
+        yield RecordProblem(path, exc.fields.get("line", 1), f"the front matter is {reason}")
         return
     if not isinstance(meta, dict):
         yield RecordProblem(path, 2, "the front matter must be YAML fields (key: value)")

@@ -12,9 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
 from deskmate.core import ContentError, Item, KnowledgeBase
 from deskmate.core.content.taxonomy import Taxonomy
 from deskmate.core.search.synonyms import SynonymTable
@@ -22,7 +20,8 @@ from deskmate.indexer.csv_reader import read_csv
 from deskmate.indexer.jsonl_reader import read_jsonl
 from deskmate.indexer.markdown_reader import read_markdown
 from deskmate.indexer.records import RecordProblem, SourceRecord
-from deskmate.indexer.text_files import read_text
+from deskmate.indexer.skills_file import read_skills
+from deskmate.indexer.text_files import MAX_SINGLE_ITEM_FILE_BYTES, read_text
 
 log = logging.getLogger(__name__)
 
@@ -83,16 +82,6 @@ def pack_files(sources: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _skill_names(data: Any) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for entry in data.get("skills", []) if isinstance(data, dict) else []:
-        name = entry.get("name", "")
-        if isinstance(name, dict):
-            name = " ".join(str(v) for v in name.values())
-        names[str(entry["code"])] = str(name)
-    return names
-
-
 def read_pack(
     sources: Iterable[Path], progress: Callable[[int, int], None] | None = None
 ) -> PackContents:
@@ -102,8 +91,13 @@ def read_pack(
     for n, path in enumerate(files, start=1):
         try:
             _read_file(pack, path)
-        except (ContentError, yaml.YAMLError, KeyError, TypeError) as exc:
-            reason = exc.message if isinstance(exc, ContentError) else f"unreadable: {exc}"
+        except ContentError as exc:
+            pack.problems.append(_file_problem(path, exc))
+        except Exception as exc:  # one file's failure must not stop the others
+            # A reader bug, or the machine's limits (MemoryError): the details go to the
+            # log file (INFO stays off the console), the user gets a sentence.
+            log.info("reading %s failed", path, exc_info=True)
+            reason = f"could not be read ({type(exc).__name__}); the log file has the details"
             pack.problems.append(RecordProblem(path, 0, reason))
         if progress is not None:
             progress(n, len(files))
@@ -111,16 +105,25 @@ def read_pack(
     return pack
 
 
+def _file_problem(path: Path, exc: ContentError) -> RecordProblem:
+    """The problem of a whole file, without repeating its name and line in the reason."""
+    line = exc.fields.get("line", 0)
+    reason = exc.message
+    for prefix in (f"{path}: ", f"{path}, line {line}: ", f"{path}, "):
+        reason = reason.removeprefix(prefix)
+    return RecordProblem(path, line if isinstance(line, int) else 0, reason)
+
+
 def _read_file(pack: PackContents, path: Path) -> None:
     if path.name == SYNONYMS_FILE:
-        pack.synonyms = SynonymTable.parse(read_text(path), source=str(path))
         pack.files += 1
+        text = read_text(path, MAX_SINGLE_ITEM_FILE_BYTES)
+        pack.synonyms = SynonymTable.parse(text, source=str(path))
         return
     if path.name == SKILLS_FILE:
-        data = yaml.safe_load(read_text(path)) or {}
-        pack.skill_names = _skill_names(data)
-        pack.taxonomy = Taxonomy.from_data(data, source=str(path))
         pack.files += 1
+        # Checked whole before anything is kept: a bad file leaves the stored taxonomy be.
+        pack.skill_names, pack.taxonomy = read_skills(path)
         return
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -140,6 +143,12 @@ def _take(pack: PackContents, entry: SourceRecord, origin: dict[str, SourceRecor
     item_id = record.get("id")
     if not item_id:
         pack.problems.append(RecordProblem(entry.file, entry.line, "missing id"))
+        return
+    if not isinstance(item_id, str):
+        reason = (
+            f"id: {item_id!r} is not text; write the id as letters, digits, '.', '_', ':' or '-'"
+        )
+        pack.problems.append(RecordProblem(entry.file, entry.line, reason))
         return
     if item_id in pack.items or item_id in pack.deletions:
         pack.problems.append(

@@ -21,6 +21,16 @@ if TYPE_CHECKING:  # imported when a record is invalid: it only words the error
     import jsonschema
 
 MAX_BODY_CHARS = 1_000_000
+# How much of a value a message may quote: enough to recognise it, never megabytes.
+_MAX_QUOTE_CHARS = 200
+
+
+def _clip(text: str, limit: int = _MAX_QUOTE_CHARS) -> str:
+    """``text`` cut to about ``limit`` characters, keeping the end ("... is too long")."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 3
+    return f"{text[: limit - tail]} …[{len(text) - limit:,} characters cut]… {text[-tail:]}"
 
 
 @cache
@@ -69,21 +79,25 @@ def _accept_any(_value: object) -> bool:
 
 def _describe(error: jsonschema.ValidationError, record: dict[str, Any]) -> str:
     """Turn a jsonschema error into one plain sentence."""
-    where = ".".join(str(p) for p in error.absolute_path) or "record"
+    where = _clip(".".join(str(p) for p in error.absolute_path), 100) or "record"
     if error.validator == "maxLength" and where == "body":
         size = len(str(record.get("body", "")))
         return (
             f"body is {size:,} characters; the limit is {MAX_BODY_CHARS:,}. "
             "Split the article into several items."
         )
+    if error.validator in ("maxLength", "minLength") and isinstance(error.instance, str):
+        size = len(error.instance)
+        bound = "at most" if error.validator == "maxLength" else "at least"
+        return f"{where} is {size:,} characters; it must have {bound} {error.validator_value:,}"
     if error.validator == "additionalProperties":
-        return f"{where}: {error.message}; remove the field or check its spelling"
+        return f"{where}: {_clip(error.message)}; remove the field or check its spelling"
     if error.validator == "not" and where == "record":
         return (
             "fields name/team/role/languages/contact/hours belong to experts and "
             "questions to FAQs only; check the kind"
         )
-    return f"{where}: {error.message}"
+    return _clip(f"{where}: {error.message}", 3 * _MAX_QUOTE_CHARS)
 
 
 def validate_record(record: dict[str, Any]) -> None:
@@ -101,7 +115,7 @@ def validate_record(record: dict[str, Any]) -> None:
         import jsonschema
 
         best = jsonschema.exceptions.best_match(_validator(branch).iter_errors(record))
-        message = _describe(best, record) if best is not None else str(fast_error)
+        message = _describe(best, record) if best is not None else _clip(str(fast_error))
         raise ContentError(message, item_id=record.get("id")) from None
     stamp = record.get("updated_at")
     if stamp is not None:
@@ -109,12 +123,12 @@ def validate_record(record: dict[str, Any]) -> None:
             parsed = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
         except ValueError:
             raise ContentError(
-                f"updated_at: {stamp!r} is not an ISO 8601 date-time "
+                f"updated_at: {_clip(repr(stamp))} is not an ISO 8601 date-time "
                 "(e.g. 2026-10-01T09:00:00+08:00)",
                 item_id=record.get("id"),
             ) from None
         if parsed.tzinfo is None:
             raise ContentError(
-                f"updated_at: {stamp!r} has no time zone; add one, e.g. +08:00",
+                f"updated_at: {_clip(repr(stamp))} has no time zone; add one, e.g. +08:00",
                 item_id=record.get("id"),
             )

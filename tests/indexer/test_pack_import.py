@@ -29,10 +29,12 @@ def test_sample_pack_imports_cleanly(sample_kb: KnowledgeBase) -> None:
 
 
 def test_gb18030_and_bom_csv_are_read(empty_kb: KnowledgeBase, tmp_path: Path) -> None:
-    write(tmp_path / "p" / "gbk.csv", HEADER + ROW.format(id="g-1", title="国标编码的标题"),
-          "gb18030")
-    write(tmp_path / "p" / "bom.csv", HEADER + ROW.format(id="b-1", title="带BOM的标题"),
-          "utf-8-sig")
+    write(
+        tmp_path / "p" / "gbk.csv", HEADER + ROW.format(id="g-1", title="国标编码的标题"), "gb18030"
+    )
+    write(
+        tmp_path / "p" / "bom.csv", HEADER + ROW.format(id="b-1", title="带BOM的标题"), "utf-8-sig"
+    )
     report = import_pack(empty_kb, [tmp_path / "p"])
     assert not report.problems
     assert empty_kb.get("g-1").title == "国标编码的标题"  # type: ignore[union-attr]
@@ -43,14 +45,21 @@ def test_bad_records_are_reported_and_the_rest_imported(
     empty_kb: KnowledgeBase, tmp_path: Path
 ) -> None:
     pack = tmp_path / "p"
-    write(pack / "faqs.csv", HEADER + ROW.format(id="ok-1", title="好记录")
-          + ROW.format(id="", title="没有id")
-          + ROW.format(id="ok-1", title="重复id")
-          + "bad-1,少了列\n"
-          + ROW.format(id="bad-2", title="坏版本").replace(",1\n", ",x\n"))
-    write(pack / "items.jsonl", '{"id": "j-1", "kind": "faq", "title": "截断的\n'
-          '{"id": "j-2", "kind": "faq", "title": "好的", "body": "", "language": "zh", '
-          '"updated_at": "2026-10-01T09:00:00+08:00", "version": 1}\n')
+    write(
+        pack / "faqs.csv",
+        HEADER
+        + ROW.format(id="ok-1", title="好记录")
+        + ROW.format(id="", title="没有id")
+        + ROW.format(id="ok-1", title="重复id")
+        + "bad-1,少了列\n"
+        + ROW.format(id="bad-2", title="坏版本").replace(",1\n", ",x\n"),
+    )
+    write(
+        pack / "items.jsonl",
+        '{"id": "j-1", "kind": "faq", "title": "截断的\n'
+        '{"id": "j-2", "kind": "faq", "title": "好的", "body": "", "language": "zh", '
+        '"updated_at": "2026-10-01T09:00:00+08:00", "version": 1}\n',
+    )
     write(pack / "broken.md", "no front matter here")
     write(pack / "bad-yaml.md", "---\nid: [unclosed\n---\nbody")
     write(pack / "binary.csv", "id,title\n\x00\x01\x02")
@@ -96,7 +105,7 @@ def test_bad_import_leaves_existing_content_untouched(
     sample_kb: KnowledgeBase, tmp_path: Path
 ) -> None:
     before = sample_kb.count()
-    write(tmp_path / "bad.csv", "garbage,\"unclosed\n")
+    write(tmp_path / "bad.csv", 'garbage,"unclosed\n')
     report = import_pack(sample_kb, [tmp_path / "bad.csv"])
     assert report.problems
     assert sample_kb.count() == before

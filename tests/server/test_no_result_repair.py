@@ -15,7 +15,8 @@ from deskmate.core.activity.events import EventKind
 from deskmate.server.auth import Role, User, add_user
 from deskmate.server.cli import main
 from deskmate.server.database import Database
-from deskmate.server.learning.gap_queue import collect_signals, decide, list_topics
+from deskmate.server.learning.gap_decisions import decide
+from deskmate.server.learning.gap_queue import collect_signals, list_topics
 from deskmate.server.tables import EventRow, GapSignalRow, GapTopicRow
 from sqlalchemy import insert, select, text
 

@@ -187,3 +187,15 @@ def xterms() -> Iterator[list[subprocess.Popen[bytes]]]:
     yield started
     for process in started:
         _stop(process)
+
+
+@pytest.fixture
+def app_env(x11_session: X11Session, tmp_path: Path) -> dict[str, str]:
+    """The environment of a real `deskmate` process on the test X server, in tmp_path."""
+    env = dict(os.environ)
+    env.update(DISPLAY=x11_session.display, QT_QPA_PLATFORM="xcb", XDG_SESSION_TYPE="x11",
+               DESKMATE_DATA_DIR=str(tmp_path / "data"),
+               DESKMATE_CONFIG_DIR=str(tmp_path / "config"),
+               DESKMATE_LOG_DIR=str(tmp_path / "logs"),
+               DESKMATE_SYSTEM_CONFIG=str(tmp_path / "no-system-settings.json"))
+    return env

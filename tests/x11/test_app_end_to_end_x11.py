@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,7 +14,6 @@ from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import EventKind
 from deskmate.core.settings import default_agent_id
 
-from tests.x11.conftest import X11Session
 from tests.x11.x11_tools import (
     active_window,
     find_window,
@@ -53,17 +51,6 @@ def deskmate(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "deskmate.desktop.cli", *args]
     # Output goes to the log file in DESKMATE_LOG_DIR; pipes would be left unread.
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-@pytest.fixture
-def app_env(x11_session: X11Session, tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(DISPLAY=x11_session.display, QT_QPA_PLATFORM="xcb", XDG_SESSION_TYPE="x11",
-               DESKMATE_DATA_DIR=str(tmp_path / "data"),
-               DESKMATE_CONFIG_DIR=str(tmp_path / "config"),
-               DESKMATE_LOG_DIR=str(tmp_path / "logs"),
-               DESKMATE_SYSTEM_CONFIG=str(tmp_path / "no-system-settings.json"))
-    return env
 
 
 @pytest.fixture
