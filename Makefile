@@ -3,19 +3,38 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 EDITABLE = $(firstword $(wildcard build/__editable__.*))
+# The project install, quiet: setuptools' ten-line notice that a strict editable install uses
+# build/__editable__.* (the point of it, see below) is silenced; any other warning shows.
+EDITABLE_INSTALL = PYTHONWARNINGS="ignore:Editable installation:UserWarning" $(BIN)/pip install -q -e
 
-.PHONY: setup run test lint bench clean translations installer installer-cycle
+.PHONY: app setup run-packages test-packages run test pytest lint bench clean translations installer \
+	installer-cycle
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# A strict editable install: build/__editable__.* mirrors the deskmate.* namespace so
-# mypy and import-linter can follow it (the default editable finder hides it from them).
-setup: $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]' --config-settings editable_mode=strict
+# The app alone (`pip install .`: no server, no developer tools). A strict editable install:
+# build/__editable__.* mirrors the deskmate.* namespace so mypy and import-linter can follow
+# it (the default editable finder hides it from them).
+app: $(BIN)/python
+	$(EDITABLE_INSTALL) . --config-settings editable_mode=strict
 
-run: setup
+# The app, the server and the developer tools (tests, linters, type checker, PyInstaller).
+setup: $(BIN)/python
+	$(EDITABLE_INSTALL) '.[dev]' --config-settings editable_mode=strict
+
+# System packages (tools/system_packages.py): installed with apt-get when root, otherwise
+# the one `sudo apt-get install ...` line is printed and make stops. Checked again once
+# PySide6 is installed, with ldd on Qt's xcb platform plugin.
+run-packages:
+	$(PY) -m tools.dev_setup packages run
+
+test-packages:
+	$(PY) -m tools.dev_setup packages test
+
+run: run-packages app
+	$(PY) -m tools.dev_setup packages run
 	$(BIN)/deskmate search 花呗还款
 	$(BIN)/deskmate search hbhk
 	$(BIN)/deskmate search refund iphone
@@ -30,11 +49,19 @@ lint: setup
 	$(BIN)/ruff check .
 	MYPYPATH=$(EDITABLE) $(BIN)/mypy -p deskmate.core -p deskmate.indexer -p deskmate.desktop -p deskmate.server
 	PYTHONPATH=$(EDITABLE) $(BIN)/lint-imports
-	$(BIN)/mypy packaging/installer_build build_installer.py
+	$(BIN)/mypy packaging/installer_build build_installer.py tools
+
+# The tests run against a private PostgreSQL (tools/private_postgres.py: its own data directory
+# under build/pg and a free loopback port, started here and stopped afterwards, also on
+# failure); an exported DESKMATE_TEST_POSTGRES_URL is used instead when set.
+test: test-packages lint
+	$(PY) -m tools.dev_setup packages test
+	$(PY) -m tools.dev_setup with-postgres -- $(MAKE) --no-print-directory pytest
 
 # Two pytest runs: everything offscreen, then the real-X11 tests (the fixture in
 # tests/x11/conftest.py starts its own Xvfb and openbox), since one process holds one Qt platform.
-test: lint
+# The inner step of `make test` (which sets up the venv, the packages and PostgreSQL first).
+pytest:
 	$(BIN)/pytest -m "not x11"
 	$(BIN)/pytest -m x11 tests/x11
 

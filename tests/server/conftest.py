@@ -1,9 +1,10 @@
 """Server fixtures: real databases (a SQLite file and PostgreSQL) and a real server on loopback.
 
 PostgreSQL comes from ``DESKMATE_TEST_POSTGRES_URL`` or, if unset,
-postgresql+psycopg://deskmate:deskmate@127.0.0.1:5432/deskmate_test (what .ci/run
-creates). Each test gets its own schema there, dropped afterwards. When PostgreSQL
-cannot be reached the PostgreSQL tests fail: they never skip silently.
+postgresql+psycopg://deskmate:deskmate@127.0.0.1:5432/deskmate_test (`make test` sets
+it to a private PostgreSQL it starts: tools/private_postgres.py). Each test gets its own
+schema there, dropped afterwards. When PostgreSQL cannot be reached the PostgreSQL tests
+fail: they never skip silently.
 """
 
 from __future__ import annotations
@@ -30,10 +31,10 @@ from sqlalchemy.exc import OperationalError
 
 DEFAULT_PG_URL = "postgresql+psycopg://deskmate:deskmate@127.0.0.1:5432/deskmate_test"
 PG_HELP = (
-    "PostgreSQL is not reachable at {url} ({reason}). The server tests need it: install "
-    "the 'postgresql' package and start it on 127.0.0.1:5432 with a role 'deskmate' "
-    "(password 'deskmate') owning a database 'deskmate_test' — .ci/run does all of this — "
-    "or point DESKMATE_TEST_POSTGRES_URL at another database you may create schemas in."
+    "PostgreSQL is not reachable at {url} ({reason}). The server tests need it: `make test` "
+    "starts a private one itself; to run pytest alone with one, use "
+    "`python3 -m tools.dev_setup with-postgres -- .venv/bin/pytest tests/server`, or point "
+    "DESKMATE_TEST_POSTGRES_URL at a database you may create schemas in."
 )
 
 
