@@ -37,6 +37,7 @@ from deskmate.server.errors import (
 from deskmate.server.events import MAX_BODY_BYTES, IngestResult, ingest, parse_batch
 from deskmate.server.learning_api import install_learning_routes
 from deskmate.server.request_context import request_db, request_user
+from deskmate.server.request_limits import GuardedRoute
 from deskmate.server.vocabulary import authenticate_with_vocabulary
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -259,6 +260,8 @@ def build_app(db: Database | None) -> FastAPI:
         description="Protocol v1; see docs/sync-api.md. Every endpoint except /api/v1/health "
         "needs `Authorization: Bearer <token>`. Errors are application/problem+json.",
     )
+    # Before any route is added: every API route checks its input at the edge.
+    app.router.route_class = GuardedRoute
     app.state.db = db
     app.state.ingest_slots = asyncio.Semaphore(INGEST_SLOTS)
     app.add_middleware(GZipMiddleware, minimum_size=1000)

@@ -25,6 +25,7 @@ from deskmate.server.errors import (
     InvalidEventError,
     PayloadTooLargeError,
 )
+from deskmate.server.request_limits import MAX_DETAIL_DEPTH, check_json_body, value_depth
 from deskmate.server.tables import EventRow, UserRow
 from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects import sqlite
@@ -61,6 +62,12 @@ def _check_event(raw: Any, position: int) -> ConsultationEvent:
         raise InvalidEventError(
             f"Event {event_id}{where}: {exc.message}", event_id=event_id, field=field
         ) from None
+    if value_depth(event.detail) > MAX_DETAIL_DEPTH:
+        raise InvalidEventError(
+            f"Event {event_id}, field 'detail': nests more than {MAX_DETAIL_DEPTH} levels deep.",
+            event_id=event_id,
+            field="detail",
+        )
     for key in ("agent_id", "item_id"):
         value = getattr(event, key)
         if value is not None and not 0 < len(value) <= MAX_ID_CHARS:
@@ -77,7 +84,8 @@ def parse_batch(body: bytes) -> list[ConsultationEvent]:
 
     Raises:
         PayloadTooLargeError: more than :data:`MAX_EVENTS` events or :data:`MAX_BODY_BYTES`.
-        BadRequestError: not JSON, or not an object with an ``events`` list.
+        BadRequestError: not JSON, nested over 64 levels deep, or not an object with an
+            ``events`` list.
         InvalidEventError: an event breaks the upload format (names the event and field).
     """
     if len(body) > MAX_BODY_BYTES:
@@ -85,6 +93,7 @@ def parse_batch(body: bytes) -> list[ConsultationEvent]:
             f"The request body is {len(body):,} bytes; the limit is {MAX_BODY_BYTES:,} "
             "bytes. Send the events in smaller batches."
         )
+    check_json_body(body)
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):

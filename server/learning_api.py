@@ -28,6 +28,7 @@ from deskmate.server.learning.notices import recent_notices
 from deskmate.server.learning.profiles import cached_bodies, render, wording
 from deskmate.server.learning.reasons import pick_language
 from deskmate.server.request_context import request_db, request_user
+from deskmate.server.request_limits import MAX_ID, Id
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -56,7 +57,7 @@ class GapDecision(BaseModel):
     """An editor's decision on a gap topic."""
 
     action: str = Field(description="accept, dismiss, reopen, merge or resolve")
-    into: int | None = Field(None, description="merge: the topic to merge into")
+    into: int | None = Field(None, ge=1, le=MAX_ID, description="merge: the topic to merge into")
     item_id: str | None = Field(None, description="resolve: the new or fixed item")
 
 
@@ -153,7 +154,7 @@ def _me_routes(app: FastAPI) -> None:
         tags=["learning"],
         response_model=m.AssignmentOut,
     )
-    def assignment_done(request: Request, assignment_id: int) -> dict[str, Any]:
+    def assignment_done(request: Request, assignment_id: Id) -> dict[str, Any]:
         """Mark one of the user's own assignments done."""
         user = request_user(request, Permission.POST_OWN_EVENTS)
         return mark_done(request_db(request), user, assignment_id)
@@ -190,7 +191,7 @@ def _editor_routes(app: FastAPI) -> None:
         return {"topics": list_topics(request_db(request), user, status)}
 
     @app.post("/api/v1/gaps/{topic_id}", tags=["gaps"], response_model=m.GapTopic)
-    def gap_decision(request: Request, topic_id: int, body: GapDecision) -> dict[str, Any]:
+    def gap_decision(request: Request, topic_id: Id, body: GapDecision) -> dict[str, Any]:
         """Accept, dismiss, reopen, merge or resolve a topic (editors only)."""
         user = request_user(request, Permission.WORK_GAP_QUEUE)
         return decide(
