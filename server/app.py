@@ -36,6 +36,7 @@ from deskmate.server.errors import (
 )
 from deskmate.server.events import MAX_BODY_BYTES, IngestResult, ingest, parse_batch
 from deskmate.server.learning_api import install_learning_routes
+from deskmate.server.openapi_doc import document_problems
 from deskmate.server.request_context import request_db, request_user
 from deskmate.server.request_limits import GuardedRoute
 from deskmate.server.vocabulary import authenticate_with_vocabulary
@@ -239,7 +240,7 @@ def _openapi_with_batch(app: FastAPI) -> dict[str, Any]:
                 ref_template="#/components/schemas/{model}"
             )
             components[model.__name__].pop("$defs", None)
-        app.openapi_schema = schema
+        app.openapi_schema = document_problems(schema)
     return app.openapi_schema
 
 
