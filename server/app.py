@@ -12,6 +12,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from deskmate.server import api_models as models
@@ -39,6 +40,7 @@ from deskmate.server.learning_api import install_learning_routes
 from deskmate.server.openapi_doc import document_problems
 from deskmate.server.request_context import request_db, request_user
 from deskmate.server.request_limits import GuardedRoute
+from deskmate.server.server_secret import console_key
 from deskmate.server.vocabulary import authenticate_with_vocabulary
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -244,8 +246,15 @@ def _openapi_with_batch(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
-def build_app(db: Database | None) -> FastAPI:
-    """The API on an opened database (None: only to generate the OpenAPI document)."""
+def build_app(db: Database | None, secret_file: Path | None = None) -> FastAPI:
+    """The API on an opened database (None: only to generate the OpenAPI document).
+
+    The console's signing key comes from the server secret (``secret_file``, else the
+    environment or the default file; see server/server_secret.py).
+
+    Raises:
+        ServerSecretError: the server secret cannot be read or created.
+    """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -264,6 +273,7 @@ def build_app(db: Database | None) -> FastAPI:
     # Before any route is added: every API route checks its input at the edge.
     app.router.route_class = GuardedRoute
     app.state.db = db
+    app.state.console_key = None if db is None else console_key(db.url, secret_file)
     app.state.ingest_slots = asyncio.Semaphore(INGEST_SLOTS)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(AccessLogMiddleware)
@@ -275,12 +285,18 @@ def build_app(db: Database | None) -> FastAPI:
     return app
 
 
-def create_app(db_url: str) -> FastAPI:
+def create_app(db_url: str, secret_file: Path | None = None) -> FastAPI:
     """Open (and migrate) the database at ``db_url`` and return the API on it.
 
     The database's connections are released when the app shuts down.
 
     Raises:
         ServerDatabaseError: the URL is wrong or the database cannot be opened.
+        ServerSecretError: the server secret cannot be read or created.
     """
-    return build_app(Database.open(db_url))
+    db = Database.open(db_url)
+    try:
+        return build_app(db, secret_file)
+    except ServerError:
+        db.close()
+        raise

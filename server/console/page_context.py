@@ -22,7 +22,6 @@ from deskmate.server.console.session import (
     COOKIE_PATH,
     SESSION_COOKIE,
     Session,
-    console_secret,
     csrf_token,
     csrf_valid,
     read_session_cookie,
@@ -162,8 +161,8 @@ def remember_language(request: Request, response: Response) -> None:
 
 def anonymous_page(request: Request) -> Page:
     """A page for whoever asks (sign-in, errors)."""
-    db = request_db(request)
-    return Page(request, db, console_secret(db), Translator(request_language(request)))
+    key: bytes = request.app.state.console_key  # from the server secret, not the database
+    return Page(request, request_db(request), key, Translator(request_language(request)))
 
 
 def signed_in_page(request: Request, *allowed: Permission) -> Page:

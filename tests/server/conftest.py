@@ -118,6 +118,7 @@ class RunningServer:
     server: uvicorn.Server
     thread: threading.Thread
     sock: socket.socket
+    console_key: bytes = b""  # signs console cookies (from the server secret)
 
     def user(self, name: str, role: Role = Role.AGENT, team: str | None = "t1") -> str:
         """Add a user and return a new token of theirs."""
@@ -154,7 +155,9 @@ def start_server(db_url: str) -> RunningServer:
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
     port = sock.getsockname()[1]
-    return RunningServer(f"http://127.0.0.1:{port}", app.state.db, server, thread, sock)
+    return RunningServer(
+        f"http://127.0.0.1:{port}", app.state.db, server, thread, sock, app.state.console_key
+    )
 
 
 @pytest.fixture
