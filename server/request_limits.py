@@ -33,6 +33,17 @@ _OPENERS = frozenset(b"[{")
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description=f"1 to {MAX_ID} (2**31 - 1).")]
 
 
+def parse_id(text: str) -> int | None:
+    """An id written in a form field or an address (ASCII digits, 1 to :data:`MAX_ID`), or None.
+
+    ``str.isdigit`` alone also accepts digits like "²", which ``int`` refuses.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 def json_depth(raw: bytes, stop_above: int = MAX_JSON_DEPTH) -> int:
     """How deeply the arrays and objects of a JSON text nest (0 for a scalar).
 

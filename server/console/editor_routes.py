@@ -17,6 +17,7 @@ from deskmate.server.database import Database
 from deskmate.server.errors import BadRequestError, NotFoundError
 from deskmate.server.learning.assignments import team_members
 from deskmate.server.learning.gap_queue import ACTIONS, STATUSES, decide, list_topics
+from deskmate.server.request_limits import parse_id
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -52,20 +53,22 @@ def _into(form: dict[str, str]) -> int | None:
     text = form.get("into", "").strip().lstrip("#")
     if not text:
         return None
-    if not text.isdigit():
+    number = parse_id(text)
+    if number is None:
         raise BadRequestError(f"'{text}' is not a topic number")
-    return int(text)
+    return number
 
 
 def _decide(db: Database, editor: User, topic_id: str, form: dict[str, str]) -> dict[str, Any]:
-    if not topic_id.isdigit():
+    number = parse_id(topic_id)
+    if number is None:
         raise NotFoundError(f"there is no gap topic {topic_id}")
     action = form.get("action", "")
     if action not in ACTIONS:
         raise BadRequestError(f"'{action}' is not an action")
     into = _into(form) if action == "merge" else None
     item_id = (form.get("item_id", "").strip() or None) if action == "resolve" else None
-    return decide(db, editor, int(topic_id), action, into=into, item_id=item_id)
+    return decide(db, editor, number, action, into=into, item_id=item_id)
 
 
 def _gap_routes(router: APIRouter) -> None:
@@ -106,7 +109,8 @@ def _article_routes(router: APIRouter) -> None:
             with page.db.read_one() as conn:
                 scope = team_members(conn, user.team)
         asked = request.query_params.get("days", "")
-        days = int(asked) if asked.isdigit() and int(asked) in ARTICLE_DAYS else 90
+        known = asked.isascii() and asked.isdigit() and int(asked) in ARTICLE_DAYS
+        days = int(asked) if known else 90
         report = article_report(page.db, scope, days, with_queries=editor)
         chart = charts.bar_chart(
             [float(count) for _week, count in report.zero_weeks],

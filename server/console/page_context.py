@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from deskmate.server.auth import Permission, Role, User
 from deskmate.server.console.i18n import LANG_COOKIE, Translator, request_language
+from deskmate.server.console.origin_check import is_cross_site
 from deskmate.server.console.session import (
     COOKIE_PATH,
     SESSION_COOKIE,
@@ -253,7 +254,11 @@ def _to_sign_in(request: Request) -> Response:
 
 
 class ConsoleRoute(APIRoute):
-    """A route whose errors become HTML pages (and ended sessions a sign-in redirect)."""
+    """A route whose errors become HTML pages (and ended sessions a sign-in redirect).
+
+    Form posts sent by another site's page are refused with 403 before anything else
+    (origin_check.py); the CSRF token is checked as well, by each form's route.
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """The route's handler, wrapped."""
@@ -261,6 +266,8 @@ class ConsoleRoute(APIRoute):
 
         async def guarded(request: Request) -> Response:
             try:
+                if is_cross_site(request):  # before the form is read or the session used
+                    raise ConsoleRefusedError("cross_site_refused")
                 return await handler(request)
             except SignInRequiredError:
                 return _to_sign_in(request)
