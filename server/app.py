@@ -95,6 +95,18 @@ def _install_error_handlers(app: FastAPI) -> None:
         error = InvalidParameterError(f"{where}: {first.get('msg', 'invalid value')}")
         return problem(error.status, error.slug, error.title, error.message)
 
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A bug, not the client's fault; still problem+json like every other answer (it
+        # was text/plain). Starlette re-raises it afterwards, so uvicorn logs the traceback.
+        del request, exc
+        return problem(
+            500,
+            "server-error",
+            "Internal server error",
+            "The server failed; the administrator finds the details in its log.",
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 404:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import httpx
 import pytest
+from deskmate.server.app import build_app
 from deskmate.server.auth import Role
 from deskmate.server.request_limits import MAX_ID, json_depth
 
@@ -120,3 +122,21 @@ def test_large_model_bodies_are_413(server: RunningServer) -> None:
             "/api/v1/proposals", json={"title": "t", "answer": "答" * 200_000, "skills": []}
         )
         _assert_problem(answer, 413)
+
+
+def test_an_unexpected_failure_is_still_a_problem_json_500() -> None:
+    app = build_app(None)
+
+    @app.get("/api/v1/test-bug")
+    def bug() -> None:
+        raise RuntimeError("a bug")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    async def call() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.get("/api/v1/test-bug")
+
+    answer = asyncio.run(call())
+    problem = _assert_problem(answer, 500)
+    assert "a bug" not in problem["detail"]  # no internals to the client
