@@ -39,6 +39,7 @@ from deskmate.server.errors import (
 )
 from deskmate.server.learning.reasons import LANGUAGES
 from deskmate.server.request_context import request_db
+from deskmate.server.request_limits import check_text_parameters
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -198,7 +199,8 @@ async def read_form(request: Request) -> dict[str, str]:
 
     Raises:
         PayloadTooLargeError: the body is over 64 KiB.
-        BadRequestError: the body is not a URL-encoded form.
+        BadRequestError: the body is not a URL-encoded UTF-8 form of at most 200 fields,
+            or holds a NUL character.
     """
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
@@ -212,7 +214,13 @@ async def read_form(request: Request) -> dict[str, str]:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequestError("the form is not UTF-8") from None
-    return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
+    try:
+        fields = dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
+    except ValueError:  # over 200 fields
+        raise BadRequestError("the form has too many fields") from None
+    if any("\x00" in name or "\x00" in value for name, value in fields.items()):
+        raise BadRequestError("the form holds a NUL character")  # PostgreSQL cannot store it
+    return fields
 
 
 def safe_next(target: str | None) -> str:
@@ -268,6 +276,7 @@ class ConsoleRoute(APIRoute):
             try:
                 if is_cross_site(request):  # before the form is read or the session used
                     raise ConsoleRefusedError("cross_site_refused")
+                check_text_parameters(request)
                 return await handler(request)
             except SignInRequiredError:
                 return _to_sign_in(request)

@@ -103,3 +103,31 @@ def test_odd_numbers_in_console_forms_are_4xx(
         assert client.get("/console/articles?days=²").status_code == 200
     finally:
         client.close()
+
+
+def test_a_form_of_too_many_fields_is_400(server: RunningServer, tokens: dict[str, str]) -> None:
+    client = console_client(server, tokens["wang.mgr"])
+    try:
+        body = "&".join(f"f{n}=x" for n in range(300))
+        answer = client.post(
+            "/console/signout",
+            content=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert answer.status_code == 400
+        assert answer.headers["content-type"].startswith("text/html")
+    finally:
+        client.close()
+
+
+def test_nul_characters_in_console_addresses_and_forms_are_4xx(
+    server: RunningServer, tokens: dict[str, str]
+) -> None:
+    client = console_client(server, tokens["wang.mgr"])
+    try:
+        assert client.get("/console/agents/li%00na").status_code == 422
+        csrf = form_csrf(client.get("/console/assign").text, "/console/assign")
+        form = {"csrf": csrf, "target": "team", "title": "复习\x00退款", "due_on": "2026-12-05"}
+        assert client.post("/console/assign", data=form).status_code == 400
+    finally:
+        client.close()
