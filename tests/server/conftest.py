@@ -103,7 +103,10 @@ def db_url(databases: DatabaseFactory) -> str:
 
 def free_socket() -> socket.socket:
     """A listening socket on a free loopback port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, as deskmate-server's own listen(): asyncio sets TCP_NODELAY only on
+    # sockets whose proto says TCP; without it each response waited ~40 ms for the
+    # client's delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     sock.listen(512)
     return sock
