@@ -34,12 +34,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 Lang = Annotated[str | None, Query(pattern="^(zh|en)$", description="zh or en")]
+ID_CHARS = 128  # user names, skill codes and item ids: the width of their columns
 
 
 class SelfAssessment(BaseModel):
     """An agent's own level in a skill."""
 
-    skill: str
+    skill: str = Field(max_length=ID_CHARS)
     level: int
 
 
@@ -48,8 +49,10 @@ class Proposal(BaseModel):
 
     title: str
     answer: str
-    skills: list[str] = Field(default_factory=list)
-    item_id: str | None = None
+    skills: list[Annotated[str, Field(max_length=ID_CHARS)]] = Field(
+        default_factory=list, max_length=50
+    )
+    item_id: str | None = Field(None, max_length=ID_CHARS)
     client_id: str | None = Field(None, description="The sidebar's id; a re-send is stored once.")
 
 
@@ -58,13 +61,15 @@ class GapDecision(BaseModel):
 
     action: str = Field(description="accept, dismiss, reopen, merge or resolve")
     into: int | None = Field(None, ge=1, le=MAX_ID, description="merge: the topic to merge into")
-    item_id: str | None = Field(None, description="resolve: the new or fixed item")
+    item_id: str | None = Field(
+        None, max_length=ID_CHARS, description="resolve: the new or fixed item"
+    )
 
 
 class SkillRating(BaseModel):
     """A manager's rating of one of their agents' skills."""
 
-    skill: str
+    skill: str = Field(max_length=ID_CHARS)
     rating: int
     comment: str = ""
 
@@ -72,16 +77,18 @@ class SkillRating(BaseModel):
 class Assignment(BaseModel):
     """Learning a manager assigns to agents of their team."""
 
-    agents: list[str] = Field(default_factory=list)
+    agents: list[Annotated[str, Field(max_length=ID_CHARS)]] = Field(
+        default_factory=list, max_length=1000
+    )
     team: bool = Field(False, description="true: every agent of the manager's team")
     title: str = ""
-    skill: str | None = None
-    item_id: str | None = None
-    url: str | None = None
-    note: str = ""
-    due_on: str = Field(description="YYYY-MM-DD")
-    window_start: str | None = Field(None, description="HH:MM, local time")
-    window_end: str | None = None
+    skill: str | None = Field(None, max_length=ID_CHARS)
+    item_id: str | None = Field(None, max_length=ID_CHARS)
+    url: str | None = Field(None, max_length=2000)
+    note: str = Field("", max_length=20_000)
+    due_on: str = Field(max_length=10, description="YYYY-MM-DD")
+    window_start: str | None = Field(None, max_length=5, description="HH:MM, local time")
+    window_end: str | None = Field(None, max_length=5)
 
 
 def profile_documents(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from deskmate.server.request_limits import MAX_ID, json_depth
 
 from tests.server.conftest import RunningServer
 from tests.server.helpers import event
+from tests.server.learning_fixtures import add_team, import_learning_pack
 
 HUGE = 99999999999999999999999
 PROBLEM = "application/problem+json"
@@ -140,3 +142,28 @@ def test_an_unexpected_failure_is_still_a_problem_json_500() -> None:
     answer = asyncio.run(call())
     problem = _assert_problem(answer, 500)
     assert "a bug" not in problem["detail"]  # no internals to the client
+
+
+def test_text_longer_than_its_column_is_a_4xx(server: RunningServer, tmp_path: Path) -> None:
+    import_learning_pack(server, tmp_path / "pack")
+    tokens = add_team(server)
+    long_id = "x" * 129
+    with server.client(tokens["li.na"]) as agent:
+        answer = agent.post(
+            "/api/v1/proposals", json={"title": "t", "answer": "a", "item_id": long_id}
+        )
+        _assert_problem(answer, 400, 422)
+    assignment = {"title": "复习", "due_on": "2026-12-05", "agents": ["li.na"]}
+    with server.client(tokens["wang.mgr"]) as manager:
+        for extra in (
+            {"skill": long_id},
+            {"item_id": long_id},
+            {"url": "https://" + "x" * 2000},
+            {"agents": [long_id]},
+        ):
+            _assert_problem(
+                manager.post("/api/v1/assignments", json={**assignment, **extra}), 400, 422
+            )
+    with server.client(tokens["ed.itor"]) as editor:
+        answer = editor.post("/api/v1/gaps/1", json={"action": "resolve", "item_id": long_id})
+        _assert_problem(answer, 400, 404, 422)
