@@ -32,6 +32,7 @@ from sqlalchemy.dialects import sqlite
 
 MAX_EVENTS = 1000
 MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_TIME_CHARS = 40  # the width of events.occurred_at
 _EVENT_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -62,6 +63,13 @@ def _check_event(raw: Any, position: int) -> ConsultationEvent:
         raise InvalidEventError(
             f"Event {event_id}{where}: {exc.message}", event_id=event_id, field=field
         ) from None
+    if len(event.occurred_at) > MAX_TIME_CHARS:
+        raise InvalidEventError(
+            f"Event {event_id}, field 'occurred_at': at most {MAX_TIME_CHARS} characters "
+            "(e.g. 2026-11-23T09:30:12.345678+08:00).",
+            event_id=event_id,
+            field="occurred_at",
+        )
     if value_depth(event.detail) > MAX_DETAIL_DEPTH:
         raise InvalidEventError(
             f"Event {event_id}, field 'detail': nests more than {MAX_DETAIL_DEPTH} levels deep.",

@@ -167,3 +167,12 @@ def test_text_longer_than_its_column_is_a_4xx(server: RunningServer, tmp_path: P
     with server.client(tokens["ed.itor"]) as editor:
         answer = editor.post("/api/v1/gaps/1", json={"action": "resolve", "item_id": long_id})
         _assert_problem(answer, 400, 404, 422)
+
+
+def test_an_over_long_event_time_is_422(server: RunningServer) -> None:
+    token = server.user("li.na")
+    # Valid ISO 8601 (an offset with seconds and microseconds), 42 characters.
+    odd = event("li.na", occurred_at="2026-11-23T09:30:12.345678+08:00:00.123456")
+    with server.client(token) as client:
+        answer = client.post("/api/v1/events", json={"events": [odd]})
+        assert "occurred_at" in _assert_problem(answer, 422)["detail"]
