@@ -25,7 +25,7 @@ from deskmate.server.errors import (
     InvalidEventError,
     PayloadTooLargeError,
 )
-from deskmate.server.request_limits import MAX_DETAIL_DEPTH, check_json_body, value_depth
+from deskmate.server.request_limits import MAX_DETAIL_DEPTH, parse_json_body, value_depth
 from deskmate.server.tables import EventRow, UserRow
 from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects import sqlite
@@ -101,11 +101,7 @@ def parse_batch(body: bytes) -> list[ConsultationEvent]:
             f"The request body is {len(body):,} bytes; the limit is {MAX_BODY_BYTES:,} "
             "bytes. Send the events in smaller batches."
         )
-    check_json_body(body)
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequestError("The request body is not valid JSON.") from None
+    data = parse_json_body(body)
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list):
         raise BadRequestError('The request body must be a JSON object {"events": [...]}.')

@@ -16,12 +16,12 @@ PROBLEM_JSON = "application/problem+json"
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Every authenticated operation may answer these.
 _COMMON = {
-    "400": "Malformed request: not JSON, or JSON nested over "
+    "400": "Malformed request: not UTF-8 JSON, or JSON nested over "
     f"{MAX_JSON_DEPTH} levels deep (type .../bad-request).",
     "401": "Missing, unknown or revoked token (type .../unauthorized).",
     "403": "The role, or the data's owner, forbids it (type .../forbidden).",
     "422": "A parameter or body field is out of range, of the wrong type, or holds a NUL "
-    "character (type .../invalid-parameter or .../invalid-event).",
+    "character or an unpaired surrogate (type .../invalid-parameter or .../invalid-event).",
 }
 _WITH_BODY = {
     "413": f"The body is over its limit ({MAX_JSON_BODY_BYTES // 1024} KiB; events: 2 MiB "
@@ -33,7 +33,8 @@ _PUBLIC = {"/api/v1/health"}
 LIMITS = (
     f"Limits: JSON bodies nest at most {MAX_JSON_DEPTH} levels deep (an event's `detail` at "
     f"most {MAX_DETAIL_DEPTH}), are at most {MAX_JSON_BODY_BYTES // 1024} KiB (events: 2 MiB), "
-    "and no text may hold a NUL character; ids are 1 to 2**31 - 1."
+    "are UTF-8, and no text may hold a NUL character or an unpaired surrogate; ids are 1 to "
+    "2**31 - 1."
 )
 
 

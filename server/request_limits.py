@@ -10,6 +10,7 @@ cannot store one). docs/sync-api.md lists the limits.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Annotated, Any
@@ -26,8 +27,7 @@ MAX_JSON_BODY_BYTES = 256 * 1024
 
 # A JSON string (skipped whole: brackets inside it do not nest), or one bracket.
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-# A \u0000 escape that is not itself an escaped backslash followed by "u0000".
-_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _OPENERS = frozenset(b"[{")
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description=f"1 to {MAX_ID} (2**31 - 1).")]
@@ -75,19 +75,45 @@ def value_depth(value: Any, stop_above: int = MAX_DETAIL_DEPTH) -> int:
     return 1 + max(value_depth(child, stop_above - 1) for child in children)
 
 
-def check_json_body(raw: bytes) -> None:
-    """Refuse a JSON body nested too deeply or holding a NUL character.
+def _check_texts(value: Any) -> None:
+    """Refuse strings (keys too) that no database can store: NUL, unpaired surrogates."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidParameterError("Text in the body may not contain NUL characters.")
+        if _SURROGATES.search(value):
+            raise InvalidParameterError(
+                "Text in the body holds an unpaired UTF-16 surrogate (a broken \\u escape)."
+            )
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            _check_texts(key)
+            _check_texts(child)
+    elif isinstance(value, list):
+        for child in value:
+            _check_texts(child)
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """Parse a JSON body the server can store every string of.
 
     Raises:
-        BadRequestError: arrays/objects nest deeper than :data:`MAX_JSON_DEPTH`.
-        InvalidParameterError: a string holds an escaped NUL character.
+        BadRequestError: not UTF-8, not JSON, or nested deeper than :data:`MAX_JSON_DEPTH`.
+        InvalidParameterError: a string holds NUL or an unpaired surrogate (PostgreSQL and
+            SQLite's driver both refuse them).
     """
     if json_depth(raw) > MAX_JSON_DEPTH:
         raise BadRequestError(
             f"The JSON body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep."
         )
-    if b"\\u0000" in raw and _NUL_ESCAPE.search(raw):
-        raise InvalidParameterError("Text in the body may not contain NUL (\\u0000) characters.")
+    try:
+        # Strict UTF-8 first: json.loads(bytes) would also take UTF-16 and CESU-8 bytes.
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadRequestError("The request body is not UTF-8.") from None
+    except ValueError:
+        raise BadRequestError("The request body is not valid JSON.") from None
+    _check_texts(data)
+    return data
 
 
 def check_text_parameters(request: Request) -> None:
@@ -121,6 +147,15 @@ async def read_limited_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _is_json(content_type: str | None) -> bool:
+    if content_type is None:
+        return True  # FastAPI parses a body without a type as JSON too
+    kind = content_type.split(";")[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
 class GuardedRoute(APIRoute):
     """An API route whose text parameters and JSON body are checked before FastAPI parses them.
 
@@ -137,9 +172,11 @@ class GuardedRoute(APIRoute):
             check_text_parameters(request)
             if has_body:
                 raw = await read_limited_body(request, MAX_JSON_BODY_BYTES)
-                # FastAPI reads request.body() next; hand it the bytes read here.
+                # FastAPI reads request.body() and request.json() next: hand it the bytes
+                # read here, and the JSON parsed (and checked) here.
                 request._body = raw
-                check_json_body(raw)
+                if raw and _is_json(request.headers.get("content-type")):
+                    request._json = parse_json_body(raw)
             return await handler(request)
 
         return guarded

@@ -176,3 +176,32 @@ def test_an_over_long_event_time_is_422(server: RunningServer) -> None:
     with server.client(token) as client:
         answer = client.post("/api/v1/events", json={"events": [odd]})
         assert "occurred_at" in _assert_problem(answer, 422)["detail"]
+
+
+@pytest.mark.parametrize("text", ["\\ud800", "a\\udfffb"])
+def test_lone_surrogates_are_refused(server: RunningServer, text: str) -> None:
+    token = server.user("li.na")
+    body = '{"title": "' + text + '", "answer": "a"}'
+    with server.client(token) as client:
+        answer = client.post(
+            "/api/v1/proposals", content=body, headers={"Content-Type": "application/json"}
+        )
+        _assert_problem(answer, 400, 422)
+        one = json.dumps(event("li.na"))
+        batch = '{"events": [' + one[:-1] + ', "query": "' + text + '"}]}'
+        answer = client.post(
+            "/api/v1/events", content=batch, headers={"Content-Type": "application/json"}
+        )
+        _assert_problem(answer, 400, 422)
+
+
+def test_bodies_must_be_strict_utf8(server: RunningServer) -> None:
+    token = server.user("li.na")
+    cesu = b'{"title": "\xed\xa0\x80", "answer": "a"}'  # a surrogate, UTF-8-encoded
+    utf16 = '{"title": "t", "answer": "a"}'.encode("utf-16")
+    with server.client(token) as client:
+        for body in (cesu, utf16):
+            answer = client.post(
+                "/api/v1/proposals", content=body, headers={"Content-Type": "application/json"}
+            )
+            assert "UTF-8" in _assert_problem(answer, 400)["detail"]
