@@ -4,14 +4,21 @@ the server's files are owner-only."""
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import socket
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from alembic import command
 from deskmate.server.app import create_app
-from deskmate.server.auth import Role, hash_token
+from deskmate.server.auth import Role, add_user, hash_token, issue_token
 from deskmate.server.console.session import SESSION_COOKIE, start_session
 from deskmate.server.database import Database, _alembic_config
 from deskmate.server.server_secret import (
@@ -19,6 +26,7 @@ from deskmate.server.server_secret import (
     SECRET_FILE_ENV,
     ServerSecretError,
     console_key,
+    read_secret_file,
 )
 from deskmate.server.tables import JobMarkRow, TokenRow
 from sqlalchemy import create_engine, insert, select
@@ -160,3 +168,47 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path: Path) -> Non
     Database.open(f"sqlite:///{path}").close()
     assert _mode(path) == 0o600
     assert _mode(tmp_path) == 0o755  # a folder that existed keeps its mode: it may be shared
+
+
+def test_serve_workers_share_the_secret_file_given(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    db = Database.open(url)
+    try:
+        add_user(db, "w.mgr", Role.MANAGER, "t1")
+        token = issue_token(db, "w.mgr")
+    finally:
+        db.close()
+    secret = tmp_path / "secrets" / "console"
+    with socket.socket() as probe:  # a free port (released before the server binds it)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DESKMATE_LOG_DIR": str(tmp_path / "logs")}
+    for name in ("DESKMATE_SERVER_DB", SECRET_ENV, SECRET_FILE_ENV):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "deskmate.server.cli", "serve", "--workers", "2"]
+    command += ["--port", str(port), "--db", url, "--secret-file", str(secret)]
+    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as proc:
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "serve did not start"
+                try:
+                    if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            assert _mode(secret) == 0o600
+            assert _mode(secret.parent) == 0o700
+            assert not (tmp_path / "server.db.secret").exists()
+            key = read_secret_file(secret)
+            _session, cookie = start_session(key, hash_token(token))
+            for _ in range(6):  # new connections: both workers answer some of them
+                page = httpx.get(
+                    f"{base}/console/team", cookies={SESSION_COOKIE: cookie}, timeout=30
+                )
+                assert page.status_code == 200, page.status_code
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
