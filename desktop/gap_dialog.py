@@ -5,7 +5,7 @@ from __future__ import annotations
 from deskmate.core.activity.events import GapFlag, GapType
 from deskmate.core.errors import ContentError
 from deskmate.desktop.theme import problem_label
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -68,7 +68,12 @@ class GapDialog(QDialog):
         self.case_edit.setPlaceholderText(self.tr("optional: CRM case number"))
         form.addRow(self.tr("Searched for"), self.query_edit)
         if item_id:
-            form.addRow(self.tr("Open item"), QLabel(item_title or item_id))
+            # Plain text: titles come from content packs, and a QLabel would otherwise
+            # guess rich text and render "<img src=...>" and the like as HTML.
+            self.item_label = QLabel(item_title or item_id)
+            self.item_label.setObjectName("gapItem")
+            self.item_label.setTextFormat(Qt.TextFormat.PlainText)
+            form.addRow(self.tr("Open item"), self.item_label)
         form.addRow(self.tr("Problem"), self.type_box)
         form.addRow(self.tr("Note"), self.note_edit)
         form.addRow(self.tr("Case number"), self.case_edit)

@@ -79,16 +79,18 @@ class Event(BaseModel):
     kind: Literal[
         "search", "open", "copy", "feedback", "gap", "no_result", "nothing_opened", "contact"
     ]
-    occurred_at: str = Field(description="ISO 8601 with UTC offset.")
+    occurred_at: str = Field(max_length=40, description="ISO 8601 with UTC offset.")
     query: str = ""
-    item_id: str | None = None
+    item_id: str | None = Field(default=None, min_length=1, max_length=128)
     result_count: int | None = Field(default=None, ge=0)
     dwell_ms: int | None = Field(default=None, ge=0)
-    detail: dict[str, Any] = Field(default_factory=dict)
+    detail: dict[str, Any] = Field(
+        default_factory=dict, description="Kind-specific facts; at most 8 levels deep."
+    )
     uploaded_at: str | None = None
 
 
 class EventBatch(BaseModel):
-    """The body of POST /api/v1/events: at most 1000 events and 2 MB."""
+    """The body of POST /api/v1/events: at most 1000 events, 2 MB and 64 levels of nesting."""
 
     events: list[Event] = Field(max_length=1000)

@@ -12,6 +12,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from deskmate.server import api_models as models
@@ -36,7 +37,10 @@ from deskmate.server.errors import (
 )
 from deskmate.server.events import MAX_BODY_BYTES, IngestResult, ingest, parse_batch
 from deskmate.server.learning_api import install_learning_routes
+from deskmate.server.openapi_doc import document_problems
 from deskmate.server.request_context import request_db, request_user
+from deskmate.server.request_limits import GuardedRoute
+from deskmate.server.server_secret import console_key
 from deskmate.server.vocabulary import authenticate_with_vocabulary
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -90,6 +94,18 @@ def _install_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "query")
         error = InvalidParameterError(f"{where}: {first.get('msg', 'invalid value')}")
         return problem(error.status, error.slug, error.title, error.message)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A bug, not the client's fault; still problem+json like every other answer (it
+        # was text/plain). Starlette re-raises it afterwards, so uvicorn logs the traceback.
+        del request, exc
+        return problem(
+            500,
+            "server-error",
+            "Internal server error",
+            "The server failed; the administrator finds the details in its log.",
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -238,12 +254,19 @@ def _openapi_with_batch(app: FastAPI) -> dict[str, Any]:
                 ref_template="#/components/schemas/{model}"
             )
             components[model.__name__].pop("$defs", None)
-        app.openapi_schema = schema
+        app.openapi_schema = document_problems(schema)
     return app.openapi_schema
 
 
-def build_app(db: Database | None) -> FastAPI:
-    """The API on an opened database (None: only to generate the OpenAPI document)."""
+def build_app(db: Database | None, secret_file: Path | None = None) -> FastAPI:
+    """The API on an opened database (None: only to generate the OpenAPI document).
+
+    The console's signing key comes from the server secret (``secret_file``, else the
+    environment or the default file; see server/server_secret.py).
+
+    Raises:
+        ServerSecretError: the server secret cannot be read or created.
+    """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -259,7 +282,10 @@ def build_app(db: Database | None) -> FastAPI:
         description="Protocol v1; see docs/sync-api.md. Every endpoint except /api/v1/health "
         "needs `Authorization: Bearer <token>`. Errors are application/problem+json.",
     )
+    # Before any route is added: every API route checks its input at the edge.
+    app.router.route_class = GuardedRoute
     app.state.db = db
+    app.state.console_key = None if db is None else console_key(db.url, secret_file)
     app.state.ingest_slots = asyncio.Semaphore(INGEST_SLOTS)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(AccessLogMiddleware)
@@ -271,12 +297,18 @@ def build_app(db: Database | None) -> FastAPI:
     return app
 
 
-def create_app(db_url: str) -> FastAPI:
+def create_app(db_url: str, secret_file: Path | None = None) -> FastAPI:
     """Open (and migrate) the database at ``db_url`` and return the API on it.
 
     The database's connections are released when the app shuts down.
 
     Raises:
         ServerDatabaseError: the URL is wrong or the database cannot be opened.
+        ServerSecretError: the server secret cannot be read or created.
     """
-    return build_app(Database.open(db_url))
+    db = Database.open(db_url)
+    try:
+        return build_app(db, secret_file)
+    except ServerError:
+        db.close()
+        raise

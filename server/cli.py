@@ -2,7 +2,8 @@
 
 Subcommands: ``serve``, ``import``, ``user add``, ``token issue``, ``token revoke``,
 ``demo``, ``repair-no-results`` and ``openapi``. ``--db`` defaults to ``$DESKMATE_SERVER_DB`` or
-``sqlite:///<per-user data directory>/server.db``.
+``sqlite:///<per-user data directory>/server.db``; ``serve`` and ``demo`` take
+``--secret-file`` (server/server_secret.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from deskmate.server.learning.demo_history import (
 from deskmate.server.learning.profile_warmer import ProfileWarmer
 from deskmate.server.learning.profiles import refresh_profiles
 from deskmate.server.no_result_repair import repair_no_results
+from deskmate.server.server_secret import SECRET_ENV, SECRET_FILE_ENV, console_key
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
@@ -57,6 +59,18 @@ def default_db_url() -> str:
     """``$DESKMATE_SERVER_DB``, else a SQLite file in the per-user data directory."""
     return os.environ.get("DESKMATE_SERVER_DB") or (
         f"sqlite:///{Paths.resolve().data_dir / 'server.db'}"
+    )
+
+
+def _secret_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--secret-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the server secret that signs console sessions, created 0600 if missing "
+        f"(default: ${SECRET_FILE_ENV}, ${SECRET_ENV}, else <sqlite db>.secret or "
+        "<data dir>/server.secret); every server of one database needs the same one",
     )
 
 
@@ -82,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="serve the API")
     serve.add_argument("--host", default=DEFAULT_HOST, help="address to listen on")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0: any free one)")
+    _secret_option(serve)
     serve.add_argument(
         "--workers",
         type=int,
@@ -140,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help="serve the sample pack with a demo agent on loopback"
     )
     demo.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0: any free one)")
+    _secret_option(demo)
 
     sub.add_parser("openapi", help="print the OpenAPI document (JSON)")
     return parser
@@ -203,6 +219,7 @@ def serve(db: Database, sock: socket.socket, workers: int = 1, verbose: bool = F
         "proxy_headers": False,
         "lifespan": "on",
     }
+    console_key(db.url)  # read or create the secret once, before any worker needs it
     warmer = ProfileWarmer(db.url.render_as_string(hide_password=False))
     warmer.start()
     try:
@@ -298,6 +315,9 @@ def _dispatch_learning(db: Database, args: argparse.Namespace) -> int:
 
 
 def _dispatch(db: Database, args: argparse.Namespace) -> int:
+    if getattr(args, "secret_file", None) is not None:
+        # Through the environment: `serve --workers N` processes read it there too.
+        os.environ[SECRET_FILE_ENV] = str(args.secret_file.expanduser().resolve())
     match args.command, getattr(args, "action", None):
         case "serve", _:
             if not 1 <= args.workers <= MAX_WORKERS:

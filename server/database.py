@@ -20,6 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from deskmate.core.private_files import private_sqlite_file
 from deskmate.server.errors import ServerDatabaseError
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -111,7 +112,9 @@ class Database:
         self.url = url
         self.dialect = url.get_backend_name()
         if self.dialect == "sqlite":
-            Path(str(url.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only (0700 new folders, 0600 file and side files): it holds every
+            # agent's searches and notes, and the token hashes.
+            private_sqlite_file(Path(str(url.database)).expanduser())
             self._reader = _sqlite_engine(url, immediate=False)
             self._writer = _sqlite_engine(url, immediate=True)
         else:

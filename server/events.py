@@ -27,12 +27,14 @@ from deskmate.server.errors import (
     PayloadTooLargeError,
 )
 from deskmate.server.no_result_repair import reclassify_rows
+from deskmate.server.request_limits import MAX_DETAIL_DEPTH, parse_json_body, value_depth
 from deskmate.server.tables import EventRow, UserRow
 from sqlalchemy import Connection, select, text
 from sqlalchemy.dialects import sqlite
 
 MAX_EVENTS = 1000
 MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_TIME_CHARS = 40  # the width of events.occurred_at
 _EVENT_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -63,6 +65,19 @@ def _check_event(raw: Any, position: int) -> ConsultationEvent:
         raise InvalidEventError(
             f"Event {event_id}{where}: {exc.message}", event_id=event_id, field=field
         ) from None
+    if len(event.occurred_at) > MAX_TIME_CHARS:
+        raise InvalidEventError(
+            f"Event {event_id}, field 'occurred_at': at most {MAX_TIME_CHARS} characters "
+            "(e.g. 2026-11-23T09:30:12.345678+08:00).",
+            event_id=event_id,
+            field="occurred_at",
+        )
+    if value_depth(event.detail) > MAX_DETAIL_DEPTH:
+        raise InvalidEventError(
+            f"Event {event_id}, field 'detail': nests more than {MAX_DETAIL_DEPTH} levels deep.",
+            event_id=event_id,
+            field="detail",
+        )
     for key in ("agent_id", "item_id"):
         value = getattr(event, key)
         if value is not None and not 0 < len(value) <= MAX_ID_CHARS:
@@ -79,7 +94,8 @@ def parse_batch(body: bytes) -> list[ConsultationEvent]:
 
     Raises:
         PayloadTooLargeError: more than :data:`MAX_EVENTS` events or :data:`MAX_BODY_BYTES`.
-        BadRequestError: not JSON, or not an object with an ``events`` list.
+        BadRequestError: not JSON, nested over 64 levels deep, or not an object with an
+            ``events`` list.
         InvalidEventError: an event breaks the upload format (names the event and field).
     """
     if len(body) > MAX_BODY_BYTES:
@@ -87,10 +103,7 @@ def parse_batch(body: bytes) -> list[ConsultationEvent]:
             f"The request body is {len(body):,} bytes; the limit is {MAX_BODY_BYTES:,} "
             "bytes. Send the events in smaller batches."
         )
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequestError("The request body is not valid JSON.") from None
+    data = parse_json_body(body)
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list):
         raise BadRequestError('The request body must be a JSON object {"events": [...]}.')

@@ -31,17 +31,19 @@ from deskmate.server.learning.notices import recent_notices
 from deskmate.server.learning.profiles import cached_bodies, render, wording
 from deskmate.server.learning.reasons import pick_language
 from deskmate.server.request_context import request_db, request_user
+from deskmate.server.request_limits import MAX_ID, Id
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 Lang = Annotated[str | None, Query(pattern="^(zh|en)$", description="zh or en")]
+ID_CHARS = 128  # user names, skill codes and item ids: the width of their columns
 
 
 class SelfAssessment(BaseModel):
     """An agent's own level in a skill."""
 
-    skill: str
+    skill: str = Field(max_length=ID_CHARS)
     level: int
 
 
@@ -50,8 +52,10 @@ class Proposal(BaseModel):
 
     title: str
     answer: str
-    skills: list[str] = Field(default_factory=list)
-    item_id: str | None = None
+    skills: list[Annotated[str, Field(max_length=ID_CHARS)]] = Field(
+        default_factory=list, max_length=50
+    )
+    item_id: str | None = Field(None, max_length=ID_CHARS)
     client_id: str | None = Field(None, description="The sidebar's id; a re-send is stored once.")
 
 
@@ -59,15 +63,17 @@ class GapDecision(BaseModel):
     """An editor's decision on a gap topic."""
 
     action: str = Field(description="accept, dismiss, reopen, merge or resolve")
-    into: int | None = Field(None, description="merge: the topic to merge into")
-    item_id: str | None = Field(None, description="resolve: the new or fixed item")
+    into: int | None = Field(None, ge=1, le=MAX_ID, description="merge: the topic to merge into")
+    item_id: str | None = Field(
+        None, max_length=ID_CHARS, description="resolve: the new or fixed item"
+    )
     reason: str = Field("", description="dismiss: why, in the editor's words (told to the agents)")
 
 
 class SkillRating(BaseModel):
     """A manager's rating of one of their agents' skills."""
 
-    skill: str
+    skill: str = Field(max_length=ID_CHARS)
     rating: int
     comment: str = ""
 
@@ -75,16 +81,18 @@ class SkillRating(BaseModel):
 class Assignment(BaseModel):
     """Learning a manager assigns to agents of their team."""
 
-    agents: list[str] = Field(default_factory=list)
+    agents: list[Annotated[str, Field(max_length=ID_CHARS)]] = Field(
+        default_factory=list, max_length=1000
+    )
     team: bool = Field(False, description="true: every agent of the manager's team")
     title: str = ""
-    skill: str | None = None
-    item_id: str | None = None
-    url: str | None = None
-    note: str = ""
-    due_on: str = Field(description="YYYY-MM-DD")
-    window_start: str | None = Field(None, description="HH:MM, local time")
-    window_end: str | None = None
+    skill: str | None = Field(None, max_length=ID_CHARS)
+    item_id: str | None = Field(None, max_length=ID_CHARS)
+    url: str | None = Field(None, max_length=2000)
+    note: str = Field("", max_length=20_000)
+    due_on: str = Field(max_length=10, description="YYYY-MM-DD")
+    window_start: str | None = Field(None, max_length=5, description="HH:MM, local time")
+    window_end: str | None = Field(None, max_length=5)
 
 
 def profile_documents(
@@ -159,7 +167,7 @@ def _me_routes(app: FastAPI) -> None:
         tags=["learning"],
         response_model=m.AssignmentOut,
     )
-    def assignment_done(request: Request, assignment_id: int) -> dict[str, Any]:
+    def assignment_done(request: Request, assignment_id: Id) -> dict[str, Any]:
         """Mark one of the user's own assignments done."""
         user = request_user(request, Permission.POST_OWN_EVENTS)
         return mark_done(request_db(request), user, assignment_id)
@@ -196,7 +204,7 @@ def _editor_routes(app: FastAPI) -> None:
         return {"topics": list_topics(request_db(request), user, status, owner)}
 
     @app.post("/api/v1/gaps/{topic_id}", tags=["gaps"], response_model=m.GapTopic)
-    def gap_decision(request: Request, topic_id: int, body: GapDecision) -> dict[str, Any]:
+    def gap_decision(request: Request, topic_id: Id, body: GapDecision) -> dict[str, Any]:
         """Accept, dismiss, reopen, merge or resolve a topic (editors only)."""
         user = request_user(request, Permission.WORK_GAP_QUEUE)
         return decide(

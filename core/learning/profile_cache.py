@@ -24,6 +24,7 @@ from typing import Any
 from deskmate.core.durable_files import exclusive_lock, write_atomically
 from deskmate.core.errors import ContentError, StoreError
 from deskmate.core.learning.profile import LearningProfile
+from deskmate.core.private_files import make_private_dir
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +193,7 @@ def learning_files_lock(data_dir: Path) -> Iterator[None]:
             ``OSError`` inside it becomes this error).
     """
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(data_dir)
         with exclusive_lock(data_dir / LOCK_FILE):
             yield
     except OSError as exc:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from deskmate.core.errors import DiskFullError, StoreError
+from deskmate.core.private_files import private_sqlite_file
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 
@@ -109,7 +110,9 @@ def open_engine(path: Path) -> Engine:
     Raises:
         StoreError: the file cannot be opened, is not a database, or is read-only.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Owner-only (0700 folder, 0600 file and side files): it holds every search and
+    # gap note the agent typed.
+    private_sqlite_file(path)
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)
     try:

@@ -20,6 +20,7 @@ from deskmate.server.learning.assignments import team_members
 from deskmate.server.learning.gap_decisions import decide
 from deskmate.server.learning.gap_details import OWNER_FILTERS, owned_by
 from deskmate.server.learning.gap_queue import ACTIONS, STATUSES, list_topics
+from deskmate.server.request_limits import parse_id
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -66,13 +67,15 @@ def _into(form: dict[str, str]) -> int | None:
     text = form.get("into", "").strip().lstrip("#")
     if not text:
         return None
-    if not text.isdigit():
+    number = parse_id(text)
+    if number is None:
         raise BadRequestError(f"'{text}' is not a topic number")
-    return int(text)
+    return number
 
 
 def _decide(db: Database, editor: User, topic_id: str, form: dict[str, str]) -> dict[str, Any]:
-    if not topic_id.isdigit():
+    number = parse_id(topic_id)
+    if number is None:
         raise NotFoundError(f"there is no gap topic {topic_id}")
     action = form.get("action", "")
     if action not in ACTIONS:
@@ -80,7 +83,7 @@ def _decide(db: Database, editor: User, topic_id: str, form: dict[str, str]) -> 
     into = _into(form) if action == "merge" else None
     item_id = (form.get("item_id", "").strip() or None) if action == "resolve" else None
     reason = form.get("reason", "") if action == "dismiss" else ""
-    return decide(db, editor, int(topic_id), action, into=into, item_id=item_id, reason=reason)
+    return decide(db, editor, number, action, into=into, item_id=item_id, reason=reason)
 
 
 def _gap_routes(router: APIRouter) -> None:
@@ -124,7 +127,8 @@ def _article_routes(router: APIRouter) -> None:
             with page.db.read_one() as conn:
                 scope = team_members(conn, user.team)
         asked = request.query_params.get("days", "")
-        days = int(asked) if asked.isdigit() and int(asked) in ARTICLE_DAYS else 90
+        known = asked.isascii() and asked.isdigit() and int(asked) in ARTICLE_DAYS
+        days = int(asked) if known else 90
         report = article_report(page.db, scope, days, with_queries=editor)
         chart = charts.bar_chart(
             [float(count) for _week, count in report.zero_weeks],

@@ -64,6 +64,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "This form has expired or was not sent from the console (missing or wrong security "
         "token). Go back, reload the page and submit it again.",
     ),
+    "cross_site_refused": (
+        "这个表单是从别的网站提交的，已拒绝。请在管理台页面里直接操作。",
+        "This form was sent from another website and was refused. Use the console's own "
+        "pages to make changes.",
+    ),
     "page_missing": ("管理台没有这个页面。", "The console has no such page."),
     "managers_only": (
         "此页面仅供主管查看自己的团队。",

@@ -18,11 +18,11 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from deskmate.server.auth import Permission, Role, User
 from deskmate.server.console.i18n import LANG_COOKIE, Translator, request_language
+from deskmate.server.console.origin_check import is_cross_site
 from deskmate.server.console.session import (
     COOKIE_PATH,
     SESSION_COOKIE,
     Session,
-    console_secret,
     csrf_token,
     csrf_valid,
     read_session_cookie,
@@ -39,6 +39,7 @@ from deskmate.server.errors import (
 )
 from deskmate.server.learning.reasons import LANGUAGES
 from deskmate.server.request_context import request_db
+from deskmate.server.request_limits import check_text_parameters
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -162,8 +163,8 @@ def remember_language(request: Request, response: Response) -> None:
 
 def anonymous_page(request: Request) -> Page:
     """A page for whoever asks (sign-in, errors)."""
-    db = request_db(request)
-    return Page(request, db, console_secret(db), Translator(request_language(request)))
+    key: bytes = request.app.state.console_key  # from the server secret, not the database
+    return Page(request, request_db(request), key, Translator(request_language(request)))
 
 
 def signed_in_page(request: Request, *allowed: Permission) -> Page:
@@ -198,7 +199,8 @@ async def read_form(request: Request) -> dict[str, str]:
 
     Raises:
         PayloadTooLargeError: the body is over 64 KiB.
-        BadRequestError: the body is not a URL-encoded form.
+        BadRequestError: the body is not a URL-encoded UTF-8 form of at most 200 fields,
+            or holds a NUL character.
     """
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
@@ -212,7 +214,13 @@ async def read_form(request: Request) -> dict[str, str]:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequestError("the form is not UTF-8") from None
-    return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
+    try:
+        fields = dict(parse_qsl(text, keep_blank_values=True, max_num_fields=200))
+    except ValueError:  # over 200 fields
+        raise BadRequestError("the form has too many fields") from None
+    if any("\x00" in name or "\x00" in value for name, value in fields.items()):
+        raise BadRequestError("the form holds a NUL character")  # PostgreSQL cannot store it
+    return fields
 
 
 def safe_next(target: str | None) -> str:
@@ -254,7 +262,11 @@ def _to_sign_in(request: Request) -> Response:
 
 
 class ConsoleRoute(APIRoute):
-    """A route whose errors become HTML pages (and ended sessions a sign-in redirect)."""
+    """A route whose errors become HTML pages (and ended sessions a sign-in redirect).
+
+    Form posts sent by another site's page are refused with 403 before anything else
+    (origin_check.py); the CSRF token is checked as well, by each form's route.
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """The route's handler, wrapped."""
@@ -262,6 +274,9 @@ class ConsoleRoute(APIRoute):
 
         async def guarded(request: Request) -> Response:
             try:
+                if is_cross_site(request):  # before the form is read or the session used
+                    raise ConsoleRefusedError("cross_site_refused")
+                check_text_parameters(request)
                 return await handler(request)
             except SignInRequiredError:
                 return _to_sign_in(request)

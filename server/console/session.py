@@ -2,10 +2,11 @@
 
 Signing in takes a user's API token. The session cookie holds no token: it holds the
 token's SHA-256 (what the tokens table stores) and the sign-in time, signed with an
-HMAC key kept in the database (``job_marks``, row ``console.secret``), so every server
-process sharing the database accepts the cookies of the others. Each request looks the
-hash up among the live tokens, so revoking the token ends the session at once; a
-session also ends 12 hours after sign-in.
+HMAC key derived from the server secret (server/server_secret.py), which lives outside
+the database: a copy of the database, token hashes and all, forges no cookie. Every
+server process given the same secret accepts the cookies of the others. Each request
+looks the hash up among the live tokens, so revoking the token ends the session at
+once; a session also ends 12 hours after sign-in.
 
 Every console form carries a CSRF token: an HMAC of the session and the form's purpose.
 The sign-in form, which has no session yet, is bound the same way to a random
@@ -17,55 +18,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 
 from deskmate.server.auth import User, user_by_token_hash, user_from_row
-from deskmate.server.database import Database
-from deskmate.server.tables import JobMarkRow
-from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection
 
 SESSION_COOKIE = "deskmate_console"
 PRESESSION_COOKIE = "deskmate_console_pre"
 SESSION_SECONDS = 12 * 3600
 PRESESSION_SECONDS = 3600
-KEY_MARK = "console.secret"
 COOKIE_PATH = "/console"
-
-_secrets: dict[str, bytes] = {}  # database URL -> key; the row never changes once made
-_secrets_lock = threading.Lock()
-
-
-def _stored_secret(conn: Connection) -> str | None:
-    return conn.execute(
-        select(JobMarkRow.value).where(JobMarkRow.name == KEY_MARK)
-    ).scalar_one_or_none()
-
-
-def console_secret(db: Database) -> bytes:
-    """The HMAC key of the console, created in the database on first use."""
-    with _secrets_lock:
-        known = _secrets.get(db.display_url)
-    if known is not None:
-        return known
-    with db.read() as conn:
-        value = _stored_secret(conn)
-    if value is None:
-        with db.write() as conn:
-            # Two workers may race to create it: the first insert wins, both read it back.
-            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-            conn.execute(
-                insert(JobMarkRow)
-                .values(name=KEY_MARK, value=secrets.token_hex(32))
-                .on_conflict_do_nothing(index_elements=[JobMarkRow.name])
-            )
-            value = _stored_secret(conn)
-    key = bytes.fromhex(str(value))
-    with _secrets_lock:
-        _secrets[db.display_url] = key
-    return key
 
 
 def _sign(key: bytes, purpose: str, text: str) -> str:

@@ -110,7 +110,7 @@ def _profile_routes(router: APIRouter) -> None:
         page, manager, _members = _manager_page(request)
         page.check_csrf(form, "rate")
         rating = form.get("rating", "")
-        if not rating.isdigit():
+        if not (rating.isascii() and rating.isdigit() and len(rating) < 4):
             raise BadRequestError("choose a rating from 1 to 5")
         rate_skill(page.db, manager, name, form.get("skill"), int(rating), form.get("comment", ""))
         return redirect(f"/console/agents/{quote(name)}?rated=1#skills")
@@ -181,7 +181,8 @@ def _trend_routes(router: APIRouter) -> None:
         if manager.team is None:
             return _no_team(page)
         asked = request.query_params.get("days", "")
-        days = int(asked) if asked.isdigit() and int(asked) in TREND_DAYS else TREND_DAYS[0]
+        known = asked.isascii() and asked.isdigit() and int(asked) in TREND_DAYS
+        days = int(asked) if known else TREND_DAYS[0]
         trends = team_trends(page.db, members, days)
         labels = [d[5:] for d in trends.days]
         t = page.t

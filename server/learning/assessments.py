@@ -74,6 +74,9 @@ def set_self_assessment(db: Database, user: User, skill: object, level: object) 
 def team_agent(conn: Connection, manager: User, agent: str) -> str:
     """``agent`` if it names an agent of the manager's team.
 
+    Only agents: a fellow manager (or the manager) of the same team is as unknown as
+    another team's agent.
+
     Raises:
         ForbiddenError: the user is not a manager.
         NotFoundError: no such agent in the manager's team (another team's agents are
@@ -81,7 +84,9 @@ def team_agent(conn: Connection, manager: User, agent: str) -> str:
     """
     manager.require(Permission.MANAGE_TEAM)
     found = conn.execute(
-        select(UserRow.name).where(UserRow.name == agent, UserRow.team == manager.team)
+        select(UserRow.name).where(
+            UserRow.name == agent, UserRow.team == manager.team, UserRow.role == "agent"
+        )
     ).scalar_one_or_none()
     if found is None or manager.team is None:
         raise NotFoundError(f"there is no agent '{agent}' in your team")

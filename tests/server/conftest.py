@@ -104,7 +104,10 @@ def db_url(databases: DatabaseFactory) -> str:
 
 def free_socket() -> socket.socket:
     """A listening socket on a free loopback port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, as deskmate-server's own listen(): asyncio sets TCP_NODELAY only on
+    # sockets whose proto says TCP; without it each response waited ~40 ms for the
+    # client's delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     sock.listen(512)
     return sock
@@ -119,6 +122,7 @@ class RunningServer:
     server: uvicorn.Server
     thread: threading.Thread
     sock: socket.socket
+    console_key: bytes = b""  # signs console cookies (from the server secret)
 
     def user(self, name: str, role: Role = Role.AGENT, team: str | None = "t1") -> str:
         """Add a user and return a new token of theirs."""
@@ -155,7 +159,9 @@ def start_server(db_url: str) -> RunningServer:
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
     port = sock.getsockname()[1]
-    return RunningServer(f"http://127.0.0.1:{port}", app.state.db, server, thread, sock)
+    return RunningServer(
+        f"http://127.0.0.1:{port}", app.state.db, server, thread, sock, app.state.console_key
+    )
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from deskmate.server.auth import hash_token, revoke_tokens
-from deskmate.server.console.session import SESSION_COOKIE, console_secret, start_session
+from deskmate.server.console.session import SESSION_COOKIE, start_session
 
 from tests.server.conftest import RunningServer
 from tests.server.console_fixtures import (
@@ -59,7 +59,7 @@ def signed_in(
 
 
 def _cookie_for(server: RunningServer, token: str, now: float | None = None) -> str:
-    return start_session(console_secret(server.db), hash_token(token), now)[1]
+    return start_session(server.console_key, hash_token(token), now)[1]
 
 
 def _tampered(cookie: str) -> str:
