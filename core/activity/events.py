@@ -218,6 +218,12 @@ class GapFlag:
     interaction_id: str = ""
 
     def __post_init__(self) -> None:
+        # NUL cannot be stored in a PostgreSQL text column and the server refuses it (422):
+        # a pasted NUL would hold the flag back on this computer for ever.
+        for name in ("query", "note", "interaction_id"):
+            value = getattr(self, name)
+            if isinstance(value, str) and "\x00" in value:
+                object.__setattr__(self, name, value.replace("\x00", ""))
         try:
             object.__setattr__(self, "gap_type", GapType(self.gap_type))
         except ValueError:

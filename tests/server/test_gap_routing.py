@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from deskmate.core.activity.events import EventKind
+from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.core.activity.events import EventKind, GapFlag, GapType
 from deskmate.server.auth import Role, add_user, issue_token
 from markupsafe import escape
 
@@ -215,7 +216,7 @@ def test_each_decision_tells_each_agent_once_in_their_language(
     assert _notices(server, tokens["chen.other"], "zh") == []
 
 
-CONTROL_CASE = "\x1b[31mCRM\x00-7\t8\u200b"  # escape, NUL, tab, zero-width space
+CONTROL_CASE = "\x1b[31mCRM-7\t8\u200b"  # escape, tab, zero-width space (NUL: see below)
 HOSTILE = ["<script>alert('x')</script>", '<img src=x onerror="alert(1)">']
 
 
@@ -231,7 +232,7 @@ def test_hostile_huge_and_empty_notes_are_stored_and_shown_escaped(
             _flag("li.na", "发票抬头", note=HOSTILE[1]),
             _flag("li.na", "发票抬头", note=huge),
             _flag("li.na", "发票抬头", note=""),
-            _flag("li.na", "发票抬头\x00", note="NUL\x00"),
+            _flag("li.na", "发票抬头", note="NUL"),
         ],
     )
     [topic] = _topics(server, tokens["ed.itor"])
@@ -250,3 +251,12 @@ def test_hostile_huge_and_empty_notes_are_stored_and_shown_escaped(
     assert escape(HOSTILE[1]) in page
     assert "The note has 100004 characters" in page
     assert "[31mCRM-7 8" in page
+
+
+def test_a_nul_never_reaches_the_server_and_never_holds_a_flag_back(tmp_path: Path) -> None:
+    # The server refuses NUL at its edge (PostgreSQL text cannot hold it); the client drops
+    # it when the flag is made, so a pasted NUL cannot keep a flag on the computer for ever.
+    flag = GapFlag(GapType.MISSING, query="发票抬头\x00", note="NUL\x00", interaction_id="C\x00-1")
+    assert (flag.query, flag.note, flag.interaction_id) == ("发票抬头", "NUL", "C-1")
+    with ConsultationLog.open(tmp_path, "li.na") as record:
+        assert record.record_search("退\x00款", 3).query == "退款"
