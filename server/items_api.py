@@ -31,6 +31,10 @@ from pydantic import BaseModel, Field
 #: A body holds at most 1,000,000 characters (4 bytes each in the worst case) + fields.
 MAX_ITEM_BYTES = 4 * 1024 * 1024
 Note = Annotated[str, Query(max_length=2000, description="Why: kept in the history.")]
+Source = Annotated[
+    str,
+    Query(pattern=r"^((topic|proposal):\d{1,12})?$", description="topic:ID or proposal:ID"),
+]
 
 
 class Similar(BaseModel):
@@ -157,12 +161,17 @@ def install_item_routes(app: FastAPI) -> None:
         responses=_ERRORS,
         openapi_extra=_BODY,
     )
-    async def create_item(request: Request, note: Note = "") -> Any:
-        """A new item as a draft (version 1). Re-sending the same draft answers it again."""
+    async def create_item(request: Request, note: Note = "", source: Source = "") -> Any:
+        """A new item as a draft (version 1). Re-sending the same draft answers it again.
+
+        `source` (`topic:12` or `proposal:3`) links the draft to what it answers:
+        publishing it resolves that gap topic and tells its agents.
+        """
         record = await _record(request)
         actor = await run_in_threadpool(_actor, request)
         db = request_db(request)
-        saved = await run_in_threadpool(lifecycle.create, db, actor, record, note)
+        link = source or None
+        saved = await run_in_threadpool(lifecycle.create, db, actor, record, note, link)
         similar = await run_in_threadpool(similar_items, db, record, saved.item_id)
         return _answer(saved, similar=similar)
 
