@@ -89,8 +89,12 @@ def test_draft_publish_edit_conflict_and_archive(
     )  # fmt: skip
     assert retry.status_code == 200
     assert retry.json() | {"similar": []} == {
-        "id": "faq-invoice", "version": 2, "status": "draft", "created": False,
-        "similar": [], "resolved_topic": None,
+        "id": "faq-invoice",
+        "version": 2,
+        "status": "draft",
+        "created": False,
+        "similar": [],
+        "resolved_topic": None,
     }
     assert editor.put("/api/v1/items/faq-invoice", json=_faq("faq-invoice")).status_code == 428
     # The published version stays what agents have until version 2 is published.
