@@ -162,3 +162,28 @@ def test_a_team_limited_item_reaches_only_its_team(
     assert _feed(north) == ({}, ["faq-secret"])
     assert _feed(loner) == ({}, ["faq-secret"])
     assert list(_feed(south)[0]) == ["faq-secret"]
+
+
+def test_verify_due_list_and_duplicates(server: RunningServer, clients: list[httpx.Client]) -> None:
+    from deskmate.server.auth import get_user
+    from deskmate.server.tables import ItemStateRow
+    from deskmate.server.workbench.freshness import due_for_review
+    from sqlalchemy import update
+
+    editor = _client(server, clients, "wang.fang", role=Role.EDITOR, team="kb")
+    agent = _client(server, clients, "agent1")
+    editor.post("/api/v1/items", json=_faq("faq-refund", "退款多久到账", owner="kb"))
+    editor.post("/api/v1/items/faq-refund/publish")
+    with server.db.write() as conn:  # as if published four months ago
+        conn.execute(update(ItemStateRow).values(due_at="2026-01-01T00:00:00.000000+00:00"))
+    [due] = due_for_review(server.db, get_user(server.db, "wang.fang"), "mine")
+    assert due["id"] == "faq-refund"
+    assert due["overdue"] is True
+    assert editor.post("/api/v1/items/faq-refund/verify").status_code == 200
+    assert due_for_review(server.db, get_user(server.db, "wang.fang"), "mine") == []
+    assert _feed(agent)[0]["faq-refund"]["verified_by"] == "wang.fang"
+
+    near = editor.post("/api/v1/items", json=_faq("faq-refund-2", "退款多久能到账"))
+    assert [s["id"] for s in near.json()["similar"]] == ["faq-refund"]
+    far = editor.post("/api/v1/items", json=_faq("faq-esim", "电子卡怎么激活"))
+    assert far.json()["similar"] == []
