@@ -144,8 +144,14 @@ def _editor_routes(router: APIRouter) -> None:
         if action not in ACTIONS:
             action = "save"
         if action == "preview":
-            return _editor_page(page, form, shown=preview(form))
+            return _editor_page(page, form, state=_state_of(page, form), shown=preview(form))
         return _act_or_explain(page, form, action)
+
+
+def _state_of(page: Page, form: dict[str, str]) -> Any:
+    """The stored state of the form's item (None for a new one)."""
+    found = None if form.get("new") else latest_record(page.db, form.get("id", "").strip())
+    return found[1] if found else None
 
 
 def _act_or_explain(page: Page, form: dict[str, str], action: str) -> Response:
@@ -154,7 +160,7 @@ def _act_or_explain(page: Page, form: dict[str, str], action: str) -> Response:
         return _act(page, form, action)
     except InvalidItemError as exc:
         errors = exc.fields.get("errors") or {"record": exc.message}
-        return _editor_page(page, form, errors=errors, status=422)
+        return _editor_page(page, form, state=_state_of(page, form), errors=errors, status=422)
     except PreconditionFailedError as exc:
         theirs = exc.fields.get("current") or {}
         diff = side_by_side(theirs, record_from_form(form))
