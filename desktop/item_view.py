@@ -162,7 +162,7 @@ class ItemView(QWidget):
         self.freshness.setVisible(True)
         if item.verified_at is None:
             self.freshness.setText(self.tr("Not verified yet"))
-            self.freshness.setProperty("stale", True)
+            self._mark_stale(True)
             return
         at = item.verified_at if item.verified_at.tzinfo else item.verified_at.replace(tzinfo=UTC)
         days = max(0, ((now or datetime.now(UTC)) - at).days)
@@ -180,7 +180,12 @@ class ItemView(QWidget):
             self.freshness.setText(
                 self.tr("Verified by %1 · %2").replace("%1", who).replace("%2", age)
             )
-        self.freshness.setProperty("stale", days > STALE_AFTER_DAYS)
+        self._mark_stale(days > STALE_AFTER_DAYS)
+
+    def _mark_stale(self, stale: bool) -> None:
+        self.freshness.setProperty("stale", stale)
+        # Stale in the warning colour of the console; fresh in a quiet green.
+        self.freshness.setStyleSheet("color: #b91c1c;" if stale else "color: #047857;")
 
     def focus_first(self) -> None:
         """Focus where the agent works first: the first script field, else the text."""
