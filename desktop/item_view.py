@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.knowledge_base import Hit
@@ -26,6 +27,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+#: Days after which an FAQ or script not verified again is marked stale (the server's
+#: default interval for both kinds; docs/console.md, "Verification").
+STALE_AFTER_DAYS = 90
 
 
 class ItemView(QWidget):
@@ -56,6 +61,16 @@ class ItemView(QWidget):
         top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self._title, 1)
         layout.addLayout(top)
+        self.freshness = QLabel()
+        self.freshness.setObjectName("freshness")
+        self.freshness.setWordWrap(True)
+        layout.addWidget(self.freshness)
+        self.guidance = QLabel()
+        self.guidance.setObjectName("scriptGuidance")
+        self.guidance.setWordWrap(True)
+        self.guidance.setTextFormat(Qt.TextFormat.PlainText)  # editors' text: never markup
+        self.guidance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.guidance)
 
         self._pages = QStackedWidget()
         self.answer = SafeTextBrowser()
@@ -121,6 +136,14 @@ class ItemView(QWidget):
         else:
             self.answer.show_markdown(item.body)
             self._pages.setCurrentWidget(self.answer)
+        self._show_freshness(item)
+        guidance = item.guidance.strip() if item.kind is ItemKind.SCRIPT else ""
+        self.guidance.setText(
+            self.tr("Guidance for you (not for the customer): %1").replace("%1", guidance)
+            if guidance
+            else ""
+        )
+        self.guidance.setVisible(bool(guidance))
         self.copy_button.setVisible(item.kind is not ItemKind.SCRIPT)
         self.propose_link.setVisible(item.kind is not ItemKind.EXPERT)
         for button in (self.helpful_button, self.unhelpful_button):
@@ -130,6 +153,39 @@ class ItemView(QWidget):
         )
         self._related.setText(self.tr("Related: ") + links if links else "")
         self._related.setVisible(bool(links))
+
+    def _show_freshness(self, item: Item, now: datetime | None = None) -> None:
+        """The line "Verified by 王芳 · 3 days ago", or a stale mark (FAQs and scripts)."""
+        if item.kind is ItemKind.EXPERT:
+            self.freshness.setVisible(False)
+            return
+        self.freshness.setVisible(True)
+        if item.verified_at is None:
+            self.freshness.setText(self.tr("Not verified yet"))
+            self._mark_stale(True)
+            return
+        at = item.verified_at if item.verified_at.tzinfo else item.verified_at.replace(tzinfo=UTC)
+        days = max(0, ((now or datetime.now(UTC)) - at).days)
+        if days == 0:
+            age = self.tr("today")
+        elif days == 1:
+            age = self.tr("yesterday")
+        else:
+            age = self.tr("%n days ago", "", days)
+        who = item.verified_by or "?"
+        if days > STALE_AFTER_DAYS:
+            text = self.tr("⚠ Not verified for %n days (last: %1) — check before quoting", "", days)
+            self.freshness.setText(text.replace("%1", who))
+        else:
+            self.freshness.setText(
+                self.tr("Verified by %1 · %2").replace("%1", who).replace("%2", age)
+            )
+        self._mark_stale(days > STALE_AFTER_DAYS)
+
+    def _mark_stale(self, stale: bool) -> None:
+        self.freshness.setProperty("stale", stale)
+        # Stale in the warning colour of the console; fresh in a quiet green.
+        self.freshness.setStyleSheet("color: #b91c1c;" if stale else "color: #047857;")
 
     def focus_first(self) -> None:
         """Focus where the agent works first: the first script field, else the text."""

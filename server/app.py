@@ -24,6 +24,7 @@ from deskmate.server.changes import (
     authenticate_with_head,
     etag_for,
     etag_matches,
+    feed_viewer,
     read_page,
 )
 from deskmate.server.console import install_console
@@ -36,6 +37,7 @@ from deskmate.server.errors import (
     ServerError,
 )
 from deskmate.server.events import MAX_BODY_BYTES, IngestResult, ingest, parse_batch
+from deskmate.server.items_api import install_item_routes
 from deskmate.server.learning_api import install_learning_routes
 from deskmate.server.openapi_doc import document_problems
 from deskmate.server.request_context import request_db, request_user
@@ -54,11 +56,21 @@ API_VERSION = "1"
 # keep PostgreSQL busy, and more only take thread-pool threads the polls need.
 INGEST_SLOTS = 4
 PROBLEM_JSON = "application/problem+json"
+# Error fields that go into a problem's body (the rest are for logs).
+PROBLEM_MEMBERS = ("errors", "current_version", "current_author", "current")
 
 
-def problem(status: int, slug: str, title: str, detail: str, **headers: str) -> JSONResponse:
-    """An ``application/problem+json`` response."""
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    extra: dict[str, Any] | None = None,
+    **headers: str,
+) -> JSONResponse:
+    """An ``application/problem+json`` response (``extra``: more members, e.g. ``errors``)."""
     body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
@@ -86,7 +98,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServerError)
     async def _server_error(_request: Request, exc: ServerError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-        return problem(exc.status, exc.slug, exc.title, exc.message, **headers)
+        extra = {k: v for k, v in exc.fields.items() if k in PROBLEM_MEMBERS}
+        return problem(exc.status, exc.slug, exc.title, exc.message, extra, **headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -168,16 +181,17 @@ def _routes(app: FastAPI) -> None:
             user, head = authenticate_with_head(conn, request.headers.get("authorization"))
         request.state.user = user.name  # for the access log
         user.require(Permission.READ_CONTENT)
-        etag = etag_for(head, cursor, limit)
+        viewer = feed_viewer(user)
+        etag = etag_for(head, cursor, limit, viewer)
         if etag_matches(if_none_match, etag):
             return Response(status_code=304, headers={"ETag": etag})
-        head, page = read_page(request_db(request), cursor, limit)
+        head, page = read_page(request_db(request), cursor, limit, viewer)
         # A last page is tagged with the ETag of the request that follows it (the same
         # limit at its next_cursor): a client that keeps it for that request gets 304 on
         # its very first idle poll. Compared against the actual request's own ETag, it can
         # never make another request 304.
         tagged = cursor if page.has_more else page.next_cursor
-        headers = {"ETag": etag_for(head, tagged, limit), "Cache-Control": "no-cache"}
+        headers = {"ETag": etag_for(head, tagged, limit, viewer), "Cache-Control": "no-cache"}
         return Response(page.to_json(), media_type="application/json", headers=headers)
 
     @app.get(
@@ -292,6 +306,7 @@ def build_app(db: Database | None, secret_file: Path | None = None) -> FastAPI:
     _install_error_handlers(app)
     _routes(app)
     install_learning_routes(app)
+    install_item_routes(app)
     install_console(app)
     app.openapi = lambda: _openapi_with_batch(app)  # type: ignore[method-assign]
     return app

@@ -45,12 +45,14 @@ class Permission(StrEnum):
     READ_TEAM_EVENTS = "read_team_events"
     MANAGE_TEAM = "manage_team"  # see profiles of, rate and assign learning to one's team
     WORK_GAP_QUEUE = "work_gap_queue"  # read and decide the knowledge-gap queue
+    AUTHOR_CONTENT = "author_content"  # write, publish, archive and verify items
 
 
 _BASE = frozenset({Permission.READ_CONTENT, Permission.POST_OWN_EVENTS})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AGENT: _BASE,
-    Role.EDITOR: _BASE | {Permission.IMPORT_CONTENT, Permission.WORK_GAP_QUEUE},
+    Role.EDITOR: _BASE
+    | {Permission.IMPORT_CONTENT, Permission.WORK_GAP_QUEUE, Permission.AUTHOR_CONTENT},
     Role.MANAGER: _BASE | {Permission.READ_TEAM_EVENTS, Permission.MANAGE_TEAM},
 }
 

@@ -15,11 +15,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from deskmate.server.auth import User, unknown_token_error, user_from_row, user_query
+from deskmate.server.auth import Permission, User, unknown_token_error, user_from_row, user_query
 from deskmate.server.database import Database
 from deskmate.server.errors import ResyncRequiredError
 from deskmate.server.tables import DeletionRow, ItemRow, ServerMetaRow
+from deskmate.server.workbench.visibility import Viewer
 from sqlalchemy import Connection, Text, cast, null, select, union_all
+
+EVERYTHING = Viewer(sees_all=True, team=None)
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 1000
@@ -117,13 +120,19 @@ def authenticate_with_head(conn: Connection, authorization: str | None) -> tuple
     return user_from_row(row), Head(row.epoch, int(row.head_seq))
 
 
-def etag_for(head: Head, cursor: str | None, limit: int) -> str:
+def feed_viewer(user: User) -> Viewer:
+    """Whose copy ``user``'s feed is: editors receive every item, others their team's."""
+    return Viewer(sees_all=user.can(Permission.AUTHOR_CONTENT), team=user.team)
+
+
+def etag_for(head: Head, cursor: str | None, limit: int, viewer: Viewer = EVERYTHING) -> str:
     """The ETag of the page for (cursor, limit) while the head is ``head``.
 
-    A page's content depends only on its cursor, its limit and the head: while no
-    change is made, the same request gets the same page.
+    A page's content depends only on its cursor, its limit, the head and whose copy it
+    is (team-limited items): while no change is made, the same request gets the same page.
     """
-    key = f"{head.epoch}:{head.seq}:{cursor or ''}:{limit}".encode()
+    scope = "" if viewer.sees_all else ":" + viewer.etag_key
+    key = f"{head.epoch}:{head.seq}:{cursor or ''}:{limit}{scope}".encode()
     return '"' + hashlib.sha256(key).hexdigest()[:32] + '"'
 
 
@@ -137,8 +146,13 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return etag in tags
 
 
-def read_page(db: Database, cursor: str | None, limit: int) -> tuple[Head, ChangesPage]:
-    """The changes after ``cursor``, at most ``limit`` of them, in change order.
+def read_page(
+    db: Database, cursor: str | None, limit: int, viewer: Viewer = EVERYTHING
+) -> tuple[Head, ChangesPage]:
+    """The changes after ``cursor`` for ``viewer``, at most ``limit`` of them, in order.
+
+    A team-limited item reaches only its teams: to a team that could receive it before
+    but no longer can, its change is a deletion; to a team that never could, nothing.
 
     The head is read before the page, in the same transaction: if an import commits
     in between (PostgreSQL reads each statement afresh), the page may be newer than
@@ -150,11 +164,20 @@ def read_page(db: Database, cursor: str | None, limit: int) -> tuple[Head, Chang
     with db.read() as conn:
         head = read_head(conn)
         after = decode_cursor(cursor, head)
-        items = select(ItemRow.seq, ItemRow.id, ItemRow.record).where(ItemRow.seq > after)
-        gone = select(DeletionRow.seq, DeletionRow.id, cast(null(), Text).label("record")).where(
-            DeletionRow.seq > after
+        nothing = cast(null(), Text).label("record")
+        items = select(ItemRow.seq, ItemRow.id, ItemRow.record).where(
+            ItemRow.seq > after, viewer.member(ItemRow.teams)
         )
-        both = union_all(items, gone).subquery()
+        gone = select(DeletionRow.seq, DeletionRow.id, nothing).where(
+            DeletionRow.seq > after, viewer.member(DeletionRow.seen_by)
+        )
+        parts = [items, gone]
+        if not viewer.sees_all:  # limited to other teams since: a deletion for this viewer
+            withdrawn = select(ItemRow.seq, ItemRow.id, nothing).where(
+                ItemRow.seq > after, viewer.told_of_removal(ItemRow.teams, ItemRow.seen_by)
+            )
+            parts.append(withdrawn)
+        both = union_all(*parts).subquery()
         rows = conn.execute(select(both).order_by(both.c.seq).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]

@@ -28,9 +28,19 @@ from deskmate.indexer.pack_import import ImportReport, PackContents, read_pack
 from deskmate.server.auth import Permission, User
 from deskmate.server.database import Database
 from deskmate.server.learning.taxonomy_store import store_taxonomy
-from deskmate.server.tables import DeletionRow, ItemRow, ServerMetaRow
+from deskmate.server.tables import DeletionRow, ItemRow, ItemStateRow
 from deskmate.server.vocabulary import store_vocabulary
+from deskmate.server.workbench.lifecycle_state import mark_archived, record_imported_versions
+from deskmate.server.workbench.publishing import (
+    encode_record,
+    lock_head,
+    set_head,
+    take_out_of_feed,
+)
+from deskmate.server.workbench.visibility import encode_teams, widen
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+__all__ = ["apply_pack", "encode_record", "import_packs"]
 
 log = logging.getLogger(__name__)
 
@@ -38,40 +48,61 @@ _BATCH = 500  # ids per lookup: well under SQLite's bound-parameter limit
 _UPDATE_ITEM = (
     update(ItemRow)
     .where(ItemRow.id == bindparam("k"))
-    .values(record=bindparam("r"), version=bindparam("v"), seq=bindparam("s"))
+    .values(
+        record=bindparam("r"),
+        version=bindparam("v"),
+        seq=bindparam("s"),
+        teams=bindparam("t"),
+        seen_by=bindparam("w"),
+    )
 )
 
 
-def encode_record(item: Item) -> str:
-    """The stored JSON text of an item (keys sorted, so equal items give equal text)."""
-    return json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+@dataclasses.dataclass
+class _Planned:
+    item: Item
+    old_seen_by: str | None
+    existed: bool
 
 
-def _lock_head(conn: Connection) -> int:
-    # FOR UPDATE holds other importers until this transaction ends, so change numbers
-    # commit in order (SQLite ignores it: BEGIN IMMEDIATE already serialises writers).
-    query = select(ServerMetaRow.head_seq).where(ServerMetaRow.id == 1).with_for_update()
-    return int(conn.execute(query).scalar_one())
+def _same(item: Item, old_record: str, version: int) -> bool:
+    """Whether ``item`` equals the stored record, its version and verification aside."""
+    stored = Item.from_trusted_dict(json.loads(old_record))
+    if item.verified_at is None:  # a pack says nothing of verification: keep the stored one
+        item = dataclasses.replace(
+            item, verified_by=stored.verified_by, verified_at=stored.verified_at
+        )
+    return encode_record(dataclasses.replace(item, version=version)) == old_record
 
 
-def _plan_items(
-    conn: Connection, items: Iterable[Item], report: ImportReport
-) -> list[tuple[Item, bool]]:
-    """Which items to write (item with its new version, and whether it is new)."""
-    planned: list[tuple[Item, bool]] = []
+def _plan_items(conn: Connection, items: Iterable[Item], report: ImportReport) -> list[_Planned]:
+    """Which items to write, with their new versions (above every draft's number too)."""
+    planned: list[_Planned] = []
     for batch in batches(items, _BATCH):
-        query = select(ItemRow.id, ItemRow.record, ItemRow.version)
-        stored = {r.id: r for r in conn.execute(query.where(ItemRow.id.in_([i.id for i in batch])))}
+        ids = [i.id for i in batch]
+        query = select(ItemRow.id, ItemRow.record, ItemRow.version, ItemRow.seen_by)
+        stored = {r.id: r for r in conn.execute(query.where(ItemRow.id.in_(ids)))}
+        latest = dict(
+            conn.execute(
+                select(ItemStateRow.item_id, ItemStateRow.latest_no).where(
+                    ItemStateRow.item_id.in_(ids)
+                )
+            ).all()
+        )
         for item in batch:
             old = stored.get(item.id)
+            floor = latest.get(item.id, 0) + 1
             if old is None:
-                planned.append((item, True))
+                item = dataclasses.replace(item, version=max(item.version, floor))
+                planned.append(_Planned(item, None, False))
                 report.added += 1
-            elif encode_record(dataclasses.replace(item, version=old.version)) == old.record:
+            elif _same(item, old.record, old.version):
                 report.unchanged += 1
             else:
-                version = max(old.version + 1, item.version)
-                planned.append((dataclasses.replace(item, version=version), False))
+                version = max(old.version + 1, item.version, floor)
+                planned.append(
+                    _Planned(dataclasses.replace(item, version=version), old.seen_by, True)
+                )
                 report.updated += 1
     return planned
 
@@ -84,40 +115,43 @@ def _present(conn: Connection, ids: list[str]) -> list[str]:
 
 
 def apply_pack(db: Database, pack: PackContents, report: ImportReport) -> None:
-    """Write a validated pack (items, deletions, vocabulary) in one transaction."""
+    """Write a validated pack (items, deletions, vocabulary) in one transaction.
+
+    Every item written becomes a published version by ``import`` (docs/console.md).
+    """
     with db.write() as conn:
-        head = _lock_head(conn)
+        head = lock_head(conn)
         planned = _plan_items(conn, pack.items.values(), report)
         doomed = sorted(set(_present(conn, pack.deletions)))
         seq = head
         for batch in batches(planned, _BATCH):
             inserts: list[dict[str, object]] = []
             updates: list[dict[str, object]] = []
-            for item, is_new in batch:
+            for plan in batch:
                 seq += 1
+                item = plan.item
                 record, version = encode_record(item), item.version
-                if is_new:
+                teams = encode_teams(item.teams)
+                seen_by = widen(plan.old_seen_by, teams, existed=plan.existed)
+                if not plan.existed:
                     inserts.append({"id": item.id, "record": record, "version": version})
-                    inserts[-1]["seq"] = seq
+                    inserts[-1].update(seq=seq, teams=teams, seen_by=seen_by)
                 else:
-                    updates.append({"k": item.id, "r": record, "v": version, "s": seq})
+                    updates.append({"k": item.id, "r": record, "v": version, "s": seq, "t": teams})
+                    updates[-1]["w"] = seen_by
             if inserts:
                 conn.execute(insert(ItemRow), inserts)
                 ids = [row["id"] for row in inserts]
                 conn.execute(delete(DeletionRow).where(DeletionRow.id.in_(ids)))
             if updates:
                 conn.execute(_UPDATE_ITEM, updates)
-        for id_batch in batches(doomed, _BATCH):
-            conn.execute(delete(ItemRow).where(ItemRow.id.in_(id_batch)))
-            conn.execute(delete(DeletionRow).where(DeletionRow.id.in_(id_batch)))
-            tombstones = []
-            for item_id in id_batch:
-                seq += 1
-                tombstones.append({"id": item_id, "seq": seq})
-            conn.execute(insert(DeletionRow), tombstones)
-        report.deleted = len(doomed)
+            record_imported_versions(conn, db.dialect, [p.item for p in batch])
         if seq != head:
-            conn.execute(update(ServerMetaRow).where(ServerMetaRow.id == 1).values(head_seq=seq))
+            set_head(conn, seq)
+        for id_batch in batches(doomed, _BATCH):
+            take_out_of_feed(conn, id_batch)
+            mark_archived(conn, id_batch, "import")
+        report.deleted = len(doomed)
         _store_vocabularies(conn, pack)
     report.applied = True
 

@@ -105,3 +105,39 @@ class ServerDatabaseError(ServerError):
     status = 503
     slug = "database-unavailable"
     title = "Database unavailable"
+
+
+class ConflictError(ServerError):
+    """The request clashes with the stored state (e.g. an item id already taken)."""
+
+    code = "server.conflict"
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class PreconditionFailedError(ServerError):
+    """``If-Match`` names a version that is no longer the latest (someone else saved)."""
+
+    code = "server.precondition_failed"
+    status = 412
+    slug = "edit-conflict"
+    title = "Edit conflict"
+
+
+class PreconditionRequiredError(ServerError):
+    """An edit came without ``If-Match`` (the version it was based on)."""
+
+    code = "server.precondition_required"
+    status = 428
+    slug = "if-match-required"
+    title = "If-Match required"
+
+
+class InvalidItemError(ServerError):
+    """An item breaks the item schema; ``fields['errors']`` maps each field to its problem."""
+
+    code = "server.invalid_item"
+    status = 422
+    slug = "invalid-item"
+    title = "Invalid item"

@@ -57,7 +57,13 @@ class TokenRow(Base):
 
 
 class ItemRow(Base):
-    """One content item: its record (JSON in the item schema), version and change number."""
+    """One published content item: its record (JSON in the item schema), version and change.
+
+    ``teams`` and ``seen_by`` hold team names each between two U+001F characters (so
+    one ``LIKE`` tests membership): the teams that receive the item now, and
+    every team that ever could (a team that could but no longer can is sent a deletion).
+    NULL means every team (migration 0008).
+    """
 
     __tablename__ = "items"
 
@@ -65,15 +71,22 @@ class ItemRow(Base):
     record: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    teams: Mapped[str | None] = mapped_column(Text)
+    seen_by: Mapped[str | None] = mapped_column(Text)
 
 
 class DeletionRow(Base):
-    """A tombstone: item ``id`` was deleted at change ``seq``."""
+    """A tombstone: item ``id`` was deleted at change ``seq``.
+
+    ``seen_by``: the teams that ever could receive the item (NULL: every team); only they
+    are told of its deletion, so a team-limited item's id does not reach other teams.
+    """
 
     __tablename__ = "deletions"
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    seen_by: Mapped[str | None] = mapped_column(Text)
 
 
 class EventRow(Base):
@@ -333,3 +346,81 @@ class AssessmentHistoryRow(Base):
 
 
 Index("ix_assessment_history_agent", AssessmentHistoryRow.agent, AssessmentHistoryRow.skill)
+
+
+# -- the editors' workbench: versions, lifecycle, verification, audit (migration 0008) ---
+
+
+class ItemVersionRow(Base):
+    """One version of an item: a draft, in review, published (now or once) or archived.
+
+    ``record`` is the item in the item schema (its ``version`` is ``version_no``);
+    ``based_on`` the version the editor started from (None for a first draft).
+    """
+
+    __tablename__ = "item_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[str] = mapped_column(String(128))
+    version_no: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    record: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text)
+    based_on: Mapped[int | None] = mapped_column(Integer)
+
+
+Index("ux_item_versions_item_no", ItemVersionRow.item_id, ItemVersionRow.version_no, unique=True)
+
+
+class ItemStateRow(Base):
+    """An item's authoring state: one row per item, what the editors' list pages read.
+
+    ``status`` is the latest version's; ``published_no`` the version in the feed (None:
+    not published, or archived). ``title_key`` is the lowercased title, for the list.
+    ``source`` links a draft to what it answers (``topic:12`` or ``proposal:3``).
+    """
+
+    __tablename__ = "item_states"
+
+    item_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(500))
+    title_key: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16))
+    latest_no: Mapped[int] = mapped_column(Integer)
+    published_no: Mapped[int | None] = mapped_column(Integer)
+    owner: Mapped[str | None] = mapped_column(String(500))
+    updated_at: Mapped[str] = mapped_column(String(40))
+    updated_by: Mapped[str] = mapped_column(String(128))
+    verify_days: Mapped[int | None] = mapped_column(Integer)  # None: the kind's default
+    verified_by: Mapped[str | None] = mapped_column(String(128))
+    verified_at: Mapped[str | None] = mapped_column(String(40))
+    due_at: Mapped[str | None] = mapped_column(String(40))  # next verification, if published
+    source: Mapped[str | None] = mapped_column(String(40))
+
+
+Index("ix_item_states_status_id", ItemStateRow.status, ItemStateRow.item_id)
+Index("ix_item_states_kind_id", ItemStateRow.kind, ItemStateRow.item_id)
+Index("ix_item_states_title_key", ItemStateRow.title_key)
+Index("ix_item_states_owner_due", ItemStateRow.owner, ItemStateRow.due_at)
+Index("ix_item_states_due", ItemStateRow.due_at)
+
+
+class AuditRow(Base):
+    """Who changed what, when and from which address (every workbench change)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[str | None] = mapped_column(String(128))
+    version_no: Mapped[int | None] = mapped_column(Integer)
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text)  # JSON
+
+
+Index("ix_audit_log_item", AuditRow.item_id, AuditRow.id)

@@ -58,6 +58,11 @@ def find_placeholders(body: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _stamp(value: Any) -> datetime | None:
+    """An ISO 8601 stamp of a validated record (None when absent)."""
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+
+
 def _strings(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if value else ()
 
@@ -69,6 +74,10 @@ class Item:
     Attributes:
         questions: FAQ only; alternative phrasings customers use.
         expert: Expert cards only; name, team and contact details.
+        guidance: Scripts only; agent-only advice, never part of what is copied.
+        teams: The teams whose agents receive the item (empty: everyone).
+        verified_by: Who last checked the item is still right (None: never checked).
+        verified_at: When they did.
     """
 
     id: str
@@ -85,6 +94,10 @@ class Item:
     owner: str | None = None
     questions: tuple[str, ...] = ()
     expert: Expert | None = None
+    guidance: str = ""
+    teams: tuple[str, ...] = ()
+    verified_by: str | None = None
+    verified_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -127,7 +140,7 @@ class Item:
             title=record["title"],
             body=record["body"],
             language=record["language"],
-            updated_at=datetime.fromisoformat(record["updated_at"].replace("Z", "+00:00")),
+            updated_at=_stamp(record["updated_at"]) or datetime.min,
             version=int(record["version"]),
             tags=_strings(record.get("tags")),
             skills=_strings(record.get("skills")),
@@ -136,7 +149,24 @@ class Item:
             owner=record.get("owner"),
             questions=_strings(record.get("questions")),
             expert=expert,
+            guidance=record.get("guidance", ""),
+            teams=_strings(record.get("teams")),
+            verified_by=record.get("verified_by"),
+            verified_at=_stamp(record.get("verified_at")),
         )
+
+    def _workbench_fields(self) -> dict[str, Any]:
+        """Guidance, teams and verification, when set (issue #17)."""
+        out: dict[str, Any] = {}
+        if self.guidance:
+            out["guidance"] = self.guidance
+        if self.teams:
+            out["teams"] = list(self.teams)
+        if self.verified_by is not None:
+            out["verified_by"] = self.verified_by
+        if self.verified_at is not None:
+            out["verified_at"] = self.verified_at.isoformat()
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Return the item as a record of the item schema (JSON-ready)."""
@@ -158,6 +188,7 @@ class Item:
             out["questions"] = list(self.questions)
         if self.kind is ItemKind.SCRIPT:
             out["placeholders"] = list(self.placeholders)
+        out |= self._workbench_fields()
         if self.expert is not None:
             e = self.expert
             out |= {"name": e.name, "team": e.team, "languages": list(e.languages)}

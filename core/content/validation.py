@@ -94,10 +94,36 @@ def _describe(error: jsonschema.ValidationError, record: dict[str, Any]) -> str:
         return f"{where}: {_clip(error.message)}; remove the field or check its spelling"
     if error.validator == "not" and where == "record":
         return (
-            "fields name/team/role/languages/contact/hours belong to experts and "
-            "questions to FAQs only; check the kind"
+            "fields name/team/role/languages/contact/hours belong to experts, "
+            "questions to FAQs and guidance to scripts only; check the kind"
         )
     return _clip(f"{where}: {error.message}", 3 * _MAX_QUOTE_CHARS)
+
+
+def field_problems(record: dict[str, Any]) -> dict[str, str]:
+    """Every problem of an item record, by top-level field ("record" for the whole).
+
+    For editors' forms: each field's first problem, worded like :func:`validate_record`'s.
+    """
+    problems: dict[str, str] = {}
+    for error in _validator("item").iter_errors(record):
+        path = list(error.absolute_path)
+        field = str(path[0]) if path else "record"
+        if error.validator == "additionalProperties":
+            field = "record"
+        if error.validator == "required" and not path and isinstance(error.instance, dict):
+            required: list[str] = error.validator_value  # type: ignore[assignment]
+            for name in required:
+                if name not in error.instance:
+                    problems.setdefault(str(name), f"{name}: required")
+            continue
+        problems.setdefault(field, _describe(error, record))
+    for key in ("updated_at", "verified_at"):
+        try:
+            _check_stamp(record, key)
+        except ContentError as exc:
+            problems.setdefault(key, exc.message)
+    return problems
 
 
 def validate_record(record: dict[str, Any]) -> None:
@@ -117,18 +143,24 @@ def validate_record(record: dict[str, Any]) -> None:
         best = jsonschema.exceptions.best_match(_validator(branch).iter_errors(record))
         message = _describe(best, record) if best is not None else _clip(str(fast_error))
         raise ContentError(message, item_id=record.get("id")) from None
-    stamp = record.get("updated_at")
-    if stamp is not None:
-        try:
-            parsed = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-        except ValueError:
-            raise ContentError(
-                f"updated_at: {_clip(repr(stamp))} is not an ISO 8601 date-time "
-                "(e.g. 2026-10-01T09:00:00+08:00)",
-                item_id=record.get("id"),
-            ) from None
-        if parsed.tzinfo is None:
-            raise ContentError(
-                f"updated_at: {_clip(repr(stamp))} has no time zone; add one, e.g. +08:00",
-                item_id=record.get("id"),
-            )
+    for key in ("updated_at", "verified_at"):
+        _check_stamp(record, key)
+
+
+def _check_stamp(record: dict[str, Any], key: str) -> None:
+    stamp = record.get(key)
+    if stamp is None:
+        return
+    try:
+        parsed = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        raise ContentError(
+            f"{key}: {_clip(repr(stamp))} is not an ISO 8601 date-time "
+            "(e.g. 2026-10-01T09:00:00+08:00)",
+            item_id=record.get("id"),
+        ) from None
+    if parsed.tzinfo is None:
+        raise ContentError(
+            f"{key}: {_clip(repr(stamp))} has no time zone; add one, e.g. +08:00",
+            item_id=record.get("id"),
+        )

@@ -75,12 +75,12 @@
 <context>
     <name>BackgroundSync</name>
     <message>
-        <location filename="../../desktop/background_sync.py" line="106"/>
+        <location filename="../../desktop/background_sync.py" line="107"/>
         <source>No server is configured; Deskmate is working offline.</source>
         <translation>未配置服务器，Deskmate 正在离线工作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/background_sync.py" line="118"/>
+        <location filename="../../desktop/background_sync.py" line="121"/>
         <source>Sign in to sync: open Settings, Account, and enter your token.</source>
         <translation>同步前请登录：打开“设置 → 账号”，输入你的令牌。</translation>
     </message>
@@ -93,62 +93,62 @@
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="140"/>
+        <location filename="../../desktop/app.py" line="141"/>
         <source>Loading the sample knowledge pack…</source>
         <translation>正在载入示例知识包…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="228"/>
+        <location filename="../../desktop/app.py" line="229"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="238"/>
+        <location filename="../../desktop/app.py" line="248"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="354"/>
+        <location filename="../../desktop/app.py" line="364"/>
         <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
         <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="359"/>
+        <location filename="../../desktop/app.py" line="369"/>
         <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
         <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="380"/>
+        <location filename="../../desktop/app.py" line="390"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="382"/>
+        <location filename="../../desktop/app.py" line="392"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="314"/>
+        <location filename="../../desktop/app.py" line="324"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="325"/>
+        <location filename="../../desktop/app.py" line="335"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="378"/>
+        <location filename="../../desktop/app.py" line="388"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="384"/>
+        <location filename="../../desktop/app.py" line="394"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="386"/>
+        <location filename="../../desktop/app.py" line="396"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -245,32 +245,32 @@
         <translation>搜索内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="71"/>
+        <location filename="../../desktop/gap_dialog.py" line="76"/>
         <source>Open item</source>
         <translation>当前条目</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="72"/>
+        <location filename="../../desktop/gap_dialog.py" line="77"/>
         <source>Problem</source>
         <translation>问题类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="73"/>
+        <location filename="../../desktop/gap_dialog.py" line="78"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="74"/>
+        <location filename="../../desktop/gap_dialog.py" line="79"/>
         <source>Case number</source>
         <translation>工单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="82"/>
+        <location filename="../../desktop/gap_dialog.py" line="87"/>
         <source>Record gap (Enter)</source>
         <translation>记录缺口（回车）</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="87"/>
+        <location filename="../../desktop/gap_dialog.py" line="92"/>
         <source>Propose an answer…</source>
         <translation>提议一个答案…</translation>
     </message>
@@ -438,54 +438,94 @@
 <context>
     <name>ItemView</name>
     <message>
-        <location filename="../../desktop/item_view.py" line="50"/>
+        <location filename="../../desktop/item_view.py" line="55"/>
         <source>Back to results (Esc)</source>
+        <extracomment>Days after which an FAQ or script not verified again is marked stale (the server&apos;s default interval for both kinds; docs/console.md, &quot;Verification&quot;).</extracomment>
         <translation>返回结果（Esc）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="71"/>
+        <location filename="../../desktop/item_view.py" line="86"/>
         <source>Helpful</source>
         <translation>有用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="72"/>
+        <location filename="../../desktop/item_view.py" line="87"/>
         <source>This helped</source>
         <translation>这很有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="74"/>
+        <location filename="../../desktop/item_view.py" line="89"/>
         <source>Not helpful</source>
         <translation>没用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="75"/>
+        <location filename="../../desktop/item_view.py" line="90"/>
         <source>This did not help</source>
         <translation>这没有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="77"/>
+        <location filename="../../desktop/item_view.py" line="92"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="78"/>
+        <location filename="../../desktop/item_view.py" line="93"/>
         <source>Copy the answer (Ctrl+C)</source>
         <translation>复制答案（Ctrl+C）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="80"/>
+        <location filename="../../desktop/item_view.py" line="95"/>
         <source>Flag a problem</source>
         <translation>报告问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="95"/>
+        <location filename="../../desktop/item_view.py" line="110"/>
         <source>Know a better answer? Propose an edit…</source>
         <translation>有更好的答案？提议修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="131"/>
+        <location filename="../../desktop/item_view.py" line="142"/>
+        <source>Guidance for you (not for the customer): %1</source>
+        <translation>坐席指引（勿告诉客户）：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_view.py" line="154"/>
         <source>Related: </source>
         <translation>相关：</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_view.py" line="164"/>
+        <source>Not verified yet</source>
+        <translation>尚未复核</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_view.py" line="170"/>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_view.py" line="172"/>
+        <source>yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/item_view.py" line="174"/>
+        <source>%n days ago</source>
+        <translation>
+            <numerusform>%n 天前</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/item_view.py" line="177"/>
+        <source>⚠ Not verified for %n days (last: %1) — check before quoting</source>
+        <translation>
+            <numerusform>⚠ 已 %n 天未复核（上次：%1）— 引用前请核实</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_view.py" line="181"/>
+        <source>Verified by %1 · %2</source>
+        <translation>%1 复核 · %2</translation>
     </message>
 </context>
 <context>

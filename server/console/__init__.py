@@ -8,6 +8,7 @@ article analytics. Sign-in takes the same API tokens as the API.
 from __future__ import annotations
 
 from deskmate.server.console.auth_routes import install_asset_routes, install_session_routes
+from deskmate.server.console.authoring_routes import install_authoring_routes
 from deskmate.server.console.editor_routes import install_editor_routes
 from deskmate.server.console.page_context import ConsoleRoute
 from deskmate.server.console.team_routes import install_team_routes
@@ -23,6 +24,7 @@ def install_console(app: FastAPI) -> None:
     install_session_routes(router)
     install_team_routes(router)
     install_editor_routes(router)
+    install_authoring_routes(router)
     install_asset_routes(router)  # last: it ends with the catch-all 404
 
     @app.get(PREFIX, include_in_schema=False)

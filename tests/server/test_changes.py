@@ -193,7 +193,9 @@ def test_import_versions_seq_and_deletions(server: RunningServer, tmp_path: Path
         write_pack(pack, [item_record("b", "回来了"), item_record("a", "又改")])
         import_packs(server.db, [pack])
         items, deleted, cursor, _ = sync_all(client, cursor)
-        assert [(i["id"], i["version"]) for i in items] == [("b", 1), ("a", 3)]  # pack order
+        # Pack order; a re-added item continues above its last version (issue #17: the
+        # history keeps every version, so a number is never used twice).
+        assert [(i["id"], i["version"]) for i in items] == [("b", 2), ("a", 3)]
         assert deleted == []
 
         # A client starting now sees the current state: a, b, c and no tombstone for b.

@@ -8,6 +8,8 @@ from importlib import resources
 import pytest
 from deskmate.core.activity.events import CONTACT_CHANNELS, GapType
 from deskmate.server.auth import Role
+from deskmate.server.console.authoring_routes import DONE_MESSAGES, DUE_SCOPES
+from deskmate.server.console.authoring_views import KINDS as ITEM_KINDS
 from deskmate.server.console.charts import Series, bar_chart, line_chart, sparkline, y_scale
 from deskmate.server.console.i18n import _STRINGS, Translator, known_keys
 from deskmate.server.console.page_context import safe_next
@@ -20,6 +22,7 @@ from deskmate.server.console.session import (
 )
 from deskmate.server.learning.gap_details import OWNER_FILTERS
 from deskmate.server.learning.gap_queue import STATUSES
+from deskmate.server.workbench.lifecycle_state import STATUSES as ITEM_STATUSES
 
 KEY = bytes(range(32))
 HASH = "ab" * 32
@@ -92,7 +95,10 @@ def test_every_word_the_templates_use_exists_in_both_languages() -> None:
     for template in templates.iterdir():
         used |= set(re.findall(r"\bt\('([a-z_]+)'", template.read_text(encoding="utf-8")))
     prefixes = {key for key in used if key.endswith("_")}  # t('status_' ~ topic.status)
-    assert prefixes == {"status_", "kind_", "channel_", "gap_type_", "owner_"}
+    assert prefixes == {
+        *("status_", "kind_", "channel_", "gap_type_", "owner_"),
+        *("answers_", "due_scope_"),  # the authoring pages (issue #17)
+    }
     used -= prefixes
     used |= {f"status_{s}" for s in (*STATUSES, "all")}
     used |= {f"kind_{k}" for k in ("gap", "no_result", "unhelpful", "proposal")}
@@ -100,6 +106,9 @@ def test_every_word_the_templates_use_exists_in_both_languages() -> None:
     used |= {f"owner_{o}" for o in OWNER_FILTERS}
     used |= {f"role_{r.value}" for r in Role}
     used |= {f"channel_{c}" for c in CONTACT_CHANNELS}
+    used |= {f"status_{s}" for s in ITEM_STATUSES} | {f"kind_{k}" for k in ITEM_KINDS}
+    used |= {"answers_topic", "answers_proposal"} | {f"due_scope_{s}" for s in DUE_SCOPES}
+    used |= {f"item_{done}" for done in DONE_MESSAGES}
     assert used <= known_keys(), used - known_keys()
     for key, (zh, en) in _STRINGS.items():
         fields = set(re.findall(r"{(\w+)}", zh))

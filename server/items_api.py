@@ -1,0 +1,251 @@
+"""The authoring API for knowledge teams (editors' tokens only): drafts, publish, archive.
+
+docs/sync-api.md ("Authoring") describes it. A body is one item of the item schema
+(``version``, ``updated_at``, ``placeholders``, ``verified_*`` are set by the server); a
+note comes as ``?note=``. Routes are ``async`` only to read the body with a size limit;
+the database work runs in the thread pool.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from deskmate.server.auth import Permission
+from deskmate.server.errors import (
+    BadRequestError,
+    PayloadTooLargeError,
+    PreconditionRequiredError,
+)
+from deskmate.server.request_context import request_db, request_user
+from deskmate.server.request_limits import parse_json_body
+from deskmate.server.workbench import lifecycle
+from deskmate.server.workbench.audit import Actor
+from deskmate.server.workbench.freshness import verify
+from deskmate.server.workbench.history import list_versions
+from deskmate.server.workbench.similar import similar_items
+from deskmate.server.workbench.sources import resolve_source
+from fastapi import FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+#: A body holds at most 1,000,000 characters (4 bytes each in the worst case) + fields.
+MAX_ITEM_BYTES = 4 * 1024 * 1024
+Note = Annotated[str, Query(max_length=2000, description="Why: kept in the history.")]
+Source = Annotated[
+    str,
+    Query(pattern=r"^((topic|proposal):\d{1,12})?$", description="topic:ID or proposal:ID"),
+]
+
+
+class Similar(BaseModel):
+    """An existing item whose title or question is close to the saved draft's."""
+
+    id: str
+    title: str
+    score: float = Field(description="Character-bigram Dice similarity, 0-1.")
+
+
+class ItemSaved(BaseModel):
+    """The outcome of a step: the item's id, the version and its status."""
+
+    id: str
+    version: int
+    status: str = Field(description="draft, in_review, published or archived")
+    created: bool = Field(description="False: a retry of a step already done (nothing changed).")
+    similar: list[Similar] = Field(default_factory=list)
+    resolved_topic: int | None = Field(None, description="The gap topic publishing resolved.")
+
+
+class ItemVersion(BaseModel):
+    """One version of an item."""
+
+    version: int
+    status: str
+    author: str
+    created_at: str
+    note: str
+    based_on: int | None
+    live: bool = Field(description="The version agents receive now.")
+    record: dict[str, Any]
+
+
+class ItemVersions(BaseModel):
+    """An item's versions, newest first."""
+
+    id: str
+    versions: list[ItemVersion]
+
+
+_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+        "description": "One item of core/content/item.schema.json (at most 4 MiB).",
+    }
+}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing, unknown or revoked token."},
+    403: {"description": "Not an editor (agents and managers may not author)."},
+    404: {"description": "No such item."},
+    409: {"description": "The id is taken, or the version is not the latest."},
+    412: {"description": "If-Match is not the latest version: `current_version`, `current`."},
+    413: {"description": "The body is over 4 MiB."},
+    422: {"description": "The item breaks the schema: `errors` maps each field to its problem."},
+    428: {"description": "PUT without If-Match."},
+}
+
+
+async def _record(request: Request) -> dict[str, Any]:
+    declared = request.headers.get("content-length")
+    too_big = (
+        f"the item is over {MAX_ITEM_BYTES:,} bytes; a body may have at most 1,000,000 "
+        "characters: split the article into several items"
+    )
+    if declared is not None and declared.isdigit() and int(declared) > MAX_ITEM_BYTES:
+        raise PayloadTooLargeError(too_big)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_ITEM_BYTES:
+            raise PayloadTooLargeError(too_big)
+        chunks.append(chunk)
+    # The same edge checks as every other JSON body (depth, strict UTF-8, no NUL or lone
+    # surrogate, which PostgreSQL cannot store), under the item's own size limit.
+    record = parse_json_body(b"".join(chunks))
+    if not isinstance(record, dict):
+        raise BadRequestError("the body must be one JSON object: an item of the item schema")
+    return record
+
+
+def _actor(request: Request) -> Actor:
+    user = request_user(request, Permission.AUTHOR_CONTENT)
+    return Actor(user, request.client.host if request.client else None)
+
+
+def if_match_version(header: str | None) -> int:
+    """The version number in an ``If-Match`` header (``3``, ``"3"`` or ``W/"3"``).
+
+    Raises:
+        PreconditionRequiredError: absent.
+        BadRequestError: not a version number.
+    """
+    if header is None or not header.strip():
+        raise PreconditionRequiredError(
+            "send If-Match with the version your edit is based on (GET .../versions)"
+        )
+    text = header.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise BadRequestError(f"If-Match must be a version number, not {header[:40]!r}")
+    return int(text)
+
+
+def _answer(saved: lifecycle.Saved, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": saved.item_id,
+        "version": saved.version,
+        "status": saved.status,
+        "created": saved.created,
+        **extra,
+    }
+
+
+def install_item_routes(app: FastAPI) -> None:
+    """Add the authoring endpoints to the app."""
+
+    @app.post(
+        "/api/v1/items",
+        response_model=ItemSaved,
+        status_code=201,
+        tags=["authoring"],
+        responses=_ERRORS,
+        openapi_extra=_BODY,
+    )
+    async def create_item(request: Request, note: Note = "", source: Source = "") -> Any:
+        """A new item as a draft (version 1). Re-sending the same draft answers it again.
+
+        `source` (`topic:12` or `proposal:3`) links the draft to what it answers:
+        publishing it resolves that gap topic and tells its agents.
+        """
+        record = await _record(request)
+        actor = await run_in_threadpool(_actor, request)
+        db = request_db(request)
+        link = source or None
+        saved = await run_in_threadpool(lifecycle.create, db, actor, record, note, link)
+        similar = await run_in_threadpool(similar_items, db, record, saved.item_id)
+        return _answer(saved, similar=similar)
+
+    @app.put(
+        "/api/v1/items/{item_id}",
+        response_model=ItemSaved,
+        tags=["authoring"],
+        responses=_ERRORS,
+        openapi_extra=_BODY,
+    )
+    async def edit_item(request: Request, item_id: str, note: Note = "") -> Any:
+        """A new draft version; `If-Match` names the version it was based on."""
+        base = if_match_version(request.headers.get("if-match"))
+        record = await _record(request)
+        actor = await run_in_threadpool(_actor, request)
+        db = request_db(request)
+        saved = await run_in_threadpool(lifecycle.edit, db, actor, item_id, record, base, note)
+        similar = await run_in_threadpool(similar_items, db, record, item_id)
+        return _answer(saved, similar=similar)
+
+    @app.post(
+        "/api/v1/items/{item_id}/submit",
+        response_model=ItemSaved,
+        tags=["authoring"],
+        responses=_ERRORS,
+    )
+    def submit_item(request: Request, item_id: str) -> Any:
+        """Put the latest draft up for review."""
+        return _answer(lifecycle.submit(request_db(request), _actor(request), item_id))
+
+    @app.post(
+        "/api/v1/items/{item_id}/publish",
+        response_model=ItemSaved,
+        tags=["authoring"],
+        responses=_ERRORS,
+    )
+    def publish_item(
+        request: Request, item_id: str, note: Note = "", version: int | None = None
+    ) -> Any:
+        """Publish the latest version: agents receive it at their next sync."""
+        actor, db = _actor(request), request_db(request)
+        saved = lifecycle.publish(db, actor, item_id, version, note)
+        topic = resolve_source(db, actor.user, item_id, saved.source) if saved.created else None
+        return _answer(saved, resolved_topic=topic)
+
+    @app.post(
+        "/api/v1/items/{item_id}/archive",
+        response_model=ItemSaved,
+        tags=["authoring"],
+        responses=_ERRORS,
+    )
+    def archive_item(request: Request, item_id: str, note: Note = "") -> Any:
+        """Take the item out of agents' copies (a deletion in the feed)."""
+        return _answer(lifecycle.archive(request_db(request), _actor(request), item_id, note))
+
+    @app.post(
+        "/api/v1/items/{item_id}/verify",
+        response_model=ItemSaved,
+        tags=["authoring"],
+        responses=_ERRORS,
+    )
+    def verify_item(request: Request, item_id: str) -> Any:
+        """Record that the published item was checked and is still right (who and when)."""
+        return _answer(verify(request_db(request), _actor(request), item_id))
+
+    @app.get(
+        "/api/v1/items/{item_id}/versions",
+        response_model=ItemVersions,
+        tags=["authoring"],
+        responses=_ERRORS,
+    )
+    def item_versions(request: Request, item_id: str) -> Any:
+        """Every version, newest first, with author, time, note and record."""
+        _actor(request)
+        return {"id": item_id, "versions": list_versions(request_db(request), item_id)}
+
+
+__all__ = ["install_item_routes"]

@@ -1,0 +1,1 @@
+"""The knowledge editors' workbench (issue #17): versions, lifecycle, verification, audit."""
