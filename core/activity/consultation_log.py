@@ -37,7 +37,15 @@ from deskmate.core.activity.events import (
 from deskmate.core.activity.spool import DwellUpdate, EventSpool, SpoolEntry
 from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
-from deskmate.core.errors import ContentError, DiskFullError, StoreError
+from deskmate.core.errors import (
+    ContentError,
+    DiskFullError,
+    StoreCorruptError,
+    StoreError,
+    StoreLockedError,
+    StoreOpenError,
+    StoreReadOnlyError,
+)
 from deskmate.core.knowledge_base import DB_FILE
 from deskmate.core.store.database import open_engine, store_errors
 from sqlalchemy import Engine, event
@@ -61,16 +69,15 @@ def _require_count(value: int, what: str) -> int:
 
 def _why(exc: StoreError) -> tuple[str, str]:
     """Why the database refused, and when the side file will be emptied, in plain words."""
-    cause = str(getattr(exc.__cause__, "orig", exc.__cause__) or exc).lower()
     if isinstance(exc.__cause__, OSError):
         return "the data folder cannot be written", "when it can be written again"
     if isinstance(exc, DiskFullError):
         return "the disk is full", "when some space has been freed"
-    if "readonly" in cause or "read-only" in cause:
+    if isinstance(exc, StoreReadOnlyError):
         return "the database is read-only", "when the database is writable again"
-    if "locked" in cause or "busy" in cause:
+    if isinstance(exc, StoreLockedError):
         return "the database is busy with another program", "as soon as it is free again"
-    if "unable to open" in cause or "damaged" in cause or "not a database" in cause:
+    if isinstance(exc, (StoreOpenError, StoreCorruptError)):
         return "the database cannot be opened", "when it can be opened again"
     return "the database cannot be written", "when it can be written again"
 
