@@ -182,10 +182,20 @@ class KnowledgeBase(ClosesOnExit):
         try:
             self._ensure_index(progress, cancel)
         except OperationCancelledError:
-            if self._index.state() is not None:
-                self._ready.set()  # cancel leaves the old state: keep searching it
+            self.keep_existing_index()  # cancel leaves the old state: keep searching it
             raise
         self._ready.set()
+
+    def keep_existing_index(self) -> bool:
+        """Search the index on disk as it is (after a cancelled :meth:`prepare_index`).
+
+        Returns:
+            True when there is a readable index to search; False when there is none.
+        """
+        if self._index.state() is None:
+            return False
+        self._ready.set()
+        return True
 
     def _ensure_index(
         self, progress: Progress | None = None, cancel: threading.Event | None = None

@@ -18,6 +18,7 @@ from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.activity.account import BindOutcome, SignedInAccount
 from deskmate.core.activity.consultation_log import ConsultationLog, ItemUsage
 from deskmate.core.activity.events import EventKind
+from deskmate.core.errors import OperationCancelledError
 from deskmate.core.learning import LearningStore
 from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
@@ -27,6 +28,7 @@ from deskmate.desktop.background_sync import BackgroundSync
 from deskmate.desktop.docking.dock_controller import DockController
 from deskmate.desktop.docking.edge_reservation import edge_reservation_for
 from deskmate.desktop.error_wording import is_offline, wording
+from deskmate.desktop.exception_hooks import ExceptionHooks
 from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, global_hotkeys_for
 from deskmate.desktop.i18n import install_translators, resolve_language
@@ -73,6 +75,10 @@ class DeskmateApp(QObject):
         )
         self.window = SidebarWindow(self.kb, self.recorder, jobs=self.jobs)
         self.jobs.problem.connect(self.window.toast)
+        # What escapes a job or a slot: logged, and shown in the agent's words.
+        self.exception_hooks = ExceptionHooks(self)
+        self.exception_hooks.reported.connect(self.window.toast)
+        self.exception_hooks.install()
         self.window.index_progress.cancel_requested.connect(self._cancel_index)
         self._index_job: Job | None = None
         self.window.installEventFilter(self)
@@ -104,7 +110,9 @@ class DeskmateApp(QObject):
         self.tray.sync_requested.connect(self._sync_now)
         self.tray.quit_requested.connect(self.quit)
 
-        self.sync = BackgroundSync(self.kb, self.recorder.log, self, language=language)
+        self.sync = BackgroundSync(
+            self.kb, self.recorder.log, self, language=language, jobs=self.jobs
+        )
         self.sync.configure(self.settings.server_url, self.settings.proxy_url)
         self.sync.started.connect(lambda: self.window.toast(self.tr("Syncing…")))
         self.sync.account_bound.connect(self._account_bound)
@@ -165,9 +173,21 @@ class DeskmateApp(QObject):
         """The index could not be prepared, or the agent cancelled: say so in their words."""
         self._index_job = None
         self.window.index_progress.hide()
-        self.window.toast(wording(error))
-        if self.kb.index_ready:  # cancelled with an old index: it stays in use
+        if not isinstance(error, OperationCancelledError):
+            self.window.toast(wording(error))
+            return
+        # Cancelled: the index on disk stays as it was and is searched, if there is one.
+        self.jobs.submit("keep-index", lambda _ctx: self.kb.keep_existing_index(),
+                         lane=Lane.READER, on_done=self._after_index_cancel)
+
+    def _after_index_cancel(self, kept: bool) -> None:
+        if kept:
+            self.window.toast(self.tr("The search index was not rebuilt; Deskmate searches "
+                                      "the previous one until the next start."))
             self._index_prepared()
+        else:
+            self.window.toast(self.tr("The search index was not prepared; search works "
+                                      "after Deskmate restarts."))
 
     def _on_sample_loading(self, _done: int, _total: int) -> None:
         self.window.set_status(self.tr("Loading the sample knowledge pack…"))
@@ -212,6 +232,7 @@ class DeskmateApp(QObject):
         self.recorder.close()
         if not abandoned:
             self.kb.close()
+        self.exception_hooks.uninstall()
         self.app.quit()
 
     # -- commands ----------------------------------------------------------------------

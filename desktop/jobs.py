@@ -73,7 +73,9 @@ class Job:
     on_done: Callable[[Any], None] | None = None
     on_error: Callable[[DeskmateError], None] | None = None
     on_progress: Callable[[int, int], None] | None = None
+    on_bug: Callable[[], None] | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    superseded: bool = False  # a newer job of the same key replaced it
 
     def cancel(self) -> None:
         """Ask the job to stop; its result, if any, is dropped."""
@@ -155,6 +157,7 @@ class JobRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[DeskmateError], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        on_bug: Callable[[], None] | None = None,
     ) -> Job:
         """Queue ``fn`` on ``lane``; returns the job (keep it to cancel it).
 
@@ -167,15 +170,18 @@ class JobRunner(QObject):
             on_error: Called on the GUI thread with a :class:`DeskmateError`; without it
                 the error's sentence goes to ``problem``.
             on_progress: Called on the GUI thread with (done, total).
+            on_bug: Called on the GUI thread after an unexpected exception (a bug: its
+                traceback is logged and the apology goes to ``problem``), to tidy up.
         """
         self._ids += 1
-        job = Job(self._ids, kind, lane, fn, key, on_done, on_error, on_progress)
+        job = Job(self._ids, kind, lane, fn, key, on_done, on_error, on_progress, on_bug)
         if self._closed:
             log.info("job %s submitted after shutdown; not run", kind)
             return job
         if key is not None:
             older = self._keyed.get(key)
             if older is not None:
+                older.superseded = True
                 older.cancel()
             self._keyed[key] = job
         self._pending += 1
@@ -185,8 +191,9 @@ class JobRunner(QObject):
     # -- running (lane threads) ----------------------------------------------------------
 
     def _execute(self, job: Job) -> None:
-        if job.cancel_event.is_set():
-            self._delivered.emit(_Outcome(job))
+        if job.cancel_event.is_set():  # cancelled before it started: it never runs
+            cancelled = OperationCancelledError("The operation was cancelled.")
+            self._delivered.emit(_Outcome(job, error=cancelled))
             return
         last = [-1.0]
 
@@ -222,8 +229,10 @@ class JobRunner(QObject):
                 del self._keyed[job.key]
             if self._closed:
                 return
-            if job.cancel_event.is_set() and not isinstance(outcome.error, OperationCancelledError):
-                return  # replaced or cancelled: the caller no longer wants this
+            if job.superseded or (
+                job.cancel_event.is_set() and not isinstance(outcome.error, OperationCancelledError)
+            ):
+                return  # replaced, or cancelled: the caller no longer wants its result
             self._hand_over(job, outcome)
         finally:
             if self._pending == 0:
@@ -241,6 +250,8 @@ class JobRunner(QObject):
                 self.problem.emit(wording(error))
         else:
             self.problem.emit(unexpected_error_text())
+            if job.on_bug is not None:
+                job.on_bug()
 
     # -- waiting and stopping ----------------------------------------------------------------
 
