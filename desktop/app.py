@@ -71,7 +71,7 @@ class DeskmateApp(QObject):
         self.jobs = JobRunner(self)
         self.kb = KnowledgeBase.open(paths.data_dir, prepare_index=False)
         self.recorder = ActivityRecorder(
-            ConsultationLog.open(paths.data_dir, self.settings.agent_id), self
+            ConsultationLog.open(paths.data_dir, self.settings.agent_id), self, jobs=self.jobs
         )
         self.window = SidebarWindow(self.kb, self.recorder, jobs=self.jobs)
         self.jobs.problem.connect(self.window.toast)

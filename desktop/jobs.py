@@ -76,6 +76,7 @@ class Job:
     on_bug: Callable[[], None] | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
     superseded: bool = False  # a newer job of the same key replaced it
+    keep_on_quit: bool = False  # shutdown lets it run (an event the agent made)
 
     def cancel(self) -> None:
         """Ask the job to stop; its result, if any, is dropped."""
@@ -158,6 +159,7 @@ class JobRunner(QObject):
         on_error: Callable[[DeskmateError], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         on_bug: Callable[[], None] | None = None,
+        keep_on_quit: bool = False,
     ) -> Job:
         """Queue ``fn`` on ``lane``; returns the job (keep it to cancel it).
 
@@ -172,11 +174,17 @@ class JobRunner(QObject):
             on_progress: Called on the GUI thread with (done, total).
             on_bug: Called on the GUI thread after an unexpected exception (a bug: its
                 traceback is logged and the apology goes to ``problem``), to tidy up.
+            keep_on_quit: :meth:`shutdown` does not cancel it: it runs before the lane
+                stops, within the wait (the activity record's events).
         """
         self._ids += 1
         job = Job(self._ids, kind, lane, fn, key, on_done, on_error, on_progress, on_bug)
+        job.keep_on_quit = keep_on_quit
         if self._closed:
-            log.info("job %s submitted after shutdown; not run", kind)
+            if keep_on_quit:  # an event made while quitting: written here and now
+                self._execute(job)
+            else:
+                log.info("job %s submitted after shutdown; not run", kind)
             return job
         if key is not None:
             older = self._keyed.get(key)
@@ -283,7 +291,8 @@ class JobRunner(QObject):
         self._closed = True
         for lane in self._lanes.values():
             for job in lane.queued():
-                job.cancel()
+                if not job.keep_on_quit:
+                    job.cancel()
             if lane.current is not None:
                 lane.current.cancel()
             lane.put(None)

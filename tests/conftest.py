@@ -67,6 +67,16 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 WATCHDOG_FAIL_MS = float(os.environ.get("DESKMATE_WATCHDOG_FAIL_MS", "400"))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Count GUI stalls of the test's body only (building the app in a fixture is start-up)."""
+    watchdog = getattr(item, "funcargs", {}).get("_gui_watchdog")
+    begin = len(watchdog.stalls) if watchdog is not None else 0
+    yield
+    if watchdog is not None:
+        item._watchdog_call = (begin, len(watchdog.stalls))  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
 def _gui_watchdog(request: pytest.FixtureRequest) -> Iterator[object]:
     """In every Qt test: watch the GUI thread; fail the test on a stall in the app's code."""
@@ -80,7 +90,8 @@ def _gui_watchdog(request: pytest.FixtureRequest) -> Iterator[object]:
     watchdog.start()
     yield watchdog
     watchdog.stop()
-    stalls = [s for s in watchdog.stalls if s.in_app() and s.ms > WATCHDOG_FAIL_MS]
+    begin, end = getattr(request.node, "_watchdog_call", (0, 0))
+    stalls = [s for s in watchdog.stalls[begin:end] if s.in_app() and s.ms > WATCHDOG_FAIL_MS]
     if stalls:
         worst = max(stalls, key=lambda s: s.ms)
         pytest.fail(

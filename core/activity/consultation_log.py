@@ -97,6 +97,7 @@ class ConsultationLog(ClosesOnExit):
         self._engine: Engine | None = None
         self._spool = EventSpool(data_dir)
         self._problem: str | None = None
+        self._error: StoreError | None = None  # the coded cause of ``_problem``
         self._lock = threading.RLock()
 
     @classmethod
@@ -129,6 +130,7 @@ class ConsultationLog(ClosesOnExit):
             except StoreError as exc:
                 log.warning("consultation record cannot open %s: %s", record.db_path, exc)
                 reason, until = _why(exc)
+                record._error = exc
                 record._problem = (
                     f"Your activity will be kept in a side file because {reason}; "
                     f"it will be saved {until}."
@@ -168,6 +170,11 @@ class ConsultationLog(ClosesOnExit):
     def last_problem(self) -> str | None:
         """A plain sentence about why events are waiting outside the database, or None."""
         return self._problem
+
+    @property
+    def last_error(self) -> StoreError | None:
+        """The coded error behind :attr:`last_problem` (for a UI's own wording), or None."""
+        return self._error
 
     def spooled(self) -> int:
         """How many entries (events and dwell-time updates) wait outside the database."""
@@ -360,12 +367,16 @@ class ConsultationLog(ClosesOnExit):
                     # Harmless: the entries are in the table and writing them again is a no-op.
                     log.warning("cannot empty %s: %s", self._spool.path, exc)
             self._problem = backlog_problem
+            self._error = (
+                StoreError(backlog_problem, path=str(self._spool.path)) if backlog_problem else None
+            )
 
     def _spool_after_failure(self, entries: Sequence[SpoolEntry], exc: StoreError) -> None:
         log.warning("consultation record kept in the side file: %s", exc)
         # With no new entries this still retries moving memory-only entries to the file.
         on_disk = self._spool.keep(entries)
         reason, until = _why(exc)
+        self._error = exc
         if on_disk:
             self._problem = (
                 f"Your activity is being kept in a side file because {reason}; "

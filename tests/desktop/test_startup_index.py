@@ -5,37 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from deskmate.core.paths import Paths
 from deskmate.core.search.index_store import META_FILE
 from deskmate.desktop.app import DeskmateApp
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.desktop.conftest import type_text
-
-
-@pytest.fixture
-def paths(tmp_path: Path, _sample_kb_template: Path) -> Paths:
-    """The sample knowledge base, English UI, no server."""
-    data = tmp_path / "data"
-    shutil.copytree(_sample_kb_template, data)
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "settings.json").write_text(json.dumps({"language": "en"}), "utf-8")
-    return Paths.resolve(data, config)
-
-
-@pytest.fixture
-def start_app(qapp: QApplication, paths: Paths) -> Iterator[DeskmateApp]:
-    """The app, built (not started); quit after the test."""
-    deskmate = DeskmateApp(qapp, paths, dock=False)
-    yield deskmate
-    deskmate.quit()
-    deskmate.window.deleteLater()
 
 
 def _hold_writer(deskmate: DeskmateApp) -> threading.Event:
