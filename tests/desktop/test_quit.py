@@ -19,7 +19,7 @@ QUIT_LIMIT_S = 3.0
 
 
 @pytest.fixture(scope="session")
-def _big_kb_template(tmp_path_factory: pytest.TempPathFactory, _sample_kb_template: Path) -> Path:
+def big_kb_template(tmp_path_factory: pytest.TempPathFactory, _sample_kb_template: Path) -> Path:
     """The sample pack copied to 4,000 items: its rebuild takes long enough to quit during."""
     root = tmp_path_factory.mktemp("big-kb")
     shutil.copytree(_sample_kb_template, root, dirs_exist_ok=True)
@@ -49,15 +49,15 @@ def _quit_timed(deskmate: DeskmateApp) -> float:
 
 
 def test_quit_during_an_index_rebuild(
-    qtbot: QtBot, qapp: QApplication, tmp_path: Path, _big_kb_template: Path
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, big_kb_template: Path
 ) -> None:
     data = tmp_path / "data"
-    shutil.copytree(_big_kb_template, data)
+    shutil.copytree(big_kb_template, data)
     shutil.rmtree(data / "index")
     deskmate = DeskmateApp(qapp, Paths.resolve(data, _config(tmp_path)), dock=False)
     deskmate.start()
     bar = deskmate.window.index_progress.bar
-    qtbot.waitUntil(lambda: bar.maximum() == 100 and 0 < bar.value(), timeout=30_000)
+    qtbot.waitUntil(lambda: bar.maximum() == 100 and bar.value() > 0, timeout=30_000)
     assert not deskmate.kb.index_ready  # still rebuilding
     assert _quit_timed(deskmate) < QUIT_LIMIT_S
     # Nothing half-written: no live index appeared from the cancelled build, and the
