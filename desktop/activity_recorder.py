@@ -53,7 +53,7 @@ class ActivityRecorder(QObject):
         super().__init__(parent)
         self.log = consultation_log
         self._owns_jobs = jobs is None
-        self._jobs = jobs if jobs is not None else JobRunner(self)
+        self._jobs = jobs if jobs is not None else JobRunner()
         self._unsaved: list[Callable[[], Any]] = []  # writer lane only
         self._writer: threading.Thread | None = None
 

@@ -16,9 +16,7 @@ from collections.abc import Mapping
 
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.activity.account import BindOutcome, SignedInAccount
-from deskmate.core.activity.consultation_log import ConsultationLog, ItemUsage
-from deskmate.core.activity.events import EventKind
-from deskmate.core.errors import OperationCancelledError
+from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.learning import LearningStore
 from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
@@ -33,16 +31,17 @@ from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, global_hotkeys_for
 from deskmate.desktop.i18n import install_translators, resolve_language
 from deskmate.desktop.icons import app_icon
-from deskmate.desktop.jobs import Job, JobContext, JobRunner, Lane
+from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.learning_controller import LearningController
 from deskmate.desktop.local_time import local_time
 from deskmate.desktop.settings_dialog import SettingsDialog
 from deskmate.desktop.sidebar import SidebarWindow
 from deskmate.desktop.sidebar_reads import StatusFacts, status_facts
 from deskmate.desktop.single_instance import InstanceServer, send_to_running
+from deskmate.desktop.startup import StartupPreparation, Usage
 from deskmate.desktop.theme import apply_theme
 from deskmate.desktop.tray import TrayIcon
-from deskmate.indexer.sample_pack import load_sample_pack_if_empty
+from deskmate.desktop.watchdog import MainThreadWatchdog
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -68,7 +67,7 @@ class DeskmateApp(QObject):
         app.setWindowIcon(app_icon())
         app.setQuitOnLastWindowClosed(False)
 
-        self.jobs = JobRunner(self)
+        self.jobs = JobRunner()
         self.kb = KnowledgeBase.open(paths.data_dir, prepare_index=False)
         self.recorder = ActivityRecorder(
             ConsultationLog.open(paths.data_dir, self.settings.agent_id), self, jobs=self.jobs
@@ -79,8 +78,11 @@ class DeskmateApp(QObject):
         self.exception_hooks = ExceptionHooks(self)
         self.exception_hooks.reported.connect(self.window.toast)
         self.exception_hooks.install()
-        self.window.index_progress.cancel_requested.connect(self._cancel_index)
-        self._index_job: Job | None = None
+        # Debug setting: log every GUI-thread stall over 50 ms with its stack.
+        self.watchdog: MainThreadWatchdog | None = None
+        if os.environ.get("DESKMATE_WATCHDOG", "") not in ("", "0"):
+            self.watchdog = MainThreadWatchdog()
+            self.watchdog.start()
         self.window.installEventFilter(self)
         self.recorder.problem.connect(self.window.toast)
         self.window.hide_requested.connect(self.hide_sidebar)
@@ -127,6 +129,10 @@ class DeskmateApp(QObject):
         self.learning.summon_requested.connect(self.summon)
         self.recorder.gap_recorded.connect(self._send_gap_now)
 
+        # With a server, its content replaces the sample pack.
+        self.startup = StartupPreparation(self.kb, self.recorder.log, self.jobs, self.window,
+                                          load_sample=not self.settings.server_url, parent=self)
+        self.startup.prepared.connect(self._after_prepare)
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
         self._gap_dialog: GapDialog | None = None
@@ -149,64 +155,9 @@ class DeskmateApp(QObject):
         log.info("search box ready at %.3f (epoch seconds)", time.time())
         if self.dock.problem:
             self.window.toast(self.dock.problem)
-        self.window.index_progress.start()
-        self._index_job = self.jobs.submit(
-            "prepare-index",
-            lambda ctx: self.kb.prepare_index(ctx.progress, ctx.cancel),
-            on_progress=self.window.index_progress.set_progress,
-            on_done=lambda _none: self._index_prepared(),
-            on_error=self._index_failed,
-        )
+        self.startup.start()
 
-    def _cancel_index(self) -> None:
-        if self._index_job is not None:
-            self._index_job.cancel()
-
-    def _index_prepared(self) -> None:
-        self._index_job = None
-        self.window.index_prepared()
-        self.window.runner.warm_up()
-        self.jobs.submit("prepare", self._prepare, on_progress=self._on_sample_loading,
-                         on_done=self._after_prepare)
-
-    def _index_failed(self, error: DeskmateError) -> None:
-        """The index could not be prepared, or the agent cancelled: say so in their words."""
-        self._index_job = None
-        self.window.index_progress.hide()
-        if not isinstance(error, OperationCancelledError):
-            self.window.toast(wording(error))
-            return
-        # Cancelled: the index on disk stays as it was and is searched, if there is one.
-        self.jobs.submit("keep-index", lambda _ctx: self.kb.keep_existing_index(),
-                         lane=Lane.READER, on_done=self._after_index_cancel)
-
-    def _after_index_cancel(self, kept: bool) -> None:
-        if kept:
-            self.window.toast(self.tr("The search index was not rebuilt; Deskmate searches "
-                                      "the previous one until the next start."))
-            self._index_prepared()
-        else:
-            self.window.toast(self.tr("The search index was not prepared; search works "
-                                      "after Deskmate restarts."))
-
-    def _on_sample_loading(self, _done: int, _total: int) -> None:
-        self.window.set_status(self.tr("Loading the sample knowledge pack…"))
-
-    def _prepare(self, ctx: JobContext) -> tuple[list[str], list[str]]:
-        """A job: the first-run sample pack, then this agent's usage signals."""
-        if not self.settings.server_url and not sum(self.kb.count().values()):
-            ctx.progress(0, 1)  # with a server, its content replaces the sample
-            load_sample_pack_if_empty(self.kb)
-        ctx.check_cancelled()
-        record = self.recorder.log
-        counts = record.usage_counts()
-        feed_usage(self.kb, counts)
-        opened = (e for e in record.recent(60) if e.kind == EventKind.OPEN)
-        recent = [e.item_id for e in opened if e.item_id]
-        frequent = sorted(counts, key=lambda item_id: -counts[item_id].consulted)[:5]
-        return recent, frequent
-
-    def _after_prepare(self, usage: tuple[list[str], list[str]]) -> None:
+    def _after_prepare(self, usage: Usage) -> None:
         self.refresh_status()
         self.window.remember_usage(*usage)
         self.learning.load()
@@ -233,6 +184,8 @@ class DeskmateApp(QObject):
         if not abandoned:
             self.kb.close()
         self.exception_hooks.uninstall()
+        if self.watchdog is not None:
+            self.watchdog.stop()
         self.app.quit()
 
     # -- commands ----------------------------------------------------------------------
@@ -469,17 +422,6 @@ class DeskmateApp(QObject):
             self.quit()
             return True
         return super().eventFilter(watched, event)
-
-
-def feed_usage(kb: KnowledgeBase, counts: Mapping[str, ItemUsage]) -> int:
-    """Give the knowledge base the consultation counts (items agents use rise a little).
-
-    Returns:
-        The number of items whose usage was passed on.
-    """
-    for item_id, usage in counts.items():
-        kb.record_usage(item_id, usage.consulted, usage.helpful, usage.unhelpful)
-    return len(counts)
 
 
 def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:

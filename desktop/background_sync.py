@@ -54,7 +54,7 @@ class BackgroundSync(QObject):
         jobs: JobRunner | None = None,
     ) -> None:
         super().__init__(parent)
-        self._jobs = jobs if jobs is not None else JobRunner(self)
+        self._jobs = jobs if jobs is not None else JobRunner()
         self._kb = kb
         self._record = record
         self._language = language

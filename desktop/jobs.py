@@ -29,6 +29,7 @@ import logging
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,7 +96,9 @@ class _Lane:
 
     def __init__(self, name: str, run: Callable[[Job], None]) -> None:
         self._queue: queue.Queue[Job | None] = queue.Queue()
-        self._run = run
+        # Weak: no reference cycle runner -> lane -> runner, which the cyclic garbage
+        # collector could break on this thread and so destroy a QObject off its thread.
+        self._run = weakref.WeakMethod(run)
         self.current: Job | None = None
         self.thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self.thread.start()
@@ -108,11 +111,18 @@ class _Lane:
             job = self._queue.get()
             if job is None:
                 return
+            run = self._run()
+            if run is None:
+                return  # the runner is gone
             self.current = job
             try:
-                self._run(job)
+                run(job)
             finally:
                 self.current = None
+                # Drop the job here and now, so its closures are not kept (and later
+                # freed) by this thread while it waits for the next one.
+                job = None
+                run = None
 
     def queued(self) -> list[Job]:
         with self._queue.mutex:
@@ -121,6 +131,9 @@ class _Lane:
 
 class JobRunner(QObject):
     """Runs jobs on the writer or reader lane; delivers their outcome on the GUI thread.
+
+    Create it without a Qt parent: the lanes hold it, so a lane still finishing an
+    abandoned job never signals through a deleted object.
 
     Signals:
         problem(str): a job failed and had no ``on_error``; the sentence to show (already

@@ -70,7 +70,7 @@ class SidebarWindow(QWidget):
         self.setObjectName("sidebar")
         # The app's runner, or one of its own (widget tests); only its own is stopped here.
         self._owns_jobs = jobs is None
-        self.jobs = jobs if jobs is not None else JobRunner(self)
+        self.jobs = jobs if jobs is not None else JobRunner()
         if self._owns_jobs:
             self.jobs.problem.connect(self.toast)
         self.runner = SearchRunner(kb, self.jobs, self)

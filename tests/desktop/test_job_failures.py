@@ -10,7 +10,7 @@ import pytest
 from deskmate.core.activity.events import EventKind
 from deskmate.core.errors import StoreLockedError, StoreReadOnlyError
 from deskmate.desktop import app as app_module
-from deskmate.desktop import sidebar_reads
+from deskmate.desktop import sidebar_reads, startup
 from deskmate.desktop.app import DeskmateApp
 from deskmate.desktop.error_wording import wording
 from PySide6.QtCore import QCoreApplication, QTranslator
@@ -73,7 +73,7 @@ def _prepare_index(qtbot: QtBot, d: DeskmateApp, mp: pytest.MonkeyPatch) -> None
 
 
 def _prepare(qtbot: QtBot, d: DeskmateApp, mp: pytest.MonkeyPatch) -> None:
-    mp.setattr(app_module, "feed_usage", _boom)
+    mp.setattr(startup, "feed_usage", _boom)
     _ready(qtbot, d)
 
 
