@@ -26,10 +26,11 @@ class IndexProgress(QWidget):
         self.bar.setRange(0, 0)  # busy until the first count arrives
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(8)
+        self.bar.setMaximumWidth(80)  # the sentence with its percentage comes first
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         layout.addWidget(self.label, 1)
-        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button)
         self.hide()
 
