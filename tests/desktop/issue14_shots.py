@@ -37,11 +37,15 @@ NEW_STRINGS: dict[str, dict[str, str]] = {
     },
     "StartupPreparation": {"Loading the sample knowledge pack…": "正在载入示例知识包…"},
     "ActivityRecorder": {
-        "%1 Your activity is kept aside and saved when this is fixed.": "%1 您的活动记录已暂存，问题解决后会自动保存。",
+        "%1 Your activity is kept aside and saved when this is fixed.": (
+            "%1 您的活动记录已暂存，问题解决后会自动保存。"
+        ),
     },
     "ErrorWording": {
         "The knowledge database is in use by another program (%1). Close other Deskmate "
-        "windows and try again; nothing was lost.": "知识数据库正被其他程序占用（%1）。请关闭其他 Deskmate 窗口后重试；没有丢失任何内容。",
+        "windows and try again; nothing was lost.": (
+            "知识数据库正被其他程序占用（%1）。请关闭其他 Deskmate 窗口后重试；没有丢失任何内容。"
+        ),
     },
 }
 
