@@ -57,7 +57,9 @@ class ActivityRecorder(QObject):
         self._unsaved: list[Callable[[], Any]] = []  # writer lane only
         self._writer: threading.Thread | None = None
 
-    def _submit(self, call: Callable[[], _T], kind: str = "record") -> Future[_T]:
+    def _submit(
+        self, call: Callable[[], _T], kind: str = "record", *, writes: bool = True
+    ) -> Future[_T]:
         future: Future[_T] = Future()
 
         def run(_ctx: JobContext) -> None:
@@ -76,7 +78,7 @@ class ActivityRecorder(QObject):
                 raise
             future.set_result(result)
             error = self.log.last_error
-            if error is not None:
+            if writes and error is not None:
                 self.problem.emit(self._kept_aside(error))
 
         self._jobs.submit(kind, run, lane=Lane.WRITER, keep_on_quit=True)
@@ -140,11 +142,11 @@ class ActivityRecorder(QObject):
         """The agent's recent history (waits for queued writes first)."""
         if threading.current_thread() is self._writer:
             return self.log.recent(limit)  # on the writer lane: everything before is written
-        return self._submit(lambda: self.log.recent(limit), "history").result()
+        return self._submit(lambda: self.log.recent(limit), "history", writes=False).result()
 
     def flush(self) -> None:
         """Wait until every queued event is written (or spooled)."""
-        self._submit(lambda: None, "flush").result()
+        self._submit(lambda: None, "flush", writes=False).result()
 
     def close(self) -> None:
         """Write what is queued (and what a bug kept back), then close the log."""

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
+from deskmate.core import KnowledgeBase
 from deskmate.core.errors import (
     DiskFullError,
+    OperationCancelledError,
     StoreCorruptError,
     StoreLockedError,
     StoreReadOnlyError,
 )
+from deskmate.core.search.index_store import META_FILE
 from deskmate.core.store.database import open_engine, store_errors
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
@@ -84,3 +88,16 @@ def test_a_bad_statement_is_a_bug_not_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(OperationalError), store_errors(path), engine.begin() as conn:
         conn.execute(text("SELECT no_such_column FROM t"))
     engine.dispose()
+
+
+def test_a_sync_s_cancel_stops_the_index_rebuild_a_new_vocabulary_needs(
+    sample_kb: KnowledgeBase,
+) -> None:
+    live = sample_kb.data_dir / "index" / "current" / META_FILE
+    before = live.read_text("utf-8")
+    cancel = threading.Event()
+    cancel.set()  # the sync was cancelled (quit) while the vocabulary was being applied
+    with pytest.raises(OperationCancelledError):
+        sample_kb.set_vocabulary(skill_names={"billing": "账单（新）"}, cancel=cancel)
+    assert live.read_text("utf-8") == before  # the old index stays live, untouched
+    assert sample_kb.search("退款", limit=1)

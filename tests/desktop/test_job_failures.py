@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import EventKind
 from deskmate.core.errors import StoreLockedError, StoreReadOnlyError
 from deskmate.desktop import app as app_module
 from deskmate.desktop import sidebar_reads, startup
+from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.app import DeskmateApp
 from deskmate.desktop.error_wording import wording
 from PySide6.QtCore import QCoreApplication, QTranslator
@@ -161,3 +165,39 @@ def test_locked_and_read_only_databases_get_distinct_translated_sentences(
     assert locked != read_only
     assert "/d/deskmate.db" in locked
     assert "/d/deskmate.db" in read_only
+
+
+def test_the_recorder_words_a_locked_and_a_read_only_database_differently(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path
+) -> None:
+    from tests.core.test_activity import _connection_pragma
+
+    translator = _MarkingTranslator()
+    qapp.installTranslator(translator)
+    data = tmp_path / "data"
+    recorder = ActivityRecorder(ConsultationLog.open(data, "agent-7", busy_timeout_ms=100))
+    shown: list[str] = []
+    recorder.problem.connect(shown.append)
+    try:
+        other = sqlite3.connect(data / "deskmate.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        recorder.search("宽带", 2)
+        recorder.flush()
+        other.execute("ROLLBACK")
+        other.close()
+        qtbot.waitUntil(lambda: len(shown) == 1)
+        with _connection_pragma(recorder.log, "PRAGMA query_only = ON"):  # read-only
+            recorder.search("宽带套餐", 1)
+            recorder.flush()
+            qtbot.waitUntil(lambda: len(shown) == 2)
+        recorder.search("after", 0)  # writable again: what waited goes in
+        recorder.flush()
+        queries = [e.query for e in recorder.recent(10)]
+    finally:
+        recorder.close()
+        qapp.removeTranslator(translator)
+    locked, read_only = shown
+    assert locked.startswith("〔zh〕") and "in use by another program" in locked
+    assert read_only.startswith("〔zh〕") and "read-only" in read_only
+    assert "〔zh〕%1 Your activity is kept aside" not in locked  # %1 was filled in
+    assert {"宽带", "宽带套餐", "after"} <= set(queries)  # no event lost
