@@ -197,7 +197,9 @@ def test_the_recorder_words_a_locked_and_a_read_only_database_differently(
         recorder.close()
         qapp.removeTranslator(translator)
     locked, read_only = shown
-    assert locked.startswith("〔zh〕") and "in use by another program" in locked
-    assert read_only.startswith("〔zh〕") and "read-only" in read_only
+    assert locked.startswith("〔zh〕")
+    assert "in use by another program" in locked
+    assert read_only.startswith("〔zh〕")
+    assert "read-only" in read_only
     assert "〔zh〕%1 Your activity is kept aside" not in locked  # %1 was filled in
     assert {"宽带", "宽带套餐", "after"} <= set(queries)  # no event lost
