@@ -227,7 +227,8 @@ class SidebarWindow(QWidget):
         self._last_count = len(result.hits)
         self._last_text = result.text
         why = result.problem or self.tr("Nothing found for “%s”.") % result.text
-        self.results_page.show_hits(result.hits, why)
+        searched = result.problem_code != "index.preparing"
+        self.results_page.show_hits(result.hits, why, offer_gap=searched)
         self.painted_request = result.request
         self.results_painted.emit(result.request)
         if self._record_when_painted and result.text == self._query:

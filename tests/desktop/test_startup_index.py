@@ -38,6 +38,7 @@ def test_with_the_index_deleted_the_window_shows_at_once_with_progress(
     # Typing before the index is ready says so, in words, instead of failing.
     type_text(qtbot, deskmate.window.search_box, "refund")
     qtbot.waitUntil(lambda: "still being prepared" in deskmate.window.empty_label.text())
+    assert "href='gap'" not in deskmate.window.empty_label.text()  # nothing was searched
     gate.set()
     qtbot.waitUntil(lambda: deskmate.kb.index_ready, timeout=20_000)
     assert deskmate.jobs.wait_until_idle()
