@@ -81,6 +81,12 @@ def _prepare(qtbot: QtBot, d: DeskmateApp, mp: pytest.MonkeyPatch) -> None:
     _ready(qtbot, d)
 
 
+def _learning(qtbot: QtBot, d: DeskmateApp, mp: pytest.MonkeyPatch) -> None:
+    _ready(qtbot, d)
+    mp.setattr(d.learning.store, "snapshot", _boom)
+    d.window.show_learning()  # My learning reads the cached profile: a learning job
+
+
 CASES: dict[str, Callable[[QtBot, DeskmateApp, pytest.MonkeyPatch], None]] = {
     "search": _search,
     "related": _related,
@@ -89,6 +95,7 @@ CASES: dict[str, Callable[[QtBot, DeskmateApp, pytest.MonkeyPatch], None]] = {
     "status": _status,
     "prepare-index": _prepare_index,
     "prepare": _prepare,
+    "learning": _learning,
 }
 
 
