@@ -67,6 +67,15 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 WATCHDOG_FAIL_MS = float(os.environ.get("DESKMATE_WATCHDOG_FAIL_MS", "400"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register this conftest's marker (strict markers are on)."""
+    config.addinivalue_line(
+        "markers",
+        "gui_stalls_allowed(reason): the code under test blocks the main thread by design "
+        "(a command-line check, not the sidebar); the GUI watchdog does not fail it",
+    )
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Count GUI stalls of the test's body only (building the app in a fixture is start-up)."""
@@ -92,6 +101,8 @@ def _gui_watchdog(request: pytest.FixtureRequest) -> Iterator[object]:
     watchdog.stop()
     begin, end = getattr(request.node, "_watchdog_call", (0, 0))
     stalls = [s for s in watchdog.stalls[begin:end] if s.in_app() and s.ms > WATCHDOG_FAIL_MS]
+    if request.node.get_closest_marker("gui_stalls_allowed") is not None:
+        stalls = []
     if stalls:
         worst = max(stalls, key=lambda s: s.ms)
         pytest.fail(
