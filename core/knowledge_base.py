@@ -177,12 +177,14 @@ class KnowledgeBase(ClosesOnExit):
 
         Raises:
             OperationCancelledError: ``cancel`` was set.
-            SearchIndexError: the index could not be built.
+            SearchIndexError: the index could not be built (an old one stays in use).
         """
         try:
             self._ensure_index(progress, cancel)
-        except OperationCancelledError:
-            self.keep_existing_index()  # cancel leaves the old state: keep searching it
+        except (OperationCancelledError, SearchIndexError):
+            # Cancelled, or the rebuild failed (disk full, folder not writable): the old
+            # index, if there is a readable one, stays in use.
+            self.keep_existing_index()
             raise
         self._ready.set()
 

@@ -11,6 +11,7 @@ the log is; its traceback is in that log.
 
 from __future__ import annotations
 
+import errno
 import logging
 import logging.handlers
 from collections.abc import Callable
@@ -59,10 +60,7 @@ def _store_sentences() -> dict[str, Callable[[dict[str, object]], str]]:
             "The knowledge database %1 could not be used. Try again; if it keeps happening, "
             "tell your IT team."
         ),
-        "index.failed": lambda _fields: _tr(
-            "The search index could not be prepared. Deskmate keeps searching the last good "
-            "index; restart Deskmate to try again."
-        ),
+        "index.failed": _index_failed,
         "index.preparing": lambda _fields: _tr(
             "The search index is still being prepared; search works as soon as it is ready."
         ),
@@ -74,6 +72,24 @@ def _store_sentences() -> dict[str, Callable[[dict[str, object]], str]]:
             "The settings could not be saved. Check that your profile folder is writable."
         ),
     }
+
+
+def _index_failed(fields: dict[str, object]) -> str:
+    code = fields.get("errno")
+    if code == errno.ENOSPC:
+        return _tr(
+            "The disk is full, so the search index could not be rebuilt. Deskmate keeps "
+            "searching the previous index; free some space and restart Deskmate."
+        )
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _tr(
+            "Deskmate cannot write to its data folder, so the search index could not be "
+            "rebuilt. It keeps searching the previous index; ask IT for write permission."
+        )
+    return _tr(
+        "The search index could not be prepared. Deskmate keeps searching the last good "
+        "index; restart Deskmate to try again."
+    )
 
 
 def wording(error: DeskmateError) -> str:

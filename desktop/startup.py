@@ -88,16 +88,22 @@ class StartupPreparation(QObject):
         """The index could not be prepared, or the agent cancelled: say so in their words."""
         self._index_job = None
         self._window.index_progress.hide()
-        if not isinstance(error, OperationCancelledError):
+        # The index on disk stays as it was and is searched, if there is one.
+        if isinstance(error, OperationCancelledError):
+            after = self._after_cancel
+        else:
             self._window.toast(wording(error))
-            return
-        # Cancelled: the index on disk stays as it was and is searched, if there is one.
+            after = self._after_failure
         self._jobs.submit(
             "keep-index",
             lambda _ctx: self._kb.keep_existing_index(),
             lane=Lane.READER,
-            on_done=self._after_cancel,
+            on_done=after,
         )
+
+    def _after_failure(self, kept: bool) -> None:
+        if kept:  # the failure's sentence is on show; carry on with the previous index
+            self._index_prepared()
 
     def _after_cancel(self, kept: bool) -> None:
         if kept:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import threading
 
+import pytest
 from deskmate.core.paths import Paths
-from deskmate.core.search.index_store import META_FILE
+from deskmate.core.search.index_store import META_FILE, SearchIndex
 from deskmate.desktop.app import DeskmateApp
 from pytestqt.qtbot import QtBot
 
@@ -86,3 +88,29 @@ def test_cancel_with_no_index_at_all_says_search_works_after_a_restart(
     assert deskmate.jobs.wait_until_idle()
     assert not deskmate.kb.index_ready
     assert "after Deskmate restarts" in deskmate.window.status.text()
+
+
+def test_a_full_disk_during_the_rebuild_keeps_searching_the_old_index(
+    qtbot: QtBot, start_app: DeskmateApp, paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deskmate = start_app
+    meta_path = paths.data_dir / "index" / "current" / META_FILE
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta["fingerprint"] = "built-by-an-older-version"
+    meta_path.write_text(json.dumps(meta), "utf-8")
+    before = meta_path.read_text("utf-8")
+
+    def disk_full(*_args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")  # as the disk write fails
+
+    monkeypatch.setattr(SearchIndex, "_fill", disk_full)
+    deskmate.start()
+    qtbot.waitUntil(lambda: deskmate.kb.index_ready, timeout=20_000)
+    assert deskmate.jobs.wait_until_idle()
+    assert "The disk is full, so the search index could not be rebuilt" in (
+        deskmate.window.status.text()
+    )
+    assert meta_path.read_text("utf-8") == before
+    assert [p.name for p in (paths.data_dir / "index").iterdir()] == ["current"]
+    type_text(qtbot, deskmate.window.search_box, "refund")
+    qtbot.waitUntil(lambda: deskmate.window.model.rowCount() > 0)
