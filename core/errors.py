@@ -46,10 +46,46 @@ class DiskFullError(StoreError):
     code = "store.disk_full"
 
 
+class StoreLockedError(StoreError):
+    """Another program holds the database's write lock longer than the busy timeout."""
+
+    code = "store.locked"
+
+
+class StoreReadOnlyError(StoreError):
+    """The database file or its folder cannot be written."""
+
+    code = "store.read_only"
+
+
+class StoreCorruptError(StoreError):
+    """The database file is damaged or not a database."""
+
+    code = "store.corrupt"
+
+
+class StoreOpenError(StoreError):
+    """The database file cannot be opened (missing folder, permissions)."""
+
+    code = "store.cannot_open"
+
+
+class StoreIOError(StoreError):
+    """The disk or network drive failed while reading or writing the database."""
+
+    code = "store.io"
+
+
 class SearchIndexError(DeskmateError):
     """The search index is missing, corrupt, locked or could not be built."""
 
     code = "index.failed"
+
+
+class IndexNotReadyError(SearchIndexError):
+    """The search index is still being opened or rebuilt (the sidebar's start-up job)."""
+
+    code = "index.preparing"
 
 
 class OperationCancelledError(DeskmateError):

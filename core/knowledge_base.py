@@ -18,7 +18,7 @@ from pathlib import Path
 
 from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
-from deskmate.core.errors import SearchIndexError
+from deskmate.core.errors import IndexNotReadyError, OperationCancelledError, SearchIndexError
 from deskmate.core.search.analysis import Segmenter
 from deskmate.core.search.build_pipeline import (
     PIPELINE_MIN_ITEMS,
@@ -83,11 +83,20 @@ class KnowledgeBase(ClosesOnExit):
         self._write_lock = threading.RLock()
         self._snapshot: IndexSnapshot | None = None
         self._snapshot_lock = threading.Lock()
+        # Set once the index is usable (prepared, or an old one kept after a cancel).
+        self._ready = threading.Event()
         self._configure_analysis()
 
     @classmethod
-    def open(cls, data_dir: Path | str) -> KnowledgeBase:
+    def open(cls, data_dir: Path | str, *, prepare_index: bool = True) -> KnowledgeBase:
         """Open the knowledge base in ``data_dir``, creating an empty one if absent.
+
+        Args:
+            data_dir: The data directory.
+            prepare_index: Open, catch up or rebuild the search index now. The sidebar
+                passes False and calls :meth:`prepare_index` as a job with progress and
+                cancel (a rebuild can take a minute); until then searches raise
+                :class:`IndexNotReadyError`.
 
         Raises:
             StoreError: the database cannot be opened (damaged, read-only, disk full).
@@ -95,7 +104,8 @@ class KnowledgeBase(ClosesOnExit):
         path = Path(data_dir)
         started = time.perf_counter()
         kb = cls(path, ItemStore(path / DB_FILE))
-        kb._ensure_index()
+        if prepare_index:
+            kb.prepare_index()
         log.info(
             "opened knowledge base %s in %.0f ms", path, 1000 * (time.perf_counter() - started)
         )
@@ -126,8 +136,11 @@ class KnowledgeBase(ClosesOnExit):
         synonyms: SynonymTable | None = None,
         skill_names: dict[str, str] | None = None,
         progress: Progress | None = None,
+        cancel: threading.Event | None = None,
     ) -> bool:
         """Replace the synonym list and/or skill names; rebuild the index if they changed.
+
+        ``cancel`` stops the rebuild (the old index stays live; the next open rebuilds).
 
         Returns:
             True when the index was rebuilt.
@@ -143,12 +156,52 @@ class KnowledgeBase(ClosesOnExit):
             if self._index.fingerprint == old:
                 return False
             log.info("synonyms or skill names changed; rebuilding the search index")
-            self.rebuild_index(progress)
+            self.rebuild_index(progress, cancel)
             return True
 
     # -- index upkeep ----------------------------------------------------------------
 
-    def _ensure_index(self) -> None:
+    @property
+    def index_ready(self) -> bool:
+        """Whether searches can run (see :meth:`prepare_index`)."""
+        return self._ready.is_set()
+
+    def prepare_index(
+        self, progress: Progress | None = None, cancel: threading.Event | None = None
+    ) -> None:
+        """Open the search index, catching it up or rebuilding it when it must be.
+
+        Args:
+            progress: Called with (items indexed, total) during a rebuild.
+            cancel: When set, a rebuild stops; an old index, if readable, stays in use.
+
+        Raises:
+            OperationCancelledError: ``cancel`` was set.
+            SearchIndexError: the index could not be built (an old one stays in use).
+        """
+        try:
+            self._ensure_index(progress, cancel)
+        except (OperationCancelledError, SearchIndexError):
+            # Cancelled, or the rebuild failed (disk full, folder not writable): the old
+            # index, if there is a readable one, stays in use.
+            self.keep_existing_index()
+            raise
+        self._ready.set()
+
+    def keep_existing_index(self) -> bool:
+        """Search the index on disk as it is (after a cancelled :meth:`prepare_index`).
+
+        Returns:
+            True when there is a readable index to search; False when there is none.
+        """
+        if self._index.state() is None:
+            return False
+        self._ready.set()
+        return True
+
+    def _ensure_index(
+        self, progress: Progress | None = None, cancel: threading.Event | None = None
+    ) -> None:
         state = self._index.state()
         if state is None or state.fingerprint != self._index.fingerprint:
             if not self._index.live.exists():
@@ -156,17 +209,17 @@ class KnowledgeBase(ClosesOnExit):
             else:
                 why = "unreadable" if state is None else "built with other settings"
                 log.warning("search index %s; rebuilding it from the store", why)
-            self.rebuild_index()
+            self.rebuild_index(progress, cancel)
             return
         try:
             self._index.open()
         except SearchIndexError as exc:
             log.warning("%s; rebuilding it from the store", exc)
-            self.rebuild_index()
+            self.rebuild_index(progress, cancel)
             return
         if state.store_seq < self._store.last_seq():
             log.info("search index is behind the store; catching up")
-            self._catch_up(state.store_seq)
+            self._catch_up(state.store_seq, cancel)
 
     def _documents(self, items: Iterable[Item]) -> Iterable[dict[str, str]]:
         for item in items:
@@ -211,10 +264,10 @@ class KnowledgeBase(ClosesOnExit):
             log.info("search index rebuilt: %d items (pipelined: %s)", count, pipeline)
             return count
 
-    def _catch_up(self, since: int) -> None:
+    def _catch_up(self, since: int, cancel: threading.Event | None = None) -> None:
         changes = self._store.changes_since(since)
         if len(changes.upserted) + len(changes.deleted) > INCREMENTAL_LIMIT:
-            self.rebuild_index()
+            self.rebuild_index(cancel=cancel)
             return
         docs = list(self._documents(changes.upserted))
         try:
@@ -223,22 +276,28 @@ class KnowledgeBase(ClosesOnExit):
             # The store already has the change; the index is derived, so rebuild it.
             log.warning("search index could not be updated (%s); rebuilding it", exc)
             self._index.close()
-            self.rebuild_index()
+            self.rebuild_index(cancel=cancel)
 
     # -- writing -------------------------------------------------------------------------
 
     def upsert(
-        self, items: Iterable[Item], deletions: Iterable[str] = (), progress: Progress | None = None
+        self,
+        items: Iterable[Item],
+        deletions: Iterable[str] = (),
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
     ) -> UpsertResult:
         """Add or replace items (by id) and delete ids, then bring the index up to date.
 
-        The store is written in one transaction: on error nothing changes.
+        The store is written in one transaction: on error nothing changes. ``cancel``
+        stops a rebuild of the index that a large change needs (the store keeps the
+        change; the index catches up at the next open).
         """
         with self._write_lock:
             state_seq = self._index_seq()
             counts: WriteCounts = self._store.write(items, deletions)
             if counts.added or counts.updated or counts.deleted:
-                self._catch_up(state_seq)
+                self._catch_up(state_seq, cancel)
             if progress is not None:
                 progress(1, 1)
             return UpsertResult(counts.added, counts.updated, counts.unchanged, counts.deleted)
@@ -304,7 +363,14 @@ class KnowledgeBase(ClosesOnExit):
             product: Only items of this product.
             channel: Only items for this channel (voice/chat/email).
             language: Only items in this language (zh/en).
+
+        Raises:
+            IndexNotReadyError: :meth:`prepare_index` has not finished.
         """
+        if not self._ready.is_set():
+            raise IndexNotReadyError(
+                "The search index is still being prepared; search works when it is ready."
+            )
         try:
             return self._search(text, limit, kinds, product, channel, language)
         except CORRUPTION_ERRORS as exc:

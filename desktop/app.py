@@ -11,14 +11,12 @@ import logging
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Mapping
 
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.activity.account import BindOutcome, SignedInAccount
-from deskmate.core.activity.consultation_log import ConsultationLog, ItemUsage
-from deskmate.core.activity.events import EventKind
+from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.learning import LearningStore
 from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
@@ -27,28 +25,35 @@ from deskmate.desktop.autostart import set_start_at_login
 from deskmate.desktop.background_sync import BackgroundSync
 from deskmate.desktop.docking.dock_controller import DockController
 from deskmate.desktop.docking.edge_reservation import edge_reservation_for
+from deskmate.desktop.error_wording import is_offline, wording
+from deskmate.desktop.exception_hooks import ExceptionHooks
 from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, global_hotkeys_for
 from deskmate.desktop.i18n import install_translators, resolve_language
 from deskmate.desktop.icons import app_icon
+from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.learning_controller import LearningController
 from deskmate.desktop.local_time import local_time
 from deskmate.desktop.settings_dialog import SettingsDialog
 from deskmate.desktop.sidebar import SidebarWindow
+from deskmate.desktop.sidebar_reads import StatusFacts, status_facts
 from deskmate.desktop.single_instance import InstanceServer, send_to_running
+from deskmate.desktop.startup import StartupPreparation, Usage
 from deskmate.desktop.theme import apply_theme
 from deskmate.desktop.tray import TrayIcon
-from deskmate.indexer.sample_pack import load_sample_pack_if_empty
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from deskmate.desktop.watchdog import MainThreadWatchdog
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 log = logging.getLogger(__name__)
 
 
 class DeskmateApp(QObject):
-    """The running sidebar application (one per process)."""
+    """The running sidebar application (one per process).
 
-    _sample_loaded = Signal(str)
+    Start-up opens only the database here (milliseconds); :meth:`start` shows the window
+    and then opens or rebuilds the search index as a job with progress and Cancel.
+    """
 
     def __init__(self, app: QApplication, paths: Paths, dock: bool = True) -> None:
         super().__init__()
@@ -62,11 +67,22 @@ class DeskmateApp(QObject):
         app.setWindowIcon(app_icon())
         app.setQuitOnLastWindowClosed(False)
 
-        self.kb = KnowledgeBase.open(paths.data_dir)
+        self.jobs = JobRunner()
+        self.kb = KnowledgeBase.open(paths.data_dir, prepare_index=False)
         self.recorder = ActivityRecorder(
-            ConsultationLog.open(paths.data_dir, self.settings.agent_id), self
+            ConsultationLog.open(paths.data_dir, self.settings.agent_id), self, jobs=self.jobs
         )
-        self.window = SidebarWindow(self.kb, self.recorder)
+        self.window = SidebarWindow(self.kb, self.recorder, jobs=self.jobs)
+        self.jobs.problem.connect(self.window.toast)
+        # What escapes a job or a slot: logged, and shown in the agent's words.
+        self.exception_hooks = ExceptionHooks(self)
+        self.exception_hooks.reported.connect(self.window.toast)
+        self.exception_hooks.install()
+        # Debug setting: log every GUI-thread stall over 50 ms with its stack.
+        self.watchdog: MainThreadWatchdog | None = None
+        if os.environ.get("DESKMATE_WATCHDOG", "") not in ("", "0"):
+            self.watchdog = MainThreadWatchdog()
+            self.watchdog.start()
         self.window.installEventFilter(self)
         self.recorder.problem.connect(self.window.toast)
         self.window.hide_requested.connect(self.hide_sidebar)
@@ -96,7 +112,9 @@ class DeskmateApp(QObject):
         self.tray.sync_requested.connect(self._sync_now)
         self.tray.quit_requested.connect(self.quit)
 
-        self.sync = BackgroundSync(self.kb, self.recorder.log, self, language=language)
+        self.sync = BackgroundSync(
+            self.kb, self.recorder.log, self, language=language, jobs=self.jobs
+        )
         self.sync.configure(self.settings.server_url, self.settings.proxy_url)
         self.sync.started.connect(lambda: self.window.toast(self.tr("Syncing…")))
         self.sync.account_bound.connect(self._account_bound)
@@ -111,13 +129,14 @@ class DeskmateApp(QObject):
         self.learning.summon_requested.connect(self.summon)
         self.recorder.gap_recorded.connect(self._send_gap_now)
 
+        # With a server, its content replaces the sample pack.
+        self.startup = StartupPreparation(self.kb, self.recorder.log, self.jobs, self.window,
+                                          load_sample=not self.settings.server_url, parent=self)
+        self.startup.prepared.connect(self._after_prepare)
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
-        self._sample_loaded.connect(self._after_sample)
         self._gap_dialog: GapDialog | None = None
         self._settings_dialog: SettingsDialog | None = None
-        # Written by the start-up thread before it signals, read on the UI thread after.
-        self._usage_lists: tuple[list[str], list[str]] = ([], [])
         self.refresh_status()
         for problem in [*self.settings_store.problems, *self.hotkey_problems]:
             self.window.toast(problem)
@@ -125,7 +144,7 @@ class DeskmateApp(QObject):
     # -- start and stop ----------------------------------------------------------------
 
     def start(self) -> None:
-        """Show the sidebar (docked unless undocked last time) and load the sample pack."""
+        """Show the sidebar at once, then prepare the index and load the sample pack."""
         if self._use_dock:
             self.dock.dock()
         else:
@@ -134,41 +153,25 @@ class DeskmateApp(QObject):
         self.window.summon()
         # benchmarks/installed_start.py times start-up from outside with this line.
         log.info("search box ready at %.3f (epoch seconds)", time.time())
-        self.window.runner.warm_up()
         if self.dock.problem:
             self.window.toast(self.dock.problem)
-        if not sum(self.kb.count().values()) and not self.settings.server_url:
-            self.window.set_status(self.tr("Loading the sample knowledge pack…"))
-        threading.Thread(target=self._prepare, name="deskmate-prepare", daemon=True).start()
+        self.startup.start()
 
-    def _prepare(self) -> None:
-        """Off the UI thread: the first-run sample pack, then this agent's usage signals."""
-        message = ""
-        try:
-            if not self.settings.server_url:  # with a server, its content replaces the sample
-                load_sample_pack_if_empty(self.kb)
-            record = self.recorder.log
-            counts = record.usage_counts()
-            feed_usage(self.kb, counts)
-            opened = (e for e in record.recent(60) if e.kind == EventKind.OPEN)
-            recent = [e.item_id for e in opened if e.item_id]
-            frequent = sorted(counts, key=lambda item_id: -counts[item_id].consulted)[:5]
-            self._usage_lists = (recent, frequent)
-        except DeskmateError as exc:
-            message = exc.message
-        self._sample_loaded.emit(message)
-
-    def _after_sample(self, problem: str) -> None:
-        if problem:
-            self.window.toast(problem)
+    def _after_prepare(self, usage: Usage) -> None:
         self.refresh_status()
-        self.window.remember_usage(*self._usage_lists)
+        self.window.remember_usage(*usage)
         self.learning.load()
         if self.settings.server_url:
             self._sync_now()
 
     def quit(self) -> None:
-        """Record the end of the session, release the dock strip and hotkeys, exit."""
+        """Record the end of the session, release the dock strip and hotkeys, exit.
+
+        Jobs are cancelled and waited for a bounded time; the knowledge base is closed
+        only when none is left running (an abandoned job dies with the process, and
+        SQLite's transactions and the index's aside-then-swap build leave nothing
+        half-written).
+        """
         self.sync.stop()
         self.learning.shutdown()
         self.window.shutdown()
@@ -176,8 +179,13 @@ class DeskmateApp(QObject):
         self.dock.release()
         self.tray.hide()
         self.instance.close()
+        abandoned = self.jobs.shutdown()
         self.recorder.close()
-        self.kb.close()
+        if not abandoned:
+            self.kb.close()
+        self.exception_hooks.uninstall()
+        if self.watchdog is not None:
+            self.watchdog.stop()
         self.app.quit()
 
     # -- commands ----------------------------------------------------------------------
@@ -316,7 +324,7 @@ class DeskmateApp(QObject):
             try:
                 set_start_at_login(new.start_at_login)
             except DeskmateError as exc:
-                self.window.toast(exc.message)
+                self.window.toast(wording(exc))
         if (new.server_url, new.proxy_url) != (old.server_url, old.proxy_url):
             self.sync.configure(new.server_url, new.proxy_url)
             self.refresh_status()
@@ -329,7 +337,7 @@ class DeskmateApp(QObject):
         try:
             problem = self.sync.sign_in(token)
         except DeskmateError as exc:  # a malformed token: nothing was kept
-            dialog.show_sign_in_result(exc.message)
+            dialog.show_sign_in_result(wording(exc))
             return
         # Kept in the credential store, or for this session only (problem says so): sync.
         dialog.show_sign_in_result(problem or self.tr("Signed in. Syncing now…"))
@@ -377,21 +385,24 @@ class DeskmateApp(QObject):
         try:
             self.settings_store.save(settings)
         except DeskmateError as exc:
-            self.window.toast(exc.message)
+            self.window.toast(wording(exc))
 
     def refresh_status(self) -> None:
-        """Online/offline, last sync and item counts in the status line."""
-        counts = self.kb.count()
-        problem = self.kb.get_meta("sync.last_problem") or ""
-        online = bool(self.settings.server_url) and not problem.startswith("Offline")
+        """Online/offline, last sync and item counts in the status line (read by a job)."""
+        self.jobs.submit("status", lambda _ctx: status_facts(self.kb), lane=Lane.READER,
+                         key="status", on_done=self._show_status)
+
+    def _show_status(self, facts: StatusFacts) -> None:
+        # Online or offline is decided by the last sync's error code, never its sentence.
+        online = bool(self.settings.server_url) and not is_offline(facts.error_code)
         if not self.settings.server_url:
             mode = self.tr("Offline (no server configured)")
         elif online:
             mode = self.tr("Online")
         else:
             mode = self.tr("Offline: working from the local copy")
-        stamp = self.kb.get_meta("last_sync")
-        last_sync = local_time(stamp) if stamp else self.tr("never")
+        last_sync = local_time(facts.last_sync) if facts.last_sync else self.tr("never")
+        counts = facts.counts
         self.window.set_status(
             self.tr("%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts")
             .replace("%1", mode).replace("%2", last_sync)
@@ -411,17 +422,6 @@ class DeskmateApp(QObject):
             self.quit()
             return True
         return super().eventFilter(watched, event)
-
-
-def feed_usage(kb: KnowledgeBase, counts: Mapping[str, ItemUsage]) -> int:
-    """Give the knowledge base the consultation counts (items agents use rise a little).
-
-    Returns:
-        The number of items whose usage was passed on.
-    """
-    for item_id, usage in counts.items():
-        kb.record_usage(item_id, usage.consulted, usage.helpful, usage.unhelpful)
-    return len(counts)
 
 
 def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:

@@ -1,7 +1,9 @@
-"""BackgroundSync: "Sync now" and the periodic sync, off the UI thread.
+"""BackgroundSync: "Sync now" and the periodic sync, as jobs on the writer lane.
 
-One sync at a time runs on a plain Python thread; only strings come back to the UI
-(through a queued signal), so the status line can say what happened in plain words.
+One sync at a time runs as a job of the :class:`JobRunner` (it writes the store, so on
+the writer lane); its report comes back on the GUI thread and only translated strings
+go on to the status line. Quitting cancels it through the job's cancel event, which
+the sync checks between pages and which also stops an index rebuild the sync causes.
 ``deskmate.core.sync`` (requests, keyring) is imported on first use: an agent without
 a server should not pay ~0.3 s of start-up for it.
 """
@@ -10,12 +12,17 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
+from typing import TYPE_CHECKING
 
-from deskmate.core import KnowledgeBase
+from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.desktop.error_wording import unexpected_error_text
+from deskmate.desktop.jobs import Job, JobContext, JobRunner, Lane
 from deskmate.desktop.sync_wording import problem_text, report_text
 from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:  # imported lazily: an agent without a server does not pay for it
+    from deskmate.core.sync.client import SyncReport
 
 log = logging.getLogger(__name__)
 PERIOD_MS = 5 * 60 * 1000  # every five minutes, as agents expect content to be "fresh"
@@ -30,6 +37,7 @@ class BackgroundSync(QObject):
         parent: The Qt parent.
         language: The UI language (``zh_CN``/``en``): the learning profile's reasons
             and notices are asked for in it.
+        jobs: The app's job runner (None: one of its own, for tests).
     """
 
     started = Signal()
@@ -43,8 +51,10 @@ class BackgroundSync(QObject):
         record: ConsultationLog,
         parent: QObject | None = None,
         language: str | None = None,
+        jobs: JobRunner | None = None,
     ) -> None:
         super().__init__(parent)
+        self._jobs = jobs if jobs is not None else JobRunner()
         self._kb = kb
         self._record = record
         self._language = language
@@ -55,9 +65,8 @@ class BackgroundSync(QObject):
         # written by the sync thread before ``finished`` is emitted, read after it.
         self.last_error_code = ""
         self._again = False  # asked for while a sync ran: sync once more when it ends
-        self._thread: threading.Thread | None = None
+        self._job: Job | None = None
         self._busy = False  # from sync_now until just before ``finished`` is emitted
-        self._cancel = threading.Event()
         self._timer = QTimer(self)
         self._timer.setInterval(PERIOD_MS)
         self._timer.timeout.connect(self.sync_now)
@@ -83,7 +92,6 @@ class BackgroundSync(QObject):
     @property
     def running(self) -> bool:
         """Whether a sync is in progress."""
-        # Not is_alive(): the thread is still ending when ``finished`` reaches the UI thread.
         return self._busy
 
     def sign_in(self, token: str) -> str | None:
@@ -120,34 +128,33 @@ class BackgroundSync(QObject):
             return vault.problem or self.tr(
                 "Sign in to sync: open Settings, Account, and enter your token."
             )
-        self._cancel.clear()
         self.started.emit()
         self._busy = True
-        self._thread = threading.Thread(
-            target=self._run, args=(token,), name="deskmate-sync", daemon=True
+        self._job = self._jobs.submit(
+            "sync",
+            lambda ctx: self._run(token, ctx),
+            lane=Lane.WRITER,
+            on_done=self._on_report,
+            on_error=self._on_error,
+            on_bug=self._on_bug,
         )
-        self._thread.start()
         return None
 
-    def _run(self, token: str) -> None:
+    def _run(self, token: str, ctx: JobContext) -> SyncReport:
         from deskmate.core.sync import SyncClient
 
-        try:
-            with SyncClient(
-                self._kb,
-                self._record,
-                self._server_url,
-                token,
-                language=self._language,
-                proxy=self._proxy_url,
-            ) as client:
-                report = client.sync_once(cancel=self._cancel)
-        except Exception as exc:
-            log.exception("sync failed")
-            self.last_error_code = "sync.failed"
-            self._busy = False
-            self.finished.emit("", problem_text("sync.failed", f"Sync failed: {exc}", self._ui))
-            return
+        with SyncClient(
+            self._kb,
+            self._record,
+            self._server_url,
+            token,
+            language=self._language,
+            proxy=self._proxy_url,
+        ) as client:
+            return client.sync_once(cancel=ctx.cancel)
+
+    def _on_report(self, report: SyncReport) -> None:
+        self._job = None
         if report.bound is not None:
             self.account_bound.emit(report.bound)
         self.last_error_code = report.error.code if report.error is not None else ""
@@ -155,15 +162,27 @@ class BackgroundSync(QObject):
         problem = problem_text(self.last_error_code, report.problem or "", self._ui)
         self.finished.emit(report_text(report) if report.ok else "", problem)
 
+    def _on_error(self, error: DeskmateError) -> None:
+        self._job = None
+        self.last_error_code = error.code
+        self._busy = False
+        self.finished.emit("", problem_text(error.code, error.message, self._ui))
+
+    def _on_bug(self) -> None:
+        # The job runner logged the traceback; the agent gets the apology, never the text.
+        self._job = None
+        self.last_error_code = "sync.failed"
+        self._busy = False
+        self.finished.emit("", unexpected_error_text())
+
     def _after_run(self, _summary: str, _problem: str) -> None:
         if self._again:
             self._again = False
             self.sync_now()
 
     def stop(self) -> None:
-        """Cancel a running sync and wait briefly (on quit)."""
+        """Cancel a running sync (on quit; the job runner's shutdown waits, bounded)."""
         self._timer.stop()
         self._again = False
-        self._cancel.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        if self._job is not None:
+            self._job.cancel()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from deskmate.core import KnowledgeBase
 from deskmate.core.activity.events import ConsultationEvent, EventKind
 from deskmate.core.content.model import Item
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -84,16 +83,13 @@ class HistoryView(QWidget):
         self.list.itemActivated.connect(self._activate)
         layout.addWidget(self.list, 1)
 
-    def show_events(self, events: Sequence[ConsultationEvent], kb: KnowledgeBase) -> None:
-        """Fill the list from the consultation record."""
+    def show_events(
+        self, events: Sequence[ConsultationEvent], items: Mapping[str, Item | None]
+    ) -> None:
+        """Fill the list from the consultation record and the items its events name."""
         self.list.clear()
-        items: dict[str, Item | None] = {}
         for event in events:
-            found = None
-            if event.item_id:
-                if event.item_id not in items:
-                    items[event.item_id] = kb.get(event.item_id)
-                found = items[event.item_id]
+            found = items.get(event.item_id) if event.item_id else None
             stamp = datetime.fromisoformat(event.occurred_at).strftime("%m-%d %H:%M")
             row = QListWidgetItem(f"{stamp}  {self._describe(event, found)}")
             row.setData(Qt.ItemDataRole.UserRole, event.item_id)

@@ -148,6 +148,10 @@ class ItemView(QWidget):
         self.propose_link.setVisible(item.kind is not ItemKind.EXPERT)
         for button in (self.helpful_button, self.unhelpful_button):
             button.setChecked(False)
+        self.show_related(related)
+
+    def show_related(self, related: Sequence[Hit]) -> None:
+        """The related items of the item on show (found by a job after it opened)."""
         links = " · ".join(
             f'<a href="{html.escape(h.id)}">{html.escape(h.title)}</a>' for h in related
         )

@@ -1,7 +1,7 @@
 """LearningController: connects "My learning", the notices and proposals to the LearningStore.
 
-Every :class:`LearningStore` call (small files in the data directory) runs on one
-worker thread, in order, and its result comes back to the UI thread as a signal. After
+Every :class:`LearningStore` call (small files in the data directory) runs as a job on
+the job runner's writer lane, in order, and its result comes back on the GUI thread. After
 each sync the view is refreshed and the notices not shown yet are shown once: in the
 sidebar's banner and as a tray message; clicking one opens its item. What the agent does
 (a self-assessment, "mark done", a proposal) goes to the outbox and a sync is started.
@@ -9,14 +9,13 @@ sidebar's banner and as a tray message; clicking one opens its item. What the ag
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from deskmate.core.errors import DeskmateError
 from deskmate.core.learning import LearningSnapshot, LearningStore, Notice
 from deskmate.desktop.background_sync import BackgroundSync
+from deskmate.desktop.error_wording import wording
+from deskmate.desktop.jobs import Lane
 from deskmate.desktop.learning_view import Connection
 from deskmate.desktop.proposal_dialog import ProposalDialog
 from deskmate.desktop.sidebar import SidebarWindow
@@ -24,7 +23,6 @@ from deskmate.desktop.tray import TrayIcon
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog
 
-log = logging.getLogger(__name__)
 _CONNECTIONS = {
     "": Connection.ONLINE,
     "sync.offline": Connection.OFFLINE,
@@ -50,10 +48,6 @@ class LearningController(QObject):
     snapshot_shown = Signal(object)
     notices_shown = Signal(list)
     summon_requested = Signal()
-    _snapshot_loaded = Signal(object)
-    _notices_taken = Signal(list)
-    _saved = Signal(str)
-    _failed = Signal(str)
 
     def __init__(
         self,
@@ -70,12 +64,8 @@ class LearningController(QObject):
         self.tray = tray
         self.last_notice: Notice | None = None
         self.dialog: ProposalDialog | None = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskmate-learning")
+        self._jobs = window.jobs  # the app's runner (the window's own in widget tests)
         self._closed = False
-        self._snapshot_loaded.connect(self._show_snapshot)
-        self._notices_taken.connect(self._show_notices)
-        self._saved.connect(self._on_saved)
-        self._failed.connect(self.window.toast)
         view = window.learning
         view.assess_requested.connect(self.assess)
         view.done_requested.connect(self.mark_done)
@@ -91,32 +81,36 @@ class LearningController(QObject):
 
     # -- the worker ----------------------------------------------------------------------
 
-    def _submit(self, call: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
-        def run() -> None:
-            try:
-                result = call()
-            except DeskmateError as exc:
-                log.warning("learning: %s", exc.message)
-                self._failed.emit(exc.message)
-                return
-            except Exception:  # a job boundary: log the bug, keep the sidebar alive
-                log.exception("learning job failed")
-                self._failed.emit(self.tr("Something went wrong; the details are in the log."))
-                return
-            if done is not None:
-                done(result)
+    def _submit(
+        self,
+        call: Callable[[], Any],
+        done: Callable[[Any], None] | None = None,
+        *,
+        write: bool = False,
+    ) -> None:
+        """Run ``call`` on the writer lane; ``done`` gets its result on the GUI thread.
 
+        A known error is shown in the agent's words; a bug is logged with its traceback
+        and shown as the apology (by the job runner). Writes are kept on quit.
+        """
         if self._closed:
             return  # a queued signal after quitting: nothing more is read or written
-        self._pool.submit(run)
+        self._jobs.submit(
+            "learning",
+            lambda _ctx: call(),
+            lane=Lane.WRITER,
+            on_done=done,
+            on_error=lambda exc: self.window.toast(wording(exc)),
+            keep_on_quit=write,
+        )
 
     def refresh(self) -> None:
         """Read the cached profile and the outbox again, then show them."""
-        self._submit(self.store.snapshot, self._snapshot_loaded.emit)
+        self._submit(self.store.snapshot, self._show_snapshot)
 
     def check_notices(self) -> None:
         """Show the notices not shown yet, once."""
-        self._submit(self.store.take_new_notices, self._notices_taken.emit)
+        self._submit(self.store.take_new_notices, self._show_notices)
 
     def load(self) -> None:
         """Show the cached profile and the notices not shown yet (at start, after a sync)."""
@@ -128,13 +122,12 @@ class LearningController(QObject):
         self.load()
 
     def wait_until_idle(self) -> None:
-        """Wait for the queued jobs (tests; before quitting)."""
-        self._pool.submit(lambda: None).result()
+        """Wait for the queued jobs and their results (tests)."""
+        self._jobs.wait_until_idle()
 
     def shutdown(self) -> None:
-        """Finish the queued writes and stop the worker (on quit)."""
+        """Take no more jobs (on quit; queued writes finish with the job runner's lanes)."""
         self._closed = True
-        self._pool.shutdown(wait=True)
         if self.dialog is not None:
             self.dialog.reject()
 
@@ -178,13 +171,23 @@ class LearningController(QObject):
 
     def assess(self, skill: str, level: int) -> None:
         """The agent rated themselves: to the outbox, then sync."""
-        self._submit(lambda: self.store.assess(skill, level), lambda _e: self._saved.emit(
-            self.tr("Your rating is saved; it is sent with the next sync.")))
+        self._submit(
+            lambda: self.store.assess(skill, level),
+            lambda _e: self._on_saved(
+                self.tr("Your rating is saved; it is sent with the next sync.")
+            ),
+            write=True,
+        )
 
     def mark_done(self, assignment_id: int) -> None:
         """The agent finished an assignment: to the outbox, then sync."""
-        self._submit(lambda: self.store.mark_done(assignment_id), lambda _e: self._saved.emit(
-            self.tr("Marked done; your manager sees it after the next sync.")))
+        self._submit(
+            lambda: self.store.mark_done(assignment_id),
+            lambda _e: self._on_saved(
+                self.tr("Marked done; your manager sees it after the next sync.")
+            ),
+            write=True,
+        )
 
     def propose(self, title: str, item_id: str) -> None:
         """Open the proposal dialog (a new FAQ, or an edit of ``item_id``)."""
@@ -213,9 +216,15 @@ class LearningController(QObject):
         self.dialog = None
         draft = dialog.draft
         if result == QDialog.DialogCode.Accepted and draft is not None:
-            self._submit(lambda: self.store.propose(draft), lambda _e: self._saved.emit(
-                self.tr("Thank you: your proposal goes to the knowledge editors with the "
-                        "next sync.")))
+            self._submit(
+                lambda: self.store.propose(draft),
+                lambda _e: self._on_saved(
+                    self.tr(
+                        "Thank you: your proposal goes to the knowledge editors with the next sync."
+                    )
+                ),
+                write=True,
+            )
         dialog.deleteLater()
 
     def _on_saved(self, message: str) -> None:

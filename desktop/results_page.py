@@ -35,13 +35,20 @@ class ResultsPage(QWidget):
         layout.addWidget(self.results, 1)
         layout.addWidget(self.empty_label)
 
-    def show_hits(self, hits: list[Hit], why_empty: str) -> None:
-        """Search results; when there are none, ``why_empty`` and what the agent can do."""
+    def show_hits(self, hits: list[Hit], why_empty: str, offer_gap: bool = True) -> None:
+        """Search results; when there are none, ``why_empty`` and what the agent can do.
+
+        ``offer_gap`` False: no gap or proposal links (nothing was searched, e.g. the index
+        is still being prepared).
+        """
         self.model.set_hits(hits)
         self.section_label.hide()
         if hits:
             self.results.setCurrentIndex(self.model.index(0))
             self.empty_label.hide()
+        elif not offer_gap:
+            self.empty_label.setText(html.escape(why_empty))
+            self.empty_label.show()
         else:
             link = self.tr("Record a knowledge gap")
             propose = self.tr("Propose an answer")

@@ -16,10 +16,13 @@ from deskmate.core import KnowledgeBase
 from deskmate.core.activity.events import ConsultationEvent
 from deskmate.core.content.model import Item
 from deskmate.core.knowledge_base import Hit
+from deskmate.desktop import sidebar_reads
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.expert_card import contact_address
 from deskmate.desktop.history_view import HistoryView
+from deskmate.desktop.index_progress import IndexProgress
 from deskmate.desktop.item_view import ItemView
+from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.learning_view import LearningView
 from deskmate.desktop.notice_banner import NoticeBanner
 from deskmate.desktop.results_page import ResultsPage
@@ -54,14 +57,23 @@ class SidebarWindow(QWidget):
     results_painted = Signal(int)  # request number; for the latency benchmark
 
     def __init__(
-        self, kb: KnowledgeBase, recorder: ActivityRecorder, parent: QWidget | None = None
+        self,
+        kb: KnowledgeBase,
+        recorder: ActivityRecorder,
+        parent: QWidget | None = None,
+        jobs: JobRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.kb = kb
         self.recorder = recorder
         self.setWindowTitle(WINDOW_TITLE)
         self.setObjectName("sidebar")
-        self.runner = SearchRunner(kb, self)
+        # The app's runner, or one of its own (widget tests); only its own is stopped here.
+        self._owns_jobs = jobs is None
+        self.jobs = jobs if jobs is not None else JobRunner()
+        if self._owns_jobs:
+            self.jobs.problem.connect(self.toast)
+        self.runner = SearchRunner(kb, self.jobs, self)
         self.runner.results.connect(self._show_results)
         self._kind: str | None = None
         self._query = ""
@@ -108,6 +120,8 @@ class SidebarWindow(QWidget):
         self.notice_banner.open_requested.connect(self.open_item)
         self.notice_banner.learning_requested.connect(self.show_learning)
         layout.addWidget(self.notice_banner)
+        self.index_progress = IndexProgress()
+        layout.addWidget(self.index_progress)
 
         self.pages = QStackedWidget()
         results_page = ResultsPage()
@@ -195,6 +209,12 @@ class SidebarWindow(QWidget):
         self.runner.search(text, [self._kind] if self._kind else None, RESULT_LIMIT)
         self._settle.start()
 
+    def index_prepared(self) -> None:
+        """The search index is ready: hide the progress and search what is in the box."""
+        self.index_progress.hide()
+        if self._query.strip():
+            self.runner.search(self._query, [self._kind] if self._kind else None, RESULT_LIMIT)
+
     def _on_filter(self, kind: str | None) -> None:
         self._kind = kind
         if self._query.strip():
@@ -207,7 +227,8 @@ class SidebarWindow(QWidget):
         self._last_count = len(result.hits)
         self._last_text = result.text
         why = result.problem or self.tr("Nothing found for “%s”.") % result.text
-        self.results_page.show_hits(result.hits, why)
+        searched = result.problem_code != "index.preparing"
+        self.results_page.show_hits(result.hits, why, offer_gap=searched)
         self.painted_request = result.request
         self.results_painted.emit(result.request)
         if self._record_when_painted and result.text == self._query:
@@ -246,10 +267,16 @@ class SidebarWindow(QWidget):
         self._opened_since_search = True
 
     def show_home(self) -> None:
-        """Empty box: recently opened and frequently used items."""
-        items = self._home_items()
-        heading = self.tr("Recent and frequently used") if items else self.tr("Type to search")
-        self.results_page.show_section(items, heading)
+        """Empty box: recently opened and frequently used items (read by a job)."""
+        # The ids are kept in memory (seeded at start, updated on open); the items are
+        # read on the reader lane, so clearing the box never waits for the database.
+        ids = list(dict.fromkeys([*self._recent_ids, *self._frequent_ids[:5]]))
+        kind = self._kind
+        if not ids:
+            self._show_home_items([])
+            return
+        self.jobs.submit("home", lambda _ctx: sidebar_reads.home_hits(self.kb, ids, kind),
+                         lane=Lane.READER, key="home", on_done=self._show_home_items)
 
     def remember_usage(self, recent_ids: Sequence[str], frequent_ids: Sequence[str]) -> None:
         """Seed the empty-box list from the consultation record (read once, at start)."""
@@ -258,17 +285,11 @@ class SidebarWindow(QWidget):
         if not self._query.strip() and self.pages.currentWidget() is self.results_page:
             self.show_home()
 
-    def _home_items(self) -> list[Hit]:
-        # Kept in memory (seeded at start, updated on open) so clearing the box never
-        # waits for the database.
-        kind = self._kind
-        ids = list(dict.fromkeys([*self._recent_ids, *self._frequent_ids[:5]]))
-        hits = []
-        for item_id in ids[:10]:
-            item = self.kb.get(item_id)
-            if item is not None and (kind is None or item.kind.value == kind):
-                hits.append(Hit(item.id, item.kind.value, item.title, "", 0.0))
-        return hits
+    def _show_home_items(self, hits: list[Hit]) -> None:
+        if self._query.strip() or self.pages.currentWidget() is not self.results_page:
+            return  # the agent typed or moved on while the items were read
+        heading = self.tr("Recent and frequently used") if hits else self.tr("Type to search")
+        self.results_page.show_section(hits, heading)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -294,18 +315,22 @@ class SidebarWindow(QWidget):
         self._end_open()
         self._opened_since_search = True
         self._recent_ids = [item.id, *(i for i in self._recent_ids if i != item.id)][:RECENT]
-        self.item_view.show_item(item, self.kb.skill_names, self._related(item),
-                                 self._known_values)
+        self.item_view.show_item(item, self.kb.skill_names, (), self._known_values)
         self.pages.setCurrentWidget(self.item_view)
         self.item_view.focus_first()
         self._open = (self.recorder.open(item.id, self._query.strip()), time.monotonic())
+        skill_names = dict(self.kb.skill_names)
+        self.jobs.submit(
+            "related", lambda _ctx: sidebar_reads.related_hits(self.kb, item, skill_names),
+            lane=Lane.READER, key="related",
+            on_done=lambda hits: self._show_related(item.id, hits),
+            on_error=lambda _exc: None,  # no related items (e.g. index still preparing)
+        )
 
-    def _related(self, item: Item) -> list[Hit]:
-        words = [*item.tags, *(self.kb.skill_names.get(s, s) for s in item.skills)]
-        if not words:
-            return []
-        hits = self.kb.search(" ".join(words[:6]) + " ", limit=6)
-        return [h for h in hits if h.id != item.id][:4]
+    def _show_related(self, item_id: str, hits: list[Hit]) -> None:
+        shown = self.item_view.item
+        if shown is not None and shown.id == item_id:
+            self.item_view.show_related(hits)
 
     def _end_open(self) -> None:
         if self._open is not None:
@@ -372,15 +397,25 @@ class SidebarWindow(QWidget):
         self.search_box.setFocus()
 
     def show_history(self) -> None:
-        """The agent's own recent activity."""
+        """The agent's own recent activity (read by a job; the page fills when it ends)."""
         self._end_open()
-        self.history.show_events(self.recorder.recent(100), self.kb)
         self.pages.setCurrentWidget(self.history)
+        self.refresh_history()
 
     def refresh_history(self) -> None:
         """Read the history again when it is open (the record changed hands)."""
-        if self.pages.currentWidget() is self.history:
-            self.history.show_events(self.recorder.recent(100), self.kb)
+        if self.pages.currentWidget() is not self.history:
+            return
+
+        def read(_ctx: object) -> sidebar_reads.History:
+            # recent() waits for the recorder's queued writes: on this lane, not the GUI's.
+            return sidebar_reads.history(self.kb, self.recorder.recent(100))
+
+        self.jobs.submit("history", read, lane=Lane.READER, key="history",
+                         on_done=self._show_history)
+
+    def _show_history(self, found: sidebar_reads.History) -> None:
+        self.history.show_events(found.events, found.items)
 
     def show_learning(self) -> None:
         """My learning: the agent's own profile (the controller fills it in)."""
@@ -429,6 +464,8 @@ class SidebarWindow(QWidget):
         self._toast.stop()
         self.end_session()
         self.runner.stop()
+        if self._owns_jobs:
+            self.jobs.shutdown()
 
     def end_session(self) -> None:
         """On hide or quit: close the open item and the search session."""

@@ -42,11 +42,9 @@ def report_text(report: SyncReport) -> str:
     return " · ".join(parts)
 
 
-def problem_text(code: str, english: str, language: str) -> str:
-    """The problem of a sync for the UI: the core's sentence in English, else by its code."""
-    if language == "en" or not english:
-        return english
-    sentences = {
+def sync_sentences() -> dict[str, str]:
+    """The translated sentence of each sync error code."""
+    return {
         "sync.offline": QCoreApplication.translate(
             "SyncWording",
             "The server cannot be reached. Deskmate works from the local copy and sends "
@@ -83,7 +81,13 @@ def problem_text(code: str, english: str, language: str) -> str:
             "SyncWording", "The sync was cancelled; it continues next time."
         ),
     }
-    return sentences.get(
+
+
+def problem_text(code: str, english: str, language: str) -> str:
+    """The problem of a sync for the UI: the core's sentence in English, else by its code."""
+    if language == "en" or not english:
+        return english
+    return sync_sentences().get(
         code,
         QCoreApplication.translate("SyncWording", "The sync stopped: %1").replace("%1", english),
     )

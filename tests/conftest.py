@@ -59,3 +59,54 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Nor the machine's IT settings (/etc/deskmate/ of an installed package, say): tests
     # that need a system file write their own and point this at it.
     monkeypatch.setenv("DESKMATE_SYSTEM_CONFIG", str(tmp_path / "no-system-settings.json"))
+
+
+#: A stall of the app's code on the GUI thread longer than this fails the test. The
+#: watchdog logs every stall over 50 ms; failing starts higher because CI machines
+#: (2 cores shared by several runs) pause threads for tens of milliseconds on their own.
+WATCHDOG_FAIL_MS = float(os.environ.get("DESKMATE_WATCHDOG_FAIL_MS", "400"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register this conftest's marker (strict markers are on)."""
+    config.addinivalue_line(
+        "markers",
+        "gui_stalls_allowed(reason): the code under test blocks the main thread by design "
+        "(a command-line check, not the sidebar); the GUI watchdog does not fail it",
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Count GUI stalls of the test's body only (building the app in a fixture is start-up)."""
+    watchdog = getattr(item, "funcargs", {}).get("_gui_watchdog")
+    begin = len(watchdog.stalls) if watchdog is not None else 0
+    yield
+    if watchdog is not None:
+        item._watchdog_call = (begin, len(watchdog.stalls))  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _gui_watchdog(request: pytest.FixtureRequest) -> Iterator[object]:
+    """In every Qt test: watch the GUI thread; fail the test on a stall in the app's code."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield None
+        return
+    request.getfixturevalue("qapp")
+    from deskmate.desktop.watchdog import MainThreadWatchdog
+
+    watchdog = MainThreadWatchdog()
+    watchdog.start()
+    yield watchdog
+    watchdog.stop()
+    begin, end = getattr(request.node, "_watchdog_call", (0, 0))
+    stalls = [s for s in watchdog.stalls[begin:end] if s.in_app() and s.ms > WATCHDOG_FAIL_MS]
+    if request.node.get_closest_marker("gui_stalls_allowed") is not None:
+        stalls = []
+    if stalls:
+        worst = max(stalls, key=lambda s: s.ms)
+        pytest.fail(
+            f"the GUI thread was blocked {len(stalls)} time(s), worst {worst.ms:.0f} ms, "
+            f"at:\n{worst.stack}",
+            pytrace=False,
+        )

@@ -37,7 +37,15 @@ from deskmate.core.activity.events import (
 from deskmate.core.activity.spool import DwellUpdate, EventSpool, SpoolEntry
 from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
-from deskmate.core.errors import ContentError, DiskFullError, StoreError
+from deskmate.core.errors import (
+    ContentError,
+    DiskFullError,
+    StoreCorruptError,
+    StoreError,
+    StoreLockedError,
+    StoreOpenError,
+    StoreReadOnlyError,
+)
 from deskmate.core.knowledge_base import DB_FILE
 from deskmate.core.store.database import open_engine, store_errors
 from sqlalchemy import Engine, event
@@ -61,16 +69,15 @@ def _require_count(value: int, what: str) -> int:
 
 def _why(exc: StoreError) -> tuple[str, str]:
     """Why the database refused, and when the side file will be emptied, in plain words."""
-    cause = str(getattr(exc.__cause__, "orig", exc.__cause__) or exc).lower()
     if isinstance(exc.__cause__, OSError):
         return "the data folder cannot be written", "when it can be written again"
     if isinstance(exc, DiskFullError):
         return "the disk is full", "when some space has been freed"
-    if "readonly" in cause or "read-only" in cause:
+    if isinstance(exc, StoreReadOnlyError):
         return "the database is read-only", "when the database is writable again"
-    if "locked" in cause or "busy" in cause:
+    if isinstance(exc, StoreLockedError):
         return "the database is busy with another program", "as soon as it is free again"
-    if "unable to open" in cause or "damaged" in cause or "not a database" in cause:
+    if isinstance(exc, (StoreOpenError, StoreCorruptError)):
         return "the database cannot be opened", "when it can be opened again"
     return "the database cannot be written", "when it can be written again"
 
@@ -90,6 +97,7 @@ class ConsultationLog(ClosesOnExit):
         self._engine: Engine | None = None
         self._spool = EventSpool(data_dir)
         self._problem: str | None = None
+        self._error: StoreError | None = None  # the coded cause of ``_problem``
         self._lock = threading.RLock()
 
     @classmethod
@@ -122,6 +130,7 @@ class ConsultationLog(ClosesOnExit):
             except StoreError as exc:
                 log.warning("consultation record cannot open %s: %s", record.db_path, exc)
                 reason, until = _why(exc)
+                record._error = exc
                 record._problem = (
                     f"Your activity will be kept in a side file because {reason}; "
                     f"it will be saved {until}."
@@ -161,6 +170,11 @@ class ConsultationLog(ClosesOnExit):
     def last_problem(self) -> str | None:
         """A plain sentence about why events are waiting outside the database, or None."""
         return self._problem
+
+    @property
+    def last_error(self) -> StoreError | None:
+        """The coded error behind :attr:`last_problem` (for a UI's own wording), or None."""
+        return self._error
 
     def spooled(self) -> int:
         """How many entries (events and dwell-time updates) wait outside the database."""
@@ -354,12 +368,16 @@ class ConsultationLog(ClosesOnExit):
                     # Harmless: the entries are in the table and writing them again is a no-op.
                     log.warning("cannot empty %s: %s", self._spool.path, exc)
             self._problem = backlog_problem
+            self._error = (
+                StoreError(backlog_problem, path=str(self._spool.path)) if backlog_problem else None
+            )
 
     def _spool_after_failure(self, entries: Sequence[SpoolEntry], exc: StoreError) -> None:
         log.warning("consultation record kept in the side file: %s", exc)
         # With no new entries this still retries moving memory-only entries to the file.
         on_disk = self._spool.keep(entries)
         reason, until = _why(exc)
+        self._error = exc
         if on_disk:
             self._problem = (
                 f"Your activity is being kept in a side file because {reason}; "

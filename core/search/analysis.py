@@ -228,25 +228,34 @@ class Segmenter:
     """
 
     def __init__(self, user_words: Iterable[str] = ()) -> None:
-        self._jieba = rjieba.Jieba()
         words = sorted({w.strip() for w in user_words if w.strip() and is_han(w)})
         # Kept so that an index-build worker process can make an identical segmenter.
         self.user_words = tuple(words)
-        for word in words:
-            self._jieba.add_word(word, None, None)
+        # Loading the dictionary takes ~0.2 s: done on first use, which in the sidebar is
+        # a search or index job, not the GUI thread that opens the knowledge base.
+        self._jieba: rjieba.Jieba | None = None
         self._lock = threading.Lock()
         digest = hashlib.sha1("\n".join(words).encode("utf-8"), usedforsecurity=False)
         self.fingerprint = f"{ANALYSIS_VERSION}:{digest.hexdigest()[:12]}"
 
+    def _dictionary(self) -> rjieba.Jieba:
+        """The loaded dictionary with the user words (call with ``_lock`` held)."""
+        if self._jieba is None:
+            jieba = rjieba.Jieba()
+            for word in self.user_words:
+                jieba.add_word(word, None, None)
+            self._jieba = jieba
+        return self._jieba
+
     def words(self, text: str) -> list[str]:
         """Segment normalised text into words (search mode: long words also as parts)."""
         with self._lock:
-            return [w for w, _s, _e in self._jieba.tokenize(text, "search")]
+            return [w for w, _s, _e in self._dictionary().tokenize(text, "search")]
 
     def plain_words(self, text: str) -> list[str]:
         """Segment without search-mode sub-words (for pinyin keys)."""
         with self._lock:
-            return list(self._jieba.cut(text, True))
+            return list(self._dictionary().cut(text, True))
 
 
 @lru_cache(maxsize=65536)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,13 +69,25 @@ class QueryPlanner:
 
     def __init__(self, segmenter: Segmenter, synonyms: SynonymTable) -> None:
         self._segmenter = segmenter
-        self._synonyms: dict[str, list[str]] = {}
-        for group in synonyms.groups:
-            analysed = [" ".join(terms(segmenter, w)) for w in group]
-            for word in analysed:
-                self._synonyms.setdefault(word, []).extend(
-                    w for w in analysed if w and w != word and " " not in w
-                )
+        self._synonym_table = synonyms
+        # Analysed on first use: that loads the segmenter's dictionary (~0.2 s), which the
+        # sidebar wants in a search job, not on the GUI thread that opens the knowledge base.
+        self._analysed: dict[str, list[str]] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def _synonyms(self) -> dict[str, list[str]]:
+        with self._lock:
+            if self._analysed is None:
+                analysed_groups: dict[str, list[str]] = {}
+                for group in self._synonym_table.groups:
+                    analysed = [" ".join(terms(self._segmenter, w)) for w in group]
+                    for word in analysed:
+                        analysed_groups.setdefault(word, []).extend(
+                            w for w in analysed if w and w != word and " " not in w
+                        )
+                self._analysed = analysed_groups
+            return self._analysed
 
     def plan(
         self, text: str, prefix: PrefixExpander, fuzzy: FuzzyExpander, df: DocFrequency

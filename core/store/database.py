@@ -10,7 +10,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deskmate.core.errors import DiskFullError, StoreError
+from deskmate.core.errors import (
+    DiskFullError,
+    StoreCorruptError,
+    StoreIOError,
+    StoreLockedError,
+    StoreOpenError,
+    StoreReadOnlyError,
+)
 from deskmate.core.private_files import private_sqlite_file
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
@@ -66,33 +73,59 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def translate_error(exc: SQLAlchemyError, path: Path) -> StoreError:
-    """Map a database exception to a message that says what to do."""
-    text = str(getattr(exc, "orig", exc)).lower()
-    if "disk is full" in text or "disk full" in text:
+# SQLite's primary result codes (https://www.sqlite.org/rescode.html); the extended code
+# of an exception carries the primary one in its low byte.
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
+
+
+def sqlite_code(exc: BaseException) -> int | None:
+    """The primary SQLite result code behind ``exc`` (a SQLAlchemy or sqlite3 error)."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def translate_error(exc: SQLAlchemyError, path: Path) -> Exception:
+    """Map a database exception to a coded error that says what to do.
+
+    Classified by SQLite's result code, never by the wording of the message. A failure
+    that is not the environment's (a bad statement, a constraint) is returned unchanged:
+    it is a bug and propagates as one.
+    """
+    code = sqlite_code(exc)
+    where = {"path": str(path), "sqlite_code": code}
+    if code == SQLITE_FULL:
         return DiskFullError(
             f"The disk holding {path.parent} is full; free some space and try again. "
             "Nothing was changed.",
-            path=str(path),
+            **where,
         )
-    if "readonly" in text or "read-only" in text:
-        return StoreError(
-            f"The knowledge database {path} is read-only; check its permissions.",
-            path=str(path),
+    if code == SQLITE_READONLY:
+        return StoreReadOnlyError(
+            f"The knowledge database {path} is read-only; check its permissions.", **where
         )
-    if "locked" in text:
-        return StoreError(
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return StoreLockedError(
             f"The knowledge database {path} is locked by another program; "
             "close other Deskmate windows and try again.",
-            path=str(path),
+            **where,
         )
-    if "not a database" in text or "malformed" in text:
-        return StoreError(
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return StoreCorruptError(
             f"The knowledge database {path} is damaged. Move it aside and run "
             "'deskmate import' or a sync to rebuild it.",
-            path=str(path),
+            **where,
         )
-    return StoreError(f"The knowledge database {path} failed: {exc}", path=str(path))
+    if code == SQLITE_CANTOPEN:
+        return StoreOpenError(
+            f"The knowledge database {path} cannot be opened; check that its folder "
+            "exists and can be written.",
+            **where,
+        )
+    if code == SQLITE_IOERR:
+        return StoreIOError(f"Reading or writing {path} failed: {exc}", **where)
+    return exc
 
 
 @contextmanager
@@ -101,7 +134,10 @@ def store_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
-        raise translate_error(exc, path) from exc
+        error = translate_error(exc, path)
+        if error is exc:
+            raise
+        raise error from exc
 
 
 def open_engine(path: Path) -> Engine:
@@ -127,5 +163,8 @@ def open_engine(path: Path) -> Engine:
                 command.upgrade(config, "head")
     except (OperationalError, DatabaseError) as exc:
         engine.dispose()
-        raise translate_error(exc, path) from exc
+        error = translate_error(exc, path)
+        if error is exc:
+            raise
+        raise error from exc
     return engine

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 LAST_SYNC_KEY = "last_sync"  # read by the sidebar's status line
 LAST_PROBLEM_KEY = "sync.last_problem"
+#: The code of the last sync's error ("" when it finished): UIs decide online/offline by it.
+LAST_ERROR_CODE_KEY = "sync.last_error_code"
 _STOPPING = (OfflineError, AuthError, OperationCancelledError, StoreError)
 
 
@@ -336,6 +338,7 @@ class SyncClient(ClosesOnExit):
             if report.problem is None:
                 self.kb.set_meta(LAST_SYNC_KEY, local_now().isoformat(timespec="seconds"))
             self.kb.set_meta(LAST_PROBLEM_KEY, report.problem or "")
+            self.kb.set_meta(LAST_ERROR_CODE_KEY, report.error.code if report.error else "")
         except StoreError as exc:
             # The sync itself is done; only its bookkeeping is lost.
             log.warning("cannot record the sync time: %s", exc)

@@ -197,7 +197,7 @@ class ContentPull:
             if page is None:
                 result.not_modified = True
                 return
-            self._apply(cursor, page, result, seen)
+            self._apply(cursor, page, result, seen, cancel)
             if progress is not None:
                 progress(result.added + result.updated + result.unchanged + result.deleted, 0)
             if not page.has_more:
@@ -213,10 +213,17 @@ class ContentPull:
             self.kb.set_meta(SWEEP_KEY, "")
 
     def _apply(
-        self, cursor: str, page: ChangesPage, result: PullResult, seen: set[str] | None
+        self,
+        cursor: str,
+        page: ChangesPage,
+        result: PullResult,
+        seen: set[str] | None,
+        cancel: threading.Event | None = None,
     ) -> None:
         items, deletions = check_page(page, self.page_limit, self.session.host)
-        counts = self.kb.upsert(items, deletions)
+        # A cancel during the index rebuild a large page needs leaves the cursor where it
+        # was: the page is applied again next time (harmless, see the module doc).
+        counts = self.kb.upsert(items, deletions, cancel=cancel)
         # A crash here re-applies this page next time, which is harmless (see module doc).
         self.kb.set_meta(CURSOR_KEY, page.next_cursor)
         self._store_etag(cursor, page)

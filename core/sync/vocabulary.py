@@ -118,7 +118,8 @@ class VocabularyPull:
 
         Raises:
             SyncError: the server failed or sent something unusable; nothing local changed.
-            OperationCancelledError: ``cancel`` was set (checked before the request).
+            OperationCancelledError: ``cancel`` was set (before the request or during a
+                rebuild of the index).
             StoreError: the local database refused a write.
         """
         result = self.result = VocabularyResult()
@@ -137,8 +138,9 @@ class VocabularyPull:
             return result
         synonyms, skills = check_vocabulary(answer, self.session.host)
         before = vocabulary_digest(self.kb)
-        # Rebuilds the search index if the analysis changed: this runs on the sync's thread.
-        self.kb.set_vocabulary(synonyms, skills)
+        # Rebuilds the search index if the analysis changed: this runs on the sync's thread,
+        # and the sync's cancel stops it (the old index stays; the etag is not yet stored).
+        self.kb.set_vocabulary(synonyms, skills, cancel=cancel)
         after = vocabulary_digest(self.kb)
         result.version = answer.version
         result.changed = after != before

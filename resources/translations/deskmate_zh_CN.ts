@@ -35,6 +35,14 @@
     </message>
 </context>
 <context>
+    <name>ActivityRecorder</name>
+    <message>
+        <location filename="../../desktop/activity_recorder.py" line="94"/>
+        <source>%1 Your activity is kept aside and saved when this is fixed.</source>
+        <translation>%1 您的活动记录已暂存，问题解决后会自动保存。</translation>
+    </message>
+</context>
+<context>
     <name>AssignmentCard</name>
     <message>
         <location filename="../../desktop/learning_cards.py" line="258"/>
@@ -75,12 +83,12 @@
 <context>
     <name>BackgroundSync</name>
     <message>
-        <location filename="../../desktop/background_sync.py" line="107"/>
+        <location filename="../../desktop/background_sync.py" line="115"/>
         <source>No server is configured; Deskmate is working offline.</source>
         <translation>未配置服务器，Deskmate 正在离线工作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/background_sync.py" line="121"/>
+        <location filename="../../desktop/background_sync.py" line="129"/>
         <source>Sign in to sync: open Settings, Account, and enter your token.</source>
         <translation>同步前请登录：打开“设置 → 账号”，输入你的令牌。</translation>
     </message>
@@ -88,69 +96,152 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="101"/>
+        <location filename="../../desktop/app.py" line="119"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="141"/>
-        <source>Loading the sample knowledge pack…</source>
-        <translation>正在载入示例知识包…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="229"/>
+        <location filename="../../desktop/app.py" line="237"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="248"/>
+        <location filename="../../desktop/app.py" line="256"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="364"/>
+        <location filename="../../desktop/app.py" line="372"/>
         <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
         <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="369"/>
+        <location filename="../../desktop/app.py" line="377"/>
         <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
         <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="390"/>
+        <location filename="../../desktop/app.py" line="401"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="392"/>
+        <location filename="../../desktop/app.py" line="403"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="324"/>
+        <location filename="../../desktop/app.py" line="332"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="335"/>
+        <location filename="../../desktop/app.py" line="343"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="388"/>
+        <location filename="../../desktop/app.py" line="399"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="394"/>
+        <location filename="../../desktop/app.py" line="404"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="396"/>
+        <location filename="../../desktop/app.py" line="407"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorWording</name>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="37"/>
+        <source>The knowledge database is in use by another program (%1). Close other Deskmate windows and try again; nothing was lost.</source>
+        <translation>知识数据库正被其他程序占用（%1）。请关闭其他 Deskmate 窗口后重试；没有丢失任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="44"/>
+        <source>Deskmate cannot write to its data folder (%1 is read-only). Ask IT to give you write permission; searching still works.</source>
+        <translation>Deskmate 无法写入数据文件夹（%1 为只读）。请联系 IT 开通写入权限；搜索仍可正常使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="51"/>
+        <source>The disk holding Deskmate&apos;s data (%1) is full. Free some space and try again; nothing was changed.</source>
+        <translation>存放 Deskmate 数据的磁盘（%1）已满。请清理部分空间后重试；没有做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="58"/>
+        <source>The knowledge database %1 is damaged. Quit Deskmate, move the file aside and sync again to rebuild it.</source>
+        <translation>知识数据库 %1 已损坏。请退出 Deskmate，将该文件移到别处，然后重新同步以重建。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="65"/>
+        <source>Deskmate cannot open its database %1. Check that the folder exists and that you may use it.</source>
+        <translation>Deskmate 无法打开数据库 %1。请检查该文件夹是否存在以及您是否有权使用。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="72"/>
+        <source>Reading or writing %1 failed (a disk or network drive problem). Try again; if it keeps happening, tell your IT team.</source>
+        <translation>读写 %1 失败（磁盘或网络驱动器问题）。请重试；如果问题持续出现，请告知 IT 团队。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="79"/>
+        <source>The knowledge database %1 could not be used. Try again; if it keeps happening, tell your IT team.</source>
+        <translation>无法使用知识数据库 %1。请重试；如果问题持续出现，请告知 IT 团队。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="86"/>
+        <source>The search index is still being prepared; search works as soon as it is ready.</source>
+        <translation>搜索索引仍在准备中；准备好后即可搜索。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="90"/>
+        <source>Cancelled; nothing was changed.</source>
+        <translation>已取消；没有做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="93"/>
+        <source>Some content could not be read; it was left out. Tell your knowledge editors.</source>
+        <translation>部分内容无法读取，已略过。请告知知识编辑。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="97"/>
+        <source>The settings could not be saved. Check that your profile folder is writable.</source>
+        <translation>无法保存设置。请检查您的配置文件夹是否可写。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="107"/>
+        <source>The disk is full, so the search index could not be rebuilt. Deskmate keeps searching the previous index; free some space and restart Deskmate.</source>
+        <translation>磁盘已满，搜索索引未能重建。Deskmate 继续使用之前的索引搜索；请清理空间后重新启动 Deskmate。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="113"/>
+        <source>Deskmate cannot write to its data folder, so the search index could not be rebuilt. It keeps searching the previous index; ask IT for write permission.</source>
+        <translation>Deskmate 无法写入数据文件夹，搜索索引未能重建。将继续使用之前的索引搜索；请联系 IT 开通写入权限。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="118"/>
+        <source>The search index could not be prepared. Deskmate keeps searching the last good index; restart Deskmate to try again.</source>
+        <translation>无法准备搜索索引。Deskmate 将继续使用上一个正常的索引搜索；重新启动 Deskmate 可再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="134"/>
+        <source>Deskmate could not finish this (%1). The details are in the log: %2</source>
+        <translation>Deskmate 未能完成此操作（%1）。详细信息见日志：%2</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="144"/>
+        <source>Sorry, something went wrong inside Deskmate. The details are in %1.</source>
+        <translation>抱歉，Deskmate 内部出错了。详细信息见 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="159"/>
+        <source>the log</source>
+        <translation>日志</translation>
     </message>
 </context>
 <context>
@@ -331,108 +422,132 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../desktop/history_view.py" line="26"/>
+        <location filename="../../desktop/history_view.py" line="25"/>
         <source>Searched</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="27"/>
+        <location filename="../../desktop/history_view.py" line="26"/>
         <source>Found nothing for</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="28"/>
+        <location filename="../../desktop/history_view.py" line="27"/>
         <source>Opened none of the results for</source>
         <translation>未打开以下搜索的任何结果</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="31"/>
+        <location filename="../../desktop/history_view.py" line="30"/>
         <source>Opened</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="32"/>
+        <location filename="../../desktop/history_view.py" line="31"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="33"/>
+        <location filename="../../desktop/history_view.py" line="32"/>
         <source>Rated</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="34"/>
+        <location filename="../../desktop/history_view.py" line="33"/>
         <source>Flagged a gap</source>
         <translation>标记了缺口</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="47"/>
+        <location filename="../../desktop/history_view.py" line="46"/>
         <source>Tried to call</source>
         <translation>尝试致电</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="48"/>
+        <location filename="../../desktop/history_view.py" line="47"/>
         <source>Tried to email</source>
         <translation>尝试发邮件给</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="49"/>
+        <location filename="../../desktop/history_view.py" line="48"/>
         <source>Tried to message</source>
         <translation>尝试发消息给</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="53"/>
+        <location filename="../../desktop/history_view.py" line="52"/>
         <source>Called</source>
         <translation>已致电</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="54"/>
+        <location filename="../../desktop/history_view.py" line="53"/>
         <source>Emailed</source>
         <translation>已发邮件给</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="55"/>
+        <location filename="../../desktop/history_view.py" line="54"/>
         <source>Messaged</source>
         <translation>已发消息给</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="58"/>
+        <location filename="../../desktop/history_view.py" line="57"/>
         <source>Contacted</source>
         <translation>已联系</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="79"/>
+        <location filename="../../desktop/history_view.py" line="78"/>
         <source>&lt;b&gt;My recent activity&lt;/b&gt;</source>
         <translation>&lt;b&gt;我的近期记录&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="113"/>
+        <location filename="../../desktop/history_view.py" line="109"/>
         <source> (helpful)</source>
         <translation>（有用）</translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="113"/>
+        <location filename="../../desktop/history_view.py" line="109"/>
         <source> (not helpful)</source>
         <translation>（没用）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history_view.py" line="115"/>
+        <location filename="../../desktop/history_view.py" line="111"/>
         <source> (%n result(s))</source>
         <translation>
             <numerusform> （%n 条结果）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/history_view.py" line="121"/>
+        <location filename="../../desktop/history_view.py" line="117"/>
         <source>Looked at %n result(s) for “%1” and opened none</source>
         <translation>
             <numerusform>查看了「%1」的 %n 条结果，未打开任何一条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/history_view.py" line="102"/>
+        <location filename="../../desktop/history_view.py" line="98"/>
         <source>Nothing yet: what you search and open appears here.</source>
         <translation>暂无记录：你搜索和打开的内容会显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>IndexProgress</name>
+    <message>
+        <location filename="../../desktop/index_progress.py" line="23"/>
+        <location filename="../../desktop/index_progress.py" line="40"/>
+        <source>Preparing the search index…</source>
+        <translation>正在准备搜索索引…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/index_progress.py" line="30"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/index_progress.py" line="51"/>
+        <source>Preparing the search index… %1%</source>
+        <translation>正在准备搜索索引… %1%</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/index_progress.py" line="55"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
     </message>
 </context>
 <context>
@@ -489,61 +604,56 @@
         <translation>坐席指引（勿告诉客户）：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="154"/>
+        <location filename="../../desktop/item_view.py" line="158"/>
         <source>Related: </source>
         <translation>相关：</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="164"/>
+        <location filename="../../desktop/item_view.py" line="168"/>
         <source>Not verified yet</source>
         <translation>尚未复核</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="170"/>
+        <location filename="../../desktop/item_view.py" line="174"/>
         <source>today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="172"/>
+        <location filename="../../desktop/item_view.py" line="176"/>
         <source>yesterday</source>
         <translation>昨天</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/item_view.py" line="174"/>
+        <location filename="../../desktop/item_view.py" line="178"/>
         <source>%n days ago</source>
         <translation>
             <numerusform>%n 天前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/item_view.py" line="177"/>
+        <location filename="../../desktop/item_view.py" line="181"/>
         <source>⚠ Not verified for %n days (last: %1) — check before quoting</source>
         <translation>
             <numerusform>⚠ 已 %n 天未复核（上次：%1）— 引用前请核实</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="181"/>
+        <location filename="../../desktop/item_view.py" line="185"/>
         <source>Verified by %1 · %2</source>
         <translation>%1 复核 · %2</translation>
     </message>
 </context>
 <context>
     <name>LearningController</name>
-    <message>
-        <location filename="../../desktop/learning_controller.py" line="104"/>
-        <source>Something went wrong; the details are in the log.</source>
-        <translation>出了点问题，详情已写入日志。</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../desktop/learning_controller.py" line="160"/>
+        <location filename="../../desktop/learning_controller.py" line="153"/>
         <source>(%n more in My learning)</source>
         <translation>
             <numerusform>（「我的学习」中还有 %n 条）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_controller.py" line="182"/>
+        <location filename="../../desktop/learning_controller.py" line="177"/>
         <source>Your rating is saved; it is sent with the next sync.</source>
         <translation>自评已保存，下次同步时发送。</translation>
     </message>
@@ -553,7 +663,7 @@
         <translation>已标记完成，下次同步后主管即可看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_controller.py" line="217"/>
+        <location filename="../../desktop/learning_controller.py" line="223"/>
         <source>Thank you: your proposal goes to the knowledge editors with the next sync.</source>
         <translation>谢谢！你的提议将在下次同步时发给知识编辑。</translation>
     </message>
@@ -798,12 +908,12 @@
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/results_page.py" line="46"/>
+        <location filename="../../desktop/results_page.py" line="53"/>
         <source>Record a knowledge gap</source>
         <translation>记录知识缺口</translation>
     </message>
     <message>
-        <location filename="../../desktop/results_page.py" line="47"/>
+        <location filename="../../desktop/results_page.py" line="54"/>
         <source>Propose an answer</source>
         <translation>提议一个答案</translation>
     </message>
@@ -1054,37 +1164,37 @@
 <context>
     <name>SidebarWindow</name>
     <message>
-        <location filename="../../desktop/sidebar.py" line="209"/>
+        <location filename="../../desktop/sidebar.py" line="229"/>
         <source>Nothing found for “%s”.</source>
         <translation>没有找到“%s”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="251"/>
+        <location filename="../../desktop/sidebar.py" line="291"/>
         <source>Recent and frequently used</source>
         <translation>最近和常用</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="251"/>
+        <location filename="../../desktop/sidebar.py" line="291"/>
         <source>Type to search</source>
         <translation>输入即可搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="288"/>
+        <location filename="../../desktop/sidebar.py" line="309"/>
         <source>This item is no longer in the knowledge base.</source>
         <translation>该条目已不在知识库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="321"/>
+        <location filename="../../desktop/sidebar.py" line="346"/>
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="322"/>
+        <location filename="../../desktop/sidebar.py" line="347"/>
         <source>Copied, but some blanks are still empty.</source>
         <translation>已复制，但还有空白未填写。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="332"/>
+        <location filename="../../desktop/sidebar.py" line="357"/>
         <source>No app opened the link; contact them yourself: %1</source>
         <translation>没有应用能打开此链接，请自行联系：%1</translation>
     </message>
@@ -1148,6 +1258,24 @@
     </message>
 </context>
 <context>
+    <name>StartupPreparation</name>
+    <message>
+        <location filename="../../desktop/startup.py" line="112"/>
+        <source>The search index was not rebuilt; Deskmate searches the previous one until the next start.</source>
+        <translation>搜索索引未重建；在下次启动前，Deskmate 继续使用之前的索引搜索。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/startup.py" line="119"/>
+        <source>The search index was not prepared; search works after Deskmate restarts.</source>
+        <translation>搜索索引未准备好；重新启动 Deskmate 后即可搜索。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/startup.py" line="123"/>
+        <source>Loading the sample knowledge pack…</source>
+        <translation>正在载入示例知识包…</translation>
+    </message>
+</context>
+<context>
     <name>SyncWording</name>
     <message>
         <location filename="../../desktop/sync_wording.py" line="23"/>
@@ -1170,52 +1298,52 @@
         <translation>已上传 %1 项学习更改</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="50"/>
+        <location filename="../../desktop/sync_wording.py" line="48"/>
         <source>The server cannot be reached. Deskmate works from the local copy and sends your records when the connection is back.</source>
         <translation>连不上服务器。Deskmate 先用本地副本工作，网络恢复后再上传你的记录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="55"/>
+        <location filename="../../desktop/sync_wording.py" line="53"/>
         <source>The server did not accept your sign-in. Open Settings, Account, and sign in again.</source>
         <translation>服务器不接受你的登录。请打开「设置 → 账号」重新登录。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="59"/>
+        <location filename="../../desktop/sync_wording.py" line="57"/>
         <source>Your account may not do this on the server. Ask your Deskmate administrator.</source>
         <translation>你的账号在服务器上没有这项权限。请联系 Deskmate 管理员。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="63"/>
+        <location filename="../../desktop/sync_wording.py" line="61"/>
         <source>The server asked for a full download; it starts again at the next sync.</source>
         <translation>服务器要求重新完整下载，下次同步时会从头开始。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="66"/>
+        <location filename="../../desktop/sync_wording.py" line="64"/>
         <source>The server refused a batch as too large; the records stay and go in smaller batches.</source>
         <translation>服务器拒收了过大的一批数据；记录都还在，会分成小批再发。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="70"/>
+        <location filename="../../desktop/sync_wording.py" line="68"/>
         <source>The server refused some records; they are kept aside. Tell your IT team.</source>
         <translation>服务器拒收了部分记录，已单独保存。请告知 IT 团队。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="74"/>
+        <location filename="../../desktop/sync_wording.py" line="72"/>
         <source>The server sent something Deskmate cannot use; nothing was changed. Tell your IT team.</source>
         <translation>服务器返回了 Deskmate 无法使用的内容，本地未做任何改动。请告知 IT 团队。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="79"/>
+        <location filename="../../desktop/sync_wording.py" line="77"/>
         <source>The disk is full; free some space and sync again.</source>
         <translation>磁盘已满，请清理出空间后再同步。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="82"/>
+        <location filename="../../desktop/sync_wording.py" line="80"/>
         <source>The sync was cancelled; it continues next time.</source>
         <translation>同步已取消，下次会接着进行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="88"/>
+        <location filename="../../desktop/sync_wording.py" line="92"/>
         <source>The sync stopped: %1</source>
         <translation>同步中止：%1</translation>
     </message>

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.core.paths import Paths
 from deskmate.desktop.activity_recorder import ActivityRecorder
+from deskmate.desktop.app import DeskmateApp
 from deskmate.desktop.sidebar import SidebarWindow
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
@@ -74,3 +78,23 @@ def press(qtbot: QtBot, widget: QWidget, key: Qt.Key,
           modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
     """One key press on ``widget``."""
     qtbot.keyClick(widget, key, modifier)
+
+
+@pytest.fixture
+def paths(tmp_path: Path, _sample_kb_template: Path) -> Paths:
+    """The sample knowledge base, English UI, no server."""
+    data = tmp_path / "data"
+    shutil.copytree(_sample_kb_template, data)
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.json").write_text(json.dumps({"language": "en"}), "utf-8")
+    return Paths.resolve(data, config)
+
+
+@pytest.fixture
+def start_app(qapp: QApplication, paths: Paths) -> Iterator[DeskmateApp]:
+    """The app, built (not started); quit after the test."""
+    deskmate = DeskmateApp(qapp, paths, dock=False)
+    yield deskmate
+    deskmate.quit()
+    deskmate.window.deleteLater()

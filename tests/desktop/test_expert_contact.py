@@ -87,6 +87,7 @@ def test_call_email_and_message_buttons_record_contacts(
     assert "No app" not in sidebar.status.text()
 
     sidebar.show_history()
+    assert sidebar.jobs.wait_until_idle()
     rows = [sidebar.history.list.item(n).text() for n in range(sidebar.history.list.count())]
     assert any(r.endswith("Called 张伟 (账单与退款组)") for r in rows), rows
     assert any(r.endswith("Emailed 张伟 (账单与退款组)") for r in rows), rows
@@ -109,5 +110,6 @@ def test_a_link_no_app_opens_is_still_recorded_and_the_agent_is_told(
     assert contact.item_id == EXPERT
     assert dict(contact.detail) == {"channel": "im", "opened": False}
     sidebar.show_history()
+    assert sidebar.jobs.wait_until_idle()
     rows = [sidebar.history.list.item(n).text() for n in range(sidebar.history.list.count())]
     assert any(r.endswith("Tried to message 张伟 (账单与退款组)") for r in rows), rows

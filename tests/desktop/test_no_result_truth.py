@@ -130,6 +130,7 @@ def test_history_words_the_two_kinds_truthfully(
     settle(qtbot, sidebar, "zzqqxx")
     press(qtbot, sidebar.search_box, Qt.Key.Key_Escape)
     sidebar.show_history()
+    assert sidebar.jobs.wait_until_idle()
 
     lines = [sidebar.history.list.item(r).text() for r in range(sidebar.history.list.count())]
     refund = [line for line in lines if "refund" in line]

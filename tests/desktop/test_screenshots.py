@@ -60,10 +60,12 @@ def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
 
     script = next(i for i in sample_kb._store.iter_items() if len(i.placeholders) >= 2)
     window.open_item(script.id)
+    assert window.jobs.wait_until_idle()
     assert window.item_view.script.copy_button.text().startswith("复制" if zh else "Copy")
     shot(window, f"{language}-script")
     expert = next(i for i in sample_kb._store.iter_items() if i.expert is not None)
     window.open_item(expert.id)
+    assert window.jobs.wait_until_idle()
     shot(window, f"{language}-expert")
 
     dialog = GapDialog("eSIM 境外转移", expert.id, expert.title)
@@ -75,6 +77,7 @@ def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
     dialog.reject()
 
     window.show_history()
+    assert window.jobs.wait_until_idle()
     assert window.history.list.count() > 0
     shot(window, f"{language}-history")
 

@@ -176,7 +176,7 @@ def test_no_display_is_explained_instead_of_aborting() -> None:
 
 
 def test_consultations_feed_the_ranking(sidebar: SidebarWindow, recorder: ActivityRecorder) -> None:
-    from deskmate.desktop.app import feed_usage
+    from deskmate.desktop.startup import feed_usage
 
     hits = sidebar.kb.search("退款", limit=5)
     second = hits[1]

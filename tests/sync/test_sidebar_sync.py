@@ -35,6 +35,7 @@ def test_sign_in_then_sync_brings_the_server_content_and_sends_gaps(
         with qtbot.waitSignal(deskmate.sync.finished, timeout=60_000) as done:
             dialog.sign_in.click()
         summary, problem = done.args
+        assert deskmate.jobs.wait_until_idle()  # the status line's facts are read by a job
         assert problem == ""
         assert "253" in summary
         assert memory_keyring.passwords  # the token is in the credential store
