@@ -22,9 +22,11 @@ from deskmate.core.activity.events import EventKind
 from deskmate.core.learning import LearningStore
 from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
+from deskmate.core.context_request import ContextError, ContextRequest
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
 from deskmate.desktop.background_sync import BackgroundSync
+from deskmate.desktop.context_pop import ContextPop
 from deskmate.desktop.docking.dock_controller import DockController
 from deskmate.desktop.docking.edge_reservation import edge_reservation_for
 from deskmate.desktop.gap_dialog import GapDialog
@@ -111,6 +113,7 @@ class DeskmateApp(QObject):
         self.learning.summon_requested.connect(self.summon)
         self.recorder.gap_recorded.connect(self._send_gap_now)
 
+        self.context = ContextPop(self.window, self.recorder, self.summon, self)
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
         self._sample_loaded.connect(self._after_sample)
@@ -190,6 +193,11 @@ class DeskmateApp(QObject):
             self.flag_gap()
         elif command == "quit":
             self.quit()
+        elif command.startswith("{"):  # a context pop (validated by the channel)
+            try:
+                self.context.apply(ContextRequest.from_message(command))
+            except ContextError as exc:
+                log.warning("context pop refused: %s", exc.message)
 
     def summon(self) -> None:
         """Bring the sidebar forward with the search box focused."""
@@ -215,6 +223,7 @@ class DeskmateApp(QObject):
         dialog = GapDialog(self.window.current_query(), item.id if item else None,
                            item.title if item else None)
         dialog.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        dialog.case_edit.setText(self.context.case)
         dialog.propose_requested.connect(self.learning.propose)
         self._gap_dialog = dialog
         dialog.show()
@@ -445,7 +454,8 @@ def run_sidebar(paths: Paths, dock: bool = True, command: str = "summon") -> int
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["deskmate"])
     if send_to_running(paths.data_dir, command):
-        log.info("passed %r to the running Deskmate", command)
+        # A context message holds the customer's words: log its kind, not its text.
+        log.info("passed %r to the running Deskmate", "context" if command[:1] == "{" else command)
         return 0
     app.setApplicationName("Deskmate")
     app.setOrganizationName("Deskmate")

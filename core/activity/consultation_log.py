@@ -36,6 +36,7 @@ from deskmate.core.activity.events import (
 )
 from deskmate.core.activity.spool import DwellUpdate, EventSpool, SpoolEntry
 from deskmate.core.closing import ClosesOnExit
+from deskmate.core.context_request import check_case
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.errors import ContentError, DiskFullError, StoreError
 from deskmate.core.knowledge_base import DB_FILE
@@ -91,6 +92,7 @@ class ConsultationLog(ClosesOnExit):
         self._spool = EventSpool(data_dir)
         self._problem: str | None = None
         self._lock = threading.RLock()
+        self._case = ""
 
     @classmethod
     def open(
@@ -165,6 +167,21 @@ class ConsultationLog(ClosesOnExit):
     def spooled(self) -> int:
         """How many entries (events and dwell-time updates) wait outside the database."""
         return len(self._spool)
+
+    @property
+    def case(self) -> str:
+        """The CRM case the agent is working on ("" for none); events carry it."""
+        return self._case
+
+    @case.setter
+    def case(self, value: str) -> None:
+        """Set (or clear with "") the case every later event carries in ``detail["case"]``.
+
+        Raises:
+            ContextError: a malformed case reference (see :func:`check_case`).
+        """
+        with self._lock:
+            self._case = check_case(value) if value else ""
 
     # -- recording --------------------------------------------------------------------
 
@@ -285,7 +302,7 @@ class ConsultationLog(ClosesOnExit):
             query=query,
             item_id=item_id,
             result_count=result_count,
-            detail=detail or {},
+            detail={**(detail or {}), "case": self._case} if self._case else (detail or {}),
         )
         self._write([recorded])
         return recorded
