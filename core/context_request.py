@@ -35,9 +35,9 @@ class ContextError(DeskmateError):
 
 
 def looks_like_url(text: str) -> bool:
-    """Whether ``text`` starts with a URL scheme (``deskmate:``, ``javascript:``…).
+    r"""Whether ``text`` starts with a URL scheme (``deskmate:``, ``javascript:``…).
 
-    A Windows path such as ``C:\\pack`` is not a URL (one letter before the colon).
+    A Windows path such as ``C:\pack`` is not a URL (one letter before the colon).
     """
     match = _SCHEME_PREFIX.match(text.strip())
     return match is not None and len(match.group()) > 2
@@ -138,8 +138,12 @@ class ContextRequest:
 
     def to_message(self) -> str:
         """One JSON line for the single-instance channel."""
-        body = {"kind": _MESSAGE_KIND, "q": self.query, "case": self.case,
-                "lang": self.customer_lang}
+        body = {
+            "kind": _MESSAGE_KIND,
+            "q": self.query,
+            "case": self.case,
+            "lang": self.customer_lang,
+        }
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod

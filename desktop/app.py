@@ -19,10 +19,10 @@ from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.activity.account import BindOutcome, SignedInAccount
 from deskmate.core.activity.consultation_log import ConsultationLog, ItemUsage
 from deskmate.core.activity.events import EventKind
+from deskmate.core.context_request import ContextError, ContextRequest
 from deskmate.core.learning import LearningStore
 from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
-from deskmate.core.context_request import ContextError, ContextRequest
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
 from deskmate.desktop.background_sync import BackgroundSync

@@ -306,11 +306,19 @@ def _split_url(argv: list[str]) -> tuple[str | None, list[str]]:
     return None, argv
 
 
-def _context_message(url: str | None, args: argparse.Namespace) -> str:
-    """The validated context message of a URL or of ``search --show`` (ContextError)."""
-    if url is not None:
-        return ContextRequest.from_url(url).to_message()
-    return ContextRequest.build(" ".join(args.query), args.case, args.customer_lang).to_message()
+def _pop(paths: Paths, url: str | None, args: argparse.Namespace) -> int:
+    """Pop the sidebar on a URL's or ``search --show``'s context; 2 when it is refused."""
+    try:
+        if url is not None:
+            request = ContextRequest.from_url(url)
+        else:
+            request = ContextRequest.build(" ".join(args.query), args.case, args.customer_lang)
+    except ContextError as exc:
+        # The reason only: the refused text may be a customer's words or a payload.
+        logging.getLogger(__name__).warning("context refused: %s", exc.message)
+        print(f"deskmate: {exc.message}", file=sys.stderr)
+        return 2
+    return _run_sidebar(paths, args, request.to_message())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -320,14 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = Paths.resolve(args.data_dir, args.config_dir)
     configure_logging(paths.log_dir, args.verbose)
     if url is not None or (args.command == "search" and args.show):
-        try:
-            message = _context_message(url, args)
-        except ContextError as exc:
-            # The reason only: the refused text may be a customer's words or a payload.
-            logging.getLogger(__name__).warning("context refused: %s", exc.message)
-            print(f"deskmate: {exc.message}", file=sys.stderr)
-            return 2
-        return _run_sidebar(paths, args, message)
+        return _pop(paths, url, args)
     if args.selftest:
         from deskmate.desktop.selftest import run_selftest
 

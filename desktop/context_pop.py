@@ -28,7 +28,7 @@ MODAL_POLL_MS = 200
 
 
 class CaseHeader(QWidget):
-    """"Case: CASE-123 ×" above the results; hidden when no case is set."""
+    """The current case ("Case: CASE-123 ×") above the results; hidden when none is set."""
 
     clear_requested = Signal()
 

@@ -185,8 +185,8 @@ class SidebarWindow(QWidget):
     def add_header(self, widget: QWidget) -> None:
         """Put ``widget`` (e.g. the case header) between the toolbar and the results."""
         layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(1, widget)
+        if isinstance(layout, QVBoxLayout):  # always: built in _build
+            layout.insertWidget(1, widget)
 
     def show_query(self, text: str) -> None:
         """Search for ``text`` as if typed (a context pop), on the results page."""

@@ -36,8 +36,8 @@ from deskmate.core.activity.events import (
 )
 from deskmate.core.activity.spool import DwellUpdate, EventSpool, SpoolEntry
 from deskmate.core.closing import ClosesOnExit
-from deskmate.core.context_request import check_case
 from deskmate.core.content.model import Item, ItemKind
+from deskmate.core.context_request import check_case
 from deskmate.core.errors import ContentError, DiskFullError, StoreError
 from deskmate.core.knowledge_base import DB_FILE
 from deskmate.core.store.database import open_engine, store_errors

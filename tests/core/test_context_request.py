@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.context_request import (
     MAX_QUERY_CHARS,
     ContextError,
@@ -86,16 +88,22 @@ def test_bad_language_hint_is_dropped_not_refused() -> None:
 def test_message_round_trip_and_refusals() -> None:
     request = ContextRequest(QUERY, "CASE-1", "zh")
     assert ContextRequest.from_message(request.to_message()) == request
-    for bad in ("{", "[]", json.dumps({"kind": "quit"}), json.dumps({"kind": "search", "q": 5}),
-                json.dumps({"kind": "search", "q": "x", "case": "a b"}),
-                json.dumps({"kind": "search", "q": "x" * 20_000})):
+    for bad in (
+        "{",
+        "[]",
+        json.dumps({"kind": "quit"}),
+        json.dumps({"kind": "search", "q": 5}),
+        json.dumps({"kind": "search", "q": "x", "case": "a b"}),
+        json.dumps({"kind": "search", "q": "x" * 20_000}),
+    ):
         with pytest.raises(ContextError):
             ContextRequest.from_message(bad)
 
 
 def test_description_for_the_log_has_no_customer_text() -> None:
     described = ContextRequest(QUERY, "CASE-123", "zh").describe()
-    assert "花呗" not in described and "CASE-123" not in described
+    assert "花呗" not in described
+    assert "CASE-123" not in described
     assert str(len(QUERY)) in described
 
 
@@ -104,3 +112,17 @@ def test_urls_are_told_from_paths() -> None:
     assert looks_like_url("javascript:alert(1)")
     assert not looks_like_url(r"C:\packs\faq.md")
     assert not looks_like_url("花呗")
+
+
+def test_consultation_log_case_setter_tags_events_and_refuses_bad_cases(tmp_path: Path) -> None:
+    with ConsultationLog.open(tmp_path, "agent-1") as record:
+        record.case = "CASE-123"
+        tagged = record.record_feedback("faq-1", True)
+        with pytest.raises(ContextError):
+            record.case = "<img src=x>"
+        assert record.case == "CASE-123"
+        record.case = ""
+        plain = record.record_feedback("faq-1", False)
+        stored = {e.event_id: e for e in record.recent(5)}
+    assert stored[tagged.event_id].detail == {"helpful": True, "case": "CASE-123"}
+    assert stored[plain.event_id].detail == {"helpful": False}

@@ -29,8 +29,9 @@ QUERY = "客户说：花呗还款日能改吗"
 
 
 @pytest.fixture
-def deskmate(qtbot: QtBot, qapp: QApplication, tmp_path: Path,
-             sample_pack: Path) -> Iterator[DeskmateApp]:
+def deskmate(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, sample_pack: Path
+) -> Iterator[DeskmateApp]:
     """The real sidebar application, offline, on the sample pack, floating."""
     config = tmp_path / "config"
     config.mkdir()
@@ -66,7 +67,8 @@ def test_pop_shows_results_and_case_and_events_carry_it_until_cleared(
     assert window.model.rowCount() > 0
     assert deskmate.context.header.isVisible()
     assert deskmate.context.header.label.text() == "Case: CASE-123"
-    assert QUERY not in caplog.text and "CASE-123" not in caplog.text  # lengths only
+    assert QUERY not in caplog.text
+    assert "CASE-123" not in caplog.text
     assert f"query of {len(QUERY)} chars" in caplog.text
 
     window.open_row(0)
@@ -75,18 +77,21 @@ def test_pop_shows_results_and_case_and_events_carry_it_until_cleared(
     with_case = deskmate.recorder.recent(10)
     opened = next(e for e in with_case if e.kind.value == "open")
     copied = next(e for e in with_case if e.kind.value == "copy")
-    assert opened.detail["case"] == "CASE-123" and copied.detail["case"] == "CASE-123"
+    assert opened.detail["case"] == "CASE-123"
+    assert copied.detail["case"] == "CASE-123"
     assert opened.query == QUERY  # the local record keeps the query, as for typed searches
 
     # The gap dialog is pre-filled with the case.
     deskmate.flag_gap()
     dialog = deskmate._gap_dialog
-    assert dialog is not None and dialog.case_edit.text() == "CASE-123"
+    assert dialog is not None
+    assert dialog.case_edit.text() == "CASE-123"
     dialog.reject()
 
     window.back()
     qtbot.mouseClick(deskmate.context.header.clear_button, qtbot_left())
-    assert not deskmate.context.header.isVisible() and deskmate.context.case == ""
+    assert not deskmate.context.header.isVisible()
+    assert deskmate.context.case == ""
     window.open_row(0)
     window.copy_current()
     deskmate.recorder.flush()
@@ -112,9 +117,7 @@ def test_a_new_case_replaces_the_old_one(qtbot: QtBot, deskmate: DeskmateApp) ->
     assert deskmate.recorder.recent(1)[0].detail["case"] == "CASE-2"
 
 
-def test_pop_while_a_modal_dialog_is_open_waits_for_it(
-    qtbot: QtBot, deskmate: DeskmateApp
-) -> None:
+def test_pop_while_a_modal_dialog_is_open_waits_for_it(qtbot: QtBot, deskmate: DeskmateApp) -> None:
     dialog = QDialog(deskmate.window)
     dialog.setModal(True)
     dialog.show()
@@ -126,15 +129,19 @@ def test_pop_while_a_modal_dialog_is_open_waits_for_it(
     assert dialog.isVisible()  # and the dialog was not closed
     dialog.accept()
     _painted(qtbot, deskmate, "花呗")
-    assert deskmate.context.case == "CASE-7" and deskmate.context.pending is None
+    assert deskmate.context.case == "CASE-7"
+    assert deskmate.context.pending is None
 
 
-def test_channel_drops_bad_messages_and_keeps_serving(
-    qtbot: QtBot, deskmate: DeskmateApp
-) -> None:
+def test_channel_drops_bad_messages_and_keeps_serving(qtbot: QtBot, deskmate: DeskmateApp) -> None:
     data_dir = deskmate.paths.data_dir
-    for bad in ('{"kind":"search","q":"x","case":"<b>"}', '{"kind":"search","q":5}',
-                "{not json", '{"kind":"open","q":"x"}', "javascript:alert(1)"):
+    for bad in (
+        '{"kind":"search","q":"x","case":"<b>"}',
+        '{"kind":"search","q":5}',
+        "{not json",
+        '{"kind":"open","q":"x"}',
+        "javascript:alert(1)",
+    ):
         assert send_to_running(data_dir, bad)
     # A megabyte without a line end: the connection is dropped, the app lives on.
     socket = QLocalSocket()
@@ -145,7 +152,8 @@ def test_channel_drops_bad_messages_and_keeps_serving(
     socket.waitForBytesWritten(1000)
     qtbot.wait(300)
     socket.abort()
-    assert deskmate.context.case == "" and deskmate.window.search_box.text() == ""
+    assert deskmate.context.case == ""
+    assert deskmate.window.search_box.text() == ""
     _send(deskmate, ContextRequest.build("花呗", "C-2"))
     _painted(qtbot, deskmate, "花呗")
 
@@ -156,8 +164,16 @@ def test_second_process_with_a_url_reaches_the_running_sidebar(
     url = f"deskmate://search?q={quote(QUERY)}&case=CASE-9&utm=1"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     paths = deskmate.paths
-    argv = [sys.executable, "-m", "deskmate.desktop.cli", url, "--data-dir",
-            str(paths.data_dir), "--config-dir", str(paths.config_dir)]
+    argv = [
+        sys.executable,
+        "-m",
+        "deskmate.desktop.cli",
+        url,
+        "--data-dir",
+        str(paths.data_dir),
+        "--config-dir",
+        str(paths.config_dir),
+    ]
     child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     qtbot.waitUntil(lambda: child.poll() is not None, timeout=30_000)
     _out, err = child.communicate()
@@ -166,8 +182,9 @@ def test_second_process_with_a_url_reaches_the_running_sidebar(
     assert deskmate.context.case == "CASE-9"
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd",
-                                 "deskmate://search?q=x&case=a%20b"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "file:///etc/passwd", "deskmate://search?q=x&case=a%20b"]
+)
 def test_refused_urls_exit_2_without_echoing_the_payload(
     tmp_path: Path, url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -175,4 +192,32 @@ def test_refused_urls_exit_2_without_echoing_the_payload(
 
     assert main([url, "--data-dir", str(tmp_path / "d")]) == 2
     err = capsys.readouterr().err
-    assert "refused" in err and "alert" not in err and "passwd" not in err
+    assert "refused" in err
+    assert "alert" not in err
+    assert "passwd" not in err
+
+
+def test_search_show_on_the_command_line_pops_the_running_sidebar(
+    qtbot: QtBot, deskmate: DeskmateApp
+) -> None:
+    from deskmate.desktop.cli import main
+
+    paths = deskmate.paths
+    argv = [
+        "search",
+        "--show",
+        QUERY,
+        "--case",
+        "CASE-5",
+        "--customer-lang",
+        "zh",
+        "--data-dir",
+        str(paths.data_dir),
+        "--config-dir",
+        str(paths.config_dir),
+    ]
+    assert main(argv) == 0
+    _painted(qtbot, deskmate, QUERY)
+    assert deskmate.context.case == "CASE-5"
+    assert main([*argv[:4], "a b", *argv[5:]]) == 2  # a malformed case: refused, no pop
+    assert deskmate.context.case == "CASE-5"
