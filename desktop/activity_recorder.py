@@ -95,6 +95,17 @@ class ActivityRecorder(QObject):
             "%1", wording(error)
         )
 
+    def set_case(self, case: str) -> None:
+        """Link events recorded from now on to a CRM case ("" clears).
+
+        Queued like the events, so those made before the change keep the old case.
+        """
+
+        def change() -> None:
+            self.log.case = case
+
+        self._submit(change)
+
     def search(self, query: str, result_count: int) -> None:
         """A search the agent settled on."""
         self._submit(lambda: self.log.record_search(query, result_count))

@@ -17,12 +17,14 @@ from collections.abc import Mapping
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.activity.account import BindOutcome, SignedInAccount
 from deskmate.core.activity.consultation_log import ConsultationLog
+from deskmate.core.context_request import ContextError, ContextRequest
 from deskmate.core.learning import LearningStore
 from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
 from deskmate.desktop.background_sync import BackgroundSync
+from deskmate.desktop.context_pop import ContextPop
 from deskmate.desktop.docking.dock_controller import DockController
 from deskmate.desktop.docking.edge_reservation import edge_reservation_for
 from deskmate.desktop.error_wording import is_offline, wording
@@ -133,6 +135,7 @@ class DeskmateApp(QObject):
         self.startup = StartupPreparation(self.kb, self.recorder.log, self.jobs, self.window,
                                           load_sample=not self.settings.server_url, parent=self)
         self.startup.prepared.connect(self._after_prepare)
+        self.context = ContextPop(self.window, self.recorder, self.summon, self)
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
         self._gap_dialog: GapDialog | None = None
@@ -198,6 +201,11 @@ class DeskmateApp(QObject):
             self.flag_gap()
         elif command == "quit":
             self.quit()
+        elif command.startswith("{"):  # a context pop (validated by the channel)
+            try:
+                self.context.apply(ContextRequest.from_message(command))
+            except ContextError as exc:
+                log.warning("context pop refused: %s", exc.message)
 
     def summon(self) -> None:
         """Bring the sidebar forward with the search box focused."""
@@ -223,6 +231,7 @@ class DeskmateApp(QObject):
         dialog = GapDialog(self.window.current_query(), item.id if item else None,
                            item.title if item else None)
         dialog.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        dialog.case_edit.setText(self.context.case)
         dialog.propose_requested.connect(self.learning.propose)
         self._gap_dialog = dialog
         dialog.show()
@@ -445,7 +454,8 @@ def run_sidebar(paths: Paths, dock: bool = True, command: str = "summon") -> int
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["deskmate"])
     if send_to_running(paths.data_dir, command):
-        log.info("passed %r to the running Deskmate", command)
+        # A context message holds the customer's words: log its kind, not its text.
+        log.info("passed %r to the running Deskmate", "context" if command[:1] == "{" else command)
         return 0
     app.setApplicationName("Deskmate")
     app.setOrganizationName("Deskmate")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from deskmate.core import DeskmateError, KnowledgeBase
+from deskmate.core.context_request import ContextError, ContextRequest, looks_like_url
 from deskmate.core.logging_config import configure_logging
 from deskmate.core.paths import Paths
 from deskmate.indexer.pack_import import ImportReport, import_pack
@@ -31,6 +32,7 @@ from tqdm import tqdm
 
 _TAG = re.compile(r"</?mark>")
 KIND_LABELS = {"faq": "FAQ", "script": "话术", "expert": "专家"}
+SUBCOMMANDS = frozenset({"import", "reindex", "search", "sync"})
 
 
 def _common() -> argparse.ArgumentParser:
@@ -104,6 +106,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this kind (repeatable)",
     )
     search.add_argument("--limit", type=int, default=10, help="at most this many hits")
+    search.add_argument(
+        "--show",
+        action="store_true",
+        help="show the query in the sidebar (the running one, or start it) instead of printing",
+    )
+    search.add_argument(
+        "--case", default="", help="with --show: the CRM case the activity is linked to"
+    )
+    search.add_argument(
+        "--customer-lang", default="", help="with --show: the customer's language (zh, en)"
+    )
     sync = sub.add_parser("sync", parents=[common], help="sync with the server once")
     sync.add_argument(
         "--server",
@@ -268,21 +281,54 @@ def _wants_autostart(paths: Paths) -> bool:
     return wanted
 
 
-def _run_sidebar(paths: Paths, args: argparse.Namespace) -> int:
+def _run_sidebar(paths: Paths, args: argparse.Namespace, command: str = "") -> int:
     """Start the sidebar, or hand the wish to the one already running."""
     # Qt is imported here so `deskmate search` stays light for scripts and IT.
     from deskmate.desktop.app import run_sidebar
 
     # "autostart" is no command a running sidebar acts on: a second autostart stays quiet.
-    command = "flag-gap" if args.flag_gap else "autostart" if args.autostart else "summon"
-    return run_sidebar(paths, dock=not args.floating, command=command)
+    if not command:
+        command = "flag-gap" if args.flag_gap else "autostart" if args.autostart else "summon"
+    return run_sidebar(paths, dock=not getattr(args, "floating", False), command=command)
+
+
+def _split_url(argv: list[str]) -> tuple[str | None, list[str]]:
+    """A URL the OS passed (``deskmate %u``, ``deskmate.exe "%1"``) and the other arguments.
+
+    Only the first non-option argument counts, and only when it is no subcommand.
+    """
+    for n, arg in enumerate(argv):
+        if arg.startswith("-"):
+            continue
+        if arg not in SUBCOMMANDS and looks_like_url(arg):
+            return arg, [*argv[:n], *argv[n + 1 :]]
+        break
+    return None, argv
+
+
+def _pop(paths: Paths, url: str | None, args: argparse.Namespace) -> int:
+    """Pop the sidebar on a URL's or ``search --show``'s context; 2 when it is refused."""
+    try:
+        if url is not None:
+            request = ContextRequest.from_url(url)
+        else:
+            request = ContextRequest.build(" ".join(args.query), args.case, args.customer_lang)
+    except ContextError as exc:
+        # The reason only: the refused text may be a customer's words or a payload.
+        logging.getLogger(__name__).warning("context refused: %s", exc.message)
+        print(f"deskmate: {exc.message}", file=sys.stderr)
+        return 2
+    return _run_sidebar(paths, args, request.to_message())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``deskmate`` console script."""
-    args = build_parser().parse_args(argv)
+    url, rest = _split_url(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(rest)
     paths = Paths.resolve(args.data_dir, args.config_dir)
     configure_logging(paths.log_dir, args.verbose)
+    if url is not None or (args.command == "search" and args.show):
+        return _pop(paths, url, args)
     if args.selftest:
         from deskmate.desktop.selftest import run_selftest
 

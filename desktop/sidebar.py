@@ -196,6 +196,19 @@ class SidebarWindow(QWidget):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
+    def add_header(self, widget: QWidget) -> None:
+        """Put ``widget`` (e.g. the case header) between the toolbar and the results."""
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):  # always: built in _build
+            layout.insertWidget(1, widget)
+
+    def show_query(self, text: str) -> None:
+        """Search for ``text`` as if typed (a context pop), on the results page."""
+        if self.pages.currentWidget() is not self.results_page:
+            self.back()
+        self.search_box.setText(text)
+        self.search_box.selectAll()
+
     def _on_text(self, text: str) -> None:
         self._end_open()
         if self.pages.currentWidget() is not self.results_page:

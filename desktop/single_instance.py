@@ -2,20 +2,25 @@
 
 ``deskmate --summon`` and ``deskmate --flag-gap`` (the desktop-shortcut fallback where
 global hotkeys are impossible, e.g. Wayland) and a plain second ``deskmate`` connect to
-the running instance's local socket, send one word and exit.
+the running instance's local socket, send one word and exit. A context pop
+(``deskmate search --show``, a ``deskmate://`` link) sends one JSON line instead
+(:meth:`ContextRequest.to_message`); the receiver validates it again.
 """
 
 from __future__ import annotations
 
 import getpass
 import hashlib
+import logging
 from pathlib import Path
 
+from deskmate.core.context_request import MAX_MESSAGE_BYTES, ContextError, ContextRequest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 COMMANDS = frozenset({"summon", "flag-gap", "quit"})
 _TIMEOUT_MS = 1000
+log = logging.getLogger(__name__)
 
 
 def instance_name(data_dir: Path) -> str:
@@ -61,9 +66,25 @@ class InstanceServer(QObject):
 
     def _read(self, socket: QLocalSocket) -> None:
         while socket.canReadLine():
-            word = bytes(socket.readLine().data()).decode(errors="replace").strip()
+            line = bytes(socket.readLine(MAX_MESSAGE_BYTES + 2).data())
+            if not line.endswith(b"\n"):
+                # Longer than any message a launch sends: drop the connection, not the UI.
+                log.warning("dropped an overlong message (over %d bytes)", MAX_MESSAGE_BYTES)
+                socket.abort()
+                return
+            word = line.decode(errors="replace").strip()
             if word in COMMANDS:
                 self.command.emit(word)
+            elif word.startswith("{"):
+                try:
+                    request = ContextRequest.from_message(word)
+                except ContextError as exc:
+                    log.warning("refused a context message: %s", exc.message)
+                    continue
+                self.command.emit(request.to_message())  # the validated, canonical form
+        if socket.bytesAvailable() > MAX_MESSAGE_BYTES:
+            log.warning("dropped an overlong message (over %d bytes)", MAX_MESSAGE_BYTES)
+            socket.abort()
 
     def close(self) -> None:
         """Stop listening."""

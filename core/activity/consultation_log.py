@@ -37,6 +37,7 @@ from deskmate.core.activity.events import (
 from deskmate.core.activity.spool import DwellUpdate, EventSpool, SpoolEntry
 from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
+from deskmate.core.context_request import check_case
 from deskmate.core.errors import (
     ContentError,
     DiskFullError,
@@ -99,6 +100,7 @@ class ConsultationLog(ClosesOnExit):
         self._problem: str | None = None
         self._error: StoreError | None = None  # the coded cause of ``_problem``
         self._lock = threading.RLock()
+        self._case = ""
 
     @classmethod
     def open(
@@ -179,6 +181,21 @@ class ConsultationLog(ClosesOnExit):
     def spooled(self) -> int:
         """How many entries (events and dwell-time updates) wait outside the database."""
         return len(self._spool)
+
+    @property
+    def case(self) -> str:
+        """The CRM case the agent is working on ("" for none); events carry it."""
+        return self._case
+
+    @case.setter
+    def case(self, value: str) -> None:
+        """Set (or clear with "") the case every later event carries in ``detail["case"]``.
+
+        Raises:
+            ContextError: a malformed case reference (see :func:`check_case`).
+        """
+        with self._lock:
+            self._case = check_case(value) if value else ""
 
     # -- recording --------------------------------------------------------------------
 
@@ -299,7 +316,7 @@ class ConsultationLog(ClosesOnExit):
             query=query,
             item_id=item_id,
             result_count=result_count,
-            detail=detail or {},
+            detail={**(detail or {}), "case": self._case} if self._case else (detail or {}),
         )
         self._write([recorded])
         return recorded

@@ -27,6 +27,8 @@ UPGRADE_CODE = "{F57AC0A0-E4D3-4D9D-9658-008E39D14DDF}"
 _GUID_NAMESPACE = uuid.UUID("0a92ca97-d782-4572-ac55-d64429c240eb")
 POLICY_KEY = r"SOFTWARE\Policies\Deskmate"
 RUN_KEY = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Run"
+URL_SCHEME_KEY = "deskmate"  # HKCR\deskmate: deskmate://search?q=… links (issue #18)
+URL_SCHEME_FEATURE = "UrlScheme"  # IT leaves it out with REMOVE=UrlScheme
 # Public property -> registry value (= setting name, or "locked").
 PROPERTIES = {
     "SERVERURL": "server_url",
@@ -95,6 +97,28 @@ def _remembered_properties(product: ET.Element) -> None:
     product.extend([execute, ui])
 
 
+def _url_scheme(product: ET.Element, install_dir: ET.Element, exe: str) -> None:
+    """The HKCR ``deskmate`` key as a URL protocol, in its own feature so IT can leave it out.
+
+    ``msiexec /i Deskmate.msi REMOVE=UrlScheme`` installs without it (wixl has no
+    component conditions, so a feature is the switch); the app validates every link.
+    """
+    component = _sub(install_dir, "Component", Id="UrlSchemeHandler",
+                     Guid=_guid("url-scheme"), Win64="yes")
+    key = URL_SCHEME_KEY
+    _sub(component, "RegistryValue", Root="HKCR", Key=key, Type="string",
+         Value="URL:Deskmate search", KeyPath="yes")
+    _sub(component, "RegistryValue", Root="HKCR", Key=key, Name="URL Protocol",
+         Type="string", Value="")
+    _sub(component, "RegistryValue", Root="HKCR", Key=rf"{key}\DefaultIcon", Type="string",
+         Value=f"[INSTALLDIR]{exe},0")
+    _sub(component, "RegistryValue", Root="HKCR", Key=rf"{key}\shell\open\command",
+         Type="string", Value=f'"[INSTALLDIR]{exe}" "%1"')
+    feature = _sub(product, "Feature", Id=URL_SCHEME_FEATURE,
+                   Title="deskmate:// links from a CRM or CTI toolbar", Level="1")
+    _sub(feature, "ComponentRef", Id="UrlSchemeHandler")
+
+
 def generate_wxs(bundle: Path, version: str) -> str:
     """The .wxs text for ``bundle`` (a PyInstaller onedir folder) at ``version``.
 
@@ -147,6 +171,7 @@ def generate_wxs(bundle: Path, version: str) -> str:
     feature = _sub(product, "Feature", Id="Deskmate", Title="Deskmate", Level="1")
     for ref in refs:
         _sub(feature, "ComponentRef", Id=ref)
+    _url_scheme(product, install_dir, exe)
     ET.indent(wix)
     header = (
         '<?xml version="1.0" encoding="utf-8"?>\n'

@@ -2,6 +2,67 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="25"/>
+        <source>Customer name</source>
+        <translation>客户姓名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="26"/>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="27"/>
+        <location filename="../../desktop/placeholder_labels.py" line="28"/>
+        <location filename="../../desktop/placeholder_labels.py" line="29"/>
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="30"/>
+        <source>Case number</source>
+        <translation>工单号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="31"/>
+        <source>Ticket number</source>
+        <translation>工单号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="32"/>
+        <location filename="../../desktop/placeholder_labels.py" line="33"/>
+        <source>Phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="34"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="35"/>
+        <source>Refund amount</source>
+        <translation>退款金额</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="36"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="37"/>
+        <source>Refund date</source>
+        <translation>退款日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="38"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+</context>
+<context>
     <name>About</name>
     <message>
         <location filename="../../desktop/about.py" line="25"/>
@@ -94,64 +155,77 @@
     </message>
 </context>
 <context>
+    <name>CaseHeader</name>
+    <message>
+        <location filename="../../desktop/context_pop.py" line="47"/>
+        <source>Clear the case: later activity is not linked to it</source>
+        <translation>清除工单：之后的操作不再关联此工单</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/context_pop.py" line="56"/>
+        <source>Case: %1</source>
+        <translation>工单：%1</translation>
+    </message>
+</context>
+<context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="119"/>
+        <location filename="../../desktop/app.py" line="121"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="237"/>
+        <location filename="../../desktop/app.py" line="246"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="256"/>
+        <location filename="../../desktop/app.py" line="265"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="372"/>
+        <location filename="../../desktop/app.py" line="381"/>
         <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
         <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="377"/>
+        <location filename="../../desktop/app.py" line="386"/>
         <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
         <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="401"/>
+        <location filename="../../desktop/app.py" line="410"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="403"/>
+        <location filename="../../desktop/app.py" line="412"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="332"/>
+        <location filename="../../desktop/app.py" line="341"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="343"/>
+        <location filename="../../desktop/app.py" line="352"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="399"/>
+        <location filename="../../desktop/app.py" line="408"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="404"/>
+        <location filename="../../desktop/app.py" line="413"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="407"/>
+        <location filename="../../desktop/app.py" line="416"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -929,19 +1003,44 @@
 <context>
     <name>ScriptForm</name>
     <message>
-        <location filename="../../desktop/script_form.py" line="35"/>
+        <location filename="../../desktop/script_form.py" line="39"/>
         <source>Fill in the blanks, then copy:</source>
         <translation>填写空白后复制：</translation>
     </message>
     <message>
-        <location filename="../../desktop/script_form.py" line="43"/>
+        <location filename="../../desktop/script_form.py" line="47"/>
         <source>Copy filled script (Ctrl+C)</source>
         <translation>复制填好的话术（Ctrl+C）</translation>
     </message>
     <message>
-        <location filename="../../desktop/script_form.py" line="86"/>
+        <location filename="../../desktop/script_form.py" line="92"/>
         <source>Still empty: %s</source>
         <translation>尚未填写：%s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/script_form.py" line="117"/>
+        <source>1 blank is empty: %2. Copy anyway?</source>
+        <translation>还有 1 处空白未填：%2。仍要复制吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/script_form.py" line="119"/>
+        <source>%1 blanks are empty: %2. Copy anyway?</source>
+        <translation>还有 %1 处空白未填：%2。仍要复制吗？</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/script_form.py" line="122"/>
+        <source>Deskmate — empty blanks</source>
+        <translation>Deskmate — 空白未填</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/script_form.py" line="127"/>
+        <source>Copy anyway</source>
+        <translation>仍然复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/script_form.py" line="128"/>
+        <source>Fill them in</source>
+        <translation>去填写</translation>
     </message>
 </context>
 <context>
@@ -1164,37 +1263,37 @@
 <context>
     <name>SidebarWindow</name>
     <message>
-        <location filename="../../desktop/sidebar.py" line="229"/>
+        <location filename="../../desktop/sidebar.py" line="242"/>
         <source>Nothing found for “%s”.</source>
         <translation>没有找到“%s”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="291"/>
+        <location filename="../../desktop/sidebar.py" line="304"/>
         <source>Recent and frequently used</source>
         <translation>最近和常用</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="291"/>
+        <location filename="../../desktop/sidebar.py" line="304"/>
         <source>Type to search</source>
         <translation>输入即可搜索</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="309"/>
+        <location filename="../../desktop/sidebar.py" line="322"/>
         <source>This item is no longer in the knowledge base.</source>
         <translation>该条目已不在知识库中。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="346"/>
+        <location filename="../../desktop/sidebar.py" line="359"/>
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="347"/>
+        <location filename="../../desktop/sidebar.py" line="360"/>
         <source>Copied, but some blanks are still empty.</source>
         <translation>已复制，但还有空白未填写。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="357"/>
+        <location filename="../../desktop/sidebar.py" line="370"/>
         <source>No app opened the link; contact them yourself: %1</source>
         <translation>没有应用能打开此链接，请自行联系：%1</translation>
     </message>

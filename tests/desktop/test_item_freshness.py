@@ -53,6 +53,9 @@ def test_script_guidance_is_shown_as_text_and_never_copied(qtbot: QtBot) -> None
         view.guidance.text() == "Guidance for you (not for the customer): <b>先核实身份</b>再念这段"
     )
     assert not view.guidance.isHidden()
+    from tests.desktop.test_script_blanks import answer_blanks_question
+
+    answer_blanks_question(view.script, copy_anyway=True)  # issue #18: blanks asked once
     view.copy()
     from PySide6.QtGui import QGuiApplication
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from tests.desktop.conftest import press, shot, type_text, wait_for_results
+from tests.desktop.test_script_blanks import answer_blanks_question
 
 
 def titles(window: SidebarWindow) -> list[str]:
@@ -82,6 +83,7 @@ def test_script_placeholders_filled_and_copied(qtbot: QtBot, sidebar: SidebarWin
     assert len(fields) == len(script.placeholders)
     type_text(qtbot, fields[0], "Wang")
     shot(sidebar, "script-placeholders")
+    answer_blanks_question(form, copy_anyway=True)  # issue #18: asked once before copying
     form.copy()
     copied = QGuiApplication.clipboard().text()
     assert "Wang" in copied

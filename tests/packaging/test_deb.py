@@ -47,7 +47,9 @@ def test_stage_lays_out_the_tree(bundle: Path, tmp_path: Path) -> None:
     assert (root / "opt/deskmate/deskmate").is_file()
     assert (root / "usr/bin/deskmate").readlink() == Path("/opt/deskmate/deskmate")
     desktop = (root / "usr/share/applications/deskmate.desktop").read_text()
-    assert "Exec=/usr/bin/deskmate\n" in desktop
+    # Issue #18: deskmate:// links (xdg-open, a browser) start or reach the sidebar.
+    assert "Exec=/usr/bin/deskmate %u\n" in desktop
+    assert "MimeType=x-scheme-handler/deskmate;\n" in desktop
     assert "Icon=deskmate\n" in desktop
     assert (root / "usr/share/icons/hicolor/scalable/apps/deskmate.svg").is_file()
     for script in MAINTAINER_SCRIPTS:

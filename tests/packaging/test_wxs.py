@@ -102,6 +102,24 @@ def test_wixl_builds_an_msi_with_the_policy_rows(bundle: Path, tmp_path: Path) -
     assert shortcut[0][4] == "[INSTALLDIR]deskmate.exe"
 
 
+def test_msi_registers_the_url_scheme_in_a_feature_it_can_leave_out(
+    bundle: Path, tmp_path: Path
+) -> None:
+    """Issue #18: the HKCR deskmate key (URL Protocol) opens deskmate.exe "%1"; REMOVE=UrlScheme."""
+    wxs = tmp_path / "Deskmate.wxs"
+    wxs.write_text(generate_wxs(bundle, "0.1.0"), encoding="utf-8")
+    msi = build_with_wixl(wxs, bundle, tmp_path / "out" / "Deskmate.msi")
+    # Registry rows: Registry, Root (0 = HKCR), Key, Name, Value, Component.
+    hkcr = {(row[2], row[3]): row[4] for row in _table(msi, "Registry") if row[1] == "0"}
+    assert hkcr[("deskmate", "URL Protocol")] == ""
+    assert hkcr[(r"deskmate\shell\open\command", "")] == '"[INSTALLDIR]deskmate.exe" "%1"'
+    assert hkcr[("deskmate", "")].startswith("URL:")
+    pairs = {(row[0], row[1]) for row in _table(msi, "FeatureComponents")}
+    assert ("UrlScheme", "UrlSchemeHandler") in pairs
+    assert ("Deskmate", "UrlSchemeHandler") not in pairs
+    assert {row[0] for row in _table(msi, "Feature")} == {"Deskmate", "UrlScheme"}
+
+
 def test_group_policy_template_matches_the_settings() -> None:
     """Every ADMX policy writes a real setting under the key the app reads; strings exist."""
     folder = Path(__file__).resolve().parents[2] / "packaging" / "windows"
