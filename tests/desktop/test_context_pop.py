@@ -38,7 +38,7 @@ def deskmate(
     (config / "settings.json").write_text(json.dumps({"language": "en"}), "utf-8")
     paths = Paths.resolve(tmp_path / "data", config)
     app = DeskmateApp(qapp, paths, dock=False)
-    with qtbot.waitSignal(app._sample_loaded, timeout=30_000):
+    with qtbot.waitSignal(app.startup.prepared, timeout=30_000):
         app.start()
     try:
         yield app
