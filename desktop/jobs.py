@@ -89,6 +89,11 @@ class _Outcome:
     job: Job
     result: Any = None
     error: BaseException | None = None
+    # The runner itself, so the last reference to it (and to the job's closures, which
+    # may hold widgets) is dropped on the GUI thread after delivery, never on a lane
+    # thread: a QObject destroyed off its own thread while its queued events are being
+    # delivered crashes the process.
+    runner: Any = None
 
 
 class _Lane:
@@ -214,7 +219,7 @@ class JobRunner(QObject):
     def _execute(self, job: Job) -> None:
         if job.cancel_event.is_set():  # cancelled before it started: it never runs
             cancelled = OperationCancelledError("The operation was cancelled.")
-            self._delivered.emit(_Outcome(job, error=cancelled))
+            self._delivered.emit(_Outcome(job, error=cancelled, runner=self))
             return
         last = [-1.0]
 
@@ -229,12 +234,12 @@ class JobRunner(QObject):
             result = job.fn(JobContext(job.cancel_event, progress))
         except DeskmateError as exc:
             log.warning("job %s: %s (%s)", job.kind, exc.message, exc.code)
-            self._delivered.emit(_Outcome(job, error=exc))
+            self._delivered.emit(_Outcome(job, error=exc, runner=self))
         except Exception as exc:  # the job boundary: a bug, logged here with its traceback
             log.exception("job %s failed unexpectedly", job.kind)
-            self._delivered.emit(_Outcome(job, error=exc))
+            self._delivered.emit(_Outcome(job, error=exc, runner=self))
         else:
-            self._delivered.emit(_Outcome(job, result=result))
+            self._delivered.emit(_Outcome(job, result=result, runner=self))
 
     # -- delivering (GUI thread) -----------------------------------------------------------
 

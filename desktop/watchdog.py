@@ -79,7 +79,9 @@ class MainThreadWatchdog:
     def stop(self) -> None:
         """Stop watching (waits for the watcher thread)."""
         self._stop.set()
-        self._thread.join(1.0)
+        # Long enough that the watcher never outlives this object's owner: its _Pong
+        # must be freed on the GUI thread, not by the watcher's last reference.
+        self._thread.join(10.0)
 
     def _watch(self) -> None:
         number = 0
