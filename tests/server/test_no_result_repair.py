@@ -11,10 +11,11 @@ import json
 from typing import Any
 
 import pytest
+from alembic import command
 from deskmate.core.activity.events import EventKind
 from deskmate.server.auth import Role, User, add_user
 from deskmate.server.cli import main
-from deskmate.server.database import Database
+from deskmate.server.database import Database, _alembic_config, head_revision
 from deskmate.server.learning.gap_decisions import decide
 from deskmate.server.learning.gap_queue import collect_signals, list_topics
 from deskmate.server.tables import EventRow, GapSignalRow, GapTopicRow
@@ -146,11 +147,19 @@ def test_migration_0006_repairs_what_is_stored(db_url: str) -> None:
     db = Database.open(db_url)
     try:
         ids = seed(db)
-        with db.write() as conn:  # as if the server last ran with revision 0005
+        # As if the server last ran with revision 0005: run migration 0006 alone (the
+        # later ones change the schema and must not run twice), then mark the head again.
+        with db.write() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+            config = _alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0006")
+            conn.execute(
+                text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()}
+            )
     finally:
         db.close()
-    db = Database.open(db_url)  # migrates to the head: 0006 repairs
+    db = Database.open(db_url)
     try:
         after = kinds(db)
         assert {case for case in ids if after[ids[case]][0] == "nothing_opened"} == set(FALSE)
