@@ -53,6 +53,20 @@ def deskmate(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def open_gap_dialog_over(crm: int, env: dict[str, str]) -> int:
+    """Press the gap hotkey with ``crm`` focused; the dialog's window, focused (note field)."""
+    run("xdotool", "windowactivate", "--sync", str(crm))
+    assert active_window() == crm
+    run("xdotool", "key", "ctrl+alt+g")
+    try:
+        dialog = find_window(GAP_TITLE, timeout=30, visible_only=True)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; the app's log:\n{app_log(env)[-3000:]}") from None
+    time.sleep(0.3)
+    run("xdotool", "windowactivate", "--sync", str(dialog))
+    return dialog
+
+
 @pytest.fixture
 def running_app(app_env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     process = deskmate(app_env)
@@ -88,15 +102,7 @@ def test_sidebar_docks_beside_the_crm_and_the_gap_hotkey_records_a_gap(
     wait_for_log(app_env, "loaded the sample pack")
     screenshot("app-docked-beside-crm.png")
 
-    run("xdotool", "windowactivate", "--sync", str(crm))
-    assert active_window() == crm
-    run("xdotool", "key", "ctrl+alt+g")
-    try:
-        dialog = find_window(GAP_TITLE, timeout=30, visible_only=True)
-    except AssertionError as exc:
-        raise AssertionError(f"{exc}; the app's log:\n{app_log(app_env)[-3000:]}") from None
-    time.sleep(0.3)
-    run("xdotool", "windowactivate", "--sync", str(dialog))
+    open_gap_dialog_over(crm, app_env)
     run("xdotool", "type", "--delay", "20", "no answer for eSIM transfer abroad")
     screenshot("app-gap-dialog.png")
     run("xdotool", "key", "Return")

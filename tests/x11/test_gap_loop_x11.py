@@ -21,8 +21,13 @@ from deskmate.server.auth import Role, add_user, issue_token, set_learning_role
 from deskmate.server.content_import import import_packs
 
 from tests.sync.conftest import AGENT, LiveServer
-from tests.x11.test_app_end_to_end_x11 import GAP_TITLE, app_log, deskmate, wait_for_log
-from tests.x11.x11_tools import active_window, find_window, run, screenshot, start_xterm
+from tests.x11.test_app_end_to_end_x11 import (
+    app_log,
+    deskmate,
+    open_gap_dialog_over,
+    wait_for_log,
+)
+from tests.x11.x11_tools import find_window, run, screenshot, start_xterm
 
 pytestmark = pytest.mark.x11
 NOTE = "customer asks how to stop roaming data in Japan"
@@ -72,15 +77,7 @@ def test_a_flag_from_the_crm_reaches_the_editors_under_the_signed_in_account(
         wait_for_log(env, "sync with 127.0.0.1")  # the first sync binds agent1
         xterms.append(start_xterm("CRM"))
         crm = find_window("CRM")
-        run("xdotool", "windowactivate", "--sync", str(crm))
-        assert active_window() == crm
-        run("xdotool", "key", "ctrl+alt+g")
-        try:
-            dialog = find_window(GAP_TITLE, timeout=30, visible_only=True)
-        except AssertionError as exc:
-            raise AssertionError(f"{exc}; the app's log:\n{app_log(env)[-3000:]}") from None
-        time.sleep(0.3)
-        run("xdotool", "windowactivate", "--sync", str(dialog))
+        open_gap_dialog_over(crm, env)
         run("xdotool", "type", "--delay", "20", NOTE)  # the note field has the focus
         run("xdotool", "key", "Tab")
         run("xdotool", "type", "--delay", "20", CASE)
