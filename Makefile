@@ -47,6 +47,7 @@ translations: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	MYPYPATH=$(EDITABLE) $(BIN)/mypy -p deskmate.core -p deskmate.indexer -p deskmate.desktop -p deskmate.server
 	PYTHONPATH=$(EDITABLE) $(BIN)/lint-imports
 	$(BIN)/mypy packaging/installer_build build_installer.py tools

@@ -26,19 +26,24 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="output folder")
     parser.add_argument(
-        "--revision", type=int, default=1,
+        "--revision",
+        type=int,
+        default=1,
         help="Debian package revision (deskmate_<version>-<revision>): raise it to ship a "
         "rebuild of the same version as an upgrade",
     )
     parser.add_argument(
-        "--compression", choices=["fast", "best"], default="best",
+        "--compression",
+        choices=["fast", "best"],
+        default="best",
         help="fast: gzip -1 (CI); best: xz (what you ship)",
     )
     parser.add_argument(  # set when `make setup` has just refreshed the install
         "--no-refresh", action="store_true", help=argparse.SUPPRESS
     )
     parser.add_argument(
-        "--reuse-bundle", action="store_true",
+        "--reuse-bundle",
+        action="store_true",
         help="package the existing bundle in build/installer/dist instead of freezing again",
     )
     return parser
@@ -56,8 +61,13 @@ def main() -> int:
     from installer_build.pipeline import Options, build
 
     report = build(
-        Options(out=args.out.resolve(), revision=args.revision, compression=args.compression,
-                reuse_bundle=args.reuse_bundle, refresh_install=not args.no_refresh)
+        Options(
+            out=args.out.resolve(),
+            revision=args.revision,
+            compression=args.compression,
+            reuse_bundle=args.reuse_bundle,
+            refresh_install=not args.no_refresh,
+        )
     )
     for note in report.notes:
         print(f"    {note}")

@@ -49,8 +49,11 @@ def tokenize(text: str) -> list[str]:
 def _fields(record: dict[str, Any]) -> tuple[str, str, str]:
     """Return (title, questions, body) of a record as space-joined token strings."""
     questions = " ".join(record.get("questions") or [])
-    return (" ".join(tokenize(record["title"])), " ".join(tokenize(questions)),
-            " ".join(tokenize(record.get("body") or "")))
+    return (
+        " ".join(tokenize(record["title"])),
+        " ".join(tokenize(questions)),
+        " ".join(tokenize(record.get("body") or "")),
+    )
 
 
 class Fts5Baseline:
@@ -69,8 +72,10 @@ class Fts5Baseline:
         self.close()
         self.path.unlink(missing_ok=True)
         conn = sqlite3.connect(self.path)
-        conn.execute("CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, questions, body, "
-                     "tokenize = 'unicode61')")
+        conn.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, questions, body, "
+            "tokenize = 'unicode61')"
+        )
         rows = ((r["id"], *_fields(r)) for r in records)
         with conn:
             conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)", rows)
@@ -133,8 +138,9 @@ class TantivyBaseline:
         writer = index.writer(heap_size=256_000_000)
         for record in records:
             title, questions, body = _fields(record)
-            writer.add_document(self._tantivy.Document(
-                id=record["id"], title=title, questions=questions, body=body))
+            writer.add_document(
+                self._tantivy.Document(id=record["id"], title=title, questions=questions, body=body)
+            )
         writer.commit()
         writer.wait_merging_threads()
         index.reload()
@@ -155,9 +161,12 @@ class TantivyBaseline:
             return []
         query_cls, occur = self._tantivy.Query, self._tantivy.Occur
         clauses = [
-            (occur.Should, query_cls.boost_query(
-                query_cls.term_query(self._schema, field, token), weight))
-            for token in tokens for field, weight in zip(self.FIELDS, WEIGHTS, strict=True)
+            (
+                occur.Should,
+                query_cls.boost_query(query_cls.term_query(self._schema, field, token), weight),
+            )
+            for token in tokens
+            for field, weight in zip(self.FIELDS, WEIGHTS, strict=True)
         ]
         result = self._searcher.search(query_cls.boolean_query(clauses), limit)
         return [self._searcher.doc(address)["id"][0] for _score, address in result.hits]

@@ -64,8 +64,18 @@ from benchmarks.system import (
 )
 
 ROLES = ["new_agent", "billing_specialist", "tech_support", "senior_agent"]
-QUERIES = ["退款多久到账", "花呗分期手续费", "eSIM 转移", "宽带断网", "携号转网", "发票怎么开",
-           "改收货地址", "国际漫游", "会员自动续费", "验证码收不到"]
+QUERIES = [
+    "退款多久到账",
+    "花呗分期手续费",
+    "eSIM 转移",
+    "宽带断网",
+    "携号转网",
+    "发票怎么开",
+    "改收货地址",
+    "国际漫游",
+    "会员自动续费",
+    "验证码收不到",
+]
 
 
 def _skilled_items(db: Database) -> list[tuple[str, list[str]]]:
@@ -76,8 +86,9 @@ def _skilled_items(db: Database) -> list[tuple[str, list[str]]]:
     return [(r.id, json.loads(r.record).get("skills") or []) for r in rows]
 
 
-def _history(agent: str, days: int, per_day: int, items: list[str],
-             rng: random.Random) -> list[ConsultationEvent]:
+def _history(
+    agent: str, days: int, per_day: int, items: list[str], rng: random.Random
+) -> list[ConsultationEvent]:
     """``days`` days of one agent's events, ``per_day`` a day (ending today)."""
     favourites = rng.sample(items, min(8, len(items)))  # what this agent looks up again and again
     events = []
@@ -95,13 +106,17 @@ def _history(agent: str, days: int, per_day: int, items: list[str],
             elif roll < 0.88:
                 kind, extra = EventKind.COPY, {"item_id": item, "detail": {"filled": True}}
             elif roll < 0.94:
-                kind, extra = EventKind.FEEDBACK, {"item_id": item,
-                                                    "detail": {"helpful": rng.random() < 0.7}}
+                kind, extra = (
+                    EventKind.FEEDBACK,
+                    {"item_id": item, "detail": {"helpful": rng.random() < 0.7}},
+                )
             elif roll < 0.985:
                 kind, extra = EventKind.NO_RESULT, {"query": rng.choice(QUERIES) + " 费用"}
             else:
-                kind, extra = EventKind.GAP, {"query": rng.choice(QUERIES),
-                                              "detail": {"gap_type": "missing", "note": ""}}
+                kind, extra = (
+                    EventKind.GAP,
+                    {"query": rng.choice(QUERIES), "detail": {"gap_type": "missing", "note": ""}},
+                )
             events.append(ConsultationEvent(uuid.uuid4().hex, agent, kind, at, **extra))
     return events
 
@@ -121,12 +136,13 @@ def _populate(db: Database, args: argparse.Namespace, rng: random.Random) -> tup
         user: User = add_user(db, name, Role.AGENT, team, rng.choice(ROLES))
         events = _history(name, args.days, args.per_day, items, rng)
         for start in range(0, len(events), 1000):
-            stored += len(ingest(db, user, events[start:start + 1000]).accepted)
+            stored += len(ingest(db, user, events[start : start + 1000]).accepted)
         set_self_assessment(db, user, rng.choice(skills), rng.randint(1, 5))
         if team == "team-a":
             rate_skill(db, manager, name, rng.choice(skills), rng.randint(1, 5), "基本掌握")
-    print(f"  {len(agents)} agents, {stored:,} events stored in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"  {len(agents)} agents, {stored:,} events stored in {time.perf_counter() - started:.1f} s"
+    )
     return issue_token(db, "manager"), agents[0][0]
 
 
@@ -149,12 +165,16 @@ def _timed(client: httpx.Client, path: str) -> tuple[float, int]:
     return elapsed, len(answer.content)
 
 
-def _measure(db: Database, url: str, token: str, agent_token: str, agent: str,
-             args: argparse.Namespace) -> list[tuple[str, list[float], int]]:
+def _measure(
+    db: Database, url: str, token: str, agent_token: str, agent: str, args: argparse.Namespace
+) -> list[tuple[str, list[float], int]]:
     cases: list[tuple[str, list[float], int]] = []
-    with httpx.Client(base_url=url, timeout=120) as client, \
-            httpx.Client(base_url=url, timeout=60,
-                         headers={"Authorization": f"Bearer {agent_token}"}) as sidebar:
+    with (
+        httpx.Client(base_url=url, timeout=120) as client,
+        httpx.Client(
+            base_url=url, timeout=60, headers={"Authorization": f"Bearer {agent_token}"}
+        ) as sidebar,
+    ):
         _sign_in(client, token)
         cold, size = [], 0
         for _ in range(args.cold):
@@ -167,15 +187,22 @@ def _measure(db: Database, url: str, token: str, agent_token: str, agent: str,
         cases.append(("team matrix, warm (profiles cached)", warm, size))
         stale = []
         for _ in range(args.cold):
-            event = ConsultationEvent(uuid.uuid4().hex, agent, EventKind.OPEN,
-                                      datetime.now(UTC).astimezone().isoformat(), item_id=None)
+            event = ConsultationEvent(
+                uuid.uuid4().hex,
+                agent,
+                EventKind.OPEN,
+                datetime.now(UTC).astimezone().isoformat(),
+                item_id=None,
+            )
             sidebar.post("/api/v1/events", json={"events": [event.to_dict()]}).raise_for_status()
             stale.append(_timed(client, "/console/team")[0])
         cases.append(("team matrix, one agent just uploaded", stale, size))
-        for name, path in (("agent page", f"/console/agents/{agent}"),
-                           ("trends, 30 days", "/console/trends"),
-                           ("trends, 90 days", "/console/trends?days=90"),
-                           ("articles, 90 days (manager: team scope)", "/console/articles")):
+        for name, path in (
+            ("agent page", f"/console/agents/{agent}"),
+            ("trends, 30 days", "/console/trends"),
+            ("trends, 90 days", "/console/trends?days=90"),
+            ("articles, 90 days (manager: team scope)", "/console/articles"),
+        ):
             _timed(client, path)
             times = [_timed(client, path) for _ in range(max(3, args.repeat // 3))]
             cases.append((name, [t for t, _ in times], times[-1][1]))
@@ -195,8 +222,19 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
             agent_token = issue_token(db, agent)
             port = 18500 + os.getpid() % 1000
             env = {**os.environ, "DESKMATE_LOG_DIR": str(Path(tmp) / "logs")}
-            server = subprocess.Popen([sys.executable, "-m", "deskmate.server.cli", "serve",
-                                       "--db", db_url, "--port", str(port)], env=env)
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "deskmate.server.cli",
+                    "serve",
+                    "--db",
+                    db_url,
+                    "--port",
+                    str(port),
+                ],
+                env=env,
+            )
             url = f"http://127.0.0.1:{port}"
             for _ in range(400):
                 try:
@@ -221,7 +259,9 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--pg-url", default=os.environ.get("DESKMATE_TEST_POSTGRES_URL", DEFAULT_PG))
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("DESKMATE_TEST_POSTGRES_URL", DEFAULT_PG)
+    )
     parser.add_argument("--team", type=int, default=50)
     parser.add_argument("--others", type=int, default=150, help="agents in other teams")
     parser.add_argument("--days", type=int, default=60)
@@ -235,11 +275,14 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[list[object]] = []
     for backend in args.backends.split(","):
         rows += run_backend(backend.strip(), args)
-    print_table(["backend", "page", "n", "p50 ms", "p95 ms", "max ms", "size"], rows,
-                title=f"GET /console/... for a {args.team}-agent team "
-                      f"({args.days} days x {args.per_day} events per agent, "
-                      f"{args.team + args.others} agents in all); target: matrix <= 300 ms",
-                digits=1)
+    print_table(
+        ["backend", "page", "n", "p50 ms", "p95 ms", "max ms", "size"],
+        rows,
+        title=f"GET /console/... for a {args.team}-agent team "
+        f"({args.days} days x {args.per_day} events per agent, "
+        f"{args.team + args.others} agents in all); target: matrix <= 300 ms",
+        digits=1,
+    )
     return 0
 
 

@@ -33,20 +33,56 @@ UPDATED_AT = "2026-10-01T09:00:00+08:00"
 
 #: English agent queries (written for the benchmark) used for the English latency row.
 ENGLISH_QUERIES: list[str] = [
-    "refund iphone", "roaming charges", "reset password", "cancel order",
-    "change delivery address", "track my parcel", "return policy", "broadband outage",
-    "esim activation", "port my number", "data plan upgrade", "double charge",
-    "instalment plan", "credit card payment failed", "invoice request", "wifi router setup",
-    "slow internet speed", "lost phone block sim", "voucher not applied",
+    "refund iphone",
+    "roaming charges",
+    "reset password",
+    "cancel order",
+    "change delivery address",
+    "track my parcel",
+    "return policy",
+    "broadband outage",
+    "esim activation",
+    "port my number",
+    "data plan upgrade",
+    "double charge",
+    "instalment plan",
+    "credit card payment failed",
+    "invoice request",
+    "wifi router setup",
+    "slow internet speed",
+    "lost phone block sim",
+    "voucher not applied",
     "contract termination fee",
-    "top up balance", "international calls", "bill explanation", "refund status",
-    "exchange damaged item", "warranty repair", "speak to supervisor", "change plan",
-    "activate roaming", "coupon expired",
+    "top up balance",
+    "international calls",
+    "bill explanation",
+    "refund status",
+    "exchange damaged item",
+    "warranty repair",
+    "speak to supervisor",
+    "change plan",
+    "activate roaming",
+    "coupon expired",
 ]
 
 #: Product-ish suffixes used to derive variants of a question.
-_PRODUCTS = ["星桥商城", "星桥移动", "星桥宽带", "App", "iPhone 15", "华为 Mate 60", "5G 套餐",
-             "花呗", "借呗", "信用卡", "eSIM", "光猫", "路由器", "会员", "优惠券"]
+_PRODUCTS = [
+    "星桥商城",
+    "星桥移动",
+    "星桥宽带",
+    "App",
+    "iPhone 15",
+    "华为 Mate 60",
+    "5G 套餐",
+    "花呗",
+    "借呗",
+    "信用卡",
+    "eSIM",
+    "光猫",
+    "路由器",
+    "会员",
+    "优惠券",
+]
 _PUNCT_SPLIT = re.compile(r"[，。？！、；：,.?!;:\s（）()「」]+")
 
 
@@ -66,8 +102,10 @@ def require_eval_dir(eval_dir: Path | str | None) -> Path:
     path = resolve_eval_dir(eval_dir)
     if path is None:
         shown = Path(eval_dir) if eval_dir is not None else DEFAULT_EVAL_DIR
-        print(f"SKIPPED: ATEC eval data not found in {shown} (need faqs.jsonl and queries.jsonl); "
-              "pass --eval-dir to point at it.")
+        print(
+            f"SKIPPED: ATEC eval data not found in {shown} (need faqs.jsonl and queries.jsonl); "
+            "pass --eval-dir to point at it."
+        )
         sys.exit(0)
     return path
 
@@ -125,9 +163,13 @@ def _csv_records(path: Path, kind: str) -> list[dict[str, Any]]:
             if not row.get("id") or not row.get("title"):
                 continue
             record: dict[str, Any] = {
-                "id": row["id"].strip(), "kind": kind, "title": row["title"].strip(),
-                "body": row.get("body") or "", "tags": _split(row.get("tags")),
-                "skills": _split(row.get("skills")), "language": row.get("language") or "zh",
+                "id": row["id"].strip(),
+                "kind": kind,
+                "title": row["title"].strip(),
+                "body": row.get("body") or "",
+                "tags": _split(row.get("tags")),
+                "skills": _split(row.get("skills")),
+                "language": row.get("language") or "zh",
                 "updated_at": row.get("updated_at") or UPDATED_AT,
                 "version": int(row.get("version") or 1),
             }
@@ -150,8 +192,14 @@ def _markdown_record(path: Path, kind: str) -> dict[str, Any] | None:
     meta = yaml.safe_load(parts[0].lstrip("-\n")) or {}
     if not isinstance(meta, dict) or "id" not in meta or "title" not in meta:
         return None
-    record: dict[str, Any] = {"kind": kind, "language": "zh", "updated_at": UPDATED_AT,
-                              "version": 1, "tags": [], "skills": []}
+    record: dict[str, Any] = {
+        "kind": kind,
+        "language": "zh",
+        "updated_at": UPDATED_AT,
+        "version": 1,
+        "tags": [],
+        "skills": [],
+    }
     record.update({k: v for k, v in meta.items() if v is not None})
     # YAML turns some scalars into ints/datetimes (e.g. a tag 12315): the schema wants strings.
     for key in ("tags", "skills", "questions"):
@@ -223,10 +271,16 @@ class _Synth:
         """Return an faq record with a synthetic body and metadata borrowed from a donor."""
         donor = self.rng.choice(self.donors) if self.donors else {}
         record: dict[str, Any] = {
-            "id": item_id, "kind": "faq", "title": title[:500],
+            "id": item_id,
+            "kind": "faq",
+            "title": title[:500],
             "body": _synthetic_body(self.rng, self.bodies),
-            "tags": list(donor.get("tags", []))[:3], "skills": list(donor.get("skills", []))[:2],
-            "language": "zh", "updated_at": UPDATED_AT, "version": 1, "questions": [],
+            "tags": list(donor.get("tags", []))[:3],
+            "skills": list(donor.get("skills", []))[:2],
+            "language": "zh",
+            "updated_at": UPDATED_AT,
+            "version": 1,
+            "questions": [],
         }
         for key in ("product", "channel", "owner"):
             if donor.get(key):
@@ -283,8 +337,10 @@ def main() -> None:
     lengths = sorted(len(r["body"]) for r in corpus)
     print(f"eval dir: {eval_dir}")
     print(f"records: {len(corpus)}  kinds: {kinds}")
-    print(f"body length p10/p50/p90: {lengths[len(lengths) // 10]}/{lengths[len(lengths) // 2]}/"
-          f"{lengths[9 * len(lengths) // 10]}")
+    print(
+        f"body length p10/p50/p90: {lengths[len(lengths) // 10]}/{lengths[len(lengths) // 2]}/"
+        f"{lengths[9 * len(lengths) // 10]}"
+    )
     print(f"distinct titles: {len({r['title'] for r in corpus})}")
 
 

@@ -56,17 +56,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="items (default 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="builds per mode (default 3)")
-    parser.add_argument("--eval-dir", type=Path, default=None,
-                        help="ATEC eval directory (default ../shared/eval/atec; the sample "
-                             "pack alone when absent)")
-    parser.add_argument("--data-root", type=Path,
-                        default=Path(tempfile.gettempdir()) / "deskmate-bench")
+    parser.add_argument(
+        "--eval-dir",
+        type=Path,
+        default=None,
+        help="ATEC eval directory (default ../shared/eval/atec; the sample pack alone when absent)",
+    )
+    parser.add_argument(
+        "--data-root", type=Path, default=Path(tempfile.gettempdir()) / "deskmate-bench"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     setup_logging()
     print(machine_line())
-    kb = open_store(args.data_root / f"index-build-{args.size}", args.size,
-                    resolve_eval_dir(args.eval_dir), args.seed)
+    kb = open_store(
+        args.data_root / f"index-build-{args.size}",
+        args.size,
+        resolve_eval_dir(args.eval_dir),
+        args.seed,
+    )
     runs: dict[str, list[float]] = {mode: [] for mode in MODES}
     rows = []
     try:
@@ -81,8 +89,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     finally:
         kb.close()
         shutil.rmtree(args.data_root / f"index-build-{args.size}", ignore_errors=True)
-    print_table(["run", "mode", "docs", "wall s", "main-process CPU s"], rows,
-                title=f"[{args.size} items] full index builds, interleaved")
+    print_table(
+        ["run", "mode", "docs", "wall s", "main-process CPU s"],
+        rows,
+        title=f"[{args.size} items] full index builds, interleaved",
+    )
     summary = []
     for mode, values in runs.items():
         p50, _p95, worst, _mean = summary_ms(values)

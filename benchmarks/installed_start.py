@@ -43,14 +43,20 @@ def one_run(exe: str, root: Path, drop_caches: bool) -> float:
     logs = root / "logs"
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DESKMATE_DATA_DIR=str(root / "data"),
-               DESKMATE_CONFIG_DIR=str(root / "config"), DESKMATE_LOG_DIR=str(logs))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        DESKMATE_DATA_DIR=str(root / "data"),
+        DESKMATE_CONFIG_DIR=str(root / "config"),
+        DESKMATE_LOG_DIR=str(logs),
+    )
     if drop_caches:
         subprocess.run(["sync"], check=True)
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
     launched = time.time()
-    proc = subprocess.Popen([exe, "--floating"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "--floating"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         return _ready_at(logs, launched + 60) - launched
     finally:
@@ -76,9 +82,12 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
     p50, p95, worst, _mean = summary_ms(times)
     cache = "page cache dropped" if args.drop_caches else "warm page cache"
-    print_table(["executable", "runs", "p50 ms", "p95 ms", "max ms"],
-                [[args.exe, len(times), p50, p95, worst]],
-                title=f"launch to search box ready ({cache}; target <= 2000 ms)", digits=0)
+    print_table(
+        ["executable", "runs", "p50 ms", "p95 ms", "max ms"],
+        [[args.exe, len(times), p50, p95, worst]],
+        title=f"launch to search box ready ({cache}; target <= 2000 ms)",
+        digits=0,
+    )
 
 
 if __name__ == "__main__":

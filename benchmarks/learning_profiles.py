@@ -51,8 +51,14 @@ from benchmarks.system import (
     scratch_database,
 )
 
-KINDS = (("search", 0.40), ("open", 0.35), ("copy", 0.10), ("no_result", 0.08), ("gap", 0.02),
-         ("feedback", 0.05))
+KINDS = (
+    ("search", 0.40),
+    ("open", 0.35),
+    ("copy", 0.10),
+    ("no_result", 0.08),
+    ("gap", 0.02),
+    ("feedback", 0.05),
+)
 SKILLS = 50
 ITEMS = 2000
 TEAM_SIZE = 50
@@ -61,11 +67,16 @@ TEAM_SIZE = 50
 def _taxonomy(rng: random.Random) -> Any:
     from deskmate.core.content.taxonomy import LearningRole, Skill, Taxonomy
 
-    skills = tuple(Skill(f"area{n // 10}.skill{n}", {"zh": f"技能{n}", "en": f"Skill {n}"})
-                   for n in range(SKILLS))
+    skills = tuple(
+        Skill(f"area{n // 10}.skill{n}", {"zh": f"技能{n}", "en": f"Skill {n}"})
+        for n in range(SKILLS)
+    )
     roles = tuple(
-        LearningRole(f"role{r}", {"zh": f"岗位{r}", "en": f"Role {r}"},
-                     {s.code: rng.randint(1, 5) for s in rng.sample(skills, 15)})
+        LearningRole(
+            f"role{r}",
+            {"zh": f"岗位{r}", "en": f"Role {r}"},
+            {s.code: rng.randint(1, 5) for s in rng.sample(skills, 15)},
+        )
         for r in range(6)
     )
     return Taxonomy(skills, roles)
@@ -80,12 +91,24 @@ def _seed_content(db: Any, rng: random.Random) -> tuple[list[str], Any]:
     codes = [s.code for s in taxonomy.skills]
     rows = []
     for n in range(ITEMS):
-        record = {"id": f"item-{n}", "kind": rng.choice(["faq", "faq", "script", "expert"]),
-                  "title": f"条目 {n}", "body": "…", "language": "zh",
-                  "updated_at": "2026-10-01T09:00:00+08:00", "version": 1,
-                  "skills": rng.sample(codes, rng.randint(1, 3))}
-        rows.append({"id": record["id"], "record": json.dumps(record, ensure_ascii=False),
-                     "version": 1, "seq": n + 1})
+        record = {
+            "id": f"item-{n}",
+            "kind": rng.choice(["faq", "faq", "script", "expert"]),
+            "title": f"条目 {n}",
+            "body": "…",
+            "language": "zh",
+            "updated_at": "2026-10-01T09:00:00+08:00",
+            "version": 1,
+            "skills": rng.sample(codes, rng.randint(1, 3)),
+        }
+        rows.append(
+            {
+                "id": record["id"],
+                "record": json.dumps(record, ensure_ascii=False),
+                "version": 1,
+                "seq": n + 1,
+            }
+        )
     with db.write() as conn:
         conn.execute(insert(ItemRow), rows)
         conn.execute(update(ServerMetaRow).values(head_seq=ITEMS))
@@ -100,16 +123,25 @@ def _users(db: Any, agents: int, taxonomy: Any, rng: random.Random) -> list[str]
     names = [f"agent{n:04d}" for n in range(agents)]
     now = datetime.now(UTC).isoformat()
     with db.write() as conn:
-        conn.execute(insert(UserRow), [
-            {"name": name, "role": "agent", "team": f"team{n // TEAM_SIZE}", "created_at": now,
-             "learning_role": rng.choice(taxonomy.roles).code}
-            for n, name in enumerate(names)
-        ])
+        conn.execute(
+            insert(UserRow),
+            [
+                {
+                    "name": name,
+                    "role": "agent",
+                    "team": f"team{n // TEAM_SIZE}",
+                    "created_at": now,
+                    "learning_role": rng.choice(taxonomy.roles).code,
+                }
+                for n, name in enumerate(names)
+            ],
+        )
     return names
 
 
-def _event_rows(names: list[str], items: list[str], per_agent: int, rng: random.Random,
-                now: datetime) -> Any:
+def _event_rows(
+    names: list[str], items: list[str], per_agent: int, rng: random.Random, now: datetime
+) -> Any:
     kinds = [k for k, _ in KINDS]
     weights = [w for _, w in KINDS]
     received = now.isoformat()
@@ -120,10 +152,22 @@ def _event_rows(names: list[str], items: list[str], per_agent: int, rng: random.
             item = None
             if kind in ("open", "copy", "feedback") or (kind == "gap" and rng.random() < 0.5):
                 item = rng.choice(favourites) if rng.random() < 0.6 else rng.choice(items)
-            payload = {"kind": kind, "agent_id": name, "item_id": item, "query": "退款多久到账",
-                       "detail": {"helpful": False} if kind == "feedback" else {}}
-            yield (uuid.UUID(int=rng.getrandbits(128)).hex, name, kind, when,
-                   json.dumps(payload, ensure_ascii=False), received, item)
+            payload = {
+                "kind": kind,
+                "agent_id": name,
+                "item_id": item,
+                "query": "退款多久到账",
+                "detail": {"helpful": False} if kind == "feedback" else {},
+            }
+            yield (
+                uuid.UUID(int=rng.getrandbits(128)).hex,
+                name,
+                kind,
+                when,
+                json.dumps(payload, ensure_ascii=False),
+                received,
+                item,
+            )
 
 
 def _load_events(db: Any, rows: Any) -> int:
@@ -132,9 +176,10 @@ def _load_events(db: Any, rows: Any) -> int:
     if db.url.get_backend_name() == "postgresql":
         with db.write() as conn:
             raw = conn.connection.driver_connection
-            with raw.cursor() as cursor, cursor.copy(
-                f"COPY events ({', '.join(columns)}) FROM STDIN"
-            ) as copy:
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY events ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
                     count += 1
@@ -142,8 +187,9 @@ def _load_events(db: Any, rows: Any) -> int:
     from sqlalchemy import text
 
     batch: list[dict[str, Any]] = []
-    statement = text(f"INSERT INTO events ({', '.join(columns)}) VALUES "
-                     f"({', '.join(':' + c for c in columns)})")
+    statement = text(
+        f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+    )
     for row in rows:
         batch.append(dict(zip(columns, row, strict=True)))
         if len(batch) == 50_000:
@@ -165,10 +211,16 @@ def _gap_rows(texts: list[str], names: list[str], rng: random.Random, now: datet
         kind = "gap" if rng.random() < 0.3 else "no_result"
         when = (now - timedelta(seconds=rng.uniform(0, 30 * 86400))).isoformat()
         detail = {"gap_type": "missing", "note": "", "interaction_id": ""} if kind == "gap" else {}
-        payload = {"kind": kind, "agent_id": name, "item_id": None, "query": text,
-                   "detail": detail}
-        yield (uuid.UUID(int=rng.getrandbits(128)).hex, name, kind, when,
-               json.dumps(payload, ensure_ascii=False), received, None)
+        payload = {"kind": kind, "agent_id": name, "item_id": None, "query": text, "detail": detail}
+        yield (
+            uuid.UUID(int=rng.getrandbits(128)).hex,
+            name,
+            kind,
+            when,
+            json.dumps(payload, ensure_ascii=False),
+            received,
+            None,
+        )
 
 
 def run_gap_queue(backend: str, pg_url: str, count: int, tmp: Path) -> list[list[Any]]:
@@ -229,15 +281,17 @@ def run(backend: str, pg_url: str, agents: int, per_agent: int, tmp: Path) -> li
         rows.append([label, "full (empty cache)", full.seconds, full.computed, full.reused])
         started = time.perf_counter()
         history_rows = _seed_history(db, now, rng)
-        rows.append([label, "seed a year of history", time.perf_counter() - started,
-                     history_rows, "-"])
+        rows.append(
+            [label, "seed a year of history", time.perf_counter() - started, history_rows, "-"]
+        )
         with db.write() as conn:
             conn.exec_driver_sql("DELETE FROM profile_cache")
             if backend == "postgresql":
                 conn.exec_driver_sql("ANALYZE level_history")
         full = refresh_profiles(db, now=now)
-        rows.append([label, "full (empty cache, year of history)", full.seconds, full.computed,
-                     full.reused])
+        rows.append(
+            [label, "full (empty cache, year of history)", full.seconds, full.computed, full.reused]
+        )
         same = refresh_profiles(db, now=now)
         rows.append([label, "unchanged", same.seconds, same.computed, same.reused])
         _load_events(db, _event_rows(names[:10], items, 10, rng, now + timedelta(seconds=1)))
@@ -246,8 +300,9 @@ def run(backend: str, pg_url: str, agents: int, per_agent: int, tmp: Path) -> li
         _load_events(db, _event_rows(names[:1], items, 1, rng, now + timedelta(seconds=2)))
         one = refresh_profiles(db, [names[0]], now=now)
         rows.append([label, "one agent (refresh)", one.seconds, one.computed, one.reused])
-        rows.append([label, "one agent (whole me/profile)", *_one_document(db, names[1], now, rng,
-                                                                             items)])
+        rows.append(
+            [label, "one agent (whole me/profile)", *_one_document(db, names[1], now, rng, items)]
+        )
         rows += [[label, *row] for row in _history_size(db, agents)]
     finally:
         db.close()
@@ -266,30 +321,44 @@ def _seed_history(db: Any, now: datetime, rng: random.Random) -> int:
         for back in range(1, 52):
             when = now - timedelta(weeks=back)
             wobble = (back % 5) * 0.1  # levels a little lower in the past
-            conn.execute(insert(LevelHistoryRow).from_select(
-                ["agent", "week", "skill", "level", "computed_at"],
-                select(LevelHistoryRow.agent, literal(iso_week(when)), LevelHistoryRow.skill,
-                       func.greatest(1.0, LevelHistoryRow.level - wobble)
-                       if db.url.get_backend_name() == "postgresql"
-                       else func.max(1.0, LevelHistoryRow.level - wobble),
-                       literal(when.isoformat(timespec="seconds")))
-                .where(LevelHistoryRow.week == this_week)))
+            conn.execute(
+                insert(LevelHistoryRow).from_select(
+                    ["agent", "week", "skill", "level", "computed_at"],
+                    select(
+                        LevelHistoryRow.agent,
+                        literal(iso_week(when)),
+                        LevelHistoryRow.skill,
+                        func.greatest(1.0, LevelHistoryRow.level - wobble)
+                        if db.url.get_backend_name() == "postgresql"
+                        else func.max(1.0, LevelHistoryRow.level - wobble),
+                        literal(when.isoformat(timespec="seconds")),
+                    ).where(LevelHistoryRow.week == this_week),
+                )
+            )
         agents = list(conn.execute(select(UserRow.name)).scalars())
         skills = [f"area{n // 10}.skill{n}" for n in range(SKILLS)]
         assessed = [
-            {"agent": agent, "skill": rng.choice(skills), "kind": kind,
-             "value": rng.randint(1, 5), "comment": "继续保持" if kind == "rating" else "",
-             "given_by": "manager" if kind == "rating" else None,
-             "recorded_at": (now - timedelta(days=rng.uniform(0, 365))).isoformat()}
-            for agent in agents for kind in ("rating", "self") for _ in range(24)
+            {
+                "agent": agent,
+                "skill": rng.choice(skills),
+                "kind": kind,
+                "value": rng.randint(1, 5),
+                "comment": "继续保持" if kind == "rating" else "",
+                "given_by": "manager" if kind == "rating" else None,
+                "recorded_at": (now - timedelta(days=rng.uniform(0, 365))).isoformat(),
+            }
+            for agent in agents
+            for kind in ("rating", "self")
+            for _ in range(24)
         ]
         conn.execute(insert(AssessmentHistoryRow), assessed)
         levels = conn.execute(select(func.count()).select_from(LevelHistoryRow)).scalar_one()
     return int(levels) + len(assessed)
 
 
-def _one_document(db: Any, name: str, now: datetime, rng: random.Random,
-                  items: list[str]) -> list[Any]:
+def _one_document(
+    db: Any, name: str, now: datetime, rng: random.Random, items: list[str]
+) -> list[Any]:
     """``GET /api/v1/me/profile``'s whole work for one agent after a new event of theirs."""
     from deskmate.server.learning_api import profile_document
 
@@ -335,8 +404,11 @@ def main() -> None:
                 rows += run(backend, args.pg_url, args.agents, args.events, Path(tmp))
             if args.gap_events:
                 rows += run_gap_queue(backend, args.pg_url, args.gap_events, Path(tmp))
-    print_table(["dataset", "step", "seconds", "computed/added", "unchanged"], rows,
-                title="Learning profiles (refresh_profiles) and the gap queue (collect_signals)")
+    print_table(
+        ["dataset", "step", "seconds", "computed/added", "unchanged"],
+        rows,
+        title="Learning profiles (refresh_profiles) and the gap queue (collect_signals)",
+    )
 
 
 if __name__ == "__main__":

@@ -115,8 +115,12 @@ def disk_mib(path: Path) -> float:
     return sum(p.stat().st_size for p in files) / 2**20
 
 
-def incremental_update(engine: DeskmateEngine, records: Sequence[dict[str, Any]],
-                       count: int = 100, timeout: float = 60.0) -> list[Any]:
+def incremental_update(
+    engine: DeskmateEngine,
+    records: Sequence[dict[str, Any]],
+    count: int = 100,
+    timeout: float = 60.0,
+) -> list[Any]:
     """Retitle ``count`` items with a new word, upsert them, time until search finds them.
 
     Returns one table row: items, upsert s, first search s, visible-after s, found.
@@ -152,8 +156,9 @@ def make_engine(name: str, data_root: Path, size: int) -> Any:
     return make_baseline(name, directory)
 
 
-def bench_engine(engine: Any, records: Sequence[dict[str, Any]],
-                 query_sets: dict[str, list[str]]) -> tuple[list[Any], dict[str, list[float]]]:
+def bench_engine(
+    engine: Any, records: Sequence[dict[str, Any]], query_sets: dict[str, list[str]]
+) -> tuple[list[Any], dict[str, list[float]]]:
     """Build, reopen and time one engine; return its build row and per-set timings."""
     print(f"... {engine.name}: building", file=sys.stderr, flush=True)
     if hasattr(engine, "prepare"):
@@ -170,23 +175,37 @@ def bench_engine(engine: Any, records: Sequence[dict[str, Any]],
         engine.search(text, LIMIT)
     timings = {name: time_queries(engine.search, texts) for name, texts in query_sets.items()}
     directory = getattr(engine, "directory", None) or getattr(engine, "_dir", None)
-    row = [engine.name, getattr(engine, "prepare_seconds", 0.0), build, open_s * 1000,
-           first * 1000, disk_mib(directory) if directory else float("nan"), current_rss_mib()]
+    row = [
+        engine.name,
+        getattr(engine, "prepare_seconds", 0.0),
+        build,
+        open_s * 1000,
+        first * 1000,
+        disk_mib(directory) if directory else float("nan"),
+        current_rss_mib(),
+    ]
     return row, timings
 
 
-def print_size_report(size: int, build_rows: list[list[Any]],
-                      timings: dict[str, dict[str, list[float]]]) -> None:
+def print_size_report(
+    size: int, build_rows: list[list[Any]], timings: dict[str, dict[str, list[float]]]
+) -> None:
     """Print the build, latency and ratio tables for one corpus size."""
-    print_table(["engine", "prepare s", "build s", "open ms", "1st search ms", "disk MiB",
-                 "RSS MiB"], build_rows, title=f"[{size} items] build and open")
+    print_table(
+        ["engine", "prepare s", "build s", "open ms", "1st search ms", "disk MiB", "RSS MiB"],
+        build_rows,
+        title=f"[{size} items] build and open",
+    )
     rows = []
     for engine, sets in timings.items():
         for set_name, values in sets.items():
             p50, p95, worst, mean = summary_ms(values)
             rows.append([engine, set_name, len(values), p50, p95, worst, mean])
-    print_table(["engine", "query set", "n", "p50 ms", "p95 ms", "max ms", "mean ms"], rows,
-                title=f"[{size} items] search latency (limit={LIMIT}, after {WARMUP} warm-up)")
+    print_table(
+        ["engine", "query set", "n", "p50 ms", "p95 ms", "max ms", "mean ms"],
+        rows,
+        title=f"[{size} items] search latency (limit={LIMIT}, after {WARMUP} warm-up)",
+    )
     if "deskmate" not in timings:
         return
     others = [name for name in ("fts5", "tantivy") if name in timings]
@@ -213,8 +232,10 @@ def run_size(size: int, args: argparse.Namespace, eval_dir: Path) -> None:
         "zh prefixes": [p for q in full for p in typeahead_prefixes(q)],
         "en full": list(ENGLISH_QUERIES),
     }
-    print(f"\n=== corpus of {len(records)} items (built in {corpus_s:.1f} s); "
-          + ", ".join(f"{name}: {len(texts)} queries" for name, texts in query_sets.items()))
+    print(
+        f"\n=== corpus of {len(records)} items (built in {corpus_s:.1f} s); "
+        + ", ".join(f"{name}: {len(texts)} queries" for name, texts in query_sets.items())
+    )
     build_rows, timings, incremental = [], {}, None
     for name in args.engines:
         engine = None
@@ -232,26 +253,43 @@ def run_size(size: int, args: argparse.Namespace, eval_dir: Path) -> None:
                 engine.close() if args.keep else engine.cleanup()
     print_size_report(size, build_rows, timings)
     if incremental is not None:
-        print_table(["items", "upsert s", "1st search s", "visible after s", "found"],
-                    [incremental],
-                    title=f"[{size} items] deskmate incremental upsert (new word {NEW_WORD!r})")
-    print(f"\npeak RSS after {size} items: {peak_rss_mib():.0f} MiB "
-          f"(whole process, all engines so far; current {current_rss_mib():.0f} MiB)")
+        print_table(
+            ["items", "upsert s", "1st search s", "visible after s", "found"],
+            [incremental],
+            title=f"[{size} items] deskmate incremental upsert (new word {NEW_WORD!r})",
+        )
+    print(
+        f"\npeak RSS after {size} items: {peak_rss_mib():.0f} MiB "
+        f"(whole process, all engines so far; current {current_rss_mib():.0f} MiB)"
+    )
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000",
-                        help="comma-separated corpus sizes (default 10000,100000)")
-    parser.add_argument("--eval-dir", type=Path, default=None,
-                        help="ATEC eval directory (default ../shared/eval/atec from the repo)")
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="comma-separated corpus sizes (default 10000,100000)",
+    )
+    parser.add_argument(
+        "--eval-dir",
+        type=Path,
+        default=None,
+        help="ATEC eval directory (default ../shared/eval/atec from the repo)",
+    )
     parser.add_argument("--queries", type=int, default=200, help="full queries (default 200)")
-    parser.add_argument("--data-root", type=Path,
-                        default=Path(tempfile.gettempdir()) / "deskmate-bench",
-                        help="where the indexes are built (default <tmp>/deskmate-bench)")
-    parser.add_argument("--engines", default="deskmate,fts5,tantivy",
-                        help="comma-separated: deskmate, fts5, tantivy, bm25")
+    parser.add_argument(
+        "--data-root",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "deskmate-bench",
+        help="where the indexes are built (default <tmp>/deskmate-bench)",
+    )
+    parser.add_argument(
+        "--engines",
+        default="deskmate,fts5,tantivy",
+        help="comma-separated: deskmate, fts5, tantivy, bm25",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the index files afterwards")
     args = parser.parse_args(argv)

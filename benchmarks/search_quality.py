@@ -36,13 +36,26 @@ POOL_KS = (20, 50, 200)  # --pool: how deep the relevant item lies when it is no
 
 def atec_records(eval_dir: Path) -> list[dict[str, Any]]:
     """Return the ATEC FAQs as minimal faq items (title = question, empty body)."""
-    return [{"id": faq["id"], "kind": "faq", "title": faq["question"], "body": "",
-             "tags": [], "skills": [], "language": "zh", "updated_at": UPDATED_AT,
-             "version": 1, "questions": []} for faq in load_atec_faqs(eval_dir)]
+    return [
+        {
+            "id": faq["id"],
+            "kind": "faq",
+            "title": faq["question"],
+            "body": "",
+            "tags": [],
+            "skills": [],
+            "language": "zh",
+            "updated_at": UPDATED_AT,
+            "version": 1,
+            "questions": [],
+        }
+        for faq in load_atec_faqs(eval_dir)
+    ]
 
 
-def evaluate(search: Callable[[str, int], list[str]],
-             queries: Sequence[dict[str, Any]], pool: bool = False) -> dict[str, float]:
+def evaluate(
+    search: Callable[[str, int], list[str]], queries: Sequence[dict[str, Any]], pool: bool = False
+) -> dict[str, float]:
     """Return mean recall@k (|relevant in top k| / |relevant|), MRR@10 and ms per query.
 
     With ``pool``, each query asks for ``max(POOL_KS)`` results and recall at those
@@ -67,8 +80,9 @@ def evaluate(search: Callable[[str, int], list[str]],
     return result
 
 
-def deskmate_search(records: Sequence[dict[str, Any]], data_dir: Path
-                    ) -> tuple[Callable[[str, int], list[str]], Callable[[], None], float]:
+def deskmate_search(
+    records: Sequence[dict[str, Any]], data_dir: Path
+) -> tuple[Callable[[str, int], list[str]], Callable[[], None], float]:
     """Build a Deskmate knowledge base; return (search, close, build seconds)."""
     knowledge_base_cls, item_cls = import_deskmate()
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -87,8 +101,13 @@ def deskmate_search(records: Sequence[dict[str, Any]], data_dir: Path
     return search, close, build
 
 
-def run_engine(name: str, records: Sequence[dict[str, Any]], queries: Sequence[dict[str, Any]],
-               work_dir: Path, pool: bool = False) -> dict[str, float]:
+def run_engine(
+    name: str,
+    records: Sequence[dict[str, Any]],
+    queries: Sequence[dict[str, Any]],
+    work_dir: Path,
+    pool: bool = False,
+) -> dict[str, float]:
     """Build one engine over ``records`` and evaluate it on ``queries``."""
     if name == "deskmate":
         search, close, build = deskmate_search(records, work_dir / "deskmate")
@@ -109,14 +128,25 @@ def run_engine(name: str, records: Sequence[dict[str, Any]], queries: Sequence[d
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--eval-dir", type=Path, default=None,
-                        help="ATEC eval directory (default ../shared/eval/atec from the repo)")
-    parser.add_argument("--limit-queries", type=int, default=None,
-                        help="use only the first N queries")
-    parser.add_argument("--engines", default="deskmate,bm25,fts5",
-                        help="comma-separated: deskmate, bm25, fts5, tantivy")
-    parser.add_argument("--pool", action="store_true",
-                        help=f"also report recall at depths {', '.join(map(str, POOL_KS))}")
+    parser.add_argument(
+        "--eval-dir",
+        type=Path,
+        default=None,
+        help="ATEC eval directory (default ../shared/eval/atec from the repo)",
+    )
+    parser.add_argument(
+        "--limit-queries", type=int, default=None, help="use only the first N queries"
+    )
+    parser.add_argument(
+        "--engines",
+        default="deskmate,bm25,fts5",
+        help="comma-separated: deskmate, bm25, fts5, tantivy",
+    )
+    parser.add_argument(
+        "--pool",
+        action="store_true",
+        help=f"also report recall at depths {', '.join(map(str, POOL_KS))}",
+    )
     args = parser.parse_args(argv)
     setup_logging()
     eval_dir = require_eval_dir(args.eval_dir)
@@ -138,11 +168,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     base = results.get("bm25", {}).get("recall@5")
     ks = (*KS, *POOL_KS) if args.pool else KS
     columns = [*(f"recall@{k}" for k in ks), "MRR@10", "ms/query", "build s"]
-    rows = [[name, *(result[c] for c in columns),
-             result["recall@5"] / base if base else float("nan")]
-            for name, result in results.items()]
-    print_table(["engine", *columns, "R@5 / bm25"], rows, digits=4,
-                title=f"search quality on ATEC (limit={DEPTH})")
+    rows = [
+        [name, *(result[c] for c in columns), result["recall@5"] / base if base else float("nan")]
+        for name, result in results.items()
+    ]
+    print_table(
+        ["engine", *columns, "R@5 / bm25"],
+        rows,
+        digits=4,
+        title=f"search quality on ATEC (limit={DEPTH})",
+    )
 
 
 if __name__ == "__main__":

@@ -72,8 +72,12 @@ def text_sets(eval_dir: Path | None) -> dict[str, list[str]]:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--eval-dir", type=Path, default=None,
-                        help="ATEC eval directory (default ../shared/eval/atec from the repo)")
+    parser.add_argument(
+        "--eval-dir",
+        type=Path,
+        default=None,
+        help="ATEC eval directory (default ../shared/eval/atec from the repo)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="passes per measurement (best)")
     args = parser.parse_args(argv)
     setup_logging()
@@ -83,9 +87,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("note: ATEC eval data not found (pass --eval-dir); measuring sample pack only")
     jieba_cut, jieba_load = load_jieba()
     rjieba_cut, rjieba_load = load_rjieba()
-    print_table(["segmenter", "dictionary load s"],
-                [["jieba", jieba_load], ["rjieba", rjieba_load]], digits=3,
-                title="dictionary load (jieba may use its cached model in the temp dir)")
+    print_table(
+        ["segmenter", "dictionary load s"],
+        [["jieba", jieba_load], ["rjieba", rjieba_load]],
+        digits=3,
+        title="dictionary load (jieba may use its cached model in the temp dir)",
+    )
     rows = []
     for name, texts in text_sets(eval_dir).items():
         chars = sum(len(t) for t in texts)
@@ -93,9 +100,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         fast = throughput(rjieba_cut, texts, args.repeat)
         same = sum(jieba_cut(t) == rjieba_cut(t) for t in texts) / len(texts)
         rows.append([name, len(texts), chars, slow, fast, fast / slow, f"{same:.1%}"])
-    print_table(["text set", "texts", "chars", "jieba Mchar/s", "rjieba Mchar/s", "speed-up",
-                 "identical cuts"], rows, digits=3,
-                title=f"segmentation throughput (default mode, HMM on, best of {args.repeat})")
+    print_table(
+        [
+            "text set",
+            "texts",
+            "chars",
+            "jieba Mchar/s",
+            "rjieba Mchar/s",
+            "speed-up",
+            "identical cuts",
+        ],
+        rows,
+        digits=3,
+        title=f"segmentation throughput (default mode, HMM on, best of {args.repeat})",
+    )
 
 
 if __name__ == "__main__":

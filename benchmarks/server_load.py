@@ -90,9 +90,16 @@ class Stats:
 
 def make_event(agent: str) -> dict[str, object]:
     return {
-        "event_id": uuid.uuid4().hex, "agent_id": agent, "kind": "search",
-        "occurred_at": "2026-11-23T09:30:12.345678+08:00", "query": "花呗 还款 逾期",
-        "item_id": None, "result_count": 7, "dwell_ms": None, "detail": {}, "uploaded_at": None,
+        "event_id": uuid.uuid4().hex,
+        "agent_id": agent,
+        "kind": "search",
+        "occurred_at": "2026-11-23T09:30:12.345678+08:00",
+        "query": "花呗 还款 逾期",
+        "item_id": None,
+        "result_count": 7,
+        "dwell_ms": None,
+        "detail": {},
+        "uploaded_at": None,
     }
 
 
@@ -110,8 +117,9 @@ class Phase:
     batch: int
 
 
-async def _request(client: httpx.AsyncClient, stats: Stats, what: str, method: str, path: str,
-                   **kwargs: object) -> httpx.Response | None:
+async def _request(
+    client: httpx.AsyncClient, stats: Stats, what: str, method: str, path: str, **kwargs: object
+) -> httpx.Response | None:
     try:
         return await client.request(method, path, **kwargs)  # type: ignore[arg-type]
     except httpx.HTTPError as exc:
@@ -119,17 +127,32 @@ async def _request(client: httpx.AsyncClient, stats: Stats, what: str, method: s
         return None
 
 
-async def agent(url: str, name: str, token: str, phase: Phase, stats: Stats,  # noqa: C901
-                start_at: float, stop_at: float, offset: float) -> None:
+async def agent(  # noqa: C901
+    url: str,
+    name: str,
+    token: str,
+    phase: Phase,
+    stats: Stats,
+    start_at: float,
+    stop_at: float,
+    offset: float,
+) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60,
-                                 limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers, timeout=60, limits=limits
+    ) as client:
         cursor, etag = "", ""
         t0 = time.perf_counter()
         while True:  # the first full download
-            r = await _request(client, stats, "sync", "GET", "/api/v1/changes",
-                               params={"cursor": cursor, "limit": 500})
+            r = await _request(
+                client,
+                stats,
+                "sync",
+                "GET",
+                "/api/v1/changes",
+                params={"cursor": cursor, "limit": 500},
+            )
             if r is None or r.status_code != 200:
                 stats.error(f"sync {r.status_code if r else 'failed'}")
                 return
@@ -146,8 +169,15 @@ async def agent(url: str, name: str, token: str, phase: Phase, stats: Stats,  # 
 
         async def poll_once(scheduled: float) -> None:
             nonlocal cursor, etag
-            r = await _request(client, stats, "poll", "GET", "/api/v1/changes",
-                               params={"cursor": cursor}, headers={"If-None-Match": etag})
+            r = await _request(
+                client,
+                stats,
+                "poll",
+                "GET",
+                "/api/v1/changes",
+                params={"cursor": cursor},
+                headers={"If-None-Match": etag},
+            )
             # Open loop: from the scheduled time (no coordinated omission).
             stats.poll.append(time.perf_counter() - scheduled)
             if r is None:
@@ -163,8 +193,9 @@ async def agent(url: str, name: str, token: str, phase: Phase, stats: Stats,  # 
             posts += 1
             resend = posts % 3 == 0 and previous
             batch = previous if resend else [make_event(name) for _ in range(phase.batch)]
-            r = await _request(client, stats, "post", "POST", "/api/v1/events",
-                               json={"events": batch})
+            r = await _request(
+                client, stats, "post", "POST", "/api/v1/events", json={"events": batch}
+            )
             stats.post.append(time.perf_counter() - scheduled)
             if r is None:
                 return
@@ -202,37 +233,47 @@ async def agent(url: str, name: str, token: str, phase: Phase, stats: Stats,  # 
                 k += 1
             await asyncio.gather(*pending)
 
-        await asyncio.gather(loop(phase.poll_interval, poll_once),
-                             loop(phase.post_interval, post_once))
+        await asyncio.gather(
+            loop(phase.poll_interval, poll_once), loop(phase.post_interval, post_once)
+        )
 
 
-async def drive(url: str, tokens: dict[str, str], phase: Phase, start_at: float,
-                duration: float) -> Stats:
+async def drive(
+    url: str, tokens: dict[str, str], phase: Phase, start_at: float, duration: float
+) -> Stats:
     stats = Stats()
     names = sorted(tokens)
-    await asyncio.gather(*(
-        agent(url, n, tokens[n], phase, stats, start_at, start_at + duration, i / len(names))
-        for i, n in enumerate(names)))
+    await asyncio.gather(
+        *(
+            agent(url, n, tokens[n], phase, stats, start_at, start_at + duration, i / len(names))
+            for i, n in enumerate(names)
+        )
+    )
     return stats
 
 
-def client_process(url: str, tokens: dict[str, str], phase: Phase, start_at: float,
-                   duration: float) -> Stats:
+def client_process(
+    url: str, tokens: dict[str, str], phase: Phase, start_at: float, duration: float
+) -> Stats:
     """One load-generator process (a separate OS process from the server and the others)."""
     return asyncio.run(drive(url, tokens, phase, start_at, duration))
 
 
-def run_phase(url: str, tokens: dict[str, str], phase: Phase, args: argparse.Namespace
-              ) -> tuple[Stats, float]:
+def run_phase(
+    url: str, tokens: dict[str, str], phase: Phase, args: argparse.Namespace
+) -> tuple[Stats, float]:
     """Run ``phase`` in ``--client-procs`` processes; all start measuring at the same time."""
     names = sorted(tokens)
-    shares = [{n: tokens[n] for n in names[i::args.client_procs]}
-              for i in range(args.client_procs)]
+    shares = [
+        {n: tokens[n] for n in names[i :: args.client_procs]} for i in range(args.client_procs)
+    ]
     # Start once every agent has had time for its first full download (not measured here).
     start_at = time.time() + args.warmup
     with ProcessPoolExecutor(args.client_procs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(client_process, url, share, phase, start_at, args.duration)
-                   for share in shares]
+        futures = [
+            pool.submit(client_process, url, share, phase, start_at, args.duration)
+            for share in shares
+        ]
         stats = Stats()
         for future in futures:
             stats.merge(future.result())
@@ -267,8 +308,16 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
             tokens[f"agent-{n:03d}"] = issue_token(db, f"agent-{n:03d}")
         port = 18000 + os.getpid() % 1000
         env = {**os.environ, "DESKMATE_LOG_DIR": str(Path(tmp) / "logs")}
-        command = [sys.executable, "-m", "deskmate.server.cli", "serve", "--db", db_url,
-                   "--port", str(port)]
+        command = [
+            sys.executable,
+            "-m",
+            "deskmate.server.cli",
+            "serve",
+            "--db",
+            db_url,
+            "--port",
+            str(port),
+        ]
         if args.workers > 1:
             command += ["--workers", str(args.workers)]
         server = subprocess.Popen(command, env=env)
@@ -289,8 +338,10 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[list[object]]:
                 with db.read() as conn:
                     stored = conn.execute(select(func.count()).select_from(EventRow)).scalar_one()
                 if stored - before != len(stats.sent_ids) or stored - before != stats.accepted:
-                    stats.error(f"stored {stored - before} != sent {len(stats.sent_ids)}"
-                                f"/accepted {stats.accepted}")
+                    stats.error(
+                        f"stored {stored - before} != sent {len(stats.sent_ids)}"
+                        f"/accepted {stats.accepted}"
+                    )
                 before = stored
                 rows += phase_rows(backend, phase, stats, elapsed)
         finally:
@@ -306,9 +357,18 @@ def phase_rows(backend: str, phase: Phase, stats: Stats, elapsed: float) -> list
     late = f"; {stats.late} sent >100 ms late" if phase.open_loop and stats.late else ""
 
     def row(op: str, lat: list[float], events: float | str) -> list[object]:
-        return [backend, phase.name, op, len(lat), len(lat) / elapsed, events,
-                percentile(lat, 50) * 1000, percentile(lat, 95) * 1000,
-                max(lat, default=float("nan")) * 1000, errors + late]
+        return [
+            backend,
+            phase.name,
+            op,
+            len(lat),
+            len(lat) / elapsed,
+            events,
+            percentile(lat, 50) * 1000,
+            percentile(lat, 95) * 1000,
+            max(lat, default=float("nan")) * 1000,
+            errors + late,
+        ]
 
     rows = []
     if phase.poll_interval is not None:
@@ -316,8 +376,7 @@ def phase_rows(backend: str, phase: Phase, stats: Stats, elapsed: float) -> list
         rows.append(row(f"poll (If-None-Match) {every}, {stats.poll_200} x 200", stats.poll, ""))
     if phase.post_interval is not None:
         every = "back to back" if phase.post_interval == 0 else f"every {phase.post_interval} s"
-        rows.append(row(f"post {phase.batch} events {every}", stats.post,
-                        stats.accepted / elapsed))
+        rows.append(row(f"post {phase.batch} events {every}", stats.post, stats.accepted / elapsed))
     return rows
 
 
@@ -325,36 +384,65 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--agents", type=int, default=200)
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per phase")
-    parser.add_argument("--warmup", type=float, default=30.0,
-                        help="seconds for the agents' first full download before a phase")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=30.0,
+        help="seconds for the agents' first full download before a phase",
+    )
     parser.add_argument("--batch", type=int, default=100, help="events per upload (closed)")
     parser.add_argument("--steady-batch", type=int, default=20, help="events per upload (open)")
-    parser.add_argument("--steady-interval", type=float, default=2.0,
-                        help="seconds between uploads of one agent (open)")
+    parser.add_argument(
+        "--steady-interval",
+        type=float,
+        default=2.0,
+        help="seconds between uploads of one agent (open)",
+    )
     parser.add_argument("--poll-interval", type=float, default=1.0)
     parser.add_argument("--phases", default="", help="subset of: open,ingest,poll")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
-    parser.add_argument("--client-procs", type=int, default=2,
-                        help="load-generator processes (each its own event loop)")
+    parser.add_argument(
+        "--client-procs",
+        type=int,
+        default=2,
+        help="load-generator processes (each its own event loop)",
+    )
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--pg-url", default=os.environ.get("DESKMATE_TEST_POSTGRES_URL")
-                        or DEFAULT_PG)
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("DESKMATE_TEST_POSTGRES_URL") or DEFAULT_PG
+    )
     args = parser.parse_args(argv)
     print(machine_line())
     offered_polls = args.agents / args.poll_interval
     offered_events = args.agents * args.steady_batch / args.steady_interval
-    print(f"{args.agents} agents in {args.client_procs} load-generator processes, server "
-          f"{args.workers} worker process(es), all on this machine; {args.duration:.0f} s per "
-          f"phase. open: {offered_polls:.0f} polls/s + {offered_events:.0f} events/s offered "
-          f"({args.steady_batch}-event batch per agent every {args.steady_interval} s), latency "
-          "from the scheduled send time; closed ingest: "
-          f"{args.batch}-event batches back to back per agent + a poll per agent every "
-          f"{args.poll_interval} s; closed poll: polls back to back. Every 3rd batch is re-sent.")
+    print(
+        f"{args.agents} agents in {args.client_procs} load-generator processes, server "
+        f"{args.workers} worker process(es), all on this machine; {args.duration:.0f} s per "
+        f"phase. open: {offered_polls:.0f} polls/s + {offered_events:.0f} events/s offered "
+        f"({args.steady_batch}-event batch per agent every {args.steady_interval} s), latency "
+        "from the scheduled send time; closed ingest: "
+        f"{args.batch}-event batches back to back per agent + a poll per agent every "
+        f"{args.poll_interval} s; closed poll: polls back to back. Every 3rd batch is re-sent."
+    )
     rows: list[list[object]] = []
     for backend in args.backends.split(","):
         rows += run_backend(backend, args)
-    print_table(["db", "phase", "operation", "requests", "req/s", "events stored/s", "p50 ms",
-                 "p95 ms", "max ms", "errors"], rows, title="deskmate-server load")
+    print_table(
+        [
+            "db",
+            "phase",
+            "operation",
+            "requests",
+            "req/s",
+            "events stored/s",
+            "p50 ms",
+            "p95 ms",
+            "max ms",
+            "errors",
+        ],
+        rows,
+        title="deskmate-server load",
+    )
     return 0
 
 

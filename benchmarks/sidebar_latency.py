@@ -87,8 +87,9 @@ def type_and_time(texts: list[str], data_dir: Path) -> list[float]:
             if char.isascii():
                 key = Qt.Key.Key_Space if char == " " else Qt.Key(ord(char.upper()))
                 for kind in (QKeyEvent.Type.KeyPress, QKeyEvent.Type.KeyRelease):
-                    QApplication.sendEvent(box, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier,
-                                                          char))
+                    QApplication.sendEvent(
+                        box, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
+                    )
             else:
                 event = QInputMethodEvent()
                 event.setCommitString(char)
@@ -141,12 +142,21 @@ def cold_start(runs: int) -> tuple[list[float], list[float]]:
         load_sample_pack_if_empty(kb)
     ready, rss = [], []
     for _ in range(runs):
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-                   DESKMATE_LOG_DIR=str(template / "logs"))
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DESKMATE_LOG_DIR=str(template / "logs"))
         out = subprocess.run(
-            [sys.executable, "-c", _CHILD, repr(time.time()), str(template / "data"),
-             str(template / "config")],
-            capture_output=True, text=True, env=env, timeout=120, check=True,
+            [
+                sys.executable,
+                "-c",
+                _CHILD,
+                repr(time.time()),
+                str(template / "data"),
+                str(template / "config"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=True,
         ).stdout
         line = next(x for x in out.splitlines() if x.startswith("READY"))
         ready.append(float(line.split()[1]))
@@ -173,14 +183,21 @@ def main(argv: list[str] | None = None) -> None:
         for label, texts in (("zh (IME commits)", zh), ("en (key presses)", en)):
             p50, p95, worst, mean = summary_ms(type_and_time(texts, data_dir))
             keys = sum(len(t) for t in texts)
-            rows.append([size, label, keys, p50, p95, worst, mean, "≤ 50" if size >= 100_000 else ""])
-    print_table(["items", "typing", "keystrokes", "p50 ms", "p95 ms", "max ms", "mean ms",
-                 "target p95"], rows, title="keystroke to results painted (offscreen)")
+            rows.append(
+                [size, label, keys, p50, p95, worst, mean, "≤ 50" if size >= 100_000 else ""]
+            )
+    print_table(
+        ["items", "typing", "keystrokes", "p50 ms", "p95 ms", "max ms", "mean ms", "target p95"],
+        rows,
+        title="keystroke to results painted (offscreen)",
+    )
     ready, rss = cold_start(args.cold_runs)
     r50, r95, rmax, _ = summary_ms(ready)
-    print_table(["runs", "p50 ms", "p95 ms", "max ms", "idle RSS MiB (max)", "targets"],
-                [[len(ready), r50, r95, rmax, max(rss), "start ≤ 1500 ms, RSS ≤ 200 MiB"]],
-                title="cold start to search box ready (sample pack)")
+    print_table(
+        ["runs", "p50 ms", "p95 ms", "max ms", "idle RSS MiB (max)", "targets"],
+        [[len(ready), r50, r95, rmax, max(rss), "start ≤ 1500 ms, RSS ≤ 200 MiB"]],
+        title="cold start to search box ready (sample pack)",
+    )
 
 
 if __name__ == "__main__":

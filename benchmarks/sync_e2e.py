@@ -62,16 +62,25 @@ MARK = "zyxquokka"
 
 
 def write_pack(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
     return path
 
 
 def start_server(db_url: str, tmp: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = 19000 + os.getpid() % 1000
     env = {**os.environ, "DESKMATE_LOG_DIR": str(tmp / "server-logs")}
-    cmd = [sys.executable, "-m", "deskmate.server.cli", "serve", "--db", db_url,
-           "--port", str(port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "deskmate.server.cli",
+        "serve",
+        "--db",
+        db_url,
+        "--port",
+        str(port),
+    ]
     if workers > 1:
         cmd += ["--workers", str(workers)]
     server = subprocess.Popen(cmd, env=env)
@@ -96,7 +105,7 @@ def access_statuses(tmp: Path, since_line: int) -> tuple[int, dict[str, int]]:
     for line in lines[since_line:]:
         if "deskmate.server.access" not in line:
             continue
-        fields = json.loads(line[line.index("{"):])
+        fields = json.loads(line[line.index("{") :])
         key = f"{fields['method']} {fields['path']} {fields['status']}"
         counts[key] = counts.get(key, 0) + 1
     return len(lines), counts
@@ -116,8 +125,10 @@ def run(args: argparse.Namespace) -> int:
     t = time.perf_counter()
     records = build_corpus(args.items, eval_dir)
     corpus_s = time.perf_counter() - t
-    print(f"corpus: {len(records)} records ({'ATEC + ' if eval_dir else ''}sample pack + "
-          f"generated), built in {corpus_s:.1f} s")
+    print(
+        f"corpus: {len(records)} records ({'ATEC + ' if eval_dir else ''}sample pack + "
+        f"generated), built in {corpus_s:.1f} s"
+    )
     steps: list[list[object]] = []
     with tempfile.TemporaryDirectory(prefix="deskmate-e2e-") as tmp_name:
         tmp = Path(tmp_name)
@@ -129,8 +140,9 @@ def run(args: argparse.Namespace) -> int:
             report = import_packs(db, [write_pack(tmp / "full.jsonl", records)])
             import_s = time.perf_counter() - t
             check(not report.problems, report.problems[:3])
-            steps.append(["server import (not a target)", f"{report.added} added", import_s,
-                          "", ""])
+            steps.append(
+                ["server import (not a target)", f"{report.added} added", import_s, "", ""]
+            )
             add_user(db, "bench-agent", Role.AGENT, "bench")
             token = issue_token(db, "bench-agent")
             server, url = start_server(db_url, tmp, args.workers)
@@ -145,24 +157,36 @@ def run(args: argparse.Namespace) -> int:
                 last = records[-1]
                 found = last["id"] in hits(kb, str(last["title"]), 10)
                 counted = sum(kb.count().values())
-                steps.append(["full sync (fresh client)",
-                              f"{rep.added} added; {counted} stored; last title found: {found}",
-                              full_s, 30.0, "yes" if full_s <= 30 and found else "NO"])
+                steps.append(
+                    [
+                        "full sync (fresh client)",
+                        f"{rep.added} added; {counted} stored; last title found: {found}",
+                        full_s,
+                        30.0,
+                        "yes" if full_s <= 30 and found else "NO",
+                    ]
+                )
 
                 # 3. 1,000 changed + 100 deleted on the server, then sync until searchable
-                changed = [dict(r) for r in records[-args.changed - args.deleted:-args.deleted]]
+                changed = [dict(r) for r in records[-args.changed - args.deleted : -args.deleted]]
                 for r in changed:
                     r["title"] = f"{r['title']} {MARK}"
                     r["version"] = int(r.get("version") or 1) + 1
-                gone = [str(r["id"]) for r in records[-args.deleted:]]
+                gone = [str(r["id"]) for r in records[-args.deleted :]]
                 markers = [{"id": i, "deleted": True} for i in gone]
                 t = time.perf_counter()
                 report = import_packs(db, [write_pack(tmp / "delta.jsonl", changed + markers)])
                 delta_import_s = time.perf_counter() - t
                 check(not report.problems, report.problems[:3])
-                steps.append(["server import of the change (not a target)",
-                              f"{report.updated} updated, {report.deleted} deleted",
-                              delta_import_s, "", ""])
+                steps.append(
+                    [
+                        "server import of the change (not a target)",
+                        f"{report.updated} updated, {report.deleted} deleted",
+                        delta_import_s,
+                        "",
+                        "",
+                    ]
+                )
                 want = {str(r["id"]) for r in changed}
                 t = time.perf_counter()
                 rep = client.sync_once()
@@ -177,12 +201,25 @@ def run(args: argparse.Namespace) -> int:
                         break
                     time.sleep(0.01)
                 visible_s = time.perf_counter() - t
-                steps.append(["incremental sync (sync_once)",
-                              f"{rep.updated} updated, {rep.deleted} deleted", sync_s, "", ""])
-                steps.append(["incremental until searchable",
-                              f"{len(got & want)}/{len(want)} found, {left} deleted left, "
-                              f"{tries} search round(s)", visible_s, 5.0,
-                              "yes" if visible_s <= 5 and got >= want and not left else "NO"])
+                steps.append(
+                    [
+                        "incremental sync (sync_once)",
+                        f"{rep.updated} updated, {rep.deleted} deleted",
+                        sync_s,
+                        "",
+                        "",
+                    ]
+                )
+                steps.append(
+                    [
+                        "incremental until searchable",
+                        f"{len(got & want)}/{len(want)} found, {left} deleted left, "
+                        f"{tries} search round(s)",
+                        visible_s,
+                        5.0,
+                        "yes" if visible_s <= 5 and got >= want and not left else "NO",
+                    ]
+                )
 
                 # 4. idle polls
                 lines, _ = access_statuses(tmp, 0)
@@ -199,12 +236,24 @@ def run(args: argparse.Namespace) -> int:
                 p50, p95, worst, mean = summary_ms(polls)
                 seen = ", ".join(f"{k} x{v}" for k, v in sorted(statuses.items()))
                 ok = p50 <= 50 and p95 <= 50
-                steps.append([f"idle poll x{args.polls} p50 (ms)",
-                              f"report.not_modified {not_modified}/{args.polls}; server saw: "
-                              f"{seen}", p50, 50.0, "yes" if p50 <= 50 else "NO"])
-                steps.append([f"idle poll x{args.polls} p95 (ms)",
-                              f"max {worst:.1f} ms, mean {mean:.1f} ms", p95, 50.0,
-                              "yes" if ok else "NO"])
+                steps.append(
+                    [
+                        f"idle poll x{args.polls} p50 (ms)",
+                        f"report.not_modified {not_modified}/{args.polls}; server saw: {seen}",
+                        p50,
+                        50.0,
+                        "yes" if p50 <= 50 else "NO",
+                    ]
+                )
+                steps.append(
+                    [
+                        f"idle poll x{args.polls} p95 (ms)",
+                        f"max {worst:.1f} ms, mean {mean:.1f} ms",
+                        p95,
+                        50.0,
+                        "yes" if ok else "NO",
+                    ]
+                )
                 client.close()
         finally:
             if server is not None:
@@ -213,11 +262,17 @@ def run(args: argparse.Namespace) -> int:
             db.close()
             drop_scratch_schema(args.pg_url, schema)
     print(machine_line())
-    print(f"server: deskmate-server serve on {args.db} ({args.workers} worker(s)), a separate "
-          "process on loopback; client in this process; client RSS at the end "
-          f"{current_rss_mib():.0f} MiB")
-    print_table(["step", "detail", "seconds (ms for polls)", "target", "met"], steps,
-                title=f"end-to-end sync, {args.items} items", digits=3)
+    print(
+        f"server: deskmate-server serve on {args.db} ({args.workers} worker(s)), a separate "
+        "process on loopback; client in this process; client RSS at the end "
+        f"{current_rss_mib():.0f} MiB"
+    )
+    print_table(
+        ["step", "detail", "seconds (ms for polls)", "target", "met"],
+        steps,
+        title=f"end-to-end sync, {args.items} items",
+        digits=3,
+    )
     return 0
 
 
@@ -228,8 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deleted", type=int, default=100)
     parser.add_argument("--polls", type=int, default=50)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--pg-url", default=os.environ.get("DESKMATE_TEST_POSTGRES_URL")
-                        or DEFAULT_PG)
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("DESKMATE_TEST_POSTGRES_URL") or DEFAULT_PG
+    )
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--eval-dir", default=None, help="ATEC directory (default ../shared)")
     return run(parser.parse_args(argv))

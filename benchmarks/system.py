@@ -30,7 +30,8 @@ def _load_core_from_checkout() -> None:
         namespace.__path__ = []
         sys.modules["deskmate"] = namespace
     spec = importlib.util.spec_from_file_location(
-        "deskmate.core", init, submodule_search_locations=[str(init.parent)])
+        "deskmate.core", init, submodule_search_locations=[str(init.parent)]
+    )
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load deskmate.core from {init}")
     module = importlib.util.module_from_spec(spec)
@@ -67,9 +68,11 @@ def machine_line() -> str:
         memory = f", {psutil.virtual_memory().total / 2**30:.1f} GiB RAM"
     except ImportError:
         physical, memory = None, ""
-    return (f"machine: {platform.machine()} {platform.processor() or ''}".rstrip()
-            + f", {cores} logical cores ({physical} physical){memory}, "
-            + f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+    return (
+        f"machine: {platform.machine()} {platform.processor() or ''}".rstrip()
+        + f", {cores} logical cores ({physical} physical){memory}, "
+        + f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
 
 
 def peak_rss_mib() -> float:
@@ -119,16 +122,19 @@ def fmt(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "",
-                digits: int = 2) -> None:
+def print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "", digits: int = 2
+) -> None:
     """Print an aligned plain-text table (numbers right-aligned, text left-aligned)."""
     cells = [[fmt(v, digits) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     numeric = [all(isinstance(row[i], int | float) for row in rows) for i in range(len(headers))]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(v.rjust(w) if num else v.ljust(w)
-                         for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
+        ).rstrip()
 
     if title:
         print(f"\n{title}")

@@ -45,6 +45,4 @@ def about_text(paths: Paths | None = None) -> str:
 
 def show_about(parent: QWidget | None = None) -> None:
     """Show the About box (modal)."""
-    QMessageBox.about(
-        parent, QCoreApplication.translate("About", "About Deskmate"), about_text()
-    )
+    QMessageBox.about(parent, QCoreApplication.translate("About", "About Deskmate"), about_text())

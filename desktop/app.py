@@ -126,14 +126,23 @@ class DeskmateApp(QObject):
         self.account: SignedInAccount | None = self._read_account()
         self.learning = LearningController(
             LearningStore(paths.data_dir, self.account.name if self.account else None),
-            self.window, self.sync, self.tray, self,
+            self.window,
+            self.sync,
+            self.tray,
+            self,
         )
         self.learning.summon_requested.connect(self.summon)
         self.recorder.gap_recorded.connect(self._send_gap_now)
 
         # With a server, its content replaces the sample pack.
-        self.startup = StartupPreparation(self.kb, self.recorder.log, self.jobs, self.window,
-                                          load_sample=not self.settings.server_url, parent=self)
+        self.startup = StartupPreparation(
+            self.kb,
+            self.recorder.log,
+            self.jobs,
+            self.window,
+            load_sample=not self.settings.server_url,
+            parent=self,
+        )
         self.startup.prepared.connect(self._after_prepare)
         self.context = ContextPop(self.window, self.recorder, self.summon, self)
         self.instance = InstanceServer(paths.data_dir, self)
@@ -228,8 +237,9 @@ class DeskmateApp(QObject):
             self._gap_dialog.activateWindow()
             return
         item = self.window.current_item()
-        dialog = GapDialog(self.window.current_query(), item.id if item else None,
-                           item.title if item else None)
+        dialog = GapDialog(
+            self.window.current_query(), item.id if item else None, item.title if item else None
+        )
         dialog.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         dialog.case_edit.setText(self.context.case)
         dialog.propose_requested.connect(self.learning.propose)
@@ -283,14 +293,19 @@ class DeskmateApp(QObject):
         self._save(dataclasses.replace(self.settings, always_on_top=pinned))
 
     def _remember_placement(self, edge: str, screen: str, width: int, docked: bool) -> None:
-        self._save(dataclasses.replace(self.settings, dock_edge=edge, dock_screen=screen,
-                                       dock_width=width, docked=docked))
+        self._save(
+            dataclasses.replace(
+                self.settings, dock_edge=edge, dock_screen=screen, dock_width=width, docked=docked
+            )
+        )
 
     def _register_hotkeys(self) -> None:
         self.hotkeys.unregister_all()
         self.hotkey_problems = []
-        for name, sequence in (("summon", self.settings.summon_hotkey),
-                               ("gap", self.settings.gap_hotkey)):
+        for name, sequence in (
+            ("summon", self.settings.summon_hotkey),
+            ("gap", self.settings.gap_hotkey),
+        ):
             try:
                 self.hotkeys.register(name, sequence)
             except HotkeyError as exc:
@@ -299,8 +314,13 @@ class DeskmateApp(QObject):
 
     def settings_dialog(self) -> SettingsDialog:
         """A settings dialog wired to this app (sign-in, the signed-in account)."""
-        dialog = SettingsDialog(self.settings, self.settings_store.locked_keys(),
-                                self.hotkey_problems, self.window, account=self.account)
+        dialog = SettingsDialog(
+            self.settings,
+            self.settings_store.locked_keys(),
+            self.hotkey_problems,
+            self.window,
+            account=self.account,
+        )
         dialog.sign_in_requested.connect(lambda url, token: self._sign_in(dialog, url, token))
         self._settings_dialog = dialog
         dialog.finished.connect(lambda _result: self._settings_closed(dialog))
@@ -322,7 +342,9 @@ class DeskmateApp(QObject):
             for problem in self.hotkey_problems:
                 self.window.toast(problem)
         if (new.dock_edge, new.dock_screen, new.dock_width) != (
-            old.dock_edge, old.dock_screen, old.dock_width
+            old.dock_edge,
+            old.dock_screen,
+            old.dock_width,
         ):
             self.dock.set_edge(new.dock_edge)
             self.dock.set_screen(new.dock_screen)
@@ -378,14 +400,18 @@ class DeskmateApp(QObject):
         name = outcome.account.name
         if outcome.claimed:
             return (
-                self.tr("Activity recorded before you signed in will be uploaded as %1: "
-                        "%2 in all.").replace("%1", name).replace("%2", str(outcome.claimed))
+                self.tr("Activity recorded before you signed in will be uploaded as %1: %2 in all.")
+                .replace("%1", name)
+                .replace("%2", str(outcome.claimed))
             )
         if outcome.previous is not None:
             return (
-                self.tr("Signed in as %1. Activity recorded as %2 stays on this computer "
-                        "until %2 signs in again.")
-                .replace("%1", name).replace("%2", outcome.previous)
+                self.tr(
+                    "Signed in as %1. Activity recorded as %2 stays on this computer "
+                    "until %2 signs in again."
+                )
+                .replace("%1", name)
+                .replace("%2", outcome.previous)
             )
         return ""
 
@@ -398,8 +424,13 @@ class DeskmateApp(QObject):
 
     def refresh_status(self) -> None:
         """Online/offline, last sync and item counts in the status line (read by a job)."""
-        self.jobs.submit("status", lambda _ctx: status_facts(self.kb), lane=Lane.READER,
-                         key="status", on_done=self._show_status)
+        self.jobs.submit(
+            "status",
+            lambda _ctx: status_facts(self.kb),
+            lane=Lane.READER,
+            key="status",
+            on_done=self._show_status,
+        )
 
     def _show_status(self, facts: StatusFacts) -> None:
         # Online or offline is decided by the last sync's error code, never its sentence.
@@ -414,8 +445,10 @@ class DeskmateApp(QObject):
         counts = facts.counts
         self.window.set_status(
             self.tr("%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts")
-            .replace("%1", mode).replace("%2", last_sync)
-            .replace("%3", str(counts.get("faq", 0))).replace("%4", str(counts.get("script", 0)))
+            .replace("%1", mode)
+            .replace("%2", last_sync)
+            .replace("%3", str(counts.get("faq", 0)))
+            .replace("%4", str(counts.get("script", 0)))
             .replace("%5", str(counts.get("expert", 0)))
         )
         self.tray.set_online(online)

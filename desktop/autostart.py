@@ -35,8 +35,7 @@ def set_start_at_login(enabled: bool) -> None:
         if sys.platform == "win32":
             import winreg
 
-            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, _RUN_KEY, 0,
-                                winreg.KEY_SET_VALUE) as key:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, _RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
                 if enabled:
                     command = " ".join(f'"{part}"' for part in _command())
                     winreg.SetValueEx(key, "Deskmate", 0, winreg.REG_SZ, command)

@@ -37,8 +37,9 @@ _WEB = ("http", "https")
 class LevelBar(QWidget):
     """A 1–5 scale: the level filled in, the role's target as a tick."""
 
-    def __init__(self, level: float | None, target: float | None, gap: float,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, level: float | None, target: float | None, gap: float, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.level, self.target, self.gap = level, target, gap
         self.setMinimumHeight(10)
@@ -105,8 +106,9 @@ class TrendLine(QWidget):
         bottom = self.height() - 2.5
         painter.drawLine(QPointF(2, bottom), QPointF(self.width() - 2, bottom))
         points = [self._point(i, v) for i, v in enumerate(self.levels)]
-        colour = QColor(AT_TARGET if len(points) < 2 or self.levels[-1] >= self.levels[0]
-                        else BELOW_TARGET)
+        colour = QColor(
+            AT_TARGET if len(points) < 2 or self.levels[-1] >= self.levels[0] else BELOW_TARGET
+        )
         painter.setPen(QPen(colour, 1.8))
         for start, end in pairwise(points):
             painter.drawLine(start, end)
@@ -143,8 +145,13 @@ class SkillCard(_Card):
     assessed = Signal(str, int)  # skill code, level 1-5
     open_item_requested = Signal(str)  # item id
 
-    def __init__(self, skill: SkillStanding, pending_level: int | None,
-                 reading: Sequence[Recommendation] = (), parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        skill: SkillStanding,
+        pending_level: int | None,
+        reading: Sequence[Recommendation] = (),
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(f"skill:{skill.code}")
         self.skill = skill
@@ -182,17 +189,18 @@ class SkillCard(_Card):
     def _numbers_tip(self) -> str:
         level = f"{self.skill.level:.1f}" if self.skill.level is not None else self.tr("unknown")
         target = f"{self.skill.target:g}" if self.skill.target is not None else self.tr("none")
-        return self.tr("Level %1 of 5; your role's target: %2").replace("%1", level).replace(
-            "%2", target)
+        return (
+            self.tr("Level %1 of 5; your role's target: %2")
+            .replace("%1", level)
+            .replace("%2", target)
+        )
 
     def _trend(self) -> QHBoxLayout:
         """The weekly levels drawn, and in words: "Level 2.1 → 3.0 since 1 Nov"."""
         row = QHBoxLayout()
         row.setSpacing(6)
         self.trend_line = TrendLine([p.level for p in self.skill.trend])
-        self.trend_line.setToolTip(
-            "\n".join(f"{p.week}: {p.level:.1f}" for p in self.skill.trend)
-        )
+        self.trend_line.setToolTip("\n".join(f"{p.week}: {p.level:.1f}" for p in self.skill.trend))
         row.addWidget(self.trend_line, 0, Qt.AlignmentFlag.AlignVCenter)
         since, level = self.skill.since, self.skill.level
         if since is not None and level is not None:
@@ -246,8 +254,9 @@ class AssignmentCard(_Card):
     open_item_requested = Signal(str)  # item id
     done_requested = Signal(int)  # assignment id
 
-    def __init__(self, assignment: Assignment, done_pending: bool, today: date,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, assignment: Assignment, done_pending: bool, today: date, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(f"assignment:{assignment.id}")
         self.assignment = assignment
@@ -264,7 +273,8 @@ class AssignmentCard(_Card):
         a = self.assignment
         due = short_date(a.due_on)
         text = (self.tr("Overdue: was due %1") if self.overdue else self.tr("Due %1")).replace(
-            "%1", due)
+            "%1", due
+        )
         if a.window_start and a.window_end:
             text += f" · {a.window_start}–{a.window_end}"
         colour = PROBLEM_COLOUR if self.overdue else ""
@@ -281,8 +291,11 @@ class AssignmentCard(_Card):
             row.addWidget(self.open_button)
         row.addStretch(1)
         if a.done_at is not None:
-            row.addWidget(_label(self.tr("Done %1").replace("%1", local_time(a.done_at)),
-                                 "doneLabel", rich=False))
+            row.addWidget(
+                _label(
+                    self.tr("Done %1").replace("%1", local_time(a.done_at)), "doneLabel", rich=False
+                )
+            )
         elif done_pending:
             row.addWidget(_label(self.tr("Done — waiting to sync"), "doneLabel", rich=False))
         else:

@@ -190,7 +190,10 @@ class LearningView(QWidget):
             column.addWidget(label)
 
     def _add_assignments(
-        self, column: QVBoxLayout, snapshot: LearningSnapshot, profile: LearningProfile,
+        self,
+        column: QVBoxLayout,
+        snapshot: LearningSnapshot,
+        profile: LearningProfile,
         today: date,
     ) -> None:
         if not profile.assignments:

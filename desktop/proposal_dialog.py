@@ -55,16 +55,19 @@ class ProposalDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("proposalDialog")
         self.setWindowTitle(
-            self.tr("Deskmate — propose an edit") if item_id else
-            self.tr("Deskmate — propose an answer")
+            self.tr("Deskmate — propose an edit")
+            if item_id
+            else self.tr("Deskmate — propose an answer")
         )
         self._item_id = item_id
         self.draft: ProposalDraft | None = None
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr(
-            "Your proposal goes to the knowledge editors as a draft. It is sent with the "
-            "next sync, also if you are offline now."
-        ))
+        intro = QLabel(
+            self.tr(
+                "Your proposal goes to the knowledge editors as a draft. It is sent with the "
+                "next sync, also if you are offline now."
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()

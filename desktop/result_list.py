@@ -164,10 +164,15 @@ class HitDelegate(QStyledItemDelegate):
         )
         del snippet_height  # rows have one height (see sizeHint)
         return _RowLayout(
-            number=number, badge=badge_text, badge_colour=QColor(BADGE_COLOURS.get(
-                hit.kind if hit else "", "#666")), badge_x=self.PAD + prefix_width,
-            badge_width=badge_width, title=title_layout, snippet=snippet_layout,
-            snippet_y=self.PAD + title_height + 2, font=font,
+            number=number,
+            badge=badge_text,
+            badge_colour=QColor(BADGE_COLOURS.get(hit.kind if hit else "", "#666")),
+            badge_x=self.PAD + prefix_width,
+            badge_width=badge_width,
+            title=title_layout,
+            snippet=snippet_layout,
+            snippet_y=self.PAD + title_height + 2,
+            font=font,
         )
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _ModelIndex) -> None:
@@ -195,13 +200,18 @@ class HitDelegate(QStyledItemDelegate):
         line_height = QFontMetrics(row.font).height()
         if row.number:
             painter.setPen(text)
-            painter.drawText(QPointF(self.PAD, self.PAD + QFontMetrics(row.font).ascent()),
-                             row.number)
-        painter.fillRect(QRectF(row.badge_x, self.PAD, row.badge_width, line_height),
-                         row.badge_colour)
+            painter.drawText(
+                QPointF(self.PAD, self.PAD + QFontMetrics(row.font).ascent()), row.number
+            )
+        painter.fillRect(
+            QRectF(row.badge_x, self.PAD, row.badge_width, line_height), row.badge_colour
+        )
         painter.setPen(QColor("#ffffff"))
-        painter.drawText(QRectF(row.badge_x, self.PAD, row.badge_width, line_height),
-                         Qt.AlignmentFlag.AlignCenter, row.badge)
+        painter.drawText(
+            QRectF(row.badge_x, self.PAD, row.badge_width, line_height),
+            Qt.AlignmentFlag.AlignCenter,
+            row.badge,
+        )
         painter.setPen(text)
         row.title.draw(painter, QPointF(self.PAD, self.PAD))
         painter.setPen(muted)

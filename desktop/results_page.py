@@ -52,8 +52,10 @@ class ResultsPage(QWidget):
         else:
             link = self.tr("Record a knowledge gap")
             propose = self.tr("Propose an answer")
-            self.empty_label.setText(f"{html.escape(why_empty)}<br><a href='gap'>{link}</a> · "
-                                     f"<a href='propose'>{propose}</a>")
+            self.empty_label.setText(
+                f"{html.escape(why_empty)}<br><a href='gap'>{link}</a> · "
+                f"<a href='propose'>{propose}</a>"
+            )
             self.empty_label.show()
         self.results.viewport().repaint()
 

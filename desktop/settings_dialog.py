@@ -135,10 +135,15 @@ class SettingsDialog(QDialog):
 
         self._widgets: dict[str, QWidget] = {
             "server_url": self.server_url,
-            "dock_edge": self.dock_edge, "dock_screen": self.dock_screen,
-            "dock_width": self.dock_width, "summon_hotkey": self.summon_hotkey,
-            "gap_hotkey": self.gap_hotkey, "start_at_login": self.start_at_login,
-            "hide_on_close": self.hide_on_close, "language": self.language, "theme": self.theme,
+            "dock_edge": self.dock_edge,
+            "dock_screen": self.dock_screen,
+            "dock_width": self.dock_width,
+            "summon_hotkey": self.summon_hotkey,
+            "gap_hotkey": self.gap_hotkey,
+            "start_at_login": self.start_at_login,
+            "hide_on_close": self.hide_on_close,
+            "language": self.language,
+            "theme": self.theme,
         }
         self.locked_notes: dict[str, QLabel] = {}
         for key, widget in self._widgets.items():
@@ -205,13 +210,18 @@ class SettingsDialog(QDialog):
     def show_account(self, account: SignedInAccount | None) -> None:
         """Say who is signed in on this computer, and since when."""
         if account is None:
-            self.account_label.setText(self.tr(
-                "Nobody yet. What you do is kept on this computer and uploaded for the "
-                "first account that signs in."
-            ))
+            self.account_label.setText(
+                self.tr(
+                    "Nobody yet. What you do is kept on this computer and uploaded for the "
+                    "first account that signs in."
+                )
+            )
             return
-        roles = {"agent": self.tr("agent"), "manager": self.tr("manager"),
-                 "editor": self.tr("editor")}
+        roles = {
+            "agent": self.tr("agent"),
+            "manager": self.tr("manager"),
+            "editor": self.tr("editor"),
+        }
         details = [roles.get(account.role, account.role)]
         if account.team:
             details.append(self.tr("team %1").replace("%1", account.team))

@@ -288,8 +288,13 @@ class SidebarWindow(QWidget):
         if not ids:
             self._show_home_items([])
             return
-        self.jobs.submit("home", lambda _ctx: sidebar_reads.home_hits(self.kb, ids, kind),
-                         lane=Lane.READER, key="home", on_done=self._show_home_items)
+        self.jobs.submit(
+            "home",
+            lambda _ctx: sidebar_reads.home_hits(self.kb, ids, kind),
+            lane=Lane.READER,
+            key="home",
+            on_done=self._show_home_items,
+        )
 
     def remember_usage(self, recent_ids: Sequence[str], frequent_ids: Sequence[str]) -> None:
         """Seed the empty-box list from the consultation record (read once, at start)."""
@@ -334,8 +339,10 @@ class SidebarWindow(QWidget):
         self._open = (self.recorder.open(item.id, self._query.strip()), time.monotonic())
         skill_names = dict(self.kb.skill_names)
         self.jobs.submit(
-            "related", lambda _ctx: sidebar_reads.related_hits(self.kb, item, skill_names),
-            lane=Lane.READER, key="related",
+            "related",
+            lambda _ctx: sidebar_reads.related_hits(self.kb, item, skill_names),
+            lane=Lane.READER,
+            key="related",
             on_done=lambda hits: self._show_related(item.id, hits),
             on_error=lambda _exc: None,  # no related items (e.g. index still preparing)
         )
@@ -356,8 +363,9 @@ class SidebarWindow(QWidget):
             {k: v for k, v in self.item_view.script.values().items() if v.strip()}
         )
         self.recorder.copy(item_id, complete)
-        self.toast(self.tr("Copied.") if complete else
-                   self.tr("Copied, but some blanks are still empty."))
+        self.toast(
+            self.tr("Copied.") if complete else self.tr("Copied, but some blanks are still empty.")
+        )
 
     def _on_contacted(self, channel: str, opened: bool) -> None:
         item = self.item_view.item
@@ -424,8 +432,9 @@ class SidebarWindow(QWidget):
             # recent() waits for the recorder's queued writes: on this lane, not the GUI's.
             return sidebar_reads.history(self.kb, self.recorder.recent(100))
 
-        self.jobs.submit("history", read, lane=Lane.READER, key="history",
-                         on_done=self._show_history)
+        self.jobs.submit(
+            "history", read, lane=Lane.READER, key="history", on_done=self._show_history
+        )
 
     def _show_history(self, found: sidebar_reads.History) -> None:
         self.history.show_events(found.events, found.items)
@@ -450,8 +459,10 @@ class SidebarWindow(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Arrow keys and Enter in the search box drive the result list."""
-        if watched is self.search_box and isinstance(event, QKeyEvent) and (
-            event.type() == QEvent.Type.KeyPress
+        if (
+            watched is self.search_box
+            and isinstance(event, QKeyEvent)
+            and (event.type() == QEvent.Type.KeyPress)
         ):
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):

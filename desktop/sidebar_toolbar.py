@@ -38,8 +38,14 @@ class SidebarToolbar(QWidget):
         self.pin_button.setCheckable(True)
         self.dock_button = self._tool("dock", self.tr("Dock / undock"))
         self.settings_button = self._tool("settings", self.tr("Settings"))
-        for button in (self.gap_button, self.history_button, self.learning_button,
-                       self.pin_button, self.dock_button, self.settings_button):
+        for button in (
+            self.gap_button,
+            self.history_button,
+            self.learning_button,
+            self.pin_button,
+            self.dock_button,
+            self.settings_button,
+        ):
             top.addWidget(button)
         layout.addLayout(top)
 

@@ -39,8 +39,12 @@ class TrayIcon(QObject):
         self.settings_action.triggered.connect(self.settings_requested)
         self.quit_action = QAction(self.tr("Quit"), menu)
         self.quit_action.triggered.connect(self.quit_requested)
-        for action in (self.show_action, self.learning_action, self.sync_action,
-                       self.settings_action):
+        for action in (
+            self.show_action,
+            self.learning_action,
+            self.sync_action,
+            self.settings_action,
+        ):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.quit_action)

@@ -27,8 +27,10 @@ class WindowsMessageFilter(QAbstractNativeEventFilter):
         self._handler = handler
 
     def nativeEventFilter(  # noqa: N802 - a Qt override
-            self, eventType: QByteArray | bytes | bytearray | memoryview,  # noqa: N803
-            message: int) -> object:
+        self,
+        eventType: QByteArray | bytes | bytearray | memoryview,  # noqa: N803
+        message: int,
+    ) -> object:
         """Qt: pass the message on; ``(True, 0)`` stops Qt from handling it further."""
         kind = eventType.data() if isinstance(eventType, QByteArray) else bytes(eventType)
         if sys.platform == "win32" and kind in MESSAGE_EVENT_TYPES:

@@ -25,7 +25,8 @@ def test_every_folder_with_python_code_is_a_packaged_package() -> None:
         for py in (ROOT / folder).rglob("*.py"):
             assert py.parent.relative_to(ROOT).as_posix() in packages, (
                 f"{py.parent} has Python files but no __init__.py: it would be left out "
-                "of the wheel")
+                "of the wheel"
+            )
 
 
 def test_no_bare_top_level_imports_resolve_to_the_checkout() -> None:

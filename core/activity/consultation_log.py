@@ -479,7 +479,9 @@ class ConsultationLog(ClosesOnExit):
         if outcome.changed:
             log.info(
                 "activity is now recorded as %s (%d earlier events taken over, previous: %s)",
-                account.name, claimed, previous,
+                account.name,
+                claimed,
+                previous,
             )
         return outcome
 

@@ -31,8 +31,11 @@ MAX_WIDTH = 800
 DEFAULT_WIDTH = 380
 _QWIDGETSIZE_MAX = (1 << 24) - 1
 # The window-flag bits the controller decides; Qt adds title/close hints of its own.
-_MANAGED_FLAGS = (Qt.WindowType.WindowType_Mask | Qt.WindowType.FramelessWindowHint
-                  | Qt.WindowType.WindowStaysOnTopHint)
+_MANAGED_FLAGS = (
+    Qt.WindowType.WindowType_Mask
+    | Qt.WindowType.FramelessWindowHint
+    | Qt.WindowType.WindowStaysOnTopHint
+)
 
 
 def clamp_width(width: int) -> int:
@@ -63,9 +66,15 @@ class DockController(QObject):
     placement_changed = Signal(str, str, int, bool)
     pinned_changed = Signal(bool)
 
-    def __init__(self, window: QWidget, reservation: EdgeReservation, edge: str = "right",
-                 screen_name: str = "", width: int = DEFAULT_WIDTH,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        reservation: EdgeReservation,
+        edge: str = "right",
+        screen_name: str = "",
+        width: int = DEFAULT_WIDTH,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         app = QGuiApplication.instance()
         if not isinstance(app, QGuiApplication):
@@ -253,8 +262,14 @@ class DockController(QObject):
 
     def _reserve(self, screen: QScreen, layout: DockLayout) -> None:
         reservation = self.reservation
-        applied = (screen.name(), layout, self._edge, self._width,
-                   native_window_id(self._window), reservation.name)
+        applied = (
+            screen.name(),
+            layout,
+            self._edge,
+            self._width,
+            native_window_id(self._window),
+            reservation.name,
+        )
         if applied == self._applied:
             # Our own strut changes the work area, which re-triggers this; stop the echo here.
             return
@@ -272,8 +287,9 @@ class DockController(QObject):
                 self._placing = False
             applied = (*applied[:-2], native_window_id(self._window), self._fallback.name)
         else:
-            self._problem = (None if reservation.reserves_space
-                             else self._failure or NO_RESERVATION_PROBLEM)
+            self._problem = (
+                None if reservation.reserves_space else self._failure or NO_RESERVATION_PROBLEM
+            )
         self._applied = applied
 
     def _target_screen(self, gone: QScreen | None = None) -> QScreen | None:
@@ -290,8 +306,7 @@ class DockController(QObject):
         # A frameless tool window: no title bar or taskbar button. Not a _NET_WM_WINDOW_TYPE_DOCK,
         # which many window managers never give keyboard focus (the agent types in the sidebar).
         on_top = self._pinned or not self.reservation.reserves_space
-        return (Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
-                | self._on_top_flag(on_top))
+        return Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | self._on_top_flag(on_top)
 
     @staticmethod
     def _on_top_flag(on_top: bool) -> Qt.WindowType:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QWidget
 _log = logging.getLogger(__name__)
 
 NO_RESERVATION_PROBLEM = (
-    "This desktop does not let Deskmate reserve a strip; it will stay on top instead.")
+    "This desktop does not let Deskmate reserve a strip; it will stay on top instead."
+)
 
 
 class EdgeReservation(Protocol):
@@ -37,8 +38,9 @@ class EdgeReservation(Protocol):
     name: str
     reserves_space: bool
 
-    def reserve(self, window: QWidget, edge: str, width_px: int, *,
-                screen: QScreen | None = None) -> None:
+    def reserve(
+        self, window: QWidget, edge: str, width_px: int, *, screen: QScreen | None = None
+    ) -> None:
         """Reserve a strip ``width_px`` logical pixels wide at ``edge`` of a screen.
 
         Calling it again moves or resizes the reservation.
@@ -70,8 +72,9 @@ class TopmostFallback:
     name: str = "topmost"
     reserves_space: bool = False
 
-    def reserve(self, window: QWidget, edge: str, width_px: int, *,
-                screen: QScreen | None = None) -> None:
+    def reserve(
+        self, window: QWidget, edge: str, width_px: int, *, screen: QScreen | None = None
+    ) -> None:
         """Keep ``window`` on top, at ``edge`` of ``screen``, ``width_px`` logical pixels wide."""
         on_screen = screen if screen is not None else window.screen()
         target = qrect_of(layout_on_screen(on_screen, edge, width_px).window)

@@ -40,7 +40,8 @@ def check_edge(value: str) -> Edge:
     if not is_edge(value):
         raise DockingError(
             f"Deskmate can dock to the left or the right edge of a screen, not {value!r}.",
-            edge=value)
+            edge=value,
+        )
     return value
 
 
@@ -120,8 +121,7 @@ class DockLayout:
     strut: StrutPartial
 
 
-def to_physical_rect(rect: Rect, screen_origin: tuple[int, int],
-                     device_pixel_ratio: float) -> Rect:
+def to_physical_rect(rect: Rect, screen_origin: tuple[int, int], device_pixel_ratio: float) -> Rect:
     """Convert a logical rectangle on a screen to physical pixels of the desktop.
 
     Args:
@@ -154,8 +154,14 @@ def desktop_size_px(screens: Iterable[tuple[Rect, float]]) -> tuple[int, int]:
     return width, height
 
 
-def dock_layout(screen: Rect, available: Rect, device_pixel_ratio: float,
-                desktop_size: tuple[int, int], edge: str, width: int) -> DockLayout:
+def dock_layout(
+    screen: Rect,
+    available: Rect,
+    device_pixel_ratio: float,
+    desktop_size: tuple[int, int],
+    edge: str,
+    width: int,
+) -> DockLayout:
     """Compute the docked window's rectangle and the strut that reserves its strip.
 
     The window sits flush against the screen's own edge (a strut is measured from there) and
@@ -180,7 +186,8 @@ def dock_layout(screen: Rect, available: Rect, device_pixel_ratio: float,
     if width <= 0 or device_pixel_ratio <= 0:
         raise DockingError(
             f"A docked sidebar needs a positive width and pixel ratio "
-            f"(got width {width}, ratio {device_pixel_ratio}).")
+            f"(got width {width}, ratio {device_pixel_ratio})."
+        )
     width = min(width, screen.width)
     usable = available.intersected(screen)
     if usable.is_empty():
@@ -198,8 +205,7 @@ def dock_layout(screen: Rect, available: Rect, device_pixel_ratio: float,
     if side == "left":
         strut = StrutPartial(left=px.right, left_start_y=first_row, left_end_y=last_row)
     else:
-        strut = StrutPartial(right=root_width - px.x, right_start_y=first_row,
-                             right_end_y=last_row)
+        strut = StrutPartial(right=root_width - px.x, right_start_y=first_row, right_end_y=last_row)
     return DockLayout(window=window, window_px=px, strut=strut)
 
 

@@ -21,11 +21,13 @@ def qt_desktop_size_px() -> tuple[int, int]:
     """The size of the whole virtual desktop in physical pixels, as Qt sees the screens."""
     return desktop_size_px(
         (rect_of(screen.geometry()), screen.devicePixelRatio())
-        for screen in QGuiApplication.screens())
+        for screen in QGuiApplication.screens()
+    )
 
 
-def layout_on_screen(screen: QScreen, edge: str, width: int,
-                     desktop_size: tuple[int, int] | None = None) -> DockLayout:
+def layout_on_screen(
+    screen: QScreen, edge: str, width: int, desktop_size: tuple[int, int] | None = None
+) -> DockLayout:
     """Where a sidebar ``width`` logical pixels wide docks on ``screen``.
 
     Args:

@@ -64,8 +64,14 @@ if sys.platform == "win32":
     _RegisterWindowMessageW.restype = wintypes.UINT
 
     _MoveWindow = _user32.MoveWindow
-    _MoveWindow.argtypes = (wintypes.HWND, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                            ctypes.c_int, wintypes.BOOL)
+    _MoveWindow.argtypes = (
+        wintypes.HWND,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        wintypes.BOOL,
+    )
     _MoveWindow.restype = wintypes.BOOL
 
     _MonitorFromWindow = _user32.MonitorFromWindow
@@ -113,8 +119,9 @@ class WindowsAppBar:
         else:
             raise EdgeReservationError("The Windows app bar exists only on Windows.")
 
-    def reserve(self, window: QWidget, edge: str, width_px: int, *,
-                screen: QScreen | None = None) -> None:
+    def reserve(
+        self, window: QWidget, edge: str, width_px: int, *, screen: QScreen | None = None
+    ) -> None:
         """Register ``window`` as an app bar at ``edge``, ``width_px`` logical pixels wide.
 
         The shell may move the rectangle clear of the taskbar or other app bars; the window
@@ -174,7 +181,8 @@ class WindowsAppBar:
             if not _SHAppBarMessage(ABM_NEW, ctypes.byref(data)):
                 raise EdgeReservationError(
                     "Windows would not reserve a strip of the screen for Deskmate; "
-                    "it will stay on top instead.")
+                    "it will stay on top instead."
+                )
             self._hwnd = hwnd
             app = QCoreApplication.instance()
             if app is not None:
@@ -199,7 +207,8 @@ class WindowsAppBar:
             if not _GetMonitorInfoW(monitor, ctypes.byref(info)):
                 raise EdgeReservationError(
                     "Deskmate could not find the screen it is docked on; "
-                    "it will stay on top instead.")
+                    "it will stay on top instead."
+                )
             width = max(1, round(self._width_px * self._ratio))
             data = self._appbar_data(hwnd)
             data.uEdge = ABE_LEFT if self._edge == "left" else ABE_RIGHT

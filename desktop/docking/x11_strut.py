@@ -42,11 +42,17 @@ class X11StrutReservation:
     def __init__(self, display_name: str | None = None) -> None:
         try:
             self._display = Display(display_name)
-        except (xerror.DisplayError, xerror.ConnectionClosedError, xerror.XauthError,
-                OSError) as error:
+        except (
+            xerror.DisplayError,
+            xerror.ConnectionClosedError,
+            xerror.XauthError,
+            OSError,
+        ) as error:
             raise EdgeReservationError(
                 "Deskmate could not connect to the X display to reserve its strip; "
-                "it will stay on top instead.", display=display_name) from error
+                "it will stay on top instead.",
+                display=display_name,
+            ) from error
         # Errors of requests sent without their own handler end up here instead of stderr.
         self._display.set_error_handler(self._log_stray_error)
         self._root = self._display.screen().root
@@ -59,8 +65,9 @@ class X11StrutReservation:
         """The X window that carries the strut now, or ``None``."""
         return self._window_id
 
-    def reserve(self, window: QWidget, edge: str, width_px: int, *,
-                screen: QScreen | None = None) -> None:
+    def reserve(
+        self, window: QWidget, edge: str, width_px: int, *, screen: QScreen | None = None
+    ) -> None:
         """Set the strut on ``window`` for a strip ``width_px`` logical pixels wide at ``edge``.
 
         The strip is on ``screen``, or on ``window.screen()`` when omitted.
@@ -76,16 +83,28 @@ class X11StrutReservation:
         layout = layout_on_screen(on_screen, edge, width_px, self._root_size())
         target = self._display.create_resource_object("window", window_id)
         caught = xerror.CatchError()
-        target.change_property(self._atom(_STRUT_PARTIAL), Xatom.CARDINAL, 32,
-                               list(layout.strut.values()), onerror=caught)
-        target.change_property(self._atom(_STRUT), Xatom.CARDINAL, 32,
-                               list(layout.strut.legacy_values()), onerror=caught)
+        target.change_property(
+            self._atom(_STRUT_PARTIAL),
+            Xatom.CARDINAL,
+            32,
+            list(layout.strut.values()),
+            onerror=caught,
+        )
+        target.change_property(
+            self._atom(_STRUT),
+            Xatom.CARDINAL,
+            32,
+            list(layout.strut.legacy_values()),
+            onerror=caught,
+        )
         self._display.sync()  # a round trip, so a rejected property is reported now
         self._discard_events()
         if caught.get_error() is not None:
             raise EdgeReservationError(
                 "Deskmate could not reserve its strip on this desktop; "
-                "it will stay on top instead.", x_error=str(caught.get_error()))
+                "it will stay on top instead.",
+                x_error=str(caught.get_error()),
+            )
         if self._window_id is not None and self._window_id != window_id:
             # Qt re-created the native window (e.g. new window flags): clear the old one.
             self._delete_struts(self._window_id)

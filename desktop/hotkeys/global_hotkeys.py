@@ -21,7 +21,6 @@ __all__ = ["GlobalHotkeys", "HotkeyError", "global_hotkeys_for", "is_wayland_ses
 _log = logging.getLogger(__name__)
 
 
-
 def taken_message(key: str) -> str:
     """The sentence for a key another program holds, in the UI's language."""
     return QCoreApplication.translate(
@@ -89,7 +88,9 @@ class GlobalHotkeys(QObject):
                         "GlobalHotkeys",
                         "%1 is already the key for another Deskmate action (%2); choose "
                         "another key in Settings.",
-                    ).replace("%1", chord.text).replace("%2", other),
+                    )
+                    .replace("%1", chord.text)
+                    .replace("%2", other),
                     key=chord.text,
                 )
         previous = self._chords.pop(name, None)

@@ -54,17 +54,36 @@ ERROR_HOTKEY_ALREADY_REGISTERED = 1409
 _FIRST_ID, _LAST_ID = 0x0001, 0xBFFF  # the range RegisterHotKey allows applications
 
 _NAMED_VIRTUAL_KEYS: dict[Qt.Key, int] = {
-    Qt.Key.Key_Space: 0x20, Qt.Key.Key_Return: 0x0D, Qt.Key.Key_Enter: 0x0D,
-    Qt.Key.Key_Escape: 0x1B, Qt.Key.Key_Tab: 0x09, Qt.Key.Key_Backspace: 0x08,
-    Qt.Key.Key_Insert: 0x2D, Qt.Key.Key_Delete: 0x2E, Qt.Key.Key_Home: 0x24,
-    Qt.Key.Key_End: 0x23, Qt.Key.Key_PageUp: 0x21, Qt.Key.Key_PageDown: 0x22,
-    Qt.Key.Key_Left: 0x25, Qt.Key.Key_Up: 0x26, Qt.Key.Key_Right: 0x27, Qt.Key.Key_Down: 0x28,
-    Qt.Key.Key_Pause: 0x13, Qt.Key.Key_Print: 0x2C,
+    Qt.Key.Key_Space: 0x20,
+    Qt.Key.Key_Return: 0x0D,
+    Qt.Key.Key_Enter: 0x0D,
+    Qt.Key.Key_Escape: 0x1B,
+    Qt.Key.Key_Tab: 0x09,
+    Qt.Key.Key_Backspace: 0x08,
+    Qt.Key.Key_Insert: 0x2D,
+    Qt.Key.Key_Delete: 0x2E,
+    Qt.Key.Key_Home: 0x24,
+    Qt.Key.Key_End: 0x23,
+    Qt.Key.Key_PageUp: 0x21,
+    Qt.Key.Key_PageDown: 0x22,
+    Qt.Key.Key_Left: 0x25,
+    Qt.Key.Key_Up: 0x26,
+    Qt.Key.Key_Right: 0x27,
+    Qt.Key.Key_Down: 0x28,
+    Qt.Key.Key_Pause: 0x13,
+    Qt.Key.Key_Print: 0x2C,
     # VK_OEM_* keys: the positions of a US layout, which is what Qt's portable text names.
-    Qt.Key.Key_Minus: 0xBD, Qt.Key.Key_Equal: 0xBB, Qt.Key.Key_Comma: 0xBC,
-    Qt.Key.Key_Period: 0xBE, Qt.Key.Key_Slash: 0xBF, Qt.Key.Key_Semicolon: 0xBA,
-    Qt.Key.Key_Apostrophe: 0xDE, Qt.Key.Key_BracketLeft: 0xDB,
-    Qt.Key.Key_BracketRight: 0xDD, Qt.Key.Key_Backslash: 0xDC, Qt.Key.Key_QuoteLeft: 0xC0,
+    Qt.Key.Key_Minus: 0xBD,
+    Qt.Key.Key_Equal: 0xBB,
+    Qt.Key.Key_Comma: 0xBC,
+    Qt.Key.Key_Period: 0xBE,
+    Qt.Key.Key_Slash: 0xBF,
+    Qt.Key.Key_Semicolon: 0xBA,
+    Qt.Key.Key_Apostrophe: 0xDE,
+    Qt.Key.Key_BracketLeft: 0xDB,
+    Qt.Key.Key_BracketRight: 0xDD,
+    Qt.Key.Key_Backslash: 0xDC,
+    Qt.Key.Key_QuoteLeft: 0xC0,
 }
 
 
@@ -82,8 +101,13 @@ def virtual_key(key: Qt.Key) -> int | None:
 
 def modifier_flags(chord: HotkeyChord) -> int:
     """``RegisterHotKey`` modifier flags; ``MOD_NOREPEAT`` so a held key fires once."""
-    return (MOD_NOREPEAT | (MOD_CONTROL if chord.ctrl else 0) | (MOD_ALT if chord.alt else 0)
-            | (MOD_SHIFT if chord.shift else 0) | (MOD_WIN if chord.meta else 0))
+    return (
+        MOD_NOREPEAT
+        | (MOD_CONTROL if chord.ctrl else 0)
+        | (MOD_ALT if chord.alt else 0)
+        | (MOD_SHIFT if chord.shift else 0)
+        | (MOD_WIN if chord.meta else 0)
+    )
 
 
 class WindowsGlobalHotkeys(GlobalHotkeys):
@@ -143,7 +167,9 @@ class WindowsGlobalHotkeys(GlobalHotkeys):
                         "GlobalHotkeys",
                         "Windows would not make %1 a global key (error %2); choose another "
                         "key in Settings.",
-                    ).replace("%1", chord.text).replace("%2", str(error)),
+                    )
+                    .replace("%1", chord.text)
+                    .replace("%2", str(error)),
                     key=chord.text,
                     win32_error=error,
                 )

@@ -36,16 +36,34 @@ _log = logging.getLogger(__name__)
 _CHORD_MODIFIERS = X.ShiftMask | X.ControlMask | X.Mod1Mask | X.Mod4Mask
 
 _NAMED_KEYSYMS: dict[Qt.Key, str] = {
-    Qt.Key.Key_Space: "space", Qt.Key.Key_Return: "Return", Qt.Key.Key_Enter: "KP_Enter",
-    Qt.Key.Key_Escape: "Escape", Qt.Key.Key_Tab: "Tab", Qt.Key.Key_Backspace: "BackSpace",
-    Qt.Key.Key_Insert: "Insert", Qt.Key.Key_Delete: "Delete", Qt.Key.Key_Home: "Home",
-    Qt.Key.Key_End: "End", Qt.Key.Key_PageUp: "Prior", Qt.Key.Key_PageDown: "Next",
-    Qt.Key.Key_Left: "Left", Qt.Key.Key_Up: "Up", Qt.Key.Key_Right: "Right",
-    Qt.Key.Key_Down: "Down", Qt.Key.Key_Pause: "Pause", Qt.Key.Key_Print: "Print",
-    Qt.Key.Key_Minus: "minus", Qt.Key.Key_Equal: "equal", Qt.Key.Key_Comma: "comma",
-    Qt.Key.Key_Period: "period", Qt.Key.Key_Slash: "slash", Qt.Key.Key_Semicolon: "semicolon",
-    Qt.Key.Key_Apostrophe: "apostrophe", Qt.Key.Key_BracketLeft: "bracketleft",
-    Qt.Key.Key_BracketRight: "bracketright", Qt.Key.Key_Backslash: "backslash",
+    Qt.Key.Key_Space: "space",
+    Qt.Key.Key_Return: "Return",
+    Qt.Key.Key_Enter: "KP_Enter",
+    Qt.Key.Key_Escape: "Escape",
+    Qt.Key.Key_Tab: "Tab",
+    Qt.Key.Key_Backspace: "BackSpace",
+    Qt.Key.Key_Insert: "Insert",
+    Qt.Key.Key_Delete: "Delete",
+    Qt.Key.Key_Home: "Home",
+    Qt.Key.Key_End: "End",
+    Qt.Key.Key_PageUp: "Prior",
+    Qt.Key.Key_PageDown: "Next",
+    Qt.Key.Key_Left: "Left",
+    Qt.Key.Key_Up: "Up",
+    Qt.Key.Key_Right: "Right",
+    Qt.Key.Key_Down: "Down",
+    Qt.Key.Key_Pause: "Pause",
+    Qt.Key.Key_Print: "Print",
+    Qt.Key.Key_Minus: "minus",
+    Qt.Key.Key_Equal: "equal",
+    Qt.Key.Key_Comma: "comma",
+    Qt.Key.Key_Period: "period",
+    Qt.Key.Key_Slash: "slash",
+    Qt.Key.Key_Semicolon: "semicolon",
+    Qt.Key.Key_Apostrophe: "apostrophe",
+    Qt.Key.Key_BracketLeft: "bracketleft",
+    Qt.Key.Key_BracketRight: "bracketright",
+    Qt.Key.Key_Backslash: "backslash",
     Qt.Key.Key_QuoteLeft: "grave",
 }
 
@@ -64,8 +82,12 @@ def keysym_name(key: Qt.Key) -> str | None:
 
 def modifier_mask(chord: HotkeyChord) -> int:
     """The X modifier mask of a chord (Meta is the Super/Windows key, Mod4)."""
-    return ((X.ControlMask if chord.ctrl else 0) | (X.Mod1Mask if chord.alt else 0)
-            | (X.ShiftMask if chord.shift else 0) | (X.Mod4Mask if chord.meta else 0))
+    return (
+        (X.ControlMask if chord.ctrl else 0)
+        | (X.Mod1Mask if chord.alt else 0)
+        | (X.ShiftMask if chord.shift else 0)
+        | (X.Mod4Mask if chord.meta else 0)
+    )
 
 
 @dataclass(frozen=True)
@@ -91,8 +113,12 @@ class X11GlobalHotkeys(GlobalHotkeys):
         super().__init__(parent)
         try:
             self._display = Display(display_name)
-        except (xerror.DisplayError, xerror.ConnectionClosedError, xerror.XauthError,
-                OSError) as error:
+        except (
+            xerror.DisplayError,
+            xerror.ConnectionClosedError,
+            xerror.XauthError,
+            OSError,
+        ) as error:
             raise HotkeyError(
                 QCoreApplication.translate(
                     "GlobalHotkeys",
@@ -122,8 +148,14 @@ class X11GlobalHotkeys(GlobalHotkeys):
         grab = _Grab(self._keycode_for(chord), modifier_mask(chord))
         taken = xerror.CatchError(xerror.BadAccess)
         for locks in self._lock_variants:
-            self._root.grab_key(grab.keycode, grab.modifiers | locks, False,
-                                X.GrabModeAsync, X.GrabModeAsync, onerror=taken)
+            self._root.grab_key(
+                grab.keycode,
+                grab.modifiers | locks,
+                False,
+                X.GrabModeAsync,
+                X.GrabModeAsync,
+                onerror=taken,
+            )
         self._display.sync()  # the round trip that makes a BadAccess arrive now
         if taken.get_error() is not None:
             self._ungrab(grab)  # only frees the variants we got; the other client keeps its own
@@ -207,7 +239,7 @@ class X11GlobalHotkeys(GlobalHotkeys):
                 skip_next = False
                 continue
             kind = event.type
-            if kind == X.KeyRelease and _is_autorepeat(event, events[index + 1:]):
+            if kind == X.KeyRelease and _is_autorepeat(event, events[index + 1 :]):
                 skip_next = True  # held down: the server repeats release+press; fire once
             elif kind == X.KeyPress:
                 name = self._name_of(event)
@@ -248,5 +280,6 @@ def _is_autorepeat(release: Any, following: list[Any]) -> bool:
     if not following:
         return False
     press = following[0]
-    return bool(press.type == X.KeyPress and press.detail == release.detail
-                and press.time == release.time)
+    return bool(
+        press.type == X.KeyPress and press.detail == release.detail and press.time == release.time
+    )

@@ -40,8 +40,18 @@ def build_bundle(work: Path, dist: Path) -> Path:
         BundleError: PyInstaller failed (its output is in the message).
     """
     command = [
-        sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-        "--distpath", str(dist), "--workpath", str(work), str(SPEC),
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        str(dist),
+        "--workpath",
+        str(work),
+        str(SPEC),
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -70,7 +80,11 @@ def smoke_start(bundle: Path) -> list[str]:
         for args in (["--version"], ["--selftest"]):
             result = subprocess.run(
                 [str(executable(bundle)), *args],
-                capture_output=True, text=True, env=env, timeout=120, check=False,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+                check=False,
             )
             # A clean start prints nothing on stderr: a warning there (a Qt plugin that
             # failed to load, a missing data file) is a broken bundle.

@@ -139,8 +139,14 @@ def build_deb(
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / info.filename
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", *COMPRESSION[compression], "--build",
-         str(staging), str(target)],
+        [
+            "dpkg-deb",
+            "--root-owner-group",
+            *COMPRESSION[compression],
+            "--build",
+            str(staging),
+            str(target),
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )

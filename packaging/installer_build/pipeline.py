@@ -67,9 +67,22 @@ def project_version() -> str:
 def refresh_install() -> None:
     """Re-run the strict editable install so new modules and the version are current."""
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT),
-         "--config-settings", "editable_mode=strict"],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "-e",
+            str(ROOT),
+            "--config-settings",
+            "editable_mode=strict",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     if result.returncode != 0:  # setuptools' chatter is shown only when it matters
         raise RuntimeError(f"pip install -e failed:\n{result.stdout}\n{result.stderr}")
@@ -121,16 +134,26 @@ def build(options: Options) -> Report:
         )
     bundle = options.work / "dist" / "deskmate"
     if not (options.reuse_bundle and executable(bundle).exists()):
-        report.step("bundle (PyInstaller)",
-                    lambda: build_bundle(options.work / "pyinstaller", options.work / "dist"))
+        report.step(
+            "bundle (PyInstaller)",
+            lambda: build_bundle(options.work / "pyinstaller", options.work / "dist"),
+        )
     report.notes.extend(report.step("smoke start of the bundle", lambda: smoke_start(bundle)))
     report.notes.append(f"bundle: {_tree_size(bundle) / 2**20:.0f} MiB unpacked")
     options.out.mkdir(parents=True, exist_ok=True)
     if sys.platform.startswith("linux"):
-        deb = report.step("Debian package", lambda: build_deb(
-            bundle, options.work / "deb-root", options.out, version=version,
-            revision=options.revision, icon=ROOT / "resources" / "icons" / "deskmate.svg",
-            compression=options.compression))
+        deb = report.step(
+            "Debian package",
+            lambda: build_deb(
+                bundle,
+                options.work / "deb-root",
+                options.out,
+                version=version,
+                revision=options.revision,
+                icon=ROOT / "resources" / "icons" / "deskmate.svg",
+                compression=options.compression,
+            ),
+        )
         report.outputs.append(deb)
     report.step("WiX source", lambda: _windows_outputs(bundle, version, options, report))
     return report

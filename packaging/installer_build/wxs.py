@@ -72,10 +72,15 @@ def _add_tree(directory: ET.Element, bundle: Path, folder: Path, refs: list[str]
             child = _sub(directory, "Directory", Id=_ident("D", rel), Name=path.name)
             _add_tree(child, bundle, path, refs)
             continue
-        component = _sub(directory, "Component", Id=_ident("C", rel), Guid=_guid(rel),
-                         Win64="yes")
-        _sub(component, "File", Id=_ident("F", rel), Name=path.name,
-             Source=f"$(var.BundleDir)/{rel}", KeyPath="yes")
+        component = _sub(directory, "Component", Id=_ident("C", rel), Guid=_guid(rel), Win64="yes")
+        _sub(
+            component,
+            "File",
+            Id=_ident("F", rel),
+            Name=path.name,
+            Source=f"$(var.BundleDir)/{rel}",
+            KeyPath="yes",
+        )
         refs.append(component.get("Id", ""))
 
 
@@ -86,10 +91,17 @@ def _remembered_properties(product: ET.Element) -> None:
     for n, (prop, value_name) in enumerate(PROPERTIES.items()):
         _sub(product, "Property", Id=prop, Secure="yes")
         saved = _sub(product, "Property", Id=f"{prop}_SAVED")
-        _sub(saved, "RegistrySearch", Id=f"Saved{n}", Root="HKLM", Key=POLICY_KEY,
-             Name=value_name, Type="raw", Win64="yes")
-        _sub(product, "CustomAction", Id=f"Restore{prop}", Property=prop,
-             Value=f"[{prop}_SAVED]")
+        _sub(
+            saved,
+            "RegistrySearch",
+            Id=f"Saved{n}",
+            Root="HKLM",
+            Key=POLICY_KEY,
+            Name=value_name,
+            Type="raw",
+            Win64="yes",
+        )
+        _sub(product, "CustomAction", Id=f"Restore{prop}", Property=prop, Value=f"[{prop}_SAVED]")
         for sequence in (execute, ui):
             # Right after AppSearch (50): wixl misplaces After="AppSearch".
             custom = _sub(sequence, "Custom", Action=f"Restore{prop}", Sequence=str(51 + n))
@@ -103,19 +115,51 @@ def _url_scheme(product: ET.Element, install_dir: ET.Element, exe: str) -> None:
     ``msiexec /i Deskmate.msi REMOVE=UrlScheme`` installs without it (wixl has no
     component conditions, so a feature is the switch); the app validates every link.
     """
-    component = _sub(install_dir, "Component", Id="UrlSchemeHandler",
-                     Guid=_guid("url-scheme"), Win64="yes")
+    component = _sub(
+        install_dir, "Component", Id="UrlSchemeHandler", Guid=_guid("url-scheme"), Win64="yes"
+    )
     key = URL_SCHEME_KEY
-    _sub(component, "RegistryValue", Root="HKCR", Key=key, Type="string",
-         Value="URL:Deskmate search", KeyPath="yes")
-    _sub(component, "RegistryValue", Root="HKCR", Key=key, Name="URL Protocol",
-         Type="string", Value="")
-    _sub(component, "RegistryValue", Root="HKCR", Key=rf"{key}\DefaultIcon", Type="string",
-         Value=f"[INSTALLDIR]{exe},0")
-    _sub(component, "RegistryValue", Root="HKCR", Key=rf"{key}\shell\open\command",
-         Type="string", Value=f'"[INSTALLDIR]{exe}" "%1"')
-    feature = _sub(product, "Feature", Id=URL_SCHEME_FEATURE,
-                   Title="deskmate:// links from a CRM or CTI toolbar", Level="1")
+    _sub(
+        component,
+        "RegistryValue",
+        Root="HKCR",
+        Key=key,
+        Type="string",
+        Value="URL:Deskmate search",
+        KeyPath="yes",
+    )
+    _sub(
+        component,
+        "RegistryValue",
+        Root="HKCR",
+        Key=key,
+        Name="URL Protocol",
+        Type="string",
+        Value="",
+    )
+    _sub(
+        component,
+        "RegistryValue",
+        Root="HKCR",
+        Key=rf"{key}\DefaultIcon",
+        Type="string",
+        Value=f"[INSTALLDIR]{exe},0",
+    )
+    _sub(
+        component,
+        "RegistryValue",
+        Root="HKCR",
+        Key=rf"{key}\shell\open\command",
+        Type="string",
+        Value=f'"[INSTALLDIR]{exe}" "%1"',
+    )
+    feature = _sub(
+        product,
+        "Feature",
+        Id=URL_SCHEME_FEATURE,
+        Title="deskmate:// links from a CRM or CTI toolbar",
+        Level="1",
+    )
     _sub(feature, "ComponentRef", Id="UrlSchemeHandler")
 
 
@@ -128,13 +172,29 @@ def generate_wxs(bundle: Path, version: str) -> str:
     exe = "deskmate.exe" if (bundle / "deskmate.exe").exists() else "deskmate"
     ET.register_namespace("", _WIX_NS)
     wix = ET.Element("Wix", xmlns=_WIX_NS)
-    product = _sub(wix, "Product", Id="*", Name="Deskmate", Language="1033",
-                   Version=msi_version(version), Manufacturer="Deskmate",
-                   UpgradeCode=UPGRADE_CODE)
-    _sub(product, "Package", InstallerVersion="500", Compressed="yes",
-         InstallScope="perMachine", Description=f"Deskmate {version}")
-    _sub(product, "MajorUpgrade",
-         DowngradeErrorMessage="A newer version of Deskmate is already installed.")
+    product = _sub(
+        wix,
+        "Product",
+        Id="*",
+        Name="Deskmate",
+        Language="1033",
+        Version=msi_version(version),
+        Manufacturer="Deskmate",
+        UpgradeCode=UPGRADE_CODE,
+    )
+    _sub(
+        product,
+        "Package",
+        InstallerVersion="500",
+        Compressed="yes",
+        InstallScope="perMachine",
+        Description=f"Deskmate {version}",
+    )
+    _sub(
+        product,
+        "MajorUpgrade",
+        DowngradeErrorMessage="A newer version of Deskmate is already installed.",
+    )
     _sub(product, "Media", Id="1", Cabinet="deskmate.cab", EmbedCab="yes")
     _sub(product, "Property", Id="ARPNOMODIFY", Value="1")
     _remembered_properties(product)
@@ -145,27 +205,58 @@ def generate_wxs(bundle: Path, version: str) -> str:
     refs: list[str] = []
     _add_tree(install_dir, bundle, bundle, refs)
 
-    machine = _sub(install_dir, "Component", Id="MachineSettings",
-                   Guid=_guid("machine-settings"), Win64="yes")
+    machine = _sub(
+        install_dir, "Component", Id="MachineSettings", Guid=_guid("machine-settings"), Win64="yes"
+    )
     for n, (prop, value_name) in enumerate(PROPERTIES.items()):
         # An empty value (property not given) means "not set" to the app.
         attrs = {"KeyPath": "yes"} if n == 0 else {}
-        _sub(machine, "RegistryValue", Root="HKLM", Key=POLICY_KEY, Name=value_name,
-             Type="string", Value=f"[{prop}]", **attrs)
+        _sub(
+            machine,
+            "RegistryValue",
+            Root="HKLM",
+            Key=POLICY_KEY,
+            Name=value_name,
+            Type="string",
+            Value=f"[{prop}]",
+            **attrs,
+        )
     # wixl has no component conditions, so the Run entry is always there and the app
     # decides: `--autostart` exits at once unless start_at_login is on for the user.
-    _sub(machine, "RegistryValue", Root="HKLM", Key=RUN_KEY, Name="Deskmate", Type="string",
-         Value=f'"[INSTALLDIR]{exe}" --autostart')
+    _sub(
+        machine,
+        "RegistryValue",
+        Root="HKLM",
+        Key=RUN_KEY,
+        Name="Deskmate",
+        Type="string",
+        Value=f'"[INSTALLDIR]{exe}" --autostart',
+    )
     refs.append("MachineSettings")
 
     menu = _sub(target, "Directory", Id="ProgramMenuFolder")
-    shortcut = _sub(menu, "Component", Id="StartMenuShortcut", Guid=_guid("start-menu"),
-                    Win64="yes")
-    _sub(shortcut, "Shortcut", Id="DeskmateShortcut", Name="Deskmate",
-         Description="Knowledge sidebar", Target=f"[INSTALLDIR]{exe}",
-         WorkingDirectory="INSTALLDIR")
-    _sub(shortcut, "RegistryValue", Root="HKLM", Key=r"SOFTWARE\Deskmate", Name="shortcut",
-         Type="integer", Value="1", KeyPath="yes")
+    shortcut = _sub(
+        menu, "Component", Id="StartMenuShortcut", Guid=_guid("start-menu"), Win64="yes"
+    )
+    _sub(
+        shortcut,
+        "Shortcut",
+        Id="DeskmateShortcut",
+        Name="Deskmate",
+        Description="Knowledge sidebar",
+        Target=f"[INSTALLDIR]{exe}",
+        WorkingDirectory="INSTALLDIR",
+    )
+    _sub(
+        shortcut,
+        "RegistryValue",
+        Root="HKLM",
+        Key=r"SOFTWARE\Deskmate",
+        Name="shortcut",
+        Type="integer",
+        Value="1",
+        KeyPath="yes",
+    )
     refs.append("StartMenuShortcut")
 
     feature = _sub(product, "Feature", Id="Deskmate", Title="Deskmate", Level="1")
@@ -194,8 +285,19 @@ def build_with_wixl(wxs: Path, bundle: Path, msi: Path) -> Path:
     msi.parent.mkdir(parents=True, exist_ok=True)
     # wixl only finds sources by relative paths: run it beside the bundle.
     subprocess.run(
-        [wixl, "--arch", "x64", "-D", f"BundleDir={bundle.name}", "-o", str(msi.resolve()),
-         str(wxs.resolve())],
-        check=True, capture_output=True, text=True, cwd=bundle.parent,
+        [
+            wixl,
+            "--arch",
+            "x64",
+            "-D",
+            f"BundleDir={bundle.name}",
+            "-o",
+            str(msi.resolve()),
+            str(wxs.resolve()),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=bundle.parent,
     )
     return msi

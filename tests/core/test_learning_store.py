@@ -23,26 +23,71 @@ from deskmate.core.learning.profile import LearningProfile
 
 def profile(agent: str = "li.na", **changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "agent": agent, "team": "billing-a", "role": {"code": "new_agent", "name": "新员工"},
-        "computed_at": "2026-11-30T10:00:00+00:00", "window_days": 90,
+        "agent": agent,
+        "team": "billing-a",
+        "role": {"code": "new_agent", "name": "新员工"},
+        "computed_at": "2026-11-30T10:00:00+00:00",
+        "window_days": 90,
         "skills": [
-            {"code": "soft.empathy", "name": "共情表达", "level": 2.5, "target": 3, "gap": 0.5,
-             "reasons": ["自评 3/5"], "sources": {"self": 3}, "looks": 2, "flags": 0},
-            {"code": "billing.refund", "name": "退款处理", "level": 2.1, "target": 3, "gap": 0.9,
-             "reasons": ["本周查阅「退款流程」9 次"], "sources": {"self": None}, "looks": 14,
-             "flags": 1},
+            {
+                "code": "soft.empathy",
+                "name": "共情表达",
+                "level": 2.5,
+                "target": 3,
+                "gap": 0.5,
+                "reasons": ["自评 3/5"],
+                "sources": {"self": 3},
+                "looks": 2,
+                "flags": 0,
+            },
+            {
+                "code": "billing.refund",
+                "name": "退款处理",
+                "level": 2.1,
+                "target": 3,
+                "gap": 0.9,
+                "reasons": ["本周查阅「退款流程」9 次"],
+                "sources": {"self": None},
+                "looks": 14,
+                "flags": 1,
+            },
         ],
-        "recommendations": [{"skill": "billing.refund", "item_id": "faq-1", "title": "部分退款",
-                             "kind": "faq"}],
-        "assignments": [{"id": 7, "title": "复习退款流程", "skill": "billing.refund",
-                         "item_id": "faq-1", "url": None, "note": "", "due_on": "2026-12-05",
-                         "window_start": "14:00", "window_end": "16:00",
-                         "assigned_by": "wang", "assigned_at": "2026-11-30T09:00:00+00:00",
-                         "done_at": None, "overdue": False}],
-        "notices": [{"id": 13, "kind": "gap_resolved", "text": "答案有了", "item_id": "faq-2",
-                     "created_at": "2026-11-30T09:30:00+00:00"},
-                    {"id": 12, "kind": "assignment", "text": "新作业", "item_id": "faq-1",
-                     "created_at": "2026-11-30T09:00:00+00:00"}],
+        "recommendations": [
+            {"skill": "billing.refund", "item_id": "faq-1", "title": "部分退款", "kind": "faq"}
+        ],
+        "assignments": [
+            {
+                "id": 7,
+                "title": "复习退款流程",
+                "skill": "billing.refund",
+                "item_id": "faq-1",
+                "url": None,
+                "note": "",
+                "due_on": "2026-12-05",
+                "window_start": "14:00",
+                "window_end": "16:00",
+                "assigned_by": "wang",
+                "assigned_at": "2026-11-30T09:00:00+00:00",
+                "done_at": None,
+                "overdue": False,
+            }
+        ],
+        "notices": [
+            {
+                "id": 13,
+                "kind": "gap_resolved",
+                "text": "答案有了",
+                "item_id": "faq-2",
+                "created_at": "2026-11-30T09:30:00+00:00",
+            },
+            {
+                "id": 12,
+                "kind": "assignment",
+                "text": "新作业",
+                "item_id": "faq-1",
+                "created_at": "2026-11-30T09:00:00+00:00",
+            },
+        ],
     }
     data.update(changes)
     return data
@@ -50,10 +95,15 @@ def profile(agent: str = "li.na", **changes: Any) -> dict[str, Any]:
 
 def write_cache(data_dir: Path, raw: dict[str, Any]) -> None:
     cache = ProfileCache(data_dir)
-    cache.update(lambda old: CachedProfile(server="https://kb.example", raw=raw,
-                                           profile=LearningProfile.from_dict(raw),
-                                           checked_at="2026-11-30T10:00:00+08:00",
-                                           seen_notices=old.seen_notices))
+    cache.update(
+        lambda old: CachedProfile(
+            server="https://kb.example",
+            raw=raw,
+            profile=LearningProfile.from_dict(raw),
+            checked_at="2026-11-30T10:00:00+08:00",
+            seen_notices=old.seen_notices,
+        )
+    )
 
 
 def test_profile_is_read_and_sorted_by_gap() -> None:
@@ -63,12 +113,15 @@ def test_profile_is_read_and_sorted_by_gap() -> None:
     assert read.assignments[0].window_start == "14:00"
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"agent": None}, "profile.agent"),
-    ({"skills": [{"code": "x", "level": "high"}]}, "skills[0].level"),
-    ({"assignments": [{"id": 1, "title": "t", "due_on": "soon"}]}, "assignments[0]"),
-    ({"notices": "none"}, "profile.notices"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"agent": None}, "profile.agent"),
+        ({"skills": [{"code": "x", "level": "high"}]}, "skills[0].level"),
+        ({"assignments": [{"id": 1, "title": "t", "due_on": "soon"}]}, "assignments[0]"),
+        ({"notices": "none"}, "profile.notices"),
+    ],
+)
 def test_a_malformed_profile_is_refused_whole(change: dict[str, Any], field: str) -> None:
     with pytest.raises(ContentError, match=field.replace("[", r"\[").replace("]", r"\]")):
         LearningProfile.from_dict(profile(**change))
@@ -115,8 +168,12 @@ def test_outbox_entries_survive_and_overlay_the_profile(tmp_path: Path) -> None:
     store.mark_done(7)
     draft = make_proposal("  eSIM   转移 ", " 步骤…… ", ["tech.esim", "tech.esim"], "faq-9")
     entry = store.propose(draft)
-    assert entry.body == {"title": "eSIM 转移", "answer": "步骤……", "skills": ["tech.esim"],
-                          "item_id": "faq-9"}
+    assert entry.body == {
+        "title": "eSIM 转移",
+        "answer": "步骤……",
+        "skills": ["tech.esim"],
+        "item_id": "faq-9",
+    }
     after_restart = LearningStore(tmp_path, "li.na").snapshot()
     assert after_restart.pending_levels == {"billing.refund": 4}
     assert after_restart.pending_done == {7}
@@ -126,14 +183,17 @@ def test_outbox_entries_survive_and_overlay_the_profile(tmp_path: Path) -> None:
     assert len(superseded) == 1
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda s: s.assess("billing.refund", 6), "level from 1 to 5"),
-    (lambda s: s.assess("", 3), "skill must be a code"),
-    (lambda s: s.mark_done(0), "positive whole number"),
-    (lambda s: s.propose(make_proposal(" ", "answer", [])), "title"),
-    (lambda s: s.propose(make_proposal("title", "", [])), "Write the answer"),
-    (lambda s: s.propose(make_proposal("t" * 501, "answer", [])), "too long"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda s: s.assess("billing.refund", 6), "level from 1 to 5"),
+        (lambda s: s.assess("", 3), "skill must be a code"),
+        (lambda s: s.mark_done(0), "positive whole number"),
+        (lambda s: s.propose(make_proposal(" ", "answer", [])), "title"),
+        (lambda s: s.propose(make_proposal("title", "", [])), "Write the answer"),
+        (lambda s: s.propose(make_proposal("t" * 501, "answer", [])), "too long"),
+    ],
+)
 def test_bad_input_is_explained_and_nothing_is_kept(
     tmp_path: Path, call: Any, message: str
 ) -> None:

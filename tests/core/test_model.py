@@ -83,12 +83,28 @@ def test_questions_only_on_faqs() -> None:
 
 
 MUTATIONS: list[dict[str, Any]] = [
-    {}, {"kind": "question"}, {"id": "has space"}, {"id": ""}, {"version": 0}, {"version": "2"},
-    {"language": "fr"}, {"colour": "red"}, {"skills": ["Billing Refund"]}, {"tags": [1]},
-    {"title": ""}, {"title": None}, {"questions": "not a list"}, {"kind": "script"},
-    {"kind": "expert"}, {"kind": "expert", "name": "张伟", "team": "退款组", "questions": []},
-    {"channel": "fax"}, {"product": 3}, {"body": "长" * 1_000_001}, {"deleted": True},
-    {"deleted": False}, {"kind": "expert", "name": "张伟", "team": "退款组", "contact": {"fax": 1}},
+    {},
+    {"kind": "question"},
+    {"id": "has space"},
+    {"id": ""},
+    {"version": 0},
+    {"version": "2"},
+    {"language": "fr"},
+    {"colour": "red"},
+    {"skills": ["Billing Refund"]},
+    {"tags": [1]},
+    {"title": ""},
+    {"title": None},
+    {"questions": "not a list"},
+    {"kind": "script"},
+    {"kind": "expert"},
+    {"kind": "expert", "name": "张伟", "team": "退款组", "questions": []},
+    {"channel": "fax"},
+    {"product": 3},
+    {"body": "长" * 1_000_001},
+    {"deleted": True},
+    {"deleted": False},
+    {"kind": "expert", "name": "张伟", "team": "退款组", "contact": {"fax": 1}},
 ]
 
 

@@ -16,8 +16,10 @@ def test_placeholders_filled_and_missing_ones_kept_visible() -> None:
 
 
 def test_raw_html_becomes_text_and_remote_images_are_dropped() -> None:
-    text, cut = safe_markdown("<script>alert(1)</script> ![x](https://t.example/p.png) "
-                              "![local](diagram.png) <img src=//t.example/a>")
+    text, cut = safe_markdown(
+        "<script>alert(1)</script> ![x](https://t.example/p.png) "
+        "![local](diagram.png) <img src=//t.example/a>"
+    )
     assert not cut
     assert "<script>" not in text
     assert "&lt;script>" in text

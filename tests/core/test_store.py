@@ -66,6 +66,7 @@ def test_full_disk_changes_nothing(tmp_path: Path) -> None:
     store = ItemStore(tmp_path / "s.db")
     store.write([item(1)])
     before = store.last_seq()
+
     # SQLite's own page limit produces the real SQLITE_FULL error a full disk gives.
     @__import__("sqlalchemy").event.listens_for(store._engine, "connect")
     def _limit(conn: sqlite3.Connection, _record: object) -> None:

@@ -31,8 +31,9 @@ def recorder(sample_kb: KnowledgeBase) -> Iterator[ActivityRecorder]:
 
 
 @pytest.fixture
-def sidebar(qtbot: QtBot, sample_kb: KnowledgeBase, recorder: ActivityRecorder
-            ) -> Iterator[SidebarWindow]:
+def sidebar(
+    qtbot: QtBot, sample_kb: KnowledgeBase, recorder: ActivityRecorder
+) -> Iterator[SidebarWindow]:
     """The sidebar on the sample pack, 380×800, shown offscreen."""
     window = SidebarWindow(sample_kb, recorder)
     qtbot.addWidget(window)
@@ -74,8 +75,12 @@ def shot(widget: QWidget, name: str) -> Path:
     return path
 
 
-def press(qtbot: QtBot, widget: QWidget, key: Qt.Key,
-          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def press(
+    qtbot: QtBot,
+    widget: QWidget,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     """One key press on ``widget``."""
     qtbot.keyClick(widget, key, modifier)
 

@@ -21,6 +21,8 @@ from deskmate.indexer.sample_pack import load_sample_pack_if_empty
 from PySide6.QtWidgets import QApplication
 
 HERE = Path(__file__).resolve().parents[2] / "shots"
+
+
 def _paths(work: Path, template: Path, language: str) -> Paths:
     data = work / f"data-{language}"
     shutil.copytree(template, data)

@@ -9,13 +9,17 @@ import pytest
 from deskmate.desktop.cli import _ui_language, main
 
 
-def test_import_then_search_json(sample_pack: Path, tmp_path: Path,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_then_search_json(
+    sample_pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = str(tmp_path / "d")
     assert main(["import", "--data-dir", data, str(sample_pack)]) == 0
     assert "0 problems" in capsys.readouterr().out
-    for query, expected in (("花呗还款", "faq-pay-012"), ("hbhk", "faq-pay-012"),
-                            ("refund iphone", "faq-en-refund-001")):
+    for query, expected in (
+        ("花呗还款", "faq-pay-012"),
+        ("hbhk", "faq-pay-012"),
+        ("refund iphone", "faq-en-refund-001"),
+    ):
         assert main(["search", "--data-dir", data, "--json", query]) == 0
         out = capsys.readouterr()
         assert out.out, out.err
@@ -25,7 +29,8 @@ def test_import_then_search_json(sample_pack: Path, tmp_path: Path,
 
 
 def test_search_on_first_run_loads_the_sample_pack(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["search", "--kind", "expert", "张伟"]) == 0  # DESKMATE_DATA_DIR from conftest
     assert "exp-001" in capsys.readouterr().out
 
@@ -39,8 +44,9 @@ def test_strict_import_exits_nonzero(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "NOT imported" in out
 
 
-def test_missing_source_is_a_clear_error(tmp_path: Path,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_source_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["import", "--data-dir", str(tmp_path), str(tmp_path / "nope")]) == 2
     assert "no such file or folder" in capsys.readouterr().err
 

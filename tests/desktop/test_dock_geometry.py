@@ -117,8 +117,9 @@ def test_a_work_area_outside_the_screen_falls_back_to_the_whole_screen() -> None
     assert layout.window == Rect(4100, 0, 380, 1440)
 
 
-@pytest.mark.parametrize(("edge", "width", "ratio"),
-                         [("top", 380, 1.0), ("right", 0, 1.0), ("left", 380, 0.0)])
+@pytest.mark.parametrize(
+    ("edge", "width", "ratio"), [("top", 380, 1.0), ("right", 0, 1.0), ("left", 380, 0.0)]
+)
 def test_nonsense_is_rejected(edge: str, width: int, ratio: float) -> None:
     with pytest.raises(DockingError):
         dock_layout(FULL_HD, FULL_HD, ratio, (1920, 1080), edge, width)

@@ -29,24 +29,35 @@ AGENT = "agent-007"  # the recorder fixture's agent
 
 
 ENGLISH = {
-    "新员工": "New agent", "共情表达": "Empathy", "退款处理": "Refunds",
-    "eSIM 开通与转移": "eSIM activation and transfer", "自评 3/5": "self-assessed 3/5",
+    "新员工": "New agent",
+    "共情表达": "Empathy",
+    "退款处理": "Refunds",
+    "eSIM 开通与转移": "eSIM activation and transfer",
+    "自评 3/5": "self-assessed 3/5",
     "主管评分 4/5：沟通自然": "manager rated 4/5: natural conversation",
     "本周查阅「退款流程」9 次": "looked up Refund process 9 times this week",
     "QA 成绩 62 分（2026-11-02）": "QA score 62 in Refunds (2026-11-02)",
     "暂无数据：可以先自评，或请主管评估": "no data yet: rate yourself, or ask your manager",
-    "复习退款流程": "Review the refund process", "周五前完成": "finish by Friday",
+    "复习退款流程": "Review the refund process",
+    "周五前完成": "finish by Friday",
     "阅读 eSIM 转移指南": "Read the eSIM transfer guide",
-    "你反馈缺少的答案现在有了：「eSIM 转移指南」":
-        "The answer you asked for now exists: eSIM transfer guide",
-    "wang.manager 给你布置了学习：阅读 eSIM 转移指南":
-        "wang.manager assigned you: Read the eSIM transfer guide",
+    "你反馈缺少的答案现在有了：「eSIM 转移指南」": (
+        "The answer you asked for now exists: eSIM transfer guide"
+    ),
+    "wang.manager 给你布置了学习：阅读 eSIM 转移指南": (
+        "wang.manager assigned you: Read the eSIM transfer guide"
+    ),
 }
 
 
 # billing.refund's weekly levels in sample_profile(): learning that worked.
-TREND = [("2026-W44", 1.4), ("2026-W45", 1.5), ("2026-W46", 1.9), ("2026-W47", 1.8),
-         ("2026-W48", 2.1)]
+TREND = [
+    ("2026-W44", 1.4),
+    ("2026-W45", 1.5),
+    ("2026-W46", 1.9),
+    ("2026-W47", 1.8),
+    ("2026-W48", 2.1),
+]
 
 
 def sample_profile(
@@ -68,55 +79,125 @@ def sample_profile(
 
 def _sample_profile(agent: str, today: date) -> dict[str, Any]:
     return {
-        "agent": agent, "team": "billing-a", "role": {"code": "new_agent", "name": "新员工"},
-        "computed_at": "2026-11-30T10:00:00+00:00", "window_days": 90,
+        "agent": agent,
+        "team": "billing-a",
+        "role": {"code": "new_agent", "name": "新员工"},
+        "computed_at": "2026-11-30T10:00:00+00:00",
+        "window_days": 90,
         "skills": [
-            {"code": "soft.empathy", "name": "共情表达", "level": 3.4, "target": 3, "gap": 0.0,
-             "reasons": ["自评 3/5", "主管评分 4/5：沟通自然"], "sources": {"self": 3},
-             "looks": 1, "flags": 0},
-            {"code": "billing.refund", "name": "退款处理", "level": 2.1, "target": 3, "gap": 0.9,
-             "reasons": ["本周查阅「退款流程」9 次", "QA 成绩 62 分（2026-11-02）"],
-             "sources": {"self": None}, "looks": 14, "flags": 1,
-             "trend": [{"week": w, "level": v} for w, v in TREND],
-             "since": {"week": "2026-W44", "date": "2026-11-01", "level": 1.4, "change": 0.7}},
-            {"code": "tech.esim", "name": "eSIM 开通与转移", "level": None, "target": 2,
-             "gap": 2.0, "reasons": ["暂无数据：可以先自评，或请主管评估"], "sources": {},
-             "looks": 0, "flags": 0},
+            {
+                "code": "soft.empathy",
+                "name": "共情表达",
+                "level": 3.4,
+                "target": 3,
+                "gap": 0.0,
+                "reasons": ["自评 3/5", "主管评分 4/5：沟通自然"],
+                "sources": {"self": 3},
+                "looks": 1,
+                "flags": 0,
+            },
+            {
+                "code": "billing.refund",
+                "name": "退款处理",
+                "level": 2.1,
+                "target": 3,
+                "gap": 0.9,
+                "reasons": ["本周查阅「退款流程」9 次", "QA 成绩 62 分（2026-11-02）"],
+                "sources": {"self": None},
+                "looks": 14,
+                "flags": 1,
+                "trend": [{"week": w, "level": v} for w, v in TREND],
+                "since": {"week": "2026-W44", "date": "2026-11-01", "level": 1.4, "change": 0.7},
+            },
+            {
+                "code": "tech.esim",
+                "name": "eSIM 开通与转移",
+                "level": None,
+                "target": 2,
+                "gap": 2.0,
+                "reasons": ["暂无数据：可以先自评，或请主管评估"],
+                "sources": {},
+                "looks": 0,
+                "flags": 0,
+            },
         ],
         "recommendations": [
-            {"skill": "billing.refund", "item_id": "faq-refund-001",
-             "title": "七天无理由退货有什么条件？", "kind": "faq"},
-            {"skill": "tech.esim", "item_id": "faq-esim-transfer-guide", "title": "eSIM 转移指南",
-             "kind": "faq"},
+            {
+                "skill": "billing.refund",
+                "item_id": "faq-refund-001",
+                "title": "七天无理由退货有什么条件？",
+                "kind": "faq",
+            },
+            {
+                "skill": "tech.esim",
+                "item_id": "faq-esim-transfer-guide",
+                "title": "eSIM 转移指南",
+                "kind": "faq",
+            },
         ],
         "assignments": [
-            {"id": 7, "title": "复习退款流程", "skill": "billing.refund",
-             "item_id": "faq-refund-002", "url": None, "note": "周五前完成",
-             "due_on": (today - timedelta(days=2)).isoformat(), "window_start": "14:00",
-             "window_end": "16:00", "assigned_by": "wang.manager",
-             "assigned_at": "2026-11-20T09:00:00+00:00", "done_at": None, "overdue": False},
-            {"id": 8, "title": "阅读 eSIM 转移指南", "skill": "tech.esim",
-             "item_id": "faq-esim-transfer-guide", "url": None, "note": "",
-             "due_on": (today + timedelta(days=5)).isoformat(), "window_start": None,
-             "window_end": None, "assigned_by": "wang.manager",
-             "assigned_at": "2026-11-29T09:00:00+00:00", "done_at": None, "overdue": False},
+            {
+                "id": 7,
+                "title": "复习退款流程",
+                "skill": "billing.refund",
+                "item_id": "faq-refund-002",
+                "url": None,
+                "note": "周五前完成",
+                "due_on": (today - timedelta(days=2)).isoformat(),
+                "window_start": "14:00",
+                "window_end": "16:00",
+                "assigned_by": "wang.manager",
+                "assigned_at": "2026-11-20T09:00:00+00:00",
+                "done_at": None,
+                "overdue": False,
+            },
+            {
+                "id": 8,
+                "title": "阅读 eSIM 转移指南",
+                "skill": "tech.esim",
+                "item_id": "faq-esim-transfer-guide",
+                "url": None,
+                "note": "",
+                "due_on": (today + timedelta(days=5)).isoformat(),
+                "window_start": None,
+                "window_end": None,
+                "assigned_by": "wang.manager",
+                "assigned_at": "2026-11-29T09:00:00+00:00",
+                "done_at": None,
+                "overdue": False,
+            },
         ],
         "notices": [
-            {"id": 13, "kind": "gap_resolved",
-             "text": "你反馈缺少的答案现在有了：「eSIM 转移指南」",
-             "item_id": "faq-esim-transfer-guide", "created_at": "2026-11-30T09:30:00+00:00"},
-            {"id": 12, "kind": "assignment",
-             "text": "wang.manager 给你布置了学习：阅读 eSIM 转移指南", "item_id": None,
-             "created_at": "2026-11-29T09:00:00+00:00"},
+            {
+                "id": 13,
+                "kind": "gap_resolved",
+                "text": "你反馈缺少的答案现在有了：「eSIM 转移指南」",
+                "item_id": "faq-esim-transfer-guide",
+                "created_at": "2026-11-30T09:30:00+00:00",
+            },
+            {
+                "id": 12,
+                "kind": "assignment",
+                "text": "wang.manager 给你布置了学习：阅读 eSIM 转移指南",
+                "item_id": None,
+                "created_at": "2026-11-29T09:00:00+00:00",
+            },
         ],
     }
 
 
 def cache_profile(data_dir: Path, raw: dict[str, Any]) -> None:
     """Leave ``raw`` in the cache, as a sync does."""
-    LearningStore(data_dir, AGENT).cache.update(lambda old: CachedProfile(
-        server="https://kb.example", language="zh", checked_at="2026-11-30T18:00:00+08:00",
-        raw=raw, profile=LearningProfile.from_dict(raw), seen_notices=old.seen_notices))
+    LearningStore(data_dir, AGENT).cache.update(
+        lambda old: CachedProfile(
+            server="https://kb.example",
+            language="zh",
+            checked_at="2026-11-30T18:00:00+08:00",
+            raw=raw,
+            profile=LearningProfile.from_dict(raw),
+            seen_notices=old.seen_notices,
+        )
+    )
 
 
 @pytest.fixture
@@ -138,8 +219,11 @@ def test_profile_is_shown_from_the_cache(
     cache_profile(sidebar.kb.data_dir, sample_profile())
     show(qtbot, controller)
     view = sidebar.learning
-    assert [c.skill.code for c in view.skill_cards] == ["tech.esim", "billing.refund",
-                                                         "soft.empathy"]
+    assert [c.skill.code for c in view.skill_cards] == [
+        "tech.esim",
+        "billing.refund",
+        "soft.empathy",
+    ]
     assert view.skill_cards[1].bar.level == 2.1
     assert view.skill_cards[1].bar.target == 3
     reasons = view.skill_cards[1].findChild(QLabel, "reasons")
@@ -187,8 +271,9 @@ def test_self_assessment_and_done_wait_in_the_outbox(
     assert card.findChild(QLabel, "pending") is not None
     assert "saved" in sidebar.status.text()
     with qtbot.waitSignal(controller.snapshot_shown, timeout=5000):
-        qtbot.mouseClick(sidebar.learning.assignment_cards[0].done_button,
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            sidebar.learning.assignment_cards[0].done_button, Qt.MouseButton.LeftButton
+        )
     done = sidebar.learning.assignment_cards[-1]  # done ones move to the end
     assert done.assignment.id == 7
     label = done.findChild(QLabel, "doneLabel")
@@ -224,17 +309,19 @@ def test_new_notices_are_shown_once_and_open_their_item(
     assert LearningStore(sidebar.kb.data_dir, AGENT).snapshot().new_notices() == []
 
 
-@pytest.mark.parametrize(("connection", "words"), [
-    (Connection.NO_SERVER, "Settings"),
-    (Connection.SIGNED_OUT, "Sign in"),
-    (Connection.OFFLINE, "Offline"),
-    (Connection.ONLINE, "after the next sync"),
-])
+@pytest.mark.parametrize(
+    ("connection", "words"),
+    [
+        (Connection.NO_SERVER, "Settings"),
+        (Connection.SIGNED_OUT, "Sign in"),
+        (Connection.OFFLINE, "Offline"),
+        (Connection.ONLINE, "after the next sync"),
+    ],
+)
 def test_without_a_profile_a_plain_message(
     qtbot: QtBot, sidebar: SidebarWindow, connection: Connection, words: str
 ) -> None:
-    sidebar.learning.show_snapshot(LearningStore(sidebar.kb.data_dir, AGENT).snapshot(),
-                                   connection)
+    sidebar.learning.show_snapshot(LearningStore(sidebar.kb.data_dir, AGENT).snapshot(), connection)
     assert words in sidebar.learning.status.text()
     assert sidebar.learning.skill_cards == []
 
@@ -250,7 +337,9 @@ def test_another_agents_profile_is_never_shown(
 
 
 def test_propose_an_answer_from_no_results(
-    qtbot: QtBot, sidebar: SidebarWindow, controller: LearningController,
+    qtbot: QtBot,
+    sidebar: SidebarWindow,
+    controller: LearningController,
     sample_kb: KnowledgeBase,
 ) -> None:
     type_text(qtbot, sidebar.search_box, "zzqqxx")
@@ -269,8 +358,11 @@ def test_propose_an_answer_from_no_results(
     assert "answer" in dialog.error_label.text()
     type_text(qtbot, dialog.answer_edit, "卫星电话按分钟计费")
     type_text(qtbot, dialog.skill_filter, "esim")
-    visible = [dialog.skill_list.item(n) for n in range(dialog.skill_list.count())
-               if not dialog.skill_list.item(n).isHidden()]
+    visible = [
+        dialog.skill_list.item(n)
+        for n in range(dialog.skill_list.count())
+        if not dialog.skill_list.item(n).isHidden()
+    ]
     assert [row.data(Qt.ItemDataRole.UserRole) for row in visible] == ["tech.esim"]
     visible[0].setCheckState(Qt.CheckState.Checked)
     with qtbot.waitSignal(controller.snapshot_shown, timeout=5000):
@@ -278,8 +370,12 @@ def test_propose_an_answer_from_no_results(
     assert controller.dialog is None
     (entry,) = LearningOutbox(sidebar.kb.data_dir).pending()
     assert entry.op == "proposal"
-    assert entry.body == {"title": "卫星电话资费", "answer": "卫星电话按分钟计费",
-                          "skills": ["tech.esim"], "item_id": None}
+    assert entry.body == {
+        "title": "卫星电话资费",
+        "answer": "卫星电话按分钟计费",
+        "skills": ["tech.esim"],
+        "item_id": None,
+    }
 
 
 def test_propose_an_edit_from_an_item_and_from_the_gap_dialog(

@@ -139,8 +139,9 @@ def test_history_words_the_two_kinds_truthfully(
     assert len(nothing) == 2
     # No line about "refund" says nothing was found, and the count is shown.
     assert not any("Found nothing" in line for line in refund)
-    count, none = (f"{shown} 条结果", "未打开") if language == "zh_CN" else (
-        f"{shown} result", "opened none")
+    count, none = (
+        (f"{shown} 条结果", "未打开") if language == "zh_CN" else (f"{shown} result", "opened none")
+    )
     assert any(count in line and none in line for line in refund)
     assert any(f"{event_label('no_result')}: zzqqxx" in line for line in nothing)
     SHOTS.mkdir(exist_ok=True)

@@ -43,8 +43,13 @@ def sidebar_window(qtbot: QtBot, kb: KnowledgeBase, recorder: ActivityRecorder) 
     return window
 
 
-def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
-                     recorder: ActivityRecorder, qapp: QApplication) -> None:
+def test_main_states(
+    qtbot: QtBot,
+    language: str,
+    sample_kb: KnowledgeBase,
+    recorder: ActivityRecorder,
+    qapp: QApplication,
+) -> None:
     window = sidebar_window(qtbot, sample_kb, recorder)
     zh = language == "zh_CN"
     assert window.search_box.placeholderText().startswith("搜索" if zh else "Search")
@@ -81,12 +86,17 @@ def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
     assert window.history.list.count() > 0
     shot(window, f"{language}-history")
 
-    account = SignedInAccount("demo-agent", "agent", "demo", "http://127.0.0.1:8765",
-                              "2026-12-01T09:30:00+08:00")
-    settings_dialog = SettingsDialog(Settings(), locked={"server_url"},
-                                     hotkey_problems=["Ctrl+Alt+G is already used by another "
-                                                      "program; choose another key in Settings."],
-                                     account=account)
+    account = SignedInAccount(
+        "demo-agent", "agent", "demo", "http://127.0.0.1:8765", "2026-12-01T09:30:00+08:00"
+    )
+    settings_dialog = SettingsDialog(
+        Settings(),
+        locked={"server_url"},
+        hotkey_problems=[
+            "Ctrl+Alt+G is already used by another program; choose another key in Settings."
+        ],
+        account=account,
+    )
     qtbot.addWidget(settings_dialog)
     settings_dialog.show()
     qtbot.waitExposed(settings_dialog)
@@ -107,8 +117,9 @@ def test_main_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
     window.shutdown()
 
 
-def test_learning_states(qtbot: QtBot, language: str, sample_kb: KnowledgeBase,
-                         recorder: ActivityRecorder) -> None:
+def test_learning_states(
+    qtbot: QtBot, language: str, sample_kb: KnowledgeBase, recorder: ActivityRecorder
+) -> None:
     window = sidebar_window(qtbot, sample_kb, recorder)
     zh = language == "zh_CN"
     cache_profile(sample_kb.data_dir, sample_profile(language="zh" if zh else "en"))

@@ -37,8 +37,9 @@ def test_pinyin_initials_and_english(qtbot: QtBot, sidebar: SidebarWindow) -> No
     shot(sidebar, "results-en")
 
 
-def test_keyboard_open_copy_and_back(qtbot: QtBot, sidebar: SidebarWindow,
-                                     recorder: ActivityRecorder) -> None:
+def test_keyboard_open_copy_and_back(
+    qtbot: QtBot, sidebar: SidebarWindow, recorder: ActivityRecorder
+) -> None:
     type_text(qtbot, sidebar.search_box, "退款")
     wait_for_results(qtbot, sidebar, "退款")
     press(qtbot, sidebar.search_box, Qt.Key.Key_Down)
@@ -73,10 +74,14 @@ def test_ctrl_number_opens_nth_hit(qtbot: QtBot, sidebar: SidebarWindow) -> None
     assert item.id == third.id
 
 
-def test_script_placeholders_filled_and_copied(qtbot: QtBot, sidebar: SidebarWindow,
-                                               recorder: ActivityRecorder) -> None:
-    script = next(i for i in sidebar.kb._store.iter_items()
-                  if i.kind.value == "script" and len(i.placeholders) >= 2)
+def test_script_placeholders_filled_and_copied(
+    qtbot: QtBot, sidebar: SidebarWindow, recorder: ActivityRecorder
+) -> None:
+    script = next(
+        i
+        for i in sidebar.kb._store.iter_items()
+        if i.kind.value == "script" and len(i.placeholders) >= 2
+    )
     sidebar.open_item(script.id)
     form = sidebar.item_view.script
     fields = list(form._fields.values())
@@ -116,12 +121,22 @@ def test_expert_card_has_contact_actions(qtbot: QtBot, sidebar: SidebarWindow) -
 def test_unsafe_markdown_is_shown_as_text(qtbot: QtBot, sidebar: SidebarWindow) -> None:
     from deskmate.core import Item
 
-    item = Item.from_dict({
-        "id": "faq-unsafe", "kind": "faq", "title": "安全测试", "language": "zh",
-        "updated_at": "2026-10-01T09:00:00+08:00", "version": 1, "tags": [], "skills": [],
-        "questions": [],
-        "body": "正文 <script>alert('x')</script> ![track](https://evil.example/p.png) **粗体**",
-    })
+    item = Item.from_dict(
+        {
+            "id": "faq-unsafe",
+            "kind": "faq",
+            "title": "安全测试",
+            "language": "zh",
+            "updated_at": "2026-10-01T09:00:00+08:00",
+            "version": 1,
+            "tags": [],
+            "skills": [],
+            "questions": [],
+            "body": (
+                "正文 <script>alert('x')</script> ![track](https://evil.example/p.png) **粗体**"
+            ),
+        }
+    )
     sidebar.kb.upsert([item])
     sidebar.open_item("faq-unsafe")
     text = sidebar.item_view.answer.toPlainText()

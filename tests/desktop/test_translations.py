@@ -33,14 +33,18 @@ def test_every_ui_string_is_translated() -> None:
 def test_translation_file_covers_the_current_code(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
     files = sorted(str(p) for p in (REPO / "desktop").rglob("*.py"))
-    subprocess.run([str(TOOLS / "pyside6-lupdate"), *files, "-ts", str(fresh)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(TOOLS / "pyside6-lupdate"), *files, "-ts", str(fresh)], check=True, capture_output=True
+    )
     missing = set(sources(fresh)) - set(sources(TS))
     assert not missing, f"run lupdate and translate: {sorted(missing)}"
 
 
 def test_compiled_translation_is_up_to_date(tmp_path: Path) -> None:
     built = tmp_path / "built.qm"
-    subprocess.run([str(TOOLS / "pyside6-lrelease"), str(TS), "-qm", str(built)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(TOOLS / "pyside6-lrelease"), str(TS), "-qm", str(built)],
+        check=True,
+        capture_output=True,
+    )
     assert built.read_bytes() == QM.read_bytes(), "run pyside6-lrelease on the .ts file"

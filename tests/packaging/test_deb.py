@@ -64,8 +64,9 @@ def test_maintainer_scripts_are_valid_posix_sh(script: str) -> None:
 
 def test_debconf_asks_the_server_url_autostart_and_locks() -> None:
     templates = (DEB_DIR / "templates").read_text()
-    names = [line.split(": ", 1)[1] for line in templates.splitlines()
-             if line.startswith("Template: ")]
+    names = [
+        line.split(": ", 1)[1] for line in templates.splitlines() if line.startswith("Template: ")
+    ]
     assert names == ["deskmate/server_url", "deskmate/autostart", "deskmate/locked"]
     config = (DEB_DIR / "config").read_text()
     for name in names:
@@ -74,18 +75,27 @@ def test_debconf_asks_the_server_url_autostart_and_locks() -> None:
 
 @pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb")
 def test_build_deb_makes_an_installable_package(bundle: Path, tmp_path: Path) -> None:
-    deb = build_deb(bundle, tmp_path / "root", tmp_path / "out", version="9.8.7", revision=2,
-                    icon=ICON, compression="fast")
+    deb = build_deb(
+        bundle,
+        tmp_path / "root",
+        tmp_path / "out",
+        version="9.8.7",
+        revision=2,
+        icon=ICON,
+        compression="fast",
+    )
     assert deb.name.startswith("deskmate_9.8.7-2_")
 
     def field(name: str) -> str:
-        return subprocess.run(["dpkg-deb", "-f", str(deb), name], capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["dpkg-deb", "-f", str(deb), name], capture_output=True, text=True, check=True
+        ).stdout.strip()
 
     assert field("Version") == "9.8.7-2"
     assert field("Depends").startswith("libc6 (>= ")  # from ls's own DT_NEEDED
-    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True,
-                             check=True).stdout
+    listing = subprocess.run(
+        ["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True
+    ).stdout
     assert "root/root" in listing  # --root-owner-group: no fakeroot needed
     assert "./opt/deskmate/deskmate" in listing
     assert "./usr/bin/deskmate -> /opt/deskmate/deskmate" in listing

@@ -25,8 +25,11 @@ LS = Path("/bin/ls")
 
 def _ldconfig() -> dict[str, str]:
     out = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=True)
-    return {line.split()[0]: line.rsplit(" => ", 1)[1]
-            for line in out.stdout.splitlines() if " => " in line}
+    return {
+        line.split()[0]: line.rsplit(" => ", 1)[1]
+        for line in out.stdout.splitlines()
+        if " => " in line
+    }
 
 
 @pytest.fixture
@@ -67,28 +70,38 @@ def test_depends_on_this_machine_are_versioned_packages(bundle: Path) -> None:
     assert not any(d.startswith("libselinux1") for d in depends)
 
 
-def _fake(located: dict[str, str], owners: dict[str, str],
-          shlibs: dict[str, dict[tuple[str, str], str]]) -> Resolver:
+def _fake(
+    located: dict[str, str], owners: dict[str, str], shlibs: dict[str, dict[tuple[str, str], str]]
+) -> Resolver:
     def owner_of(paths: Iterable[str]) -> dict[str, str]:
         return {p: owners[p] for p in paths if p in owners}
 
-    return Resolver(locate=lambda: located, owners=owner_of,
-                    shlibs=lambda package: shlibs.get(package, {}))
+    return Resolver(
+        locate=lambda: located, owners=owner_of, shlibs=lambda package: shlibs.get(package, {})
+    )
 
 
 def test_one_entry_per_package_with_the_shlibs_version() -> None:
     resolver = _fake(
-        {"libX11.so.6": "/usr/lib/x86_64-linux-gnu/libX11.so.6",
-         "libX11-xcb.so.1": "/usr/lib/x86_64-linux-gnu/libX11-xcb.so.1",
-         "libfoo-2.0.so": "/lib/x86_64-linux-gnu/libfoo-2.0.so"},
-        {"/usr/lib/x86_64-linux-gnu/libX11.so.6": "libx11-6",
-         "/usr/lib/x86_64-linux-gnu/libX11-xcb.so.1": "libx11-xcb1",
-         # merged /usr: dpkg recorded the /usr path of a library found under /lib
-         "/usr/lib/x86_64-linux-gnu/libfoo-2.0.so": "libfoo2"},
+        {
+            "libX11.so.6": "/usr/lib/x86_64-linux-gnu/libX11.so.6",
+            "libX11-xcb.so.1": "/usr/lib/x86_64-linux-gnu/libX11-xcb.so.1",
+            "libfoo-2.0.so": "/lib/x86_64-linux-gnu/libfoo-2.0.so",
+        },
+        {
+            "/usr/lib/x86_64-linux-gnu/libX11.so.6": "libx11-6",
+            "/usr/lib/x86_64-linux-gnu/libX11-xcb.so.1": "libx11-xcb1",
+            # merged /usr: dpkg recorded the /usr path of a library found under /lib
+            "/usr/lib/x86_64-linux-gnu/libfoo-2.0.so": "libfoo2",
+        },
         {"libx11-6": {("libX11", "6"): "libx11-6 (>= 2:1.6.0)"}},
     )
-    needs = [Need("libX11.so.6", "a"), Need("libX11-xcb.so.1", "b"),
-             Need("libfoo-2.0.so", "c"), Need("libX11.so.6", "d")]
+    needs = [
+        Need("libX11.so.6", "a"),
+        Need("libX11-xcb.so.1", "b"),
+        Need("libfoo-2.0.so", "c"),
+        Need("libX11.so.6", "d"),
+    ]
     assert depends_for(needs, resolver) == ["libfoo2", "libx11-6 (>= 2:1.6.0)", "libx11-xcb1"]
 
 
@@ -105,9 +118,13 @@ def test_parsers() -> None:
     assert soname_key("libfoo-2.0.so") == ("libfoo", "2.0")
     assert soname_key("weird") is None
     assert parse_shlibs("libX11 6 libx11-6 (>= 2:1.6.0)\nudeb: libX11 6 libx11-6-udeb\n") == {
-        ("libX11", "6"): "libx11-6 (>= 2:1.6.0)"}
-    text = ("2 libs found in cache\n"
-            "\tlibz.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libz.so.1\n"
-            "\tlibz.so.1 (libc6) => /lib/i386-linux-gnu/libz.so.1\n")
+        ("libX11", "6"): "libx11-6 (>= 2:1.6.0)"
+    }
+    text = (
+        "2 libs found in cache\n"
+        "\tlibz.so.1 (libc6,x86-64) => /lib/x86_64-linux-gnu/libz.so.1\n"
+        "\tlibz.so.1 (libc6) => /lib/i386-linux-gnu/libz.so.1\n"
+    )
     assert parse_ldconfig(text, "x86_64-linux-gnu") == {
-        "libz.so.1": "/lib/x86_64-linux-gnu/libz.so.1"}
+        "libz.so.1": "/lib/x86_64-linux-gnu/libz.so.1"
+    }

@@ -48,10 +48,15 @@ class FakeWinreg:
 
 
 def test_values_are_read_from_the_64_bit_policy_key() -> None:
-    fake = FakeWinreg({POLICY_KEY: [("Server_URL", "https://kb.example.com", REG_SZ),
-                                    ("start_at_login", 1, REG_DWORD)]})
-    assert read_policy_values(fake) == {"server_url": "https://kb.example.com",
-                                        "start_at_login": 1}
+    fake = FakeWinreg(
+        {
+            POLICY_KEY: [
+                ("Server_URL", "https://kb.example.com", REG_SZ),
+                ("start_at_login", 1, REG_DWORD),
+            ]
+        }
+    )
+    assert read_policy_values(fake) == {"server_url": "https://kb.example.com", "start_at_login": 1}
     assert fake.opened == [("HKLM", POLICY_KEY, fake.KEY_READ | fake.KEY_WOW64_64KEY)]
     assert fake.closed == 1
 
@@ -79,8 +84,13 @@ def test_msi_and_group_policy_values_become_settings(caplog: pytest.LogCaptureFi
     with caplog.at_level(logging.INFO):
         raw = policy_settings(values, KINDS)
     assert raw == {
-        "defaults": {"server_url": "https://kb.example.com", "start_at_login": True,
-                     "hide_on_close": False, "dock_width": 420, "always_on_top": True},
+        "defaults": {
+            "server_url": "https://kb.example.com",
+            "start_at_login": True,
+            "hide_on_close": False,
+            "dock_width": 420,
+            "always_on_top": True,
+        },
         "locked": ["server_url", "summon_hotkey", "theme"],
     }
     assert "unknown value 'colour'" in caplog.text
@@ -93,11 +103,18 @@ def test_multi_string_locks_and_odd_values_are_left_for_validation() -> None:
 
 def test_policy_wins_over_the_file_and_locks_add_up(tmp_path: Path) -> None:
     system = tmp_path / "system.json"
-    system.write_text(json.dumps({"defaults": {"server_url": "https://file.example.com",
-                                               "theme": "dark"}, "locked": ["theme"]}))
+    system.write_text(
+        json.dumps(
+            {
+                "defaults": {"server_url": "https://file.example.com", "theme": "dark"},
+                "locked": ["theme"],
+            }
+        )
+    )
     (tmp_path / "user").mkdir()
-    (tmp_path / "user" / "settings.json").write_text(json.dumps(
-        {"server_url": "https://mine.example.com", "theme": "light", "language": "en"}))
+    (tmp_path / "user" / "settings.json").write_text(
+        json.dumps({"server_url": "https://mine.example.com", "theme": "light", "language": "en"})
+    )
     policy = {"server_url": "https://gpo.example.com", "locked": "server_url"}
     store = SettingsStore(tmp_path / "user", system, policy=lambda: policy)
     settings = store.load()
@@ -110,8 +127,11 @@ def test_policy_wins_over_the_file_and_locks_add_up(tmp_path: Path) -> None:
 
 
 def test_invalid_policy_values_are_reported_for_it(tmp_path: Path) -> None:
-    store = SettingsStore(tmp_path, tmp_path / "none.json",
-                          policy=lambda: {"dock_edge": "top", "server_url": "ftp://x"})
+    store = SettingsStore(
+        tmp_path,
+        tmp_path / "none.json",
+        policy=lambda: {"dock_edge": "top", "server_url": "ftp://x"},
+    )
     settings = store.load()
     assert settings.dock_edge == "right"
     assert settings.server_url == ""

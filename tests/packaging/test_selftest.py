@@ -27,6 +27,7 @@ def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
 # command-line check with nothing to keep responsive.
 pytestmark = pytest.mark.gui_stalls_allowed("a command-line check, not the sidebar")
 
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
     live = LiveServer(f"sqlite:///{tmp_path / 'server.db'}")
@@ -53,8 +54,13 @@ def test_offline_install_passes(paths: Paths) -> None:
     assert status == 0, lines
     assert lines[0].startswith("deskmate ")
     assert lines[0].endswith("selftest (linux)")
-    assert _status(lines) == {"settings": "ok", "data": "ok", "search": "ok", "ui": "ok",
-                              "server": "skip"}
+    assert _status(lines) == {
+        "settings": "ok",
+        "data": "ok",
+        "search": "ok",
+        "ui": "ok",
+        "server": "skip",
+    }
     search = next(line for line in lines if "search:" in line)
     assert "花呗还款 → " in search
     assert "refund iphone → " in search
@@ -93,8 +99,9 @@ def test_broken_it_settings_fail(paths: Paths, tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("qapp")
-def test_cli_flag_runs_it(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                          tmp_path: Path) -> None:
+def test_cli_flag_runs_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("DESKMATE_SYSTEM_CONFIG", str(tmp_path / "none.json"))
     monkeypatch.delenv("DESKMATE_SERVER", raising=False)
     assert cli.main(["--selftest"]) == 0
@@ -102,8 +109,7 @@ def test_cli_flag_runs_it(capsys: pytest.CaptureFixture[str], monkeypatch: pytes
     assert QApplication.instance() is not None
 
 
-def test_autostart_respects_start_at_login(monkeypatch: pytest.MonkeyPatch,
-                                           tmp_path: Path) -> None:
+def test_autostart_respects_start_at_login(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     started: list[str] = []
     monkeypatch.setattr(cli, "_run_sidebar", lambda _paths, args: started.append("x") or 0)
     system = tmp_path / "it.json"

@@ -33,8 +33,9 @@ def bundle(tmp_path: Path) -> Path:
 
 
 def _table(msi: Path, name: str) -> list[list[str]]:
-    out = subprocess.run(["msiinfo", "export", str(msi), name],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["msiinfo", "export", str(msi), name], capture_output=True, text=True, check=True
+    ).stdout
     return [line.split("\t") for line in out.splitlines()[3:]]
 
 
@@ -46,8 +47,13 @@ def test_msi_version_keeps_the_numeric_release() -> None:
 
 
 def test_properties_map_to_settings() -> None:
-    assert set(PROPERTIES) >= {"SERVERURL", "LOCKSETTINGS", "AUTOSTART", "HOTKEY_SUMMON",
-                               "HOTKEY_GAP"}
+    assert set(PROPERTIES) >= {
+        "SERVERURL",
+        "LOCKSETTINGS",
+        "AUTOSTART",
+        "HOTKEY_SUMMON",
+        "HOTKEY_GAP",
+    }
     assert set(PROPERTIES.values()) - {"locked"} <= SETTING_NAMES
 
 
@@ -133,11 +139,12 @@ def test_group_policy_template_matches_the_settings() -> None:
         assert policy.get("key") == POLICY_KEY
         assert policy.get("class") == "Machine"
         value_names = [policy.get("valueName")] + [
-            e.get("valueName") for e in policy.iterfind("p:elements/*", ns)]
+            e.get("valueName") for e in policy.iterfind("p:elements/*", ns)
+        ]
         names.update(v for v in value_names if v)
         for ref in re.findall(r"\$\(string\.(\w+)\)", ET.tostring(policy, encoding="unicode")):
             assert ref in strings
         if policy.get("presentation"):
-            assert policy.get("presentation", "")[len("$(presentation."):-1] in presentations
+            assert policy.get("presentation", "")[len("$(presentation.") : -1] in presentations
     assert names - {"locked"} <= SETTING_NAMES
     assert set(PROPERTIES.values()) <= names  # everything the MSI sets, GPO can set too

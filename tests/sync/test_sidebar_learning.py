@@ -24,12 +24,22 @@ from tests.sync.test_sync_learning import MANAGER
 
 
 def test_assignment_notice_then_rating_and_done_reach_the_server(
-    qtbot: QtBot, qapp: QApplication, app_paths: Paths, live_server: LiveServer,
-    learner: str, memory_keyring: MemoryKeyring,
+    qtbot: QtBot,
+    qapp: QApplication,
+    app_paths: Paths,
+    live_server: LiveServer,
+    learner: str,
+    memory_keyring: MemoryKeyring,
 ) -> None:
     manager = add_user(live_server.db, MANAGER, Role.MANAGER, "team1")
-    request = AssignmentRequest((AGENT,), False, "复习退款流程", "2026-12-05",
-                                skill="billing.refund", item_id="faq-refund-001")
+    request = AssignmentRequest(
+        (AGENT,),
+        False,
+        "复习退款流程",
+        "2026-12-05",
+        skill="billing.refund",
+        item_id="faq-refund-001",
+    )
     (assignment,) = create_assignments(live_server.db, manager, request)
     TokenVault(live_server.url).save(learner)
 
@@ -56,12 +66,16 @@ def test_assignment_notice_then_rating_and_done_reach_the_server(
 
         def on_the_server() -> None:
             with live_server.db.read() as conn:
-                levels = [tuple(r) for r in conn.execute(
-                    select(SelfAssessmentRow.skill, SelfAssessmentRow.level))]
+                levels = [
+                    tuple(r)
+                    for r in conn.execute(select(SelfAssessmentRow.skill, SelfAssessmentRow.level))
+                ]
                 done_at = conn.scalar(select(AssignmentRow.done_at))
             waiting = LearningOutbox(app_paths.data_dir).pending()
-            state = (f"server: {levels}, {done_at}; outbox: {[e.op for e in waiting]}; "
-                     f"sync running: {deskmate.sync.running}, {deskmate.sync.last_error_code!r}")
+            state = (
+                f"server: {levels}, {done_at}; outbox: {[e.op for e in waiting]}; "
+                f"sync running: {deskmate.sync.running}, {deskmate.sync.last_error_code!r}"
+            )
             assert levels == [("billing.refund", 3)], state
             assert done_at is not None, state
 
@@ -69,8 +83,12 @@ def test_assignment_notice_then_rating_and_done_reach_the_server(
 
         def shown_as_synced() -> bool:
             snapshot = view.snapshot
-            return (not deskmate.sync.running and snapshot is not None
-                    and not snapshot.pending_levels and not snapshot.pending_done)
+            return (
+                not deskmate.sync.running
+                and snapshot is not None
+                and not snapshot.pending_levels
+                and not snapshot.pending_done
+            )
 
         qtbot.waitUntil(shown_as_synced, timeout=60_000)
         assert view.assignment_cards[0].assignment.done_at is not None
@@ -80,8 +98,12 @@ def test_assignment_notice_then_rating_and_done_reach_the_server(
 
 
 def test_a_sync_asked_for_while_one_runs_follows_it(
-    qtbot: QtBot, live_server: LiveServer, token: str, kb: KnowledgeBase,
-    events: ConsultationLog, memory_keyring: MemoryKeyring,
+    qtbot: QtBot,
+    live_server: LiveServer,
+    token: str,
+    kb: KnowledgeBase,
+    events: ConsultationLog,
+    memory_keyring: MemoryKeyring,
 ) -> None:
     TokenVault(live_server.url).save(token)
     sync = BackgroundSync(kb, events)

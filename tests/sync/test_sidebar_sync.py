@@ -14,7 +14,11 @@ from tests.sync.conftest import LiveServer
 
 
 def test_sign_in_then_sync_brings_the_server_content_and_sends_gaps(
-    qtbot: QtBot, qapp: QApplication, app_paths: Paths, live_server: LiveServer, token: str,
+    qtbot: QtBot,
+    qapp: QApplication,
+    app_paths: Paths,
+    live_server: LiveServer,
+    token: str,
     memory_keyring: MemoryKeyring,
 ) -> None:
     deskmate = DeskmateApp(qapp, app_paths, dock=False)
@@ -28,9 +32,7 @@ def test_sign_in_then_sync_brings_the_server_content_and_sends_gaps(
 
         dialog = SettingsDialog(deskmate.settings, parent=deskmate.window)
         qtbot.addWidget(dialog)
-        dialog.sign_in_requested.connect(
-            lambda url, tok: deskmate._sign_in(dialog, url, tok)
-        )
+        dialog.sign_in_requested.connect(lambda url, tok: deskmate._sign_in(dialog, url, tok))
         dialog.token.setText(token)
         with qtbot.waitSignal(deskmate.sync.finished, timeout=60_000) as done:
             dialog.sign_in.click()

@@ -37,8 +37,14 @@ def assign(server: LiveServer, title: str = "复习退款流程", due_on: str = 
     except NotFoundError:  # the first assignment: the manager is new
         manager = add_user(server.db, MANAGER, Role.MANAGER, "team1")
     request = AssignmentRequest(
-        (AGENT,), False, title, due_on, skill="billing.refund", item_id="faq-pay-012",
-        window_start="14:00", window_end="16:00",
+        (AGENT,),
+        False,
+        title,
+        due_on,
+        skill="billing.refund",
+        item_id="faq-pay-012",
+        window_start="14:00",
+        window_end="16:00",
     )
     return create_assignments(server.db, manager, request)[0]
 
@@ -66,8 +72,11 @@ def test_profile_is_cached_then_confirmed_with_its_etag(
     gaps = [s.gap for s in cached.profile.skills]
     assert gaps == sorted(gaps, reverse=True)
     assert gaps[0] > 0
-    profile_calls = [(path, headers) for method, path, headers in proxy.seen
-                     if path.startswith("/api/v1/me/profile")]
+    profile_calls = [
+        (path, headers)
+        for method, path, headers in proxy.seen
+        if path.startswith("/api/v1/me/profile")
+    ]
     assert [p for p, _h in profile_calls] == ["/api/v1/me/profile?lang=zh"] * 2
     assert "If-None-Match" not in profile_calls[0][1]
     assert profile_calls[1][1]["If-None-Match"] == cached.etag
@@ -82,7 +91,10 @@ def test_profile_is_cached_then_confirmed_with_its_etag(
 
 
 def test_offline_actions_reach_the_server_once(
-    live_server: LiveServer, learner: str, kb: KnowledgeBase, events: ConsultationLog,
+    live_server: LiveServer,
+    learner: str,
+    kb: KnowledgeBase,
+    events: ConsultationLog,
     data_dir: Path,
 ) -> None:
     assignment = assign(live_server)
@@ -136,8 +148,12 @@ def test_offline_actions_reach_the_server_once(
 
 
 def test_a_proposal_whose_answer_is_lost_is_stored_once(
-    proxy: FaultProxy, live_server: LiveServer, learner: str, kb: KnowledgeBase,
-    events: ConsultationLog, data_dir: Path,
+    proxy: FaultProxy,
+    live_server: LiveServer,
+    learner: str,
+    kb: KnowledgeBase,
+    events: ConsultationLog,
+    data_dir: Path,
 ) -> None:
     store = LearningStore(data_dir, AGENT)
     draft = make_proposal("花呗提前还款", "可以在花呗页面……", ["product.payment"], "faq-pay-012")
@@ -174,8 +190,9 @@ def test_an_older_server_without_learning_does_not_stop_the_content_sync(
     def no_learning(method: str, path: str, reply: Reply) -> Reply:
         if "/me/profile" in path or "/me/self-assessment" in path:
             problem = {"type": "https://deskmate.example/problems/not-found", "detail": "x"}
-            return Reply(404, {"Content-Type": "application/problem+json"},
-                         json.dumps(problem).encode())
+            return Reply(
+                404, {"Content-Type": "application/problem+json"}, json.dumps(problem).encode()
+            )
         return reply
 
     proxy.fault = no_learning
@@ -190,7 +207,10 @@ def test_an_older_server_without_learning_does_not_stop_the_content_sync(
 
 
 def test_refused_and_foreign_entries(
-    live_server: LiveServer, learner: str, kb: KnowledgeBase, events: ConsultationLog,
+    live_server: LiveServer,
+    learner: str,
+    kb: KnowledgeBase,
+    events: ConsultationLog,
     data_dir: Path,
 ) -> None:
     # Not the first sign-in here: agent2's entry is agent2's, not taken over by agent1.
@@ -217,7 +237,10 @@ def test_refused_and_foreign_entries(
 
 
 def test_a_resolved_gap_is_told_once(
-    live_server: LiveServer, learner: str, kb: KnowledgeBase, events: ConsultationLog,
+    live_server: LiveServer,
+    learner: str,
+    kb: KnowledgeBase,
+    events: ConsultationLog,
     data_dir: Path,
 ) -> None:
     events.record_gap(GapFlag(GapType.MISSING, query="卫星电话资费"))
@@ -242,7 +265,10 @@ def test_a_resolved_gap_is_told_once(
 
 
 def test_consulting_and_flagging_change_the_profile_after_sync(
-    live_server: LiveServer, learner: str, kb: KnowledgeBase, events: ConsultationLog,
+    live_server: LiveServer,
+    learner: str,
+    kb: KnowledgeBase,
+    events: ConsultationLog,
     data_dir: Path,
 ) -> None:
     with make_client(kb, events, live_server.url, learner, language="zh") as client:

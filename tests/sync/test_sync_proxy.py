@@ -17,8 +17,16 @@ from deskmate.core.settings import Settings
 
 from tests.sync.conftest import LiveServer, make_client
 
-_HOP_BY_HOP = {"connection", "proxy-connection", "proxy-authorization", "keep-alive",
-               "transfer-encoding", "te", "trailer", "upgrade"}
+_HOP_BY_HOP = {
+    "connection",
+    "proxy-connection",
+    "proxy-authorization",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+}
 
 
 class ForwardProxy:
@@ -77,8 +85,12 @@ def forward_proxy() -> Iterator[ForwardProxy]:
 
 
 def test_the_sync_goes_through_the_configured_proxy(
-    live_server: LiveServer, token: str, kb: KnowledgeBase, events: ConsultationLog,
-    forward_proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch,
+    live_server: LiveServer,
+    token: str,
+    kb: KnowledgeBase,
+    events: ConsultationLog,
+    forward_proxy: ForwardProxy,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Loopback is normally exempt from proxies; the setting must win over the environment.
     for name in ("NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy"):

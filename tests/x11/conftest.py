@@ -42,19 +42,28 @@ _START_TIMEOUT = 15.0
 
 
 def _check_programs() -> None:
-    missing = sorted({package for program, package in _REQUIRED_PROGRAMS.items()
-                      if shutil.which(program) is None})
+    missing = sorted(
+        {
+            package
+            for program, package in _REQUIRED_PROGRAMS.items()
+            if shutil.which(program) is None
+        }
+    )
     if missing:
         pytest.fail(
             "The X11 tests need a virtual X server, a window manager and X tools that are not "
             f"installed. On Debian/Ubuntu: sudo apt-get install {' '.join(missing)} "
-            "(.ci/run installs them).", pytrace=False)
+            "(.ci/run installs them).",
+            pytrace=False,
+        )
 
 
 def _display_is_free(number: int) -> bool:
     # Where every X server puts its socket and lock file; fixed paths, not temporary files.
-    return not (Path(f"/tmp/.X11-unix/X{number}").exists()  # noqa: S108
-                or Path(f"/tmp/.X{number}-lock").exists())  # noqa: S108
+    return not (
+        Path(f"/tmp/.X11-unix/X{number}").exists()  # noqa: S108
+        or Path(f"/tmp/.X{number}-lock").exists()  # noqa: S108
+    )
 
 
 def _wait_for_connection(number: int, server: subprocess.Popen[bytes]) -> bool:
@@ -92,21 +101,37 @@ def _start_xvfb(stack: ExitStack, log_dir: Path) -> tuple[int, str]:
         display = f":{number}"
         log = stack.enter_context((log_dir / f"xvfb-{number}.log").open("wb"))
         server = subprocess.Popen(
-            ["Xvfb", display, "-screen", "0", f"{SCREEN_WIDTH}x{SCREEN_HEIGHT}x24",
-             "-nolisten", "tcp"], stdout=log, stderr=subprocess.STDOUT)
+            [
+                "Xvfb",
+                display,
+                "-screen",
+                "0",
+                f"{SCREEN_WIDTH}x{SCREEN_HEIGHT}x24",
+                "-nolisten",
+                "tcp",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         if _wait_for_connection(number, server):
             stack.callback(_stop, server)
             return number, display
         _stop(server)
-    pytest.fail(f"No free X display between :{_FIRST_DISPLAY} and :{_LAST_DISPLAY}, or Xvfb "
-                f"would not start (see {log_dir}).", pytrace=False)
+    pytest.fail(
+        f"No free X display between :{_FIRST_DISPLAY} and :{_LAST_DISPLAY}, or Xvfb "
+        f"would not start (see {log_dir}).",
+        pytrace=False,
+    )
 
 
 def _start_openbox(stack: ExitStack, display: str, log_dir: Path) -> None:
     log = stack.enter_context((log_dir / "openbox.log").open("wb"))
     window_manager = subprocess.Popen(
-        ["openbox", "--sm-disable"], env={**os.environ, "DISPLAY": display},
-        stdout=log, stderr=subprocess.STDOUT)
+        ["openbox", "--sm-disable"],
+        env={**os.environ, "DISPLAY": display},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     stack.callback(_stop, window_manager)  # ExitStack: openbox is stopped before Xvfb
     connection = Display(display)
     try:
@@ -115,8 +140,10 @@ def _start_openbox(stack: ExitStack, display: str, log_dir: Path) -> None:
         deadline = time.monotonic() + _START_TIMEOUT
         while root.get_full_property(check, 0) is None:
             if window_manager.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"openbox did not start on {display} (see {log_dir}/openbox.log).",
-                            pytrace=False)
+                pytest.fail(
+                    f"openbox did not start on {display} (see {log_dir}/openbox.log).",
+                    pytrace=False,
+                )
             time.sleep(0.05)
     finally:
         connection.close()
@@ -127,8 +154,10 @@ def x11_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[X11Session
     """Xvfb + openbox on a free display; ``DISPLAY`` points there for the whole session."""
     _check_programs()
     log_dir = tmp_path_factory.mktemp("x11-logs")
-    saved = {name: os.environ.get(name) for name in
-             ("DISPLAY", "QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE")}
+    saved = {
+        name: os.environ.get(name)
+        for name in ("DISPLAY", "QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE")
+    }
     with ExitStack() as stack:
         number, display = _start_xvfb(stack, log_dir)
         _start_openbox(stack, display, log_dir)
@@ -193,9 +222,13 @@ def xterms() -> Iterator[list[subprocess.Popen[bytes]]]:
 def app_env(x11_session: X11Session, tmp_path: Path) -> dict[str, str]:
     """The environment of a real `deskmate` process on the test X server, in tmp_path."""
     env = dict(os.environ)
-    env.update(DISPLAY=x11_session.display, QT_QPA_PLATFORM="xcb", XDG_SESSION_TYPE="x11",
-               DESKMATE_DATA_DIR=str(tmp_path / "data"),
-               DESKMATE_CONFIG_DIR=str(tmp_path / "config"),
-               DESKMATE_LOG_DIR=str(tmp_path / "logs"),
-               DESKMATE_SYSTEM_CONFIG=str(tmp_path / "no-system-settings.json"))
+    env.update(
+        DISPLAY=x11_session.display,
+        QT_QPA_PLATFORM="xcb",
+        XDG_SESSION_TYPE="x11",
+        DESKMATE_DATA_DIR=str(tmp_path / "data"),
+        DESKMATE_CONFIG_DIR=str(tmp_path / "config"),
+        DESKMATE_LOG_DIR=str(tmp_path / "logs"),
+        DESKMATE_SYSTEM_CONFIG=str(tmp_path / "no-system-settings.json"),
+    )
     return env

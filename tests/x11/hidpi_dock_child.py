@@ -33,12 +33,17 @@ def main() -> int:
         x_id = native_window_id(window)
         box = window_box(x_id)
         screenshot("strut-hidpi.png")
-        sys.stdout.write(json.dumps({
-            "ratio": window.screen().devicePixelRatio(),
-            "logical": window.geometry().getRect(),
-            "x11": [box.x, box.y, box.width, box.height],
-            "strut": window_property(x_id, "_NET_WM_STRUT_PARTIAL"),
-        }) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "ratio": window.screen().devicePixelRatio(),
+                    "logical": window.geometry().getRect(),
+                    "x11": [box.x, box.y, box.width, box.height],
+                    "strut": window_property(x_id, "_NET_WM_STRUT_PARTIAL"),
+                }
+            )
+            + "\n"
+        )
         controller.release()
         reservation.close()
         app.quit()

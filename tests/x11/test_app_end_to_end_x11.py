@@ -34,8 +34,10 @@ GAP_TITLE = "Deskmate — flag a knowledge gap"
 
 def app_log(env: dict[str, str]) -> str:
     """Everything the app logged so far (for waiting on it and for failure messages)."""
-    return "".join(p.read_text("utf-8", "replace") for p in
-                   sorted(Path(env["DESKMATE_LOG_DIR"]).glob("*.log*")))
+    return "".join(
+        p.read_text("utf-8", "replace")
+        for p in sorted(Path(env["DESKMATE_LOG_DIR"]).glob("*.log*"))
+    )
 
 
 def wait_for_log(env: dict[str, str], text: str, timeout: float = 60.0) -> None:
@@ -82,7 +84,8 @@ def running_app(app_env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
 
 
 def test_sidebar_docks_beside_the_crm_and_the_gap_hotkey_records_a_gap(
-    app_env: dict[str, str], running_app: subprocess.Popen[bytes],
+    app_env: dict[str, str],
+    running_app: subprocess.Popen[bytes],
     xterms: list[subprocess.Popen[bytes]],
 ) -> None:
     sidebar = find_window("Deskmate", timeout=30, visible_only=True)

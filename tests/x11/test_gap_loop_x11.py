@@ -57,7 +57,8 @@ def _gap_topics(server: LiveServer, editor_token: str) -> list[dict[str, object]
 
 
 def test_a_flag_from_the_crm_reaches_the_editors_under_the_signed_in_account(
-    app_env: dict[str, str], loop_server: LiveServer,
+    app_env: dict[str, str],
+    loop_server: LiveServer,
     xterms: list[subprocess.Popen[bytes]],
 ) -> None:
     token = loop_server.add_agent()

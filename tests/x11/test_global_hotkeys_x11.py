@@ -67,13 +67,15 @@ def num_lock() -> Iterator[None]:
 
 
 def _press_and_expect(qtbot: QtBot, hotkeys: GlobalHotkeys, keys: str, name: str) -> None:
-    with qtbot.waitSignal(hotkeys.activated, timeout=5_000,
-                          check_params_cb=lambda fired: fired == name):
+    with qtbot.waitSignal(
+        hotkeys.activated, timeout=5_000, check_params_cb=lambda fired: fired == name
+    ):
         run("xdotool", "key", keys)
 
 
 def test_hotkey_fires_while_another_window_has_focus(
-        qtbot: QtBot, hotkeys: GlobalHotkeys, focused_xterm: int) -> None:
+    qtbot: QtBot, hotkeys: GlobalHotkeys, focused_xterm: int
+) -> None:
     hotkeys.register("gap", "Ctrl+Alt+G")
     assert hotkeys.registered() == {"gap": "Ctrl+Alt+G"}
     _press_and_expect(qtbot, hotkeys, "ctrl+alt+g", "gap")
@@ -82,7 +84,8 @@ def test_hotkey_fires_while_another_window_has_focus(
 
 
 def test_hotkey_fires_with_num_lock_and_caps_lock_on(
-        qtbot: QtBot, hotkeys: GlobalHotkeys, focused_xterm: int, num_lock: None) -> None:
+    qtbot: QtBot, hotkeys: GlobalHotkeys, focused_xterm: int, num_lock: None
+) -> None:
     hotkeys.register("gap", "Ctrl+Alt+G")
     _press_and_expect(qtbot, hotkeys, "ctrl+alt+g", "gap")
     run("xdotool", "key", "Caps_Lock")
@@ -93,7 +96,8 @@ def test_hotkey_fires_with_num_lock_and_caps_lock_on(
 
 
 def test_two_hotkeys_fire_their_own_names_and_unregister_frees_the_key(
-        qtbot: QtBot, hotkeys: GlobalHotkeys, focused_xterm: int) -> None:
+    qtbot: QtBot, hotkeys: GlobalHotkeys, focused_xterm: int
+) -> None:
     hotkeys.register("summon", "Ctrl+Alt+Space")
     hotkeys.register("gap", "Ctrl+Alt+G")
     _press_and_expect(qtbot, hotkeys, "ctrl+alt+space", "summon")
@@ -119,8 +123,9 @@ def _grab_from_another_program(connection: Display, letter: str) -> object:
 
     keycode = connection.keysym_to_keycode(XK.string_to_keysym(letter))
     caught = xerror.CatchError(xerror.BadAccess)
-    connection.screen().root.grab_key(keycode, X.ControlMask | X.Mod1Mask, True,
-                                      X.GrabModeAsync, X.GrabModeAsync, onerror=caught)
+    connection.screen().root.grab_key(
+        keycode, X.ControlMask | X.Mod1Mask, True, X.GrabModeAsync, X.GrabModeAsync, onerror=caught
+    )
     connection.sync()
     return caught.get_error()
 
@@ -132,7 +137,8 @@ def test_a_key_taken_by_another_program_is_reported(hotkeys: GlobalHotkeys) -> N
         with pytest.raises(HotkeyError) as caught:
             hotkeys.register("summon", "Ctrl+Alt+K")
         assert str(caught.value) == (
-            "Ctrl+Alt+K is already used by another program; choose another key in Settings.")
+            "Ctrl+Alt+K is already used by another program; choose another key in Settings."
+        )
         assert caught.value.fields["key"] == "Ctrl+Alt+K"
         assert hotkeys.registered() == {}
 
@@ -151,15 +157,19 @@ def test_the_same_key_for_two_actions_is_refused(hotkeys: GlobalHotkeys) -> None
         hotkeys.register("gap", "ctrl+alt+g")
 
 
-@pytest.mark.parametrize(("sequence", "message"), [
-    ("G", "needs Ctrl, Alt or the Windows key"),
-    ("Ctrl+Alt+Foo", "not a key combination Deskmate understands"),
-    ("", "not a key combination Deskmate understands"),
-    ("Ctrl+K, Ctrl+G", "several key presses"),
-    ("Ctrl+Alt+!", "cannot use Ctrl+Alt+! as a global key"),
-])
-def test_unusable_sequences_are_explained(hotkeys: GlobalHotkeys, sequence: str,
-                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("sequence", "message"),
+    [
+        ("G", "needs Ctrl, Alt or the Windows key"),
+        ("Ctrl+Alt+Foo", "not a key combination Deskmate understands"),
+        ("", "not a key combination Deskmate understands"),
+        ("Ctrl+K, Ctrl+G", "several key presses"),
+        ("Ctrl+Alt+!", "cannot use Ctrl+Alt+! as a global key"),
+    ],
+)
+def test_unusable_sequences_are_explained(
+    hotkeys: GlobalHotkeys, sequence: str, message: str
+) -> None:
     with pytest.raises(HotkeyError, match=re.escape(message)):
         hotkeys.register("gap", sequence)
     assert hotkeys.registered() == {}
@@ -168,7 +178,12 @@ def test_unusable_sequences_are_explained(hotkeys: GlobalHotkeys, sequence: str,
 def test_parse_hotkey_normalises_the_text() -> None:
     chord = parse_hotkey(" ctrl+alt+space ")
     assert (chord.key, chord.ctrl, chord.alt, chord.shift, chord.meta) == (
-        Qt.Key.Key_Space, True, True, False, False)
+        Qt.Key.Key_Space,
+        True,
+        True,
+        False,
+        False,
+    )
     assert chord.text == "Ctrl+Alt+Space"
 
 

@@ -44,7 +44,8 @@ def _right_strut(left_x: int) -> tuple[int, ...]:
 
 
 def test_an_unknown_screen_docks_on_the_primary_screen(
-        qtbot: QtBot, sidebar: QWidget, reservation: X11StrutReservation) -> None:
+    qtbot: QtBot, sidebar: QWidget, reservation: X11StrutReservation
+) -> None:
     controller = DockController(sidebar, reservation, screen_name="HDMI-9", width=WIDTH)
     controller.dock()
     qtbot.waitExposed(sidebar)
@@ -59,7 +60,8 @@ def test_an_unknown_screen_docks_on_the_primary_screen(
     assert controller.current_screen_name == primary.name()
     assert sidebar.geometry() == QRect(SCREEN_WIDTH - WIDTH, 0, WIDTH, SCREEN_HEIGHT)
     assert window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL") == _right_strut(
-        SCREEN_WIDTH - WIDTH)
+        SCREEN_WIDTH - WIDTH
+    )
     assert controller.problem is None
     controller.release()
 
@@ -77,8 +79,8 @@ def two_monitors(qtbot: QtBot, qapp: QApplication) -> Iterator[None]:
 
 
 def test_unplugging_the_docked_monitor_moves_the_sidebar_to_the_primary_one(
-        qtbot: QtBot, sidebar: QWidget, reservation: X11StrutReservation,
-        two_monitors: None) -> None:
+    qtbot: QtBot, sidebar: QWidget, reservation: X11StrutReservation, two_monitors: None
+) -> None:
     placements: list[tuple[str, str, int, bool]] = []
     controller = DockController(sidebar, reservation, screen_name="RIGHT-MON", width=WIDTH)
     controller.placement_changed.connect(lambda *args: placements.append(args))
@@ -95,16 +97,24 @@ def test_unplugging_the_docked_monitor_moves_the_sidebar_to_the_primary_one(
     # edge (1600), so it reserves 1600 - 420 = 1180 px on LEFT-MON's rows.
     left_x = 800 - WIDTH
     assert sidebar.geometry() == QRect(left_x, 0, WIDTH, SCREEN_HEIGHT)
-    qtbot.waitUntil(lambda: window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL")
-                    == _right_strut(left_x))
+    qtbot.waitUntil(
+        lambda: (
+            window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL")
+            == _right_strut(left_x)
+        )
+    )
     qtbot.wait(300)
     screenshot("monitors-unplugged.png")
 
     add_monitor("RIGHT-MON", 800, 800)  # plugged back in: the sidebar returns to it
     qtbot.waitUntil(lambda: controller.current_screen_name == "RIGHT-MON")
     assert sidebar.geometry() == QRect(SCREEN_WIDTH - WIDTH, 0, WIDTH, SCREEN_HEIGHT)
-    qtbot.waitUntil(lambda: window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL")
-                    == _right_strut(SCREEN_WIDTH - WIDTH))
+    qtbot.waitUntil(
+        lambda: (
+            window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL")
+            == _right_strut(SCREEN_WIDTH - WIDTH)
+        )
+    )
     # The saved placement never changed: the preferred screen is still RIGHT-MON.
     assert placements == [("right", "RIGHT-MON", WIDTH, True)]
     controller.release()
@@ -112,10 +122,11 @@ def test_unplugging_the_docked_monitor_moves_the_sidebar_to_the_primary_one(
 
 
 def test_unplugging_every_extra_monitor_while_docked_never_crashes(
-        qtbot: QtBot, sidebar: QWidget, reservation: X11StrutReservation,
-        two_monitors: None) -> None:
-    controller = DockController(sidebar, reservation, edge="left", screen_name="RIGHT-MON",
-                                width=WIDTH)
+    qtbot: QtBot, sidebar: QWidget, reservation: X11StrutReservation, two_monitors: None
+) -> None:
+    controller = DockController(
+        sidebar, reservation, edge="left", screen_name="RIGHT-MON", width=WIDTH
+    )
     controller.dock()
     qtbot.waitExposed(sidebar)
     assert sidebar.geometry() == QRect(800, 0, WIDTH, SCREEN_HEIGHT)
@@ -124,6 +135,10 @@ def test_unplugging_every_extra_monitor_while_docked_never_crashes(
     qtbot.waitUntil(lambda: not {"LEFT-MON", "RIGHT-MON"} & _screen_names())
     qtbot.waitUntil(lambda: sidebar.geometry() == QRect(0, 0, WIDTH, SCREEN_HEIGHT))
     assert controller.current_screen_name == QGuiApplication.primaryScreen().name()
-    qtbot.waitUntil(lambda: window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL")
-                    == (WIDTH, 0, 0, 0, 0, SCREEN_HEIGHT - 1, 0, 0, 0, 0, 0, 0))
+    qtbot.waitUntil(
+        lambda: (
+            window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL")
+            == (WIDTH, 0, 0, 0, 0, SCREEN_HEIGHT - 1, 0, 0, 0, 0, 0, 0)
+        )
+    )
     controller.release()

@@ -50,7 +50,8 @@ def test_the_platform_gets_the_x11_strut(qapp: QApplication) -> None:
 
 
 def test_strut_makes_a_maximised_window_shrink_beside_the_sidebar(
-        qtbot: QtBot, sidebar: QWidget, xterms: list[subprocess.Popen[bytes]]) -> None:
+    qtbot: QtBot, sidebar: QWidget, xterms: list[subprocess.Popen[bytes]]
+) -> None:
     reservation = X11StrutReservation()
     controller = DockController(sidebar, reservation, edge="right", width=WIDTH)
     controller.dock()
@@ -59,7 +60,19 @@ def test_strut_makes_a_maximised_window_shrink_beside_the_sidebar(
     assert sidebar.geometry() == QRect(SCREEN_WIDTH - WIDTH, 0, WIDTH, SCREEN_HEIGHT)
     sidebar_id = native_window_id(sidebar)
     assert window_property(sidebar_id, "_NET_WM_STRUT_PARTIAL") == (
-        0, WIDTH, 0, 0, 0, 0, 0, SCREEN_HEIGHT - 1, 0, 0, 0, 0)
+        0,
+        WIDTH,
+        0,
+        0,
+        0,
+        0,
+        0,
+        SCREEN_HEIGHT - 1,
+        0,
+        0,
+        0,
+        0,
+    )
     assert window_property(sidebar_id, "_NET_WM_STRUT") == (0, WIDTH, 0, 0)
     qtbot.waitUntil(lambda: workarea() == (0, 0, SCREEN_WIDTH - WIDTH, SCREEN_HEIGHT))
 
@@ -67,8 +80,9 @@ def test_strut_makes_a_maximised_window_shrink_beside_the_sidebar(
     crm = find_window("deskmate-crm")
     qtbot.waitUntil(lambda: is_managed(crm))
     maximize(crm)
-    qtbot.waitUntil(lambda: {"_NET_WM_STATE_MAXIMIZED_VERT", "_NET_WM_STATE_MAXIMIZED_HORZ"}
-                    <= wm_states(crm))
+    qtbot.waitUntil(
+        lambda: {"_NET_WM_STATE_MAXIMIZED_VERT", "_NET_WM_STATE_MAXIMIZED_HORZ"} <= wm_states(crm)
+    )
     reserved_edge = SCREEN_WIDTH - WIDTH
 
     def maximised_beside_the_sidebar() -> None:
@@ -89,8 +103,9 @@ def test_strut_makes_a_maximised_window_shrink_beside_the_sidebar(
     assert window_property(sidebar_id, "_NET_WM_STRUT") is None
     qtbot.waitUntil(lambda: workarea() == (0, 0, SCREEN_WIDTH, SCREEN_HEIGHT))
     # openbox re-fits maximised windows to the bigger work area: the xterm grows back.
-    qtbot.waitUntil(lambda: window_box(crm).outer_right > reserved_edge + WIDTH // 2,
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window_box(crm).outer_right > reserved_edge + WIDTH // 2, timeout=10_000
+    )
     qtbot.wait(300)
     screenshot("strut-released.png")
     reservation.close()
@@ -105,15 +120,31 @@ def test_left_edge_and_resizing_re_reserve(qtbot: QtBot, sidebar: QWidget) -> No
     qtbot.waitExposed(sidebar)
     sidebar_id = native_window_id(sidebar)
     assert window_property(sidebar_id, "_NET_WM_STRUT_PARTIAL") == (
-        300, 0, 0, 0, 0, SCREEN_HEIGHT - 1, 0, 0, 0, 0, 0, 0)
+        300,
+        0,
+        0,
+        0,
+        0,
+        SCREEN_HEIGHT - 1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
     qtbot.waitUntil(lambda: workarea() == (300, 0, SCREEN_WIDTH - 300, SCREEN_HEIGHT))
 
     # The user drags the sidebar wider than allowed: clamped to 800 and re-reserved.
     sidebar.resize(900, sidebar.height())
     qtbot.waitUntil(lambda: controller.width == 800)
     qtbot.waitUntil(lambda: sidebar.width() == 800)
-    qtbot.waitUntil(lambda: window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL")
-                    == (800, 0, 0, 0, 0, SCREEN_HEIGHT - 1, 0, 0, 0, 0, 0, 0))
+    qtbot.waitUntil(
+        lambda: (
+            window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL")
+            == (800, 0, 0, 0, 0, SCREEN_HEIGHT - 1, 0, 0, 0, 0, 0, 0)
+        )
+    )
     qtbot.waitUntil(lambda: workarea() == (800, 0, SCREEN_WIDTH - 800, SCREEN_HEIGHT))
     qtbot.wait(300)
     screenshot("strut-left-800.png")
@@ -122,7 +153,19 @@ def test_left_edge_and_resizing_re_reserve(qtbot: QtBot, sidebar: QWidget) -> No
     controller.set_pinned(True)
     qtbot.waitUntil(lambda: "_NET_WM_STATE_ABOVE" in wm_states(native_window_id(sidebar)))
     assert window_property(native_window_id(sidebar), "_NET_WM_STRUT_PARTIAL") == (
-        800, 0, 0, 0, 0, SCREEN_HEIGHT - 1, 0, 0, 0, 0, 0, 0)
+        800,
+        0,
+        0,
+        0,
+        0,
+        SCREEN_HEIGHT - 1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
     assert workarea() == (800, 0, SCREEN_WIDTH - 800, SCREEN_HEIGHT)
 
     controller.set_edge("right")
@@ -145,8 +188,9 @@ class _RefusingReservation:
     reserves_space = True
     released = 0
 
-    def reserve(self, window: QWidget, edge: str, width_px: int, *,
-                screen: QScreen | None = None) -> None:
+    def reserve(
+        self, window: QWidget, edge: str, width_px: int, *, screen: QScreen | None = None
+    ) -> None:
         raise EdgeReservationError("This desktop refused the strip; it will stay on top instead.")
 
     def release(self) -> None:
@@ -174,10 +218,21 @@ def test_a_refused_reservation_keeps_the_sidebar_on_top(qtbot: QtBot, sidebar: Q
 
 def test_hidpi_strut_is_in_physical_pixels(x11_session: X11Session) -> None:
     # Its own process: QT_SCALE_FACTOR=2 turns the 1600x900 screen into 800x450 logical.
-    env = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "xcb",
-           "DISPLAY": x11_session.display}
-    done = subprocess.run([sys.executable, "-m", "tests.x11.hidpi_dock_child"], env=env,
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False)
+    env = {
+        **os.environ,
+        "QT_SCALE_FACTOR": "2",
+        "QT_QPA_PLATFORM": "xcb",
+        "DISPLAY": x11_session.display,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.x11.hidpi_dock_child"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["ratio"] == 2.0

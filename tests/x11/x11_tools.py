@@ -54,8 +54,7 @@ class WindowBox:
 
 def run(*args: str) -> str:
     """Run an X tool, return its standard output."""
-    return subprocess.run(list(args), check=True, capture_output=True, text=True,
-                          timeout=20).stdout
+    return subprocess.run(list(args), check=True, capture_output=True, text=True, timeout=20).stdout
 
 
 def cardinals(text: str) -> tuple[int, ...]:
@@ -72,8 +71,9 @@ def workarea() -> tuple[int, int, int, int]:
 
 def window_property(window_id: int, name: str) -> tuple[int, ...] | None:
     """A CARDINAL property of a window, or ``None`` when it is not set."""
-    out = subprocess.run(["xprop", "-id", str(window_id), name], capture_output=True,
-                         text=True, timeout=20).stdout
+    out = subprocess.run(
+        ["xprop", "-id", str(window_id), name], capture_output=True, text=True, timeout=20
+    ).stdout
     if "=" not in out:  # "_NET_WM_STRUT_PARTIAL:  not found."
         return None
     return cardinals(out)
@@ -89,8 +89,13 @@ def window_box(window_id: int) -> WindowBox:
         return int(found.group(1))
 
     frame = window_property(window_id, "_NET_FRAME_EXTENTS") or (0, 0, 0, 0)
-    return WindowBox(field("Absolute upper-left X"), field("Absolute upper-left Y"),
-                     field("Width"), field("Height"), *frame[:4])
+    return WindowBox(
+        field("Absolute upper-left X"),
+        field("Absolute upper-left Y"),
+        field("Width"),
+        field("Height"),
+        *frame[:4],
+    )
 
 
 def find_window(title: str, timeout: float = 15.0, visible_only: bool = False) -> int:
@@ -98,8 +103,12 @@ def find_window(title: str, timeout: float = 15.0, visible_only: bool = False) -
     deadline = time.monotonic() + timeout
     only = ["--onlyvisible"] if visible_only else []
     while time.monotonic() < deadline:
-        found = subprocess.run(["xdotool", "search", *only, "--name", f"^{re.escape(title)}$"],
-                               capture_output=True, text=True, timeout=20)
+        found = subprocess.run(
+            ["xdotool", "search", *only, "--name", f"^{re.escape(title)}$"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
         if found.returncode == 0 and found.stdout.split():
             return int(found.stdout.split()[0])
         time.sleep(0.05)
@@ -108,14 +117,18 @@ def find_window(title: str, timeout: float = 15.0, visible_only: bool = False) -
 
 def start_xterm(title: str, *options: str) -> subprocess.Popen[bytes]:
     """An xterm titled ``title`` that idles (stands in for the CRM)."""
-    return subprocess.Popen(["xterm", "-title", title, *options, "-e", "sleep", "300"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        ["xterm", "-title", title, *options, "-e", "sleep", "300"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def active_window() -> int | None:
     """The window the window manager calls active (``_NET_ACTIVE_WINDOW``)."""
-    found = subprocess.run(["xdotool", "getactivewindow"], capture_output=True, text=True,
-                           timeout=20)
+    found = subprocess.run(
+        ["xdotool", "getactivewindow"], capture_output=True, text=True, timeout=20
+    )
     return int(found.stdout) if found.returncode == 0 and found.stdout.strip() else None
 
 
@@ -136,8 +149,12 @@ def is_managed(window_id: int) -> bool:
 
 def wm_states(window_id: int) -> set[str]:
     """The window's ``_NET_WM_STATE`` atoms, e.g. ``{"_NET_WM_STATE_MAXIMIZED_HORZ"}``."""
-    out = subprocess.run(["xprop", "-id", str(window_id), "_NET_WM_STATE"],
-                         capture_output=True, text=True, timeout=20).stdout
+    out = subprocess.run(
+        ["xprop", "-id", str(window_id), "_NET_WM_STATE"],
+        capture_output=True,
+        text=True,
+        timeout=20,
+    ).stdout
     _, _, values = out.partition("=")
     return {value.strip() for value in values.split(",") if value.strip()}
 
@@ -151,10 +168,20 @@ def maximize(window_id: int) -> None:
             window=connection.create_resource_object("window", window_id),
             client_type=atom("_NET_WM_STATE"),
             # _NET_WM_STATE_ADD, both maximised states, source: a normal application.
-            data=(32, [1, atom("_NET_WM_STATE_MAXIMIZED_VERT"),
-                       atom("_NET_WM_STATE_MAXIMIZED_HORZ"), 1, 0]))
+            data=(
+                32,
+                [
+                    1,
+                    atom("_NET_WM_STATE_MAXIMIZED_VERT"),
+                    atom("_NET_WM_STATE_MAXIMIZED_HORZ"),
+                    1,
+                    0,
+                ],
+            ),
+        )
         connection.screen().root.send_event(
-            message, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask)
+            message, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask
+        )
         connection.sync()
     finally:
         connection.close()
@@ -164,21 +191,42 @@ class _SetMonitor(rq.Request):  # type: ignore[misc]  # python-xlib is untyped
     """RRSetMonitor (RandR 1.5) without CRTCs: python-xlib 0.33's own request cannot pack it."""
 
     _request = rq.Struct(
-        rq.Card8("opcode"), rq.Opcode(43), rq.RequestLength(), rq.Window("window"),
-        rq.Card32("name"), rq.Bool("primary"), rq.Bool("automatic"), rq.Card16("ncrtcs"),
-        rq.Int16("x"), rq.Int16("y"), rq.Card16("width"), rq.Card16("height"),
-        rq.Card32("mm_width"), rq.Card32("mm_height"))
+        rq.Card8("opcode"),
+        rq.Opcode(43),
+        rq.RequestLength(),
+        rq.Window("window"),
+        rq.Card32("name"),
+        rq.Bool("primary"),
+        rq.Bool("automatic"),
+        rq.Card16("ncrtcs"),
+        rq.Int16("x"),
+        rq.Int16("y"),
+        rq.Card16("width"),
+        rq.Card16("height"),
+        rq.Card32("mm_width"),
+        rq.Card32("mm_height"),
+    )
 
 
 def add_monitor(name: str, x: int, width: int, primary: bool = False) -> None:
     """Plug in a virtual monitor (a RandR 1.5 monitor), full screen height, at ``x``."""
     connection = Display()
     try:
-        _SetMonitor(display=connection.display,
-                    opcode=connection.display.get_extension_major("RANDR"),
-                    window=connection.screen().root, name=connection.intern_atom(name),
-                    primary=primary, automatic=False, ncrtcs=0, x=x, y=0, width=width,
-                    height=SCREEN_HEIGHT, mm_width=width // 4, mm_height=SCREEN_HEIGHT // 4)
+        _SetMonitor(
+            display=connection.display,
+            opcode=connection.display.get_extension_major("RANDR"),
+            window=connection.screen().root,
+            name=connection.intern_atom(name),
+            primary=primary,
+            automatic=False,
+            ncrtcs=0,
+            x=x,
+            y=0,
+            width=width,
+            height=SCREEN_HEIGHT,
+            mm_width=width // 4,
+            mm_height=SCREEN_HEIGHT // 4,
+        )
         connection.sync()
     finally:
         connection.close()
@@ -189,8 +237,10 @@ def remove_monitor(name: str) -> None:
     connection = Display()
     try:
         root = connection.screen().root
-        present = {connection.get_atom_name(monitor.name)
-                   for monitor in root.xrandr_get_monitors().monitors}
+        present = {
+            connection.get_atom_name(monitor.name)
+            for monitor in root.xrandr_get_monitors().monitors
+        }
         if name in present:
             root.xrandr_delete_monitor(connection.intern_atom(name))
         connection.sync()
