@@ -27,11 +27,21 @@ from deskmate.core.search.build_pipeline import (
     pipeline_available,
 )
 from deskmate.core.search.documents import plain_text, to_document
+from deskmate.core.search.encoder import shared_encoder
 from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
 from deskmate.core.search.query_plan import QueryPlanner
 from deskmate.core.search.ranker import IndexSnapshot
 from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
 from deskmate.core.search.rerank import is_typed_question, rerank
+from deskmate.core.search.semantic import (
+    DEPTH as FUSION_DEPTH,
+)
+from deskmate.core.search.semantic import (
+    EncoderFactory,
+    SemanticSearch,
+    fuse,
+    is_question_like,
+)
 from deskmate.core.search.snippets import Highlighter
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.core.store.item_store import ItemStore, WriteCounts
@@ -77,24 +87,33 @@ class KnowledgeBase(ClosesOnExit):
     Thread-safe: searches may run on a worker thread while another writes.
     """
 
-    def __init__(self, data_dir: Path, store: ItemStore) -> None:
+    def __init__(
+        self, data_dir: Path, store: ItemStore, encoder: EncoderFactory = shared_encoder
+    ) -> None:
         self.data_dir = data_dir
         self._store = store
+        #: Item vectors and the encoder (hybrid ranking of typed questions, related items).
+        self.semantic = SemanticSearch(store, encoder)
         self._write_lock = threading.RLock()
         self._snapshot: IndexSnapshot | None = None
         self._snapshot_lock = threading.Lock()
         self._configure_analysis()
 
     @classmethod
-    def open(cls, data_dir: Path | str) -> KnowledgeBase:
+    def open(cls, data_dir: Path | str, encoder: EncoderFactory = shared_encoder) -> KnowledgeBase:
         """Open the knowledge base in ``data_dir``, creating an empty one if absent.
+
+        Args:
+            data_dir: Where the database and the index live.
+            encoder: Gives the sentence encoder, or None where it cannot run (search then
+                stays lexical); called when first needed.
 
         Raises:
             StoreError: the database cannot be opened (damaged, read-only, disk full).
         """
         path = Path(data_dir)
         started = time.perf_counter()
-        kb = cls(path, ItemStore(path / DB_FILE))
+        kb = cls(path, ItemStore(path / DB_FILE), encoder)
         kb._ensure_index()
         log.info(
             "opened knowledge base %s in %.0f ms", path, 1000 * (time.perf_counter() - started)
@@ -339,13 +358,28 @@ class KnowledgeBase(ClosesOnExit):
                 )
                 mask = part if mask is None else mask & part
         question = is_typed_question(text)
+        hybrid = is_question_like(text)
         depth = max(limit, RERANK_DEPTH) if question else limit
-        ranked = snap.rank(plan, depth, mask, self._store.usage_boosts_cached())
-        items = self._store.get_many([r.item_id for r in ranked])
+        ranked = snap.rank(
+            plan,
+            max(depth, FUSION_DEPTH) if hybrid else depth,
+            mask,
+            self._store.usage_boosts_cached(),
+        )
+        dense = self.semantic.nearest(text) if hybrid else []
+        items = self._store.get_many([r.item_id for r in ranked] + [i for i, _ in dense])
         found = [(items[r.item_id], r.score) for r in ranked if r.item_id in items]
         # (An id missing from the store: the index is ahead of a concurrent delete.)
         if question:
-            found = rerank(text, [(i, score, (i.title, *i.questions)) for i, score in found])
+            head = [(i, score, (i.title, *i.questions)) for i, score in found[:depth]]
+            found = rerank(text, head) + found[depth:]
+        if dense:
+            # The dense side has no index filters: its candidates are filtered here.
+            wanted = {"product": product, "channel": channel, "language": language}
+            near = [(i, s) for i, s in dense if i in items and _accepts(items[i], kinds, wanted)]
+            lexical = [(item.id, score) for item, score in found]
+            fused = fuse(lexical, near, has_vector=self.semantic.has_vector)
+            found = [(items[i], score) for i, score in fused]
         marker = Highlighter(plan.highlight)
         return [self._hit(item, score, marker) for item, score in found[:limit]]
 
@@ -366,6 +400,13 @@ class KnowledgeBase(ClosesOnExit):
             product=item.product,
             language=item.language,
         )
+
+
+def _accepts(item: Item, kinds: Sequence[str] | None, wanted: dict[str, str | None]) -> bool:
+    """Whether an item passes the search's filters (None or empty: no filter)."""
+    if kinds and item.kind not in {ItemKind(k) for k in kinds}:
+        return False
+    return all(not value or getattr(item, field) == value for field, value in wanted.items())
 
 
 def hash_text(text: str) -> str:
