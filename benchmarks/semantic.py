@@ -36,12 +36,16 @@ class CachedEncoder:
                 self._vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
         self._dirty = False
 
+    def lookup(self, text: str) -> np.ndarray | None:
+        """The cached vector of ``text``, or None (never encodes)."""
+        from deskmate.core.search.encoder import clip_text
+
+        return self._vectors.get(_key(clip_text(text)))
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         from deskmate.core.search.encoder import clip_text
 
-        keys = [
-            hashlib.sha1(clip_text(t).encode(), usedforsecurity=False).hexdigest() for t in texts
-        ]
+        keys = [_key(clip_text(t)) for t in texts]
         missing = [i for i, k in enumerate(keys) if k not in self._vectors]
         if missing:
             fresh = self.inner.encode([texts[i] for i in missing])
@@ -65,6 +69,10 @@ class CachedEncoder:
         )
         tmp.replace(self.path)
         self._dirty = False
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def cached_encoder(cache_dir: Path) -> CachedEncoder:

@@ -304,6 +304,17 @@ class KnowledgeBase(ClosesOnExit):
                 self._snapshot = snap
             return snap
 
+    def related(self, item_id: str, limit: int = 4) -> list[Hit]:
+        """Items closest in meaning to an item (by their vectors), best first.
+
+        Empty when the item has no vector yet or the encoder cannot run here; callers
+        then fall back to a lexical neighbourhood.
+        """
+        pairs = self.semantic.related(item_id, limit)
+        items = self._store.get_many([i for i, _ in pairs])
+        marker = Highlighter(())
+        return [self._hit(items[i], score, marker) for i, score in pairs if i in items]
+
     def search(
         self,
         text: str,

@@ -21,6 +21,7 @@ from deskmate.core.activity.consultation_log import ConsultationLog, ItemUsage
 from deskmate.core.activity.events import EventKind
 from deskmate.core.learning import LearningStore
 from deskmate.core.paths import Paths
+from deskmate.core.search.vector_job import VectorJob
 from deskmate.core.settings import Settings, SettingsStore
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
@@ -63,6 +64,7 @@ class DeskmateApp(QObject):
         app.setQuitOnLastWindowClosed(False)
 
         self.kb = KnowledgeBase.open(paths.data_dir)
+        self._vector_job: VectorJob | None = None
         self.recorder = ActivityRecorder(
             ConsultationLog.open(paths.data_dir, self.settings.agent_id), self
         )
@@ -153,6 +155,9 @@ class DeskmateApp(QObject):
             recent = [e.item_id for e in opened if e.item_id]
             frequent = sorted(counts, key=lambda item_id: -counts[item_id].consulted)[:5]
             self._usage_lists = (recent, frequent)
+            # Items without a vector (a first run, a new pack) are encoded in the
+            # background; a job killed with the app resumes here next time.
+            self._vector_job = self.kb.semantic.start_encoding()
         except DeskmateError as exc:
             message = exc.message
         self._sample_loaded.emit(message)
@@ -169,6 +174,8 @@ class DeskmateApp(QObject):
     def quit(self) -> None:
         """Record the end of the session, release the dock strip and hotkeys, exit."""
         self.sync.stop()
+        if self._vector_job is not None:
+            self._vector_job.cancel()
         self.learning.shutdown()
         self.window.shutdown()
         self.hotkeys.unregister_all()

@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="any bad record: import nothing and exit 1"
     )
     sub.add_parser("reindex", parents=[common], help="rebuild the search index from the store")
+    sub.add_parser(
+        "encode", parents=[common], help="encode items lacking a vector (semantic search)"
+    )
     search = sub.add_parser("search", parents=[common], help="search the local knowledge")
     search.add_argument("query", nargs="+", help="what to look for (Chinese, pinyin, English)")
     search.add_argument("--json", action="store_true", help="print a JSON array")
@@ -149,6 +152,20 @@ def _cmd_reindex(kb: KnowledgeBase) -> int:
         count = kb.rebuild_index(progress)
     print(f"indexed {count} items")
     return 0
+
+
+def _cmd_encode(kb: KnowledgeBase) -> int:
+    with tqdm(total=0, unit="item", desc="encoding", disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        report = kb.semantic.encode_items(progress)
+    print(f"{report.encoded} items encoded, {report.kept} kept, {report.failed} failed")
+    print(f"semantic search: {kb.semantic.status()}")
+    return 1 if report.failed else 0
 
 
 def _plain(marked: str) -> str:
@@ -297,6 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_import(kb, args)
             if args.command == "reindex":
                 return _cmd_reindex(kb)
+            if args.command == "encode":
+                return _cmd_encode(kb)
             if args.command == "sync":
                 return _cmd_sync(kb, paths, args)
             return _cmd_search(kb, args)

@@ -301,6 +301,10 @@ class SidebarWindow(QWidget):
         self._open = (self.recorder.open(item.id, self._query.strip()), time.monotonic())
 
     def _related(self, item: Item) -> list[Hit]:
+        # Closest in meaning when the item has a vector; else items sharing its tags.
+        near = self.kb.related(item.id, 4)
+        if near:
+            return near
         words = [*item.tags, *(self.kb.skill_names.get(s, s) for s in item.skills)]
         if not words:
             return []

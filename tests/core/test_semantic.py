@@ -228,3 +228,37 @@ def test_fusion_normalises_each_ranking() -> None:
     assert fused[0] == "c"  # high in both after normalising, though 3rd lexically
     assert set(fused) == {"a", "b", "c", "d"}
     assert fuse(lexical, []) == lexical
+
+
+def test_related_items_are_close_in_meaning(semantic_kb: KnowledgeBase) -> None:
+    related = semantic_kb.related(PARAPHRASED_ID, 4)
+    assert len(related) == 4
+    assert PARAPHRASED_ID not in [hit.id for hit in related]
+    assert sum(hit.id.startswith("faq-bb-") for hit in related) >= 2  # broadband, like it
+    assert semantic_kb.related("no-such-item", 4) == []
+
+
+def test_cli_encode_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from deskmate.desktop import cli
+
+    with KnowledgeBase.open(tmp_path / "data") as kb:
+        kb.upsert(
+            [
+                Item.from_dict(
+                    {
+                        "id": f"faq-{n}",
+                        "kind": "faq",
+                        "title": title,
+                        "body": "",
+                        "language": "zh",
+                        "updated_at": "2026-11-01T00:00:00+08:00",
+                        "version": 1,
+                    }
+                )
+                for n, title in enumerate(["宽带怎么报修", "How do I reset my password?"])
+            ]
+        )
+    assert cli.main(["encode", "--data-dir", str(tmp_path / "data")]) == 0
+    out = capsys.readouterr().out
+    assert "2 items encoded, 0 kept, 0 failed" in out
+    assert "2 of 2 items have vectors" in out
