@@ -146,7 +146,8 @@ class HybridEngine(DeskmateEngine):
                 vector /= np.linalg.norm(vector)
             else:
                 cached += 1
-            rows.append(StoredVector(item.id, text_digest(text), *quantize(vector)))
+            data, scale = quantize(vector)
+            rows.append(StoredVector(item.id, text_digest(text), scale, data))
         for start in range(0, len(rows), 5000):
             self.kb.semantic.vectors.put(self._encoder.model_id, rows[start:start + 5000])
         print(f"... hybrid: {cached} cached vectors, {len(rows) - cached} random",
