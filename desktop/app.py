@@ -45,6 +45,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 log = logging.getLogger(__name__)
 
+ENCODE_DELAY_MS = 30_000  # after start-up, items lacking a vector are encoded
+
 
 class DeskmateApp(QObject):
     """The running sidebar application (one per process)."""
@@ -155,14 +157,19 @@ class DeskmateApp(QObject):
             recent = [e.item_id for e in opened if e.item_id]
             frequent = sorted(counts, key=lambda item_id: -counts[item_id].consulted)[:5]
             self._usage_lists = (recent, frequent)
-            # Items without a vector (a first run, a new pack) are encoded in the
-            # background; a job killed with the app resumes here next time.
-            self._vector_job = self.kb.semantic.start_encoding()
         except DeskmateError as exc:
             message = exc.message
         self._sample_loaded.emit(message)
 
+    def _start_encoding(self) -> None:
+        # Items without a vector (a first run, a new pack) are encoded in the background;
+        # a job stopped with the app resumes here next time.
+        if self._vector_job is None or self._vector_job.join(0):
+            self._vector_job = self.kb.semantic.start_encoding()
+
     def _after_sample(self, problem: str) -> None:
+        # Not during start-up: the agent's first searches come first.
+        QTimer.singleShot(ENCODE_DELAY_MS, self._start_encoding)
         if problem:
             self.window.toast(problem)
         self.refresh_status()
@@ -176,6 +183,7 @@ class DeskmateApp(QObject):
         self.sync.stop()
         if self._vector_job is not None:
             self._vector_job.cancel()
+            self._vector_job.join(3)  # it stops after its batch, before the store closes
         self.learning.shutdown()
         self.window.shutdown()
         self.hotkeys.unregister_all()

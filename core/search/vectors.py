@@ -105,9 +105,13 @@ class VectorMatrix:
             return []
         scores = np.empty(n, np.float32)
         q = query.astype(np.float32, copy=False)
+        # One float32 block, reused: widening into it avoids an allocation per block.
+        wide = np.empty((min(n, BLOCK_ROWS), self.dimension), np.float32)
         for start in range(0, n, BLOCK_ROWS):
-            block = rows.data[start : start + BLOCK_ROWS].astype(np.float32)
-            scores[start : start + len(block)] = block @ q
+            block = rows.data[start : start + BLOCK_ROWS]
+            size = len(block)
+            np.copyto(wide[:size], block, casting="unsafe")
+            scores[start : start + size] = wide[:size] @ q
         scores *= rows.scales
         k = min(k, n)
         top = np.argpartition(-scores, k - 1)[:k]
