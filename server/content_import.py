@@ -24,11 +24,12 @@ from pathlib import Path
 
 from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
+from deskmate.core.search.encoder import shared_encoder
 from deskmate.core.store.vector_store import StoredVector
 from deskmate.indexer.pack_import import ImportReport, PackContents, read_pack
 from deskmate.server.auth import Permission, User
 from deskmate.server.database import Database
-from deskmate.server.item_vectors import encode_items, renumber, store_vectors
+from deskmate.server.item_vectors import EncoderFactory, encode_items, renumber, store_vectors
 from deskmate.server.learning.taxonomy_store import store_taxonomy
 from deskmate.server.tables import DeletionRow, ItemRow, ServerMetaRow
 from deskmate.server.vocabulary import store_vocabulary
@@ -149,6 +150,7 @@ def import_packs(
     strict: bool = False,
     actor: User | None = None,
     progress: Callable[[int, int], None] | None = None,
+    encoder: EncoderFactory = shared_encoder,
 ) -> ImportReport:
     """Read packs and import their valid records.
 
@@ -159,6 +161,7 @@ def import_packs(
         actor: The user importing, whose role must allow it; None for the operator
             running the CLI on the server (who has the database anyway).
         progress: Called with (files read, files in all).
+        encoder: Gives the sentence encoder for the items' vectors (None: no vectors).
 
     Raises:
         ForbiddenError: ``actor`` is not an editor.
@@ -170,5 +173,5 @@ def import_packs(
     report = ImportReport(files=pack.files, records=pack.records, problems=pack.problems)
     if strict and pack.problems:
         return report
-    apply_pack(db, pack, report, encode_items(db, pack.items.values()))
+    apply_pack(db, pack, report, encode_items(db, pack.items.values(), encoder))
     return report

@@ -86,3 +86,32 @@ def test_unusable_vectors_are_refused_and_their_items_stay_lexical(
     said = [r.getMessage() for r in caplog.records if "cannot use" in r.getMessage()]
     assert len(said) == 1
     assert "3 vectors" in said[0]
+
+
+def test_vectors_made_later_reach_clients_that_already_have_the_items(
+    tmp_path: Path, sample_pack: Path
+) -> None:
+    from deskmate.server.content_import import import_packs
+
+    server = LiveServer(f"sqlite:///{tmp_path / 'server.db'}")
+    assert not import_packs(server.db, [sample_pack], encoder=lambda: None).problems
+    assert _server_vectors(server) == 0  # no encoder on the server at first
+    server.start()
+    try:
+        token = server.add_agent()
+        with KnowledgeBase.open(tmp_path / "client", lambda: None) as kb:
+            with make_client(kb, None, server.url, token) as client:
+                assert client.sync_once().ok
+                model = shared_encoder()
+                assert model is not None
+                assert kb.semantic.vectors.count(model.model_id) == 0
+                # The same pack again, now with an encoder: content unchanged, vectors new.
+                report = import_packs(server.db, [sample_pack])
+                assert report.added == report.updated == 0
+                assert _server_vectors(server) == len(server.item_ids())
+                second = client.sync_once()
+            assert second.ok
+            assert second.updated == second.added == 0  # nothing but vectors changed
+            assert kb.semantic.vectors.count(model.model_id) == len(server.item_ids())
+    finally:
+        server.close()
