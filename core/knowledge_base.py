@@ -39,6 +39,7 @@ from deskmate.core.search.semantic import (
 from deskmate.core.search.semantic import (
     EncoderFactory,
     SemanticSearch,
+    accepts,
     fuse,
     is_question_like,
 )
@@ -391,7 +392,7 @@ class KnowledgeBase(ClosesOnExit):
                 # The dense side has no index filters: its candidates are filtered here.
                 items |= self._store.get_many([i for i, _ in dense if i not in items])
                 dense = [
-                    (i, s) for i, s in dense if i in items and _accepts(items[i], kinds, wanted)
+                    (i, s) for i, s in dense if i in items and accepts(items[i], kinds, wanted)
                 ]
             lexical = [(item.id, score) for item, score in found]
             lexical += [(r.item_id, r.score) for r in ranked[depth:]]
@@ -418,13 +419,6 @@ class KnowledgeBase(ClosesOnExit):
             product=item.product,
             language=item.language,
         )
-
-
-def _accepts(item: Item, kinds: Sequence[str] | None, wanted: dict[str, str | None]) -> bool:
-    """Whether an item passes the search's filters (None or empty: no filter)."""
-    if kinds and item.kind not in {ItemKind(k) for k in kinds}:
-        return False
-    return all(not value or getattr(item, field) == value for field, value in wanted.items())
 
 
 def hash_text(text: str) -> str:

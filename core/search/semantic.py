@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import numpy as np
+from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.search.analysis import is_han
 from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
 from deskmate.core.search.vector_job import EncodeReport, Progress, VectorJob, encode_missing
@@ -83,6 +84,13 @@ def fuse(
         fused.append((key, dense_weight * semantic + (1 - dense_weight) * lex))
     fused.sort(key=lambda pair: -pair[1])
     return fused
+
+
+def accepts(item: Item, kinds: Sequence[str] | None, wanted: dict[str, str | None]) -> bool:
+    """Whether an item passes the search's filters (None or empty: no filter)."""
+    if kinds and item.kind not in {ItemKind(k) for k in kinds}:
+        return False
+    return all(not value or getattr(item, field) == value for field, value in wanted.items())
 
 
 class SemanticSearch:
