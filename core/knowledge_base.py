@@ -60,6 +60,8 @@ class Hit:
     """One search result.
 
     ``title_html`` and ``snippet`` are HTML-escaped with ``<mark>`` around matches.
+    ``score`` orders the hits of one search only: lexical scores, or for a fused (hybrid)
+    ranking the fused z-score, which can be negative.
     """
 
     id: str
