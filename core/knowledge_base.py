@@ -27,11 +27,22 @@ from deskmate.core.search.build_pipeline import (
     pipeline_available,
 )
 from deskmate.core.search.documents import plain_text, to_document
+from deskmate.core.search.encoder import shared_encoder
 from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
 from deskmate.core.search.query_plan import QueryPlanner
 from deskmate.core.search.ranker import IndexSnapshot
 from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
 from deskmate.core.search.rerank import is_typed_question, rerank
+from deskmate.core.search.semantic import (
+    DEPTH as FUSION_DEPTH,
+)
+from deskmate.core.search.semantic import (
+    EncoderFactory,
+    SemanticSearch,
+    accepts,
+    fuse,
+    is_question_like,
+)
 from deskmate.core.search.snippets import Highlighter
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.core.store.item_store import ItemStore, WriteCounts
@@ -49,6 +60,8 @@ class Hit:
     """One search result.
 
     ``title_html`` and ``snippet`` are HTML-escaped with ``<mark>`` around matches.
+    ``score`` orders the hits of one search only: lexical scores, or for a fused (hybrid)
+    ranking the fused z-score, which can be negative.
     """
 
     id: str
@@ -77,9 +90,13 @@ class KnowledgeBase(ClosesOnExit):
     Thread-safe: searches may run on a worker thread while another writes.
     """
 
-    def __init__(self, data_dir: Path, store: ItemStore) -> None:
+    def __init__(
+        self, data_dir: Path, store: ItemStore, encoder: EncoderFactory = shared_encoder
+    ) -> None:
         self.data_dir = data_dir
         self._store = store
+        #: Item vectors and the encoder (hybrid ranking of typed questions, related items).
+        self.semantic = SemanticSearch(store, encoder)
         self._write_lock = threading.RLock()
         self._snapshot: IndexSnapshot | None = None
         self._snapshot_lock = threading.Lock()
@@ -88,11 +105,19 @@ class KnowledgeBase(ClosesOnExit):
         self._configure_analysis()
 
     @classmethod
-    def open(cls, data_dir: Path | str, *, prepare_index: bool = True) -> KnowledgeBase:
+    def open(
+        cls,
+        data_dir: Path | str,
+        encoder: EncoderFactory = shared_encoder,
+        *,
+        prepare_index: bool = True,
+    ) -> KnowledgeBase:
         """Open the knowledge base in ``data_dir``, creating an empty one if absent.
 
         Args:
-            data_dir: The data directory.
+            data_dir: The data directory (the database and the index live there).
+            encoder: Gives the sentence encoder, or None where it cannot run (search then
+                stays lexical); called when first needed.
             prepare_index: Open, catch up or rebuild the search index now. The sidebar
                 passes False and calls :meth:`prepare_index` as a job with progress and
                 cancel (a rebuild can take a minute); until then searches raise
@@ -103,7 +128,7 @@ class KnowledgeBase(ClosesOnExit):
         """
         path = Path(data_dir)
         started = time.perf_counter()
-        kb = cls(path, ItemStore(path / DB_FILE))
+        kb = cls(path, ItemStore(path / DB_FILE), encoder)
         if prepare_index:
             kb.prepare_index()
         log.info(
@@ -344,6 +369,17 @@ class KnowledgeBase(ClosesOnExit):
                 self._snapshot = snap
             return snap
 
+    def related(self, item_id: str, limit: int = 4) -> list[Hit]:
+        """Items closest in meaning to an item (by their vectors), best first.
+
+        Empty when the item has no vector yet or the encoder cannot run here; callers
+        then fall back to a lexical neighbourhood.
+        """
+        pairs = self.semantic.related(item_id, limit)
+        items = self._store.get_many([i for i, _ in pairs])
+        marker = Highlighter(())
+        return [self._hit(items[i], score, marker) for i, score in pairs if i in items]
+
     def search(
         self,
         text: str,
@@ -353,6 +389,7 @@ class KnowledgeBase(ClosesOnExit):
         product: str | None = None,
         channel: str | None = None,
         language: str | None = None,
+        semantic: bool = True,
     ) -> list[Hit]:
         """Search as the agent types: the last word counts as a prefix.
 
@@ -363,6 +400,9 @@ class KnowledgeBase(ClosesOnExit):
             product: Only items of this product.
             channel: Only items for this channel (voice/chat/email).
             language: Only items in this language (zh/en).
+            semantic: Fuse in the nearest vectors for question-like text (the final
+                ranking); False gives the lexical ranking alone, which the sidebar paints
+                first while the fused one is computed.
 
         Raises:
             IndexNotReadyError: :meth:`prepare_index` has not finished.
@@ -372,14 +412,14 @@ class KnowledgeBase(ClosesOnExit):
                 "The search index is still being prepared; search works when it is ready."
             )
         try:
-            return self._search(text, limit, kinds, product, channel, language)
+            return self._search(text, limit, kinds, product, channel, language, semantic)
         except CORRUPTION_ERRORS as exc:
             log.warning("search index failed while searching (%s); rebuilding it", exc)
             with self._snapshot_lock:
                 self._snapshot = None
             self._index.close()
             self.rebuild_index()
-            return self._search(text, limit, kinds, product, channel, language)
+            return self._search(text, limit, kinds, product, channel, language, semantic)
 
     def _search(
         self,
@@ -389,6 +429,7 @@ class KnowledgeBase(ClosesOnExit):
         product: str | None,
         channel: str | None,
         language: str | None,
+        semantic: bool = True,
     ) -> list[Hit]:
         snap = self._current_snapshot()
         plan = self._planner.plan(text, snap.expand_prefix, snap.fuzzy, snap.doc_frequency)
@@ -405,13 +446,35 @@ class KnowledgeBase(ClosesOnExit):
                 )
                 mask = part if mask is None else mask & part
         question = is_typed_question(text)
+        hybrid = semantic and is_question_like(text)
         depth = max(limit, RERANK_DEPTH) if question else limit
-        ranked = snap.rank(plan, depth, mask, self._store.usage_boosts_cached())
-        items = self._store.get_many([r.item_id for r in ranked])
-        found = [(items[r.item_id], r.score) for r in ranked if r.item_id in items]
+        ranked = snap.rank(
+            plan,
+            max(depth, FUSION_DEPTH) if hybrid else depth,
+            mask,
+            self._store.usage_boosts_cached(),
+        )
+        dense = self.semantic.nearest(text) if hybrid else []
+        # Items are read for the re-ranked head and the final hits only (JSON decoding of
+        # 200 candidates cost ~8 ms a query); the rest of the fusion works on ids.
+        items = self._store.get_many([r.item_id for r in ranked[:depth]])
+        found = [(items[r.item_id], r.score) for r in ranked[:depth] if r.item_id in items]
         # (An id missing from the store: the index is ahead of a concurrent delete.)
         if question:
             found = rerank(text, [(i, score, (i.title, *i.questions)) for i, score in found])
+        if dense:
+            wanted = {"product": product, "channel": channel, "language": language}
+            if kinds or any(wanted.values()):
+                # The dense side has no index filters: its candidates are filtered here.
+                items |= self._store.get_many([i for i, _ in dense if i not in items])
+                dense = [
+                    (i, s) for i, s in dense if i in items and accepts(items[i], kinds, wanted)
+                ]
+            lexical = [(item.id, score) for item, score in found]
+            lexical += [(r.item_id, r.score) for r in ranked[depth:]]
+            fused = fuse(lexical, dense, has_vector=self.semantic.has_vector)[: limit * 2]
+            items |= self._store.get_many([i for i, _ in fused if i not in items])
+            found = [(items[i], score) for i, score in fused if i in items]
         marker = Highlighter(plan.highlight)
         return [self._hit(item, score, marker) for item, score in found[:limit]]
 

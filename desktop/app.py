@@ -33,6 +33,7 @@ from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, global_hotkeys_for
 from deskmate.desktop.i18n import install_translators, resolve_language
 from deskmate.desktop.icons import app_icon
+from deskmate.desktop.item_encoding import ItemEncoding
 from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.learning_controller import LearningController
 from deskmate.desktop.local_time import local_time
@@ -144,6 +145,9 @@ class DeskmateApp(QObject):
             parent=self,
         )
         self.startup.prepared.connect(self._after_prepare)
+        # Items lacking a vector are encoded in the background, after start-up.
+        self.encoding = ItemEncoding(self.kb, self.jobs, self)
+        self.encoding.progressed.connect(self._encoding_progress)
         self.context = ContextPop(self.window, self.recorder, self.summon, self)
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
@@ -170,11 +174,15 @@ class DeskmateApp(QObject):
         self.startup.start()
 
     def _after_prepare(self, usage: Usage) -> None:
+        self.encoding.start()
         self.refresh_status()
         self.window.remember_usage(*usage)
         self.learning.load()
         if self.settings.server_url:
             self._sync_now()
+
+    def _encoding_progress(self, percent: int) -> None:
+        self.window.toast(self.tr("Preparing search by meaning… %1%").replace("%1", str(percent)))
 
     def quit(self) -> None:
         """Record the end of the session, release the dock strip and hotkeys, exit.
@@ -185,6 +193,7 @@ class DeskmateApp(QObject):
         half-written).
         """
         self.sync.stop()
+        self.encoding.cancel()  # stops after its batch; the next start resumes
         self.learning.shutdown()
         self.window.shutdown()
         self.hotkeys.unregister_all()

@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="any bad record: import nothing and exit 1"
     )
     sub.add_parser("reindex", parents=[common], help="rebuild the search index from the store")
+    sub.add_parser(
+        "encode", parents=[common], help="encode items lacking a vector (semantic search)"
+    )
     search = sub.add_parser("search", parents=[common], help="search the local knowledge")
     search.add_argument("query", nargs="+", help="what to look for (Chinese, pinyin, English)")
     search.add_argument("--json", action="store_true", help="print a JSON array")
@@ -162,6 +165,20 @@ def _cmd_reindex(kb: KnowledgeBase) -> int:
         count = kb.rebuild_index(progress)
     print(f"indexed {count} items")
     return 0
+
+
+def _cmd_encode(kb: KnowledgeBase) -> int:
+    with tqdm(total=0, unit="item", desc="encoding", disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        report = kb.semantic.encode_items(progress)
+    print(f"{report.encoded} items encoded, {report.kept} kept, {report.failed} failed")
+    print(f"semantic search: {kb.semantic.status()}")
+    return 1 if report.failed else 0
 
 
 def _plain(marked: str) -> str:
@@ -321,6 +338,18 @@ def _pop(paths: Paths, url: str | None, args: argparse.Namespace) -> int:
     return _run_sidebar(paths, args, request.to_message())
 
 
+def _run_command(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> int:
+    if args.command == "import":
+        return _cmd_import(kb, args)
+    if args.command == "reindex":
+        return _cmd_reindex(kb)
+    if args.command == "encode":
+        return _cmd_encode(kb)
+    if args.command == "sync":
+        return _cmd_sync(kb, paths, args)
+    return _cmd_search(kb, args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``deskmate`` console script."""
     url, rest = _split_url(list(sys.argv[1:] if argv is None else argv))
@@ -339,13 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_sidebar(paths, args)
     try:
         with KnowledgeBase.open(paths.data_dir) as kb:
-            if args.command == "import":
-                return _cmd_import(kb, args)
-            if args.command == "reindex":
-                return _cmd_reindex(kb)
-            if args.command == "sync":
-                return _cmd_sync(kb, paths, args)
-            return _cmd_search(kb, args)
+            return _run_command(kb, paths, args)
     except DeskmateError as exc:
         print(f"deskmate: {exc.message}", file=sys.stderr)
         return 2

@@ -37,11 +37,17 @@ class SearchResult:
 class SearchRunner(QObject):
     """Emit ``search()`` per keystroke, receive ``results`` (only the newest request's).
 
+    The ranking is the lexical one (fast per keystroke); desktop/search_refine.py follows
+    each request with the fused (encoder) ranking.
+
     Signals:
         results(object): the :class:`SearchResult` of the newest request.
+        submitted(int, str, object, int): a request was queued (number, text, kinds or
+            None, limit).
     """
 
     results = Signal(object)
+    submitted = Signal(int, str, object, int)
 
     def __init__(self, kb: KnowledgeBase, jobs: JobRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -57,7 +63,7 @@ class SearchRunner(QObject):
 
         def run(_ctx: JobContext) -> SearchResult:
             start = time.perf_counter()
-            hits = self._kb.search(text, limit=limit, kinds=wanted)
+            hits = self._kb.search(text, limit=limit, kinds=wanted, semantic=False)
             return SearchResult(request, text, hits, time.perf_counter() - start)
 
         def failed(exc: DeskmateError) -> None:
@@ -66,6 +72,7 @@ class SearchRunner(QObject):
         self._jobs.submit(
             "search", run, lane=Lane.READER, key="search", on_done=self._deliver, on_error=failed
         )
+        self.submitted.emit(request, text, wanted, limit)
         return request
 
     def warm_up(self, text: str = "退款 refund") -> None:

@@ -2,9 +2,11 @@
 
 The checks: the settings (IT's machine-wide ones included) can be read; the agent's
 data opens; the bundled sample pack imports into a scratch folder and answers a Chinese,
-a pinyin and an English search; the sidebar starts offscreen (translations, icons) and
-paints results; and the configured sync server, if any, answers. The exit status is 0
-only when nothing failed, so deployment tools can act on it.
+a pinyin and an English search; the sentence encoder of semantic search loads (a damaged
+or missing model fails this check; search then stays lexical); the sidebar starts
+offscreen (translations, icons) and paints results; and the configured sync server, if
+any, answers. The exit status is 0 only when nothing failed, so deployment tools can act
+on it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TextIO
 
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.paths import Paths
+from deskmate.core.search.encoder import EncoderSlot, shared_encoder
 from deskmate.core.settings import SettingsStore
 from deskmate.indexer.pack_import import import_pack
 from deskmate.indexer.sample_pack import sample_pack_path
@@ -134,6 +137,17 @@ class SelfTest:
             found.append(f"{query} → {hits[0].id}")
         return f"{report.added} sample items; " + "; ".join(found)
 
+    def semantic(self, slot: EncoderSlot | None = None) -> str:
+        """The sentence encoder loads (model file checked) and encodes a question."""
+        slot = shared_encoder if slot is None else slot
+        encoder = slot()
+        if encoder is None:
+            raise CheckFailedError(f"semantic search is off, search stays lexical: {slot.problem}")
+        started = time.perf_counter()
+        encoder.encode(["手机进水了还能保修吗"])
+        took = (time.perf_counter() - started) * 1000
+        return f"{encoder.model_id}, {encoder.dimension}-d; one question in {took:.0f} ms"
+
     def ui(self) -> str:
         """The sidebar starts offscreen, loads its translations and icons, paints results."""
         if self.sample is None:
@@ -192,6 +206,7 @@ def run_selftest(paths: Paths, out: TextIO | None = None, server: str | None = N
                 ("settings", test.settings),
                 ("data", test.data),
                 ("search", test.search),
+                ("semantic", test.semantic),
                 ("ui", test.ui),
                 ("server", test.reach_server),
             ):

@@ -26,6 +26,7 @@ from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.learning_view import LearningView
 from deskmate.desktop.notice_banner import NoticeBanner
 from deskmate.desktop.results_page import ResultsPage
+from deskmate.desktop.search_refine import SearchRefiner
 from deskmate.desktop.search_runner import SearchResult, SearchRunner
 from deskmate.desktop.sidebar_toolbar import SidebarToolbar
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
@@ -91,6 +92,9 @@ class SidebarWindow(QWidget):
         self._record_when_painted = False  # settled before its results arrived
         self.painted_request = 0  # the newest request whose results are on screen
         self._build()
+        # Question-like text: the lexical rows first, then the fused ranking.
+        self.refiner = SearchRefiner(kb, self.jobs, self.runner, self.results_page, self)
+        self.refiner.answered.connect(self._show_refined)
         self._shortcuts()
         self.show_home()
 
@@ -246,6 +250,12 @@ class SidebarWindow(QWidget):
         self.results_painted.emit(result.request)
         if self._record_when_painted and result.text == self._query:
             self._record_search()
+
+    def _show_refined(self, result: SearchResult) -> None:
+        # Stale (a newer text, an opened item, a cleared box): what is on screen stays.
+        if self.refiner.is_current(result) and self.pages.currentWidget() is self.results_page:
+            why = self.tr("Nothing found for “%s”.") % result.text
+            self._last_count = self.refiner.apply(result, why)
 
     def _record_search(self, *, wait_for_count: bool = True) -> None:
         query = self._query.strip()

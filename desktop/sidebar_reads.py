@@ -22,7 +22,10 @@ LAST_ERROR_CODE_KEY = "sync.last_error_code"
 
 
 def related_hits(kb: KnowledgeBase, item: Item, skill_names: dict[str, str]) -> list[Hit]:
-    """Up to four items sharing the item's tags and skills."""
+    """Up to four items closest in meaning (by vectors); else sharing its tags and skills."""
+    near = kb.related(item.id, 4)
+    if near:
+        return near
     words = [*item.tags, *(skill_names.get(s, s) for s in item.skills)]
     if not words:
         return []

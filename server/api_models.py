@@ -36,6 +36,15 @@ class Me(BaseModel):
     team: str | None
 
 
+class ItemVector(BaseModel):
+    """An item's sentence-encoder vector (semantic search), int8 values with one scale."""
+
+    model: str = Field(description="The encoder's model id; clients keep only their own.")
+    digest: str = Field(description="SHA-1 of the text encoded (title, questions, body head).")
+    scale: float = Field(description="value = int8 × scale")
+    data: str = Field(description="Base64 of the int8 values (384 for the bundled model).")
+
+
 class ChangesPage(BaseModel):
     """A page of the change feed."""
 
@@ -46,6 +55,10 @@ class ChangesPage(BaseModel):
     deleted: list[str] = Field(description="Ids of items deleted, in change order.")
     next_cursor: str = Field(description="Opaque; pass it as `cursor` for the next page.")
     has_more: bool = Field(description="True: more changes are waiting; ask again now.")
+    vectors: dict[str, ItemVector] = Field(
+        default_factory=dict,
+        description="Vectors of this page's items, by item id (items without one are absent).",
+    )
 
 
 class Vocabulary(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from deskmate.server.auth import Permission, User, unknown_token_error, user_from_row, user_query
 from deskmate.server.database import Database
 from deskmate.server.errors import ResyncRequiredError
+from deskmate.server.item_vectors import wire_vectors
 from deskmate.server.tables import DeletionRow, ItemRow, ServerMetaRow
 from deskmate.server.workbench.visibility import Viewer
 from sqlalchemy import Connection, Text, cast, null, select, union_all
@@ -50,11 +52,17 @@ class ChangesPage:
     deleted: list[str]
     next_cursor: str
     has_more: bool
+    vectors: dict[str, dict[str, object]] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> bytes:
-        """The response body: ``{"items", "deleted", "next_cursor", "has_more"}``."""
+        """The body: ``{"items", "deleted", "next_cursor", "has_more", "vectors"}``."""
         tail = json.dumps(
-            {"deleted": self.deleted, "next_cursor": self.next_cursor, "has_more": self.has_more},
+            {
+                "deleted": self.deleted,
+                "next_cursor": self.next_cursor,
+                "has_more": self.has_more,
+                "vectors": self.vectors,
+            },
             ensure_ascii=False,
         )
         return ('{"items":[' + ",".join(self.items) + "]," + tail[1:]).encode("utf-8")
@@ -179,12 +187,14 @@ def read_page(
             parts.append(withdrawn)
         both = union_all(*parts).subquery()
         rows = conn.execute(select(both).order_by(both.c.seq).limit(limit + 1)).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        vectors = wire_vectors(conn, [r.id for r in rows if r.record is not None])
     page = ChangesPage(
         items=[r.record for r in rows if r.record is not None],
         deleted=[r.id for r in rows if r.record is None],
         next_cursor=encode_cursor(head.epoch, int(rows[-1].seq) if rows else after),
         has_more=has_more,
+        vectors=vectors,
     )
     return head, page

@@ -24,9 +24,12 @@ from pathlib import Path
 
 from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
+from deskmate.core.search.encoder import shared_encoder
+from deskmate.core.store.vector_store import StoredVector
 from deskmate.indexer.pack_import import ImportReport, PackContents, read_pack
 from deskmate.server.auth import Permission, User
 from deskmate.server.database import Database
+from deskmate.server.item_vectors import EncoderFactory, encode_items, renumber, store_vectors
 from deskmate.server.learning.taxonomy_store import store_taxonomy
 from deskmate.server.tables import DeletionRow, ItemRow, ItemStateRow
 from deskmate.server.vocabulary import store_vocabulary
@@ -114,16 +117,27 @@ def _present(conn: Connection, ids: list[str]) -> list[str]:
     return present
 
 
-def apply_pack(db: Database, pack: PackContents, report: ImportReport) -> None:
-    """Write a validated pack (items, deletions, vocabulary) in one transaction.
+def apply_pack(
+    db: Database,
+    pack: PackContents,
+    report: ImportReport,
+    vectors: tuple[str, list[StoredVector]] = ("", []),
+) -> None:
+    """Write a validated pack (items, deletions, vocabulary, vectors) in one transaction.
 
     Every item written becomes a published version by ``import`` (docs/console.md).
     """
+    model_id, rows = vectors
     with db.write() as conn:
         head = lock_head(conn)
         planned = _plan_items(conn, pack.items.values(), report)
         doomed = sorted(set(_present(conn, pack.deletions)))
         seq = head
+        if rows:
+            # Unchanged items with a new vector get a new change number: clients fetch them.
+            changed = {plan.item.id for plan in planned}
+            seq = renumber(conn, [r.item_id for r in rows if r.item_id not in changed], seq)
+            store_vectors(conn, model_id, rows)
         for batch in batches(planned, _BATCH):
             inserts: list[dict[str, object]] = []
             updates: list[dict[str, object]] = []
@@ -170,6 +184,7 @@ def import_packs(
     strict: bool = False,
     actor: User | None = None,
     progress: Callable[[int, int], None] | None = None,
+    encoder: EncoderFactory = shared_encoder,
 ) -> ImportReport:
     """Read packs and import their valid records.
 
@@ -180,6 +195,7 @@ def import_packs(
         actor: The user importing, whose role must allow it; None for the operator
             running the CLI on the server (who has the database anyway).
         progress: Called with (files read, files in all).
+        encoder: Gives the sentence encoder for the items' vectors (None: no vectors).
 
     Raises:
         ForbiddenError: ``actor`` is not an editor.
@@ -191,5 +207,5 @@ def import_packs(
     report = ImportReport(files=pack.files, records=pack.records, problems=pack.problems)
     if strict and pack.problems:
         return report
-    apply_pack(db, pack, report)
+    apply_pack(db, pack, report, encode_items(db, pack.items.values(), encoder))
     return report

@@ -6,7 +6,7 @@ the code queries. Keep the two in step (tests/server/test_schema.py compares the
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,6 +73,22 @@ class ItemRow(Base):
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     teams: Mapped[str | None] = mapped_column(Text)
     seen_by: Mapped[str | None] = mapped_column(Text)
+
+
+class ItemVectorRow(Base):
+    """An item's sentence-encoder vector (int8 + scale), shipped with it in the feed.
+
+    ``text_digest`` names the text encoded (core/search/vector_job.item_text): an import
+    encodes only items whose text or model changed.
+    """
+
+    __tablename__ = "item_vectors"
+
+    item_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(96))
+    text_digest: Mapped[str] = mapped_column(String(40))
+    scale: Mapped[float] = mapped_column(Float)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class DeletionRow(Base):

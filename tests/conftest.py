@@ -43,6 +43,20 @@ def sample_kb(_sample_kb_template: Path, tmp_path: Path) -> Iterator[KnowledgeBa
         yield kb
 
 
+@pytest.fixture(scope="session")
+def _semantic_kb_template(
+    _sample_kb_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The sample knowledge base with every item encoded (real encoder), built once."""
+    root = tmp_path_factory.mktemp("semantic-kb")
+    shutil.rmtree(root)
+    shutil.copytree(_sample_kb_template, root)
+    with KnowledgeBase.open(root) as kb:
+        report = kb.semantic.encode_items()
+    assert report.failed == 0
+    return root
+
+
 @pytest.fixture
 def empty_kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
     """A new, empty knowledge base."""

@@ -55,6 +55,11 @@ class ItemStore:
         self._engine: Engine = open_engine(path)
         self._boosts: dict[str, float] | None = None
 
+    @property
+    def engine(self) -> Engine:
+        """The database engine (for the stores of derived data kept beside the items)."""
+        return self._engine
+
     def close(self) -> None:
         """Release the database connections."""
         self._engine.dispose()

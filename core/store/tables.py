@@ -6,7 +6,7 @@ module is what the code queries. Keep the two in step (a test compares them).
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Index, Integer, String, Text
+from sqlalchemy import Float, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -92,3 +92,21 @@ Index(
     ConsultationEventRow.agent_id,
     ConsultationEventRow.occurred_at,
 )
+
+
+class ItemVectorRow(Base):
+    """An item's sentence-encoder vector, int8 with its scale (value ≈ int8 × scale).
+
+    ``text_digest`` identifies the text that was encoded, so an edited item is encoded
+    again and an unchanged one never is; ``seq`` (the ``vectors_seq`` meta counter at the
+    write) lets the in-memory matrix load only what changed.
+    """
+
+    __tablename__ = "item_vectors"
+
+    item_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(96))
+    text_digest: Mapped[str] = mapped_column(String(40))
+    scale: Mapped[float] = mapped_column(Float)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    seq: Mapped[int] = mapped_column(Integer, index=True)

@@ -29,6 +29,8 @@ from deskmate.core.content.model import Item
 from deskmate.core.content.validation import validate_record
 from deskmate.core.errors import ContentError, OperationCancelledError
 from deskmate.core.knowledge_base import DB_FILE, KnowledgeBase
+from deskmate.core.search.encoder import BUNDLED_MODEL_ID, DIMENSION
+from deskmate.core.search.vector_feed import accept_feed_vectors
 from deskmate.core.store.database import open_engine, store_errors
 from deskmate.core.store.tables import ItemRow
 from deskmate.core.sync.errors import ProtocolError, ResyncRequired
@@ -58,6 +60,7 @@ class PullResult:
         pages: Pages applied.
         full_pass: A pass from the empty cursor was made (first sync, 410 or resumed).
         not_modified: The server answered 304: nothing changed since the last poll.
+        vectors: Item vectors received and stored (never encoded here again).
     """
 
     added: int = 0
@@ -68,6 +71,7 @@ class PullResult:
     pages: int = 0
     full_pass: bool = False
     not_modified: bool = False
+    vectors: int = 0
 
 
 def check_page(page: ChangesPage, limit: int, host: str) -> tuple[list[Item], list[str]]:
@@ -142,6 +146,7 @@ class ContentPull:
         self.session = session
         self.page_limit = max(1, min(PAGE_LIMIT, page_limit))
         self.result = PullResult()  # filled in as pages land, so a failed run still counts
+        self._vectors_refused = False
 
     def run(
         self, progress: Progress | None = None, cancel: threading.Event | None = None
@@ -224,6 +229,7 @@ class ContentPull:
         # A cancel during the index rebuild a large page needs leaves the cursor where it
         # was: the page is applied again next time (harmless, see the module doc).
         counts = self.kb.upsert(items, deletions, cancel=cancel)
+        self._store_vectors(items, page)
         # A crash here re-applies this page next time, which is harmless (see module doc).
         self.kb.set_meta(CURSOR_KEY, page.next_cursor)
         self._store_etag(cursor, page)
@@ -235,6 +241,23 @@ class ContentPull:
         if seen is not None:
             seen.update(item.id for item in items)
             seen.difference_update(deletions)
+
+    def _store_vectors(self, items: list[Item], page: ChangesPage) -> None:
+        """Keep the page's vectors that fit this client's encoder; refusals logged once."""
+        if not page.vectors:
+            return
+        stored, problems = accept_feed_vectors(
+            self.kb.semantic.vectors, items, page.vectors, BUNDLED_MODEL_ID, DIMENSION
+        )
+        self.result.vectors += stored
+        if problems and not self._vectors_refused:
+            self._vectors_refused = True
+            log.warning(
+                "the server sent %d vectors this client cannot use (e.g. %s); those items "
+                "stay lexical until encoded here",
+                len(problems),
+                problems[0],
+            )
 
     def _sweep(self, seen: set[str]) -> int:
         stale = local_item_ids(self.kb.data_dir) - seen

@@ -14,6 +14,7 @@ Parsing stops at the envelope: validating item records is :mod:`.pull`'s job.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -56,6 +57,7 @@ class ChangesPage:
     next_cursor: str
     has_more: bool
     etag: str | None
+    vectors: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,15 @@ class SyncSession:
             raise self.failures.broken("its changes page has no list of items or deleted ids")
         if not isinstance(next_cursor, str) or not isinstance(has_more, bool):
             raise self.failures.broken("its changes page lacks next_cursor or has_more")
-        return ChangesPage(items, deleted, next_cursor, has_more, response_headers.get("ETag"))
+        vectors = data.get("vectors")  # absent from servers before issue #16
+        return ChangesPage(
+            items,
+            deleted,
+            next_cursor,
+            has_more,
+            response_headers.get("ETag"),
+            vectors if isinstance(vectors, dict) else {},
+        )
 
     def get_vocabulary(self, etag: str | None = None) -> VocabularyAnswer | None:
         """The synonym groups and skill names the server's packs define.

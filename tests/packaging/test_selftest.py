@@ -58,9 +58,11 @@ def test_offline_install_passes(paths: Paths) -> None:
         "settings": "ok",
         "data": "ok",
         "search": "ok",
+        "semantic": "ok",
         "ui": "ok",
         "server": "skip",
     }
+    assert "multilingual-e5-small" in next(line for line in lines if "semantic:" in line)
     search = next(line for line in lines if "search:" in line)
     assert "花呗还款 → " in search
     assert "refund iphone → " in search
@@ -130,3 +132,22 @@ def test_info_log_holds_no_query_text(tmp_path: Path) -> None:
     assert "opened knowledge base" in text
     assert "zebracode" not in text
     assert "客户私密问题" not in text
+
+
+def test_a_damaged_encoder_fails_its_check_only(paths: Paths, tmp_path: Path) -> None:
+    from deskmate.core.search.encoder import BUNDLED_SHA256, EncoderSlot, ModelFile
+    from deskmate.desktop.selftest import SelfTest
+
+    damaged = tmp_path / "model.bin"
+    damaged.write_bytes(b"E5S1" + bytes(100))
+    test = SelfTest(paths, None, tmp_path / "scratch")
+    result = _run_check(lambda: test.semantic(EncoderSlot(ModelFile(damaged, 104, BUNDLED_SHA256))))
+    assert result.status == "FAIL"
+    assert "search stays lexical" in result.detail
+    assert "damaged" in result.detail
+
+
+def _run_check(check):  # type: ignore[no-untyped-def]
+    from deskmate.desktop.selftest import _run as run_check
+
+    return run_check("semantic", check)

@@ -1,0 +1,106 @@
+"""Item vectors on the server: encoded at import, shipped with the items in the feed.
+
+Clients then never encode what the server sent (core/search/vector_feed.py checks and
+stores them). An import encodes, before its transaction, the pack's items whose text
+(or the model) changed since their stored vector; the vectors are written in the same
+transaction as the items. An item whose content is unchanged but whose vector is new
+(first import after an upgrade, a new model) gets a new change number, so clients
+download it again with its vector. Without an encoder (no engine on this platform) the
+import goes on without vectors and says so once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+
+from deskmate.core.batching import batches
+from deskmate.core.content.model import Item
+from deskmate.core.search.encoder import TextEncoder, shared_encoder
+from deskmate.core.search.vector_feed import to_wire
+from deskmate.core.search.vector_job import BATCH, item_text, text_digest
+from deskmate.core.search.vectors import quantize
+from deskmate.core.store.vector_store import StoredVector
+from deskmate.server.database import Database
+from deskmate.server.tables import ItemRow, ItemVectorRow
+from sqlalchemy import Connection, delete, insert, select, update
+
+log = logging.getLogger(__name__)
+
+_BATCH = 500
+EncoderFactory = Callable[[], TextEncoder | None]
+
+
+def encode_items(
+    db: Database, items: Iterable[Item], encoder: EncoderFactory = shared_encoder
+) -> tuple[str, list[StoredVector]]:
+    """Vectors for the items whose stored vector is missing or stale; (model id, rows)."""
+    model = encoder()
+    if model is None:
+        return "", []
+    todo = {item.id: item_text(item) for item in items}
+    with db.read() as conn:
+        stored: dict[str, tuple[str, str]] = {}
+        for batch in batches(list(todo), _BATCH):
+            query = select(
+                ItemVectorRow.item_id, ItemVectorRow.model_id, ItemVectorRow.text_digest
+            ).where(ItemVectorRow.item_id.in_(batch))
+            stored |= {i: (m, d) for i, m, d in conn.execute(query)}
+    wanted = [
+        (item_id, text, text_digest(text))
+        for item_id, text in todo.items()
+        if stored.get(item_id) != (model.model_id, text_digest(text))
+    ]
+    rows: list[StoredVector] = []
+    for chunk in batches(wanted, BATCH * 4):
+        matrix = model.encode([text for _id, text, _digest in chunk])
+        for (item_id, _text, digest), vector in zip(chunk, matrix, strict=True):
+            data, scale = quantize(vector)
+            rows.append(StoredVector(item_id, digest, scale, data))
+    if rows:
+        log.info("encoded %d items (%s)", len(rows), model.model_id)
+    return model.model_id, rows
+
+
+def store_vectors(conn: Connection, model_id: str, rows: Sequence[StoredVector]) -> None:
+    """Replace the vectors of these items (inside the import's transaction)."""
+    for batch in batches(rows, _BATCH):
+        ids = [row.item_id for row in batch]
+        conn.execute(delete(ItemVectorRow).where(ItemVectorRow.item_id.in_(ids)))
+        conn.execute(
+            insert(ItemVectorRow),
+            [
+                {
+                    "item_id": r.item_id,
+                    "model_id": model_id,
+                    "text_digest": r.text_digest,
+                    "scale": r.scale,
+                    "vector": r.vector,
+                }
+                for r in batch
+            ],
+        )
+
+
+def renumber(conn: Connection, ids: Sequence[str], seq: int) -> int:
+    """Give each stored item of ``ids`` the next change number after ``seq``; the last one."""
+    for item_id in ids:
+        seq += 1
+        conn.execute(update(ItemRow).where(ItemRow.id == item_id).values(seq=seq))
+    return seq
+
+
+def wire_vectors(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, object]]:
+    """The feed's vectors of these items, by id (items without one are left out)."""
+    found: dict[str, dict[str, object]] = {}
+    for batch in batches(ids, _BATCH):
+        query = select(
+            ItemVectorRow.item_id,
+            ItemVectorRow.model_id,
+            ItemVectorRow.text_digest,
+            ItemVectorRow.scale,
+            ItemVectorRow.vector,
+        ).where(ItemVectorRow.item_id.in_(batch))
+        for item_id, model_id, digest, scale, vector in conn.execute(query):
+            found[item_id] = to_wire(model_id, digest, scale, bytes(vector))
+    return found
