@@ -183,7 +183,7 @@ class SemanticSearch:
         encoder = self.encoder()
         if encoder is None:
             return []
-        return plan_encoding(self._store, self.vectors, encoder.model_id)[0]
+        return plan_encoding(self._store, self.vectors, encoder.model_id, encoder.dimension)[0]
 
     def encode_slice(
         self, tasks: list[EncodeTask], cancel: threading.Event | None = None

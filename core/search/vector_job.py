@@ -69,14 +69,15 @@ class EncodeTask:
 
 
 def plan_encoding(
-    store: ItemStore, vectors: VectorStore, model_id: str
+    store: ItemStore, vectors: VectorStore, model_id: str, dimension: int
 ) -> tuple[list[EncodeTask], int]:
     """The items lacking a current vector of ``model_id``, and how many already have one.
 
-    Vectors of other models are dropped first (a model change re-encodes everything).
+    Vectors of other models are dropped first (a model change re-encodes everything); a
+    damaged stored vector (wrong length) counts as missing.
     """
     vectors.prune(model_id)
-    have = vectors.digests(model_id)
+    have = vectors.digests(model_id, dimension)
     todo: list[EncodeTask] = []
     kept = 0
     for item in store.iter_items():
@@ -108,8 +109,9 @@ def encode_tasks(
         EncoderBusyError: the encoder is still stuck on an earlier text; try later.
     """
     encoded = failed = 0
+    # Suspects last: when one hangs again, everything else has been encoded already.
     alone = [[t] for t in tasks if t.text in suspects]
-    for batch in [*alone, *batches([t for t in tasks if t.text not in suspects], BATCH)]:
+    for batch in [*batches([t for t in tasks if t.text not in suspects], BATCH), *alone]:
         if cancel is not None and cancel.is_set():
             raise OperationCancelledError(
                 f"encoding stopped after {encoded} of {len(tasks)} items; the rest resumes later"
@@ -137,7 +139,7 @@ def encode_missing(
         OperationCancelledError: ``cancel`` was set; finished batches stay stored.
         EncoderUnavailableError: the encoder cannot run at all.
     """
-    todo, kept = plan_encoding(store, vectors, encoder.model_id)
+    todo, kept = plan_encoding(store, vectors, encoder.model_id, encoder.dimension)
     if progress is not None:
         progress(0, len(todo))
         encoded, failed = encode_tasks(

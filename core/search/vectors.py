@@ -13,12 +13,16 @@ the matrix.
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from deskmate.core.store.vector_store import StoredVector, VectorStore
+
+log = logging.getLogger(__name__)
 
 Int8Matrix = npt.NDArray[np.int8]
 FloatArray = npt.NDArray[np.float32]
@@ -61,6 +65,7 @@ class VectorMatrix:
         self._rows = _Rows([], np.zeros((0, dimension), np.int8), np.zeros(0, np.float32))
         self._pos: dict[str, int] = {}
         self._seq = 0
+        self._warned = False
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -84,7 +89,11 @@ class VectorMatrix:
     def _merge(self, fresh: list[StoredVector]) -> None:
         rows = self._rows
         width = self.dimension
-        usable = [v for v in fresh if len(v.vector) == width]
+        usable = [v for v in fresh if len(v.vector) == width and math.isfinite(v.scale)]
+        if len(usable) < len(fresh) and not self._warned:
+            # A damaged row (truncated, NaN scale): its item stays lexical until re-encoded.
+            self._warned = True
+            log.warning("%d stored vectors are damaged and left out", len(fresh) - len(usable))
         new = [v for v in usable if v.item_id not in self._pos]
         data = np.concatenate([rows.data, np.zeros((len(new), width), np.int8)])
         scales = np.concatenate([rows.scales, np.zeros(len(new), np.float32)])

@@ -51,11 +51,19 @@ class VectorStore:
             row = conn.exec_driver_sql(sql, (_SEQ_KEY,)).first()
             return int(row[0]) if row else 0
 
-    def digests(self, model_id: str) -> dict[str, str]:
-        """The text digest of every stored vector of ``model_id``, by item id."""
+    def digests(self, model_id: str, dimension: int | None = None) -> dict[str, str]:
+        """The text digest of every stored vector of ``model_id``, by item id.
+
+        With ``dimension``, only vectors of that many values and a positive scale count
+        (a truncated or damaged row is as good as none: it is encoded again).
+        """
         query = select(ItemVectorRow.item_id, ItemVectorRow.text_digest).where(
             ItemVectorRow.model_id == model_id
         )
+        if dimension is not None:
+            query = query.where(
+                func.length(ItemVectorRow.vector) == dimension, ItemVectorRow.scale > 0
+            )
         with store_errors(self.path), Session(self._engine) as session:
             return {item_id: digest for item_id, digest in session.execute(query)}
 
