@@ -59,7 +59,9 @@ class _Flaky:
 
 @pytest.fixture
 def items(sample_kb: KnowledgeBase) -> list[Item]:
-    return [i for i in sample_kb._store.iter_items() if i.language == "zh" and i.kind.value == "faq"][:24]
+    return [
+        i for i in sample_kb._store.iter_items() if i.language == "zh" and i.kind.value == "faq"
+    ][:24]
 
 
 @pytest.fixture
