@@ -146,7 +146,7 @@ class SelfTest:
         started = time.perf_counter()
         encoder.encode(["手机进水了还能保修吗"])
         took = (time.perf_counter() - started) * 1000
-        return f"{encoder.model_id}, {encoder.dimension}-d; one question in {took:.0f} ms"
+        return f"loaded {encoder.model_id}, {encoder.dimension}-d; one question in {took:.0f} ms"
 
     def ui(self) -> str:
         """The sidebar starts offscreen, loads its translations and icons, paints results."""

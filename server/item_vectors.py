@@ -6,7 +6,8 @@ stores them). An import encodes, before its transaction, the pack's items whose 
 transaction as the items. An item whose content is unchanged but whose vector is new
 (first import after an upgrade, a new model) gets a new change number, so clients
 download it again with its vector. Without an encoder (no engine on this platform) the
-import goes on without vectors and says so once.
+import goes on without vectors and says so once. Publishing from the workbench encodes
+the published text (:func:`refresh_vector`), behind a deadline.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
-from deskmate.core.search.encoder import TextEncoder, shared_encoder
+from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
+from deskmate.core.search.encoder_guard import EncoderGuard
 from deskmate.core.search.vector_feed import to_wire
 from deskmate.core.search.vector_job import BATCH, item_text, text_digest
 from deskmate.core.search.vectors import quantize
@@ -29,6 +31,48 @@ log = logging.getLogger(__name__)
 
 _BATCH = 500
 EncoderFactory = Callable[[], TextEncoder | None]
+#: The guards of the server's encoders: publishing encodes inside the feed's write
+#: transaction, so a text the engine hangs on must not hold the feed lock.
+_guards: dict[int, EncoderGuard] = {}
+
+
+def _guarded(encoder: EncoderFactory) -> EncoderGuard | None:
+    inner = encoder()
+    if inner is None:
+        return None
+    guard = _guards.get(id(inner))
+    if guard is None or guard.inner is not inner:
+        guard = _guards[id(inner)] = EncoderGuard(inner)
+    return guard
+
+
+def refresh_vector(conn: Connection, item: Item, encoder: EncoderFactory = shared_encoder) -> bool:
+    """Give a published item the vector of its text, unless it has it (inside the write).
+
+    Best effort: without an encoder, or when it fails or is too slow on this text, the
+    item goes out without a vector (clients then encode it themselves). Returns whether
+    a vector was stored.
+    """
+    model = _guarded(encoder)
+    if model is None:
+        return False
+    text = item_text(item)
+    digest = text_digest(text)
+    stored = conn.execute(
+        select(ItemVectorRow.model_id, ItemVectorRow.text_digest).where(
+            ItemVectorRow.item_id == item.id
+        )
+    ).one_or_none()
+    if stored is not None and tuple(stored) == (model.model_id, digest):
+        return False
+    try:
+        data, scale = quantize(model.encode([text])[0])
+    except (EncoderUnavailableError, ValueError) as exc:
+        log.warning("item %s published without a vector: %s", item.id, exc)
+        conn.execute(delete(ItemVectorRow).where(ItemVectorRow.item_id == item.id))
+        return False
+    store_vectors(conn, model.model_id, [StoredVector(item.id, digest, scale, data)])
+    return True
 
 
 def encode_items(

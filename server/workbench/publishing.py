@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 
 from deskmate.core.content.model import Item
+from deskmate.server.item_vectors import refresh_vector
 from deskmate.server.tables import DeletionRow, ItemRow, ServerMetaRow
 from deskmate.server.workbench.visibility import encode_teams, widen
 from sqlalchemy import Connection, delete, insert, select, update
@@ -54,6 +55,8 @@ def put_in_feed(conn: Connection, item: Item) -> int:
         conn.execute(delete(DeletionRow).where(DeletionRow.id == item.id))
     else:
         conn.execute(update(ItemRow).where(ItemRow.id == item.id).values(values))
+    # Shipped with the item in the feed (issue #16); unchanged text: nothing encoded.
+    refresh_vector(conn, item)
     set_head(conn, seq)
     return seq
 

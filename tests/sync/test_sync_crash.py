@@ -40,7 +40,9 @@ def big_server(tmp_path: Path) -> LiveServer:
         for n in range(ITEMS):
             record = faq(f"gen-{n:05d}", f"第 {n} 号生成条目 article {n}", "内容。" * 20)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    report = import_packs(server.db, [pack])
+    # Without vectors: encoding 10,000 items would take minutes; this test is about the
+    # store, the index and the cursor (tests/sync/test_sync_vectors.py covers vectors).
+    report = import_packs(server.db, [pack], encoder=lambda: None)
     assert not report.problems
     server.start()
     return server

@@ -1,0 +1,57 @@
+"""Publishing from the workbench ships the item's vector in the feed (issue #16)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deskmate.core.content.model import Item
+from deskmate.core.search.encoder import shared_encoder
+from deskmate.core.search.vector_job import item_text, text_digest
+from deskmate.server.auth import Role
+from deskmate.server.tables import ItemVectorRow
+from sqlalchemy import select
+
+from tests.server.conftest import RunningServer
+from tests.server.helpers import item_record
+
+
+def _faq(item_id: str, title: str, **extra: Any) -> dict[str, Any]:
+    record = item_record(item_id, title, **extra)
+    del record["version"], record["updated_at"]  # the server sets them
+    return record
+
+
+def _stored(server: RunningServer, item_id: str) -> tuple[str, str] | None:
+    query = select(ItemVectorRow.model_id, ItemVectorRow.text_digest).where(
+        ItemVectorRow.item_id == item_id
+    )
+    with server.db.read() as conn:
+        row = conn.execute(query).one_or_none()
+    return None if row is None else (row.model_id, row.text_digest)
+
+
+def test_a_published_item_goes_out_with_the_vector_of_its_text(server: RunningServer) -> None:
+    encoder = shared_encoder()
+    assert encoder is not None, shared_encoder.problem
+    with (
+        server.client(server.user("wang.fang", role=Role.EDITOR)) as editor,
+        server.client(server.user("agent1")) as agent,
+    ):
+        assert editor.post("/api/v1/items", json=_faq("faq-esim", "eSIM怎么开通")).is_success
+        assert _stored(server, "faq-esim") is None  # a draft is not encoded
+        assert editor.post("/api/v1/items/faq-esim/publish").is_success
+        page = agent.get("/api/v1/changes", params={"limit": 1000}).json()
+        item = Item.from_dict(next(i for i in page["items"] if i["id"] == "faq-esim"))
+        digest = text_digest(item_text(item))
+        assert _stored(server, "faq-esim") == (encoder.model_id, digest)
+        wire = page["vectors"]["faq-esim"]
+        assert (wire["model"], wire["digest"]) == (encoder.model_id, digest)
+
+        # A new text, published: a new vector; the old one is not shipped with it.
+        edited = _faq("faq-esim", "eSIM 在哪里开通？要带什么证件")
+        saved = editor.put("/api/v1/items/faq-esim", json=edited, headers={"If-Match": "1"})
+        assert saved.is_success, saved.text
+        assert editor.post("/api/v1/items/faq-esim/publish").is_success
+        page = agent.get("/api/v1/changes", params={"limit": 1000}).json()
+        item = Item.from_dict(next(i for i in page["items"] if i["id"] == "faq-esim"))
+        assert page["vectors"]["faq-esim"]["digest"] == text_digest(item_text(item)) != digest
