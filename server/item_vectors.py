@@ -79,7 +79,7 @@ def encode_items(
     db: Database, items: Iterable[Item], encoder: EncoderFactory = shared_encoder
 ) -> tuple[str, list[StoredVector]]:
     """Vectors for the items whose stored vector is missing or stale; (model id, rows)."""
-    model = encoder()
+    model = _guarded(encoder)
     if model is None:
         return "", []
     todo = {item.id: item_text(item) for item in items}
@@ -96,11 +96,25 @@ def encode_items(
         if stored.get(item_id) != (model.model_id, text_digest(text))
     ]
     rows: list[StoredVector] = []
+    skipped = 0
     for chunk in batches(wanted, BATCH * 4):
-        matrix = model.encode([text for _id, text, _digest in chunk])
+        try:
+            matrix = model.encode([text for _id, text, _digest in chunk])
+        except EncoderUnavailableError as exc:
+            # A failed, hung or busy encoder: these items go out without vectors (clients
+            # encode them); the import itself goes on.
+            skipped += len(chunk)
+            log.warning("%d items imported without vectors: %s", len(chunk), exc.message)
+            continue
         for (item_id, _text, digest), vector in zip(chunk, matrix, strict=True):
-            data, scale = quantize(vector)
+            try:
+                data, scale = quantize(vector)
+            except ValueError:
+                skipped += 1
+                continue
             rows.append(StoredVector(item_id, digest, scale, data))
+    if skipped:
+        log.warning("%d items have no vector from this import", skipped)
     if rows:
         log.info("encoded %d items (%s)", len(rows), model.model_id)
     return model.model_id, rows

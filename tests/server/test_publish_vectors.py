@@ -1,18 +1,22 @@
-"""Publishing from the workbench ships the item's vector in the feed (issue #16)."""
+"""Server vectors (issue #16): publishing ships the item's vector; a failing encoder
+never stops an import."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from deskmate.core.content.model import Item
-from deskmate.core.search.encoder import shared_encoder
+from deskmate.core.search.encoder import FloatMatrix, shared_encoder
 from deskmate.core.search.vector_job import item_text, text_digest
 from deskmate.server.auth import Role
+from deskmate.server.content_import import import_packs
 from deskmate.server.tables import ItemVectorRow
 from sqlalchemy import select
 
 from tests.server.conftest import RunningServer
-from tests.server.helpers import item_record
+from tests.server.helpers import item_record, write_pack
 
 
 def _faq(item_id: str, title: str, **extra: Any) -> dict[str, Any]:
@@ -55,3 +59,39 @@ def test_a_published_item_goes_out_with_the_vector_of_its_text(server: RunningSe
         page = agent.get("/api/v1/changes", params={"limit": 1000}).json()
         item = Item.from_dict(next(i for i in page["items"] if i["id"] == "faq-esim"))
         assert page["vectors"]["faq-esim"]["digest"] == text_digest(item_text(item)) != digest
+
+
+class _FailsOn:
+    """The real encoder, except that a text with ``bad`` in it makes it raise."""
+
+    def __init__(self, bad: str) -> None:
+        inner = shared_encoder()
+        assert inner is not None, shared_encoder.problem
+        self.inner, self.bad = inner, bad
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def encode(self, texts: Sequence[str]) -> FloatMatrix:
+        if any(self.bad in text for text in texts):
+            raise RuntimeError("engine failed")
+        return self.inner.encode(texts)
+
+
+def test_an_import_goes_on_when_the_encoder_fails(server: RunningServer, tmp_path: Path) -> None:
+    failing = _FailsOn("坏")
+    records = [item_record("faq-ok", "话费怎么查"), item_record("faq-bad", "坏掉的文本")]
+    report = import_packs(server.db, [write_pack(tmp_path / "p", records)], encoder=lambda: failing)
+    assert report.applied
+    assert report.added == 2  # the items are in, searchable lexically by clients
+    with server.db.read() as conn:
+        assert conn.execute(select(ItemVectorRow.item_id)).scalars().all() == []
+    # The next import with a working encoder gives them their vectors.
+    import_packs(server.db, [write_pack(tmp_path / "p", records)])
+    assert _stored(server, "faq-ok") is not None
+    assert _stored(server, "faq-bad") is not None
