@@ -282,6 +282,8 @@ class DeskmateApp(QObject):
     def _sync_finished(self, summary: str, problem: str) -> None:
         self.refresh_status()
         self.window.toast(problem or self.tr("Synced: %s") % summary)
+        if not problem:  # items that came without a usable vector are encoded here
+            self.encoding.start()
         if not problem and not self.window.current_query():
             self.window.show_home()
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.knowledge_base import Hit
 from deskmate.core.search.semantic import is_question_like
-from deskmate.desktop.jobs import JobContext, JobRunner, Lane
+from deskmate.desktop.jobs import Job, JobContext, JobRunner, Lane
 from deskmate.desktop.results_page import ResultsPage
 from deskmate.desktop.search_runner import SearchResult, SearchRunner
 from PySide6.QtCore import QModelIndex, QObject, Signal
@@ -82,6 +82,7 @@ class SearchRefiner(QObject):
         self._painted = 0  # the request whose lexical rows are on screen
         self._moved = False
         self._painting = False
+        self._job: Job | None = None
         runner.submitted.connect(self._follow)
         # Connected after the sidebar's own slot: called once the lexical rows are painted.
         runner.results.connect(self._lexical_painted)
@@ -89,6 +90,9 @@ class SearchRefiner(QObject):
         selection.currentChanged.connect(self._current_changed)
 
     def _follow(self, request: int, text: str, kinds: list[str] | None, limit: int) -> None:
+        if self._job is not None:
+            self._job.cancel()  # an older text's answer is no longer wanted
+            self._job = None
         if not is_question_like(text):
             return
 
@@ -97,7 +101,7 @@ class SearchRefiner(QObject):
             hits = self._kb.search(text, limit=limit, kinds=kinds)
             return SearchResult(request, text, hits, time.perf_counter() - start)
 
-        self._jobs.submit(
+        self._job = self._jobs.submit(
             "refine",
             run,
             lane=Lane.READER,
