@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
 from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
-from deskmate.core.search.encoder_guard import EncoderGuard
+from deskmate.core.search.encoder_guard import EncoderGuard, guard_for
 from deskmate.core.search.vector_feed import to_wire
 from deskmate.core.search.vector_job import BATCH, item_text, text_digest
 from deskmate.core.search.vectors import quantize
@@ -31,19 +31,13 @@ log = logging.getLogger(__name__)
 
 _BATCH = 500
 EncoderFactory = Callable[[], TextEncoder | None]
-#: The guards of the server's encoders: publishing encodes inside the feed's write
-#: transaction, so a text the engine hangs on must not hold the feed lock.
-_guards: dict[int, EncoderGuard] = {}
 
 
 def _guarded(encoder: EncoderFactory) -> EncoderGuard | None:
+    # Publishing encodes inside the feed's write transaction: a text the engine hangs on
+    # must not hold the feed lock.
     inner = encoder()
-    if inner is None:
-        return None
-    guard = _guards.get(id(inner))
-    if guard is None or guard.inner is not inner:
-        guard = _guards[id(inner)] = EncoderGuard(inner)
-    return guard
+    return None if inner is None else guard_for(inner)
 
 
 def refresh_vector(conn: Connection, item: Item, encoder: EncoderFactory = shared_encoder) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.search.analysis import is_han
 from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
-from deskmate.core.search.encoder_guard import EncoderGuard
+from deskmate.core.search.encoder_guard import EncoderGuard, guard_for
 from deskmate.core.search.vector_job import (
     EncodeReport,
     EncodeTask,
@@ -110,7 +110,6 @@ class SemanticSearch:
         self.vectors = VectorStore(store.engine, store.path)
         self._matrix: VectorMatrix | None = None
         self._lock = threading.Lock()
-        self._guard: EncoderGuard | None = None
 
     def encoder(self) -> EncoderGuard | None:
         """The encoder behind its deadline guard, or None when it cannot run here.
@@ -120,10 +119,7 @@ class SemanticSearch:
         inner = self._factory()
         if inner is None:
             return None
-        with self._lock:
-            if self._guard is None or self._guard.inner is not inner:
-                self._guard = EncoderGuard(inner)
-            return self._guard
+        return guard_for(inner)
 
     def _current_matrix(self, encoder: TextEncoder) -> VectorMatrix:
         with self._lock:
