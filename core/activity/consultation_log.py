@@ -307,7 +307,6 @@ class ConsultationLog(ClosesOnExit):
     ) -> ConsultationEvent:
         if not isinstance(query, str):
             raise ContentError("The search text must be text.", field="query")
-        query = query.replace("\x00", "")  # the server refuses NUL; never hold an event back
         recorded = ConsultationEvent(
             event_id=new_event_id(),
             agent_id=self.agent_id,
