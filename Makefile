@@ -14,11 +14,11 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# The app alone (`pip install .`: no server, no developer tools). A strict editable install:
-# build/__editable__.* mirrors the deskmate.* namespace so mypy and import-linter can follow
-# it (the default editable finder hides it from them).
+# The app alone (`pip install '.[desktop]'`: no server, no developer tools). A strict editable
+# install: build/__editable__.* mirrors the deskmate.* namespace so mypy and import-linter can
+# follow it (the default editable finder hides it from them).
 app: $(BIN)/python
-	$(EDITABLE_INSTALL) . --config-settings editable_mode=strict
+	$(EDITABLE_INSTALL) '.[desktop]' --config-settings editable_mode=strict
 
 # The app, the server and the developer tools (tests, linters, type checker, PyInstaller).
 setup: $(BIN)/python

@@ -283,8 +283,20 @@ def _wants_autostart(paths: Paths) -> bool:
 
 def _run_sidebar(paths: Paths, args: argparse.Namespace, command: str = "") -> int:
     """Start the sidebar, or hand the wish to the one already running."""
-    # Qt is imported here so `deskmate search` stays light for scripts and IT.
-    from deskmate.desktop.app import run_sidebar
+    # Qt is imported here so `deskmate search` stays light for scripts and IT, and works on
+    # an install without the `desktop` extra (a server host).
+    try:
+        from deskmate.desktop.app import run_sidebar
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in {"PySide6", "shiboken6", "Xlib"}:
+            raise
+        print(
+            f"deskmate: the sidebar needs {exc.name}, which this installation lacks (the "
+            "server or base install has no window). Install the app with "
+            "`pip install 'deskmate[desktop]'`; `deskmate search` works without it.",
+            file=sys.stderr,
+        )
+        return 3
 
     # "autostart" is no command a running sidebar acts on: a second autostart stays quiet.
     if not command:
