@@ -32,7 +32,7 @@ from deskmate.core.search.query_plan import QueryPlanner
 from deskmate.core.search.ranker import IndexSnapshot
 from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
 from deskmate.core.search.rerank import is_typed_question, rerank
-from deskmate.core.search.snippets import Highlighter
+from deskmate.core.search.snippets import HighlightedText, Highlighter
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.core.store.item_store import ItemStore, WriteCounts
 
@@ -48,17 +48,23 @@ _UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION
 class Hit:
     """One search result.
 
-    ``title_html`` and ``snippet`` are HTML-escaped with ``<mark>`` around matches.
+    Plain data, never markup: ``snippet`` and ``title_marks`` are text with the ranges
+    that matched the query; each front end renders (and escapes) them its own way.
     """
 
     id: str
     kind: str
     title: str
-    snippet: str
+    snippet: HighlightedText
     score: float
-    title_html: str = ""
+    title_marks: HighlightedText | None = None
     product: str | None = None
     language: str = "zh"
+
+    @property
+    def marked_title(self) -> HighlightedText:
+        """The title with its matches (the bare title when it was not searched for)."""
+        return self.title_marks or HighlightedText(self.title)
 
 
 @dataclass(frozen=True)
@@ -428,7 +434,7 @@ class KnowledgeBase(ClosesOnExit):
             title=item.title,
             snippet=marker.snippet(body),
             score=round(score, 4),
-            title_html=marker.highlight(item.title),
+            title_marks=marker.highlight(item.title),
             product=item.product,
             language=item.language,
         )
