@@ -359,6 +359,7 @@ class KnowledgeBase(ClosesOnExit):
         product: str | None = None,
         channel: str | None = None,
         language: str | None = None,
+        prefer_language: str | None = None,
     ) -> list[Hit]:
         """Search as the agent types: the last word counts as a prefix.
 
@@ -369,6 +370,8 @@ class KnowledgeBase(ClosesOnExit):
             product: Only items of this product.
             channel: Only items for this channel (voice/chat/email).
             language: Only items in this language (zh/en).
+            prefer_language: The agent's language (zh/en, from the UI): its items come
+                first among hits of (nearly) the same relevance.
 
         Raises:
             IndexNotReadyError: :meth:`prepare_index` has not finished.
@@ -378,14 +381,14 @@ class KnowledgeBase(ClosesOnExit):
                 "The search index is still being prepared; search works when it is ready."
             )
         try:
-            return self._search(text, limit, kinds, product, channel, language)
+            return self._search(text, limit, kinds, product, channel, language, prefer_language)
         except CORRUPTION_ERRORS as exc:
             log.warning("search index failed while searching (%s); rebuilding it", exc)
             with self._snapshot_lock:
                 self._snapshot = None
             self._index.close()
             self.rebuild_index()
-            return self._search(text, limit, kinds, product, channel, language)
+            return self._search(text, limit, kinds, product, channel, language, prefer_language)
 
     def _search(
         self,
@@ -395,6 +398,7 @@ class KnowledgeBase(ClosesOnExit):
         product: str | None,
         channel: str | None,
         language: str | None,
+        prefer_language: str | None = None,
     ) -> list[Hit]:
         snap = self._current_snapshot()
         plan = self._planner.plan(text, snap.expand_prefix, snap.fuzzy, snap.doc_frequency)
@@ -412,7 +416,8 @@ class KnowledgeBase(ClosesOnExit):
                 mask = part if mask is None else mask & part
         question = is_typed_question(text)
         depth = max(limit, RERANK_DEPTH) if question else limit
-        ranked = snap.rank(plan, depth, mask, self._store.usage_boosts_cached())
+        prefer = snap.filter_mask("language", [prefer_language]) if prefer_language else None
+        ranked = snap.rank(plan, depth, mask, self._store.usage_boosts_cached(), prefer)
         items = self._store.get_many([r.item_id for r in ranked])
         found = [(items[r.item_id], r.score) for r in ranked if r.item_id in items]
         # (An id missing from the store: the index is ahead of a concurrent delete.)

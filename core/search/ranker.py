@@ -35,6 +35,8 @@ B = 0.75
 COVERAGE_FLOOR = 0.35  # a document matching one of three concepts keeps 35 % + its share
 PREFIX_SCAN_LIMIT = 400
 CACHE_POSTINGS_BUDGET = 6_000_000  # cached postings across terms (~48 MB)
+#: Preferred documents (the agent's language) gain this much: they win near-ties only.
+PREFERRED_BOOST = 0.05
 
 
 @dataclass(frozen=True)
@@ -170,8 +172,12 @@ class IndexSnapshot:
         limit: int,
         mask: npt.NDArray[np.bool_] | None,
         boosts: dict[str, float],
+        prefer: npt.NDArray[np.bool_] | None = None,
     ) -> list[Ranked]:
-        """The best ``limit`` documents for ``plan`` (thread-safe)."""
+        """The best ``limit`` documents for ``plan`` (thread-safe).
+
+        ``prefer`` marks documents that win ties and near-ties (``PREFERRED_BOOST``).
+        """
         if not plan.clauses or not self.size:
             return []
         with self._lock:
@@ -179,6 +185,8 @@ class IndexSnapshot:
             scores[~self._live] = 0.0
             if mask is not None:
                 scores[~mask] = 0.0
+            if prefer is not None:
+                scores[prefer] *= np.float32(1.0 + PREFERRED_BOOST)
             return self._top(scores, limit, boosts)
 
     def _accumulate(self, plan: QueryPlan) -> FloatArray:
