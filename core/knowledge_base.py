@@ -19,6 +19,7 @@ from pathlib import Path
 from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.errors import IndexNotReadyError, OperationCancelledError, SearchIndexError
+from deskmate.core.search.agent_language import preferred
 from deskmate.core.search.analysis import Segmenter
 from deskmate.core.search.build_pipeline import (
     PIPELINE_MIN_ITEMS,
@@ -371,7 +372,7 @@ class KnowledgeBase(ClosesOnExit):
             channel: Only items for this channel (voice/chat/email).
             language: Only items in this language (zh/en).
             prefer_language: The agent's language (zh/en, from the UI): its items come
-                first among hits of (nearly) the same relevance.
+                first among hits of the same relevance (see ``search.agent_language``).
 
         Raises:
             IndexNotReadyError: :meth:`prepare_index` has not finished.
@@ -416,7 +417,7 @@ class KnowledgeBase(ClosesOnExit):
                 mask = part if mask is None else mask & part
         question = is_typed_question(text)
         depth = max(limit, RERANK_DEPTH) if question else limit
-        prefer = snap.filter_mask("language", [prefer_language]) if prefer_language else None
+        prefer = preferred(snap, text, prefer_language)
         ranked = snap.rank(plan, depth, mask, self._store.usage_boosts_cached(), prefer)
         items = self._store.get_many([r.item_id for r in ranked])
         found = [(items[r.item_id], r.score) for r in ranked if r.item_id in items]

@@ -35,8 +35,6 @@ B = 0.75
 COVERAGE_FLOOR = 0.35  # a document matching one of three concepts keeps 35 % + its share
 PREFIX_SCAN_LIMIT = 400
 CACHE_POSTINGS_BUDGET = 6_000_000  # cached postings across terms (~48 MB)
-#: Preferred documents (the agent's language) gain this much: they win near-ties only.
-PREFERRED_BOOST = 0.05
 
 
 @dataclass(frozen=True)
@@ -172,11 +170,12 @@ class IndexSnapshot:
         limit: int,
         mask: npt.NDArray[np.bool_] | None,
         boosts: dict[str, float],
-        prefer: npt.NDArray[np.bool_] | None = None,
+        prefer: tuple[npt.NDArray[np.bool_], float] | None = None,
     ) -> list[Ranked]:
         """The best ``limit`` documents for ``plan`` (thread-safe).
 
-        ``prefer`` marks documents that win ties and near-ties (``PREFERRED_BOOST``).
+        ``prefer``: documents (a mask) whose scores are raised by a share (the agent's
+        language, see ``agent_language``).
         """
         if not plan.clauses or not self.size:
             return []
@@ -186,7 +185,7 @@ class IndexSnapshot:
             if mask is not None:
                 scores[~mask] = 0.0
             if prefer is not None:
-                scores[prefer] *= np.float32(1.0 + PREFERRED_BOOST)
+                scores[prefer[0]] *= np.float32(1.0 + prefer[1])
             return self._top(scores, limit, boosts)
 
     def _accumulate(self, plan: QueryPlan) -> FloatArray:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from deskmate.core import Item, KnowledgeBase
+from deskmate.core.search.agent_language import query_language
 from deskmate.core.search.query_plan import transpositions
 from deskmate.core.search.synonyms import SynonymTable
 
@@ -41,6 +42,28 @@ def test_the_agents_language_wins_among_equally_relevant_hits(
     assert plain[0].score == plain[1].score  # the same relevance, so the language decides
     assert [h.id for h in empty_kb.search(query, prefer_language="zh")] == ["zh-1", "en-1"]
     assert [h.id for h in empty_kb.search(query, prefer_language="en")] == ["en-1", "zh-1"]
+
+
+def test_a_chinese_query_in_a_zh_ui_puts_chinese_items_first(sample_kb: KnowledgeBase) -> None:
+    # The pack's synonyms join 退款/退钱 and "refund": the English items match through the
+    # rarer English word and outrank the Chinese ones without a preference.
+    def languages(query: str, prefer: str | None) -> list[str]:
+        return [h.language for h in sample_kb.search(query, limit=3, prefer_language=prefer)]
+
+    assert languages("退款 ", None)[0] == "en"
+    assert languages("退款 ", "zh") == ["zh", "zh", "zh"]
+    assert languages("退钱 ", "zh")[0] == "zh"
+    # And vice versa: English queries in an English UI.
+    assert languages("iphone ", None)[0] == "en"
+    assert languages("iphone ", "en")[0] == "en"
+    assert languages("refund ", "en") == ["en", "en", "en"]
+
+
+def test_query_language() -> None:
+    assert query_language("花呗还款 9") == "zh"
+    assert query_language("refund") == "en"
+    assert query_language("iPhone 退货") is None
+    assert query_language("123") is None
 
 
 def test_the_preference_does_not_overturn_clearly_better_hits(empty_kb: KnowledgeBase) -> None:
