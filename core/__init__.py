@@ -12,11 +12,13 @@ The public entry point is :class:`KnowledgeBase`::
 from deskmate.core.content.model import Expert, Item, ItemKind
 from deskmate.core.errors import ContentError, DeskmateError, SearchIndexError, StoreError
 from deskmate.core.knowledge_base import Hit, KnowledgeBase, UpsertResult
+from deskmate.core.search.snippets import HighlightedText
 
 __all__ = [
     "ContentError",
     "DeskmateError",
     "Expert",
+    "HighlightedText",
     "Hit",
     "Item",
     "ItemKind",

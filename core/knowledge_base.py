@@ -19,6 +19,7 @@ from pathlib import Path
 from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.errors import IndexNotReadyError, OperationCancelledError, SearchIndexError
+from deskmate.core.search.agent_language import preferred
 from deskmate.core.search.analysis import Segmenter
 from deskmate.core.search.build_pipeline import (
     PIPELINE_MIN_ITEMS,
@@ -32,7 +33,7 @@ from deskmate.core.search.query_plan import QueryPlanner
 from deskmate.core.search.ranker import IndexSnapshot
 from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
 from deskmate.core.search.rerank import is_typed_question, rerank
-from deskmate.core.search.snippets import Highlighter
+from deskmate.core.search.snippets import HighlightedText, Highlighter
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.core.store.item_store import ItemStore, WriteCounts
 
@@ -48,17 +49,23 @@ _UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION
 class Hit:
     """One search result.
 
-    ``title_html`` and ``snippet`` are HTML-escaped with ``<mark>`` around matches.
+    Plain data, never markup: ``snippet`` and ``title_marks`` are text with the ranges
+    that matched the query; each front end renders (and escapes) them its own way.
     """
 
     id: str
     kind: str
     title: str
-    snippet: str
+    snippet: HighlightedText
     score: float
-    title_html: str = ""
+    title_marks: HighlightedText | None = None
     product: str | None = None
     language: str = "zh"
+
+    @property
+    def marked_title(self) -> HighlightedText:
+        """The title with its matches (the bare title when it was not searched for)."""
+        return self.title_marks or HighlightedText(self.title)
 
 
 @dataclass(frozen=True)
@@ -353,6 +360,7 @@ class KnowledgeBase(ClosesOnExit):
         product: str | None = None,
         channel: str | None = None,
         language: str | None = None,
+        prefer_language: str | None = None,
     ) -> list[Hit]:
         """Search as the agent types: the last word counts as a prefix.
 
@@ -363,6 +371,8 @@ class KnowledgeBase(ClosesOnExit):
             product: Only items of this product.
             channel: Only items for this channel (voice/chat/email).
             language: Only items in this language (zh/en).
+            prefer_language: The agent's language (zh/en, from the UI): its items come
+                first among hits of the same relevance (see ``search.agent_language``).
 
         Raises:
             IndexNotReadyError: :meth:`prepare_index` has not finished.
@@ -372,14 +382,14 @@ class KnowledgeBase(ClosesOnExit):
                 "The search index is still being prepared; search works when it is ready."
             )
         try:
-            return self._search(text, limit, kinds, product, channel, language)
+            return self._search(text, limit, kinds, product, channel, language, prefer_language)
         except CORRUPTION_ERRORS as exc:
             log.warning("search index failed while searching (%s); rebuilding it", exc)
             with self._snapshot_lock:
                 self._snapshot = None
             self._index.close()
             self.rebuild_index()
-            return self._search(text, limit, kinds, product, channel, language)
+            return self._search(text, limit, kinds, product, channel, language, prefer_language)
 
     def _search(
         self,
@@ -389,6 +399,7 @@ class KnowledgeBase(ClosesOnExit):
         product: str | None,
         channel: str | None,
         language: str | None,
+        prefer_language: str | None = None,
     ) -> list[Hit]:
         snap = self._current_snapshot()
         plan = self._planner.plan(text, snap.expand_prefix, snap.fuzzy, snap.doc_frequency)
@@ -406,7 +417,8 @@ class KnowledgeBase(ClosesOnExit):
                 mask = part if mask is None else mask & part
         question = is_typed_question(text)
         depth = max(limit, RERANK_DEPTH) if question else limit
-        ranked = snap.rank(plan, depth, mask, self._store.usage_boosts_cached())
+        prefer = preferred(snap, text, prefer_language)
+        ranked = snap.rank(plan, depth, mask, self._store.usage_boosts_cached(), prefer)
         items = self._store.get_many([r.item_id for r in ranked])
         found = [(items[r.item_id], r.score) for r in ranked if r.item_id in items]
         # (An id missing from the store: the index is ahead of a concurrent delete.)
@@ -428,7 +440,7 @@ class KnowledgeBase(ClosesOnExit):
             title=item.title,
             snippet=marker.snippet(body),
             score=round(score, 4),
-            title_html=marker.highlight(item.title),
+            title_marks=marker.highlight(item.title),
             product=item.product,
             language=item.language,
         )

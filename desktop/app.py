@@ -31,7 +31,7 @@ from deskmate.desktop.error_wording import is_offline, wording
 from deskmate.desktop.exception_hooks import ExceptionHooks
 from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, global_hotkeys_for
-from deskmate.desktop.i18n import install_translators, resolve_language
+from deskmate.desktop.i18n import install_translators, remove_translators, resolve_language
 from deskmate.desktop.icons import app_icon
 from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.learning_controller import LearningController
@@ -196,6 +196,7 @@ class DeskmateApp(QObject):
         if not abandoned:
             self.kb.close()
         self.exception_hooks.uninstall()
+        remove_translators(self.app, self._translators)
         if self.watchdog is not None:
             self.watchdog.stop()
         self.app.quit()

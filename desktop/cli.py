@@ -10,12 +10,10 @@ installation (IT runs it after deploying). Every command takes
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import locale
 import logging
 import os
-import re
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -26,11 +24,12 @@ from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.context_request import ContextError, ContextRequest, looks_like_url
 from deskmate.core.logging_config import configure_logging
 from deskmate.core.paths import Paths
+from deskmate.core.search.snippets import HighlightedText
+from deskmate.desktop.terminal_text import terminal_text, wants_bold
 from deskmate.indexer.pack_import import ImportReport, import_pack
 from deskmate.indexer.sample_pack import load_sample_pack_if_empty
 from tqdm import tqdm
 
-_TAG = re.compile(r"</?mark>")
 KIND_LABELS = {"faq": "FAQ", "script": "话术", "expert": "专家"}
 SUBCOMMANDS = frozenset({"import", "reindex", "search", "sync"})
 
@@ -164,10 +163,6 @@ def _cmd_reindex(kb: KnowledgeBase) -> int:
     return 0
 
 
-def _plain(marked: str) -> str:
-    return html.unescape(_TAG.sub("", marked))
-
-
 def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     load_sample_pack_if_empty(kb)
     hits = kb.search(" ".join(args.query), limit=args.limit, kinds=args.kind)
@@ -177,8 +172,9 @@ def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
                 "id": h.id,
                 "kind": h.kind,
                 "title": h.title,
-                "snippet": _plain(h.snippet),
-                "snippet_html": h.snippet,
+                "title_spans": [list(span) for span in h.marked_title.spans],
+                "snippet": h.snippet.text,
+                "snippet_spans": [list(span) for span in h.snippet.spans],
                 "score": h.score,
                 "language": h.language,
             }
@@ -188,9 +184,12 @@ def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         return 0
     if not hits:
         print("no results")
+    bold = wants_bold(sys.stdout)
     for n, h in enumerate(hits, start=1):
-        print(f"{n:2}. [{KIND_LABELS.get(h.kind, h.kind)}] {h.title}  ({h.id}, {h.score:.2f})")
-        print(f"    {_plain(h.snippet)}")
+        title = terminal_text(h.marked_title, bold)
+        where = terminal_text(HighlightedText(h.id), bold=False)
+        print(f"{n:2}. [{KIND_LABELS.get(h.kind, h.kind)}] {title}  ({where}, {h.score:.2f})")
+        print(f"    {terminal_text(h.snippet, bold)}")
     return 0
 
 

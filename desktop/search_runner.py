@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.knowledge_base import Hit
 from deskmate.desktop.error_wording import wording
+from deskmate.desktop.i18n import content_language
 from deskmate.desktop.jobs import JobContext, JobRunner, Lane
 from PySide6.QtCore import QObject, Signal
 
@@ -54,10 +55,11 @@ class SearchRunner(QObject):
         self._latest += 1
         request = self._latest
         wanted = list(kinds) if kinds else None
+        prefer = content_language()  # the agent's language first (issue #18)
 
         def run(_ctx: JobContext) -> SearchResult:
             start = time.perf_counter()
-            hits = self._kb.search(text, limit=limit, kinds=wanted)
+            hits = self._kb.search(text, limit=limit, kinds=wanted, prefer_language=prefer)
             return SearchResult(request, text, hits, time.perf_counter() - start)
 
         def failed(exc: DeskmateError) -> None:

@@ -14,6 +14,7 @@ from deskmate.core import KnowledgeBase
 from deskmate.core.activity.events import ConsultationEvent
 from deskmate.core.content.model import Item
 from deskmate.core.knowledge_base import Hit
+from deskmate.core.search.snippets import HighlightedText
 
 # The keys deskmate.core.sync.client writes (LAST_SYNC_KEY, LAST_ERROR_CODE_KEY); spelled
 # here so the sidebar of an agent without a server never imports the sync client.
@@ -36,7 +37,7 @@ def home_hits(kb: KnowledgeBase, ids: Sequence[str], kind: str | None) -> list[H
     for item_id in ids[:10]:
         item = kb.get(item_id)
         if item is not None and (kind is None or item.kind.value == kind):
-            hits.append(Hit(item.id, item.kind.value, item.title, "", 0.0))
+            hits.append(Hit(item.id, item.kind.value, item.title, HighlightedText(""), 0.0))
     return hits
 
 

@@ -170,8 +170,13 @@ class IndexSnapshot:
         limit: int,
         mask: npt.NDArray[np.bool_] | None,
         boosts: dict[str, float],
+        prefer: tuple[npt.NDArray[np.bool_], float] | None = None,
     ) -> list[Ranked]:
-        """The best ``limit`` documents for ``plan`` (thread-safe)."""
+        """The best ``limit`` documents for ``plan`` (thread-safe).
+
+        ``prefer``: documents (a mask) whose scores are raised by a share (the agent's
+        language, see ``agent_language``).
+        """
         if not plan.clauses or not self.size:
             return []
         with self._lock:
@@ -179,6 +184,8 @@ class IndexSnapshot:
             scores[~self._live] = 0.0
             if mask is not None:
                 scores[~mask] = 0.0
+            if prefer is not None:
+                scores[prefer[0]] *= np.float32(1.0 + prefer[1])
             return self._top(scores, limit, boosts)
 
     def _accumulate(self, plan: QueryPlan) -> FloatArray:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deskmate.core.content.presentation import safe_markdown, script_text
+from deskmate.core.search.snippets import HighlightedText
 from deskmate.server.database import Database
 from deskmate.server.tables import ItemStateRow, ItemVersionRow
 from deskmate.server.workbench.lifecycle_state import STATUSES
@@ -59,6 +60,8 @@ def list_items(db: Database, query: str, kind: str, status: str, after: str, now
             {
                 "id": r.item_id,
                 "title": r.title,
+                # The matched part of the title; the template marks it (autoescaped).
+                "title_marked": HighlightedText.of_substring(r.title, query),
                 "kind": r.kind,
                 "status": r.status,
                 "live": r.published_no,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from deskmate.core import Item, KnowledgeBase
+from deskmate.core import HighlightedText, Item, KnowledgeBase
 from deskmate.core.search.postings import field_lengths, read_postings
 
 from tests.core.test_model import faq
@@ -57,7 +57,8 @@ def test_highlighting_is_case_insensitive_and_marks_whole_words(empty_kb: Knowle
         [Item.from_dict(faq(id="en-1", title="REFUNDS for iPhone 退款", language="en"))]
     )
     hit = empty_kb.search("refund iphone 退款")[0]
-    assert hit.title_html == "<mark>REFUNDS</mark> for <mark>iPhone</mark> <mark>退款</mark>"
+    assert hit.marked_title.text == "REFUNDS for iPhone 退款"
+    assert hit.marked_title.highlighted() == ["REFUNDS", "iPhone", "退款"]
 
 
 def test_typeahead_treats_the_last_word_as_prefix(sample_kb: KnowledgeBase) -> None:
@@ -90,13 +91,24 @@ def test_expert_found_by_name_and_team(sample_kb: KnowledgeBase) -> None:
     assert "exp-001" in ids(sample_kb, "账单与退款组", kinds=["expert"])
 
 
-def test_snippets_are_escaped_and_marked(empty_kb: KnowledgeBase) -> None:
-    body = '退款说明 <script>alert("x")</script> <img src="http://evil/x.png">'
-    empty_kb.upsert([Item.from_dict(faq(id="x-1", title="退款规则", body=body))])
+def test_hits_are_plain_text_with_ranges_never_markup(empty_kb: KnowledgeBase) -> None:
+    # Issue #14: the core returns text plus highlight ranges; renderers escape and mark.
+    body = "退款说明 <b>bold</b> & done"
+    empty_kb.upsert([Item.from_dict(faq(id="x-1", title="退款 <i>规则</i> & more", body=body))])
     hit = empty_kb.search("退款")[0]
-    assert "<script>" not in hit.snippet
-    assert "&lt;" in hit.snippet or "script" not in hit.snippet
-    assert "<mark>退款</mark>" in hit.title_html
+    assert isinstance(hit.snippet, HighlightedText)
+    assert hit.marked_title.text == "退款 <i>规则</i> & more"  # as written: no entity, no tag
+    assert hit.marked_title.spans == ((0, 2),)
+    assert "<mark>" not in hit.snippet.text
+    assert "&amp;" not in hit.snippet.text
+    assert set(hit.snippet.highlighted()) == {"退款"}
+
+
+def test_english_words_are_highlighted_by_their_stem(empty_kb: KnowledgeBase) -> None:
+    # "battery" is indexed as "batteri": the old pattern (stem + letters) missed it.
+    empty_kb.upsert([Item.from_dict(faq(id="en-1", title="Battery replacement", language="en"))])
+    hit = empty_kb.search("battery replacements")[0]
+    assert hit.marked_title.highlighted() == ["Battery", "replacement"]
 
 
 def test_upsert_and_delete_are_visible_at_once(
