@@ -18,6 +18,7 @@ from deskmate.core.content.model import Item
 from deskmate.core.knowledge_base import Hit
 from deskmate.desktop import sidebar_reads
 from deskmate.desktop.activity_recorder import ActivityRecorder
+from deskmate.desktop.copy_shortcut import CopiedFlash, CopyKeyRouter
 from deskmate.desktop.expert_card import contact_address
 from deskmate.desktop.history_view import HistoryView
 from deskmate.desktop.index_progress import IndexProgress
@@ -163,6 +164,8 @@ class SidebarWindow(QWidget):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
             shortcut.activated.connect(lambda row=n - 1: self.open_row(row))
         QShortcut(QKeySequence.StandardKey.Copy, self).activated.connect(self.copy_current)
+        self.copy_router = CopyKeyRouter(self)  # Ctrl+C in the box or a blank copies too
+        self.copied_flash = CopiedFlash(self)
         QShortcut(QKeySequence("Esc"), self).activated.connect(self.escape)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.show_learning)
 
@@ -363,6 +366,7 @@ class SidebarWindow(QWidget):
             {k: v for k, v in self.item_view.script.values().items() if v.strip()}
         )
         self.recorder.copy(item_id, complete)
+        self.copied_flash.flash(self.tr("Copied"))
         self.toast(
             self.tr("Copied.") if complete else self.tr("Copied, but some blanks are still empty.")
         )
