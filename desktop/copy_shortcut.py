@@ -46,9 +46,18 @@ class CopyKeyRouter(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
+        self._claimed: list[QKeySequence] = []
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._watch)
+
+    def claim(self, keys: QKeySequence) -> None:
+        """Let the window's shortcut for ``keys`` win over text fields, always.
+
+        (Ctrl+D pins the open item even though a line edit would take it to delete the
+        next character, an Emacs habit agents do not have.)
+        """
+        self._claimed.append(keys)
 
     def _watch(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is not None and new is not self._window and self._window.isAncestorOf(new):
@@ -57,10 +66,13 @@ class CopyKeyRouter(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Qt: take Ctrl+C away from a focused widget that has nothing selected."""
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.matches(QKeySequence.StandardKey.Copy)
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        pressed = QKeySequence(event.keyCombination())
+        if any(
+            pressed.matches(k) == QKeySequence.SequenceMatch.ExactMatch for k in self._claimed
+        ) or (
+            event.matches(QKeySequence.StandardKey.Copy)
             and isinstance(watched, QWidget)
             and not has_selection(watched)
         ):

@@ -20,6 +20,7 @@ from deskmate.desktop import sidebar_reads
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.copy_shortcut import CopiedFlash, CopyKeyRouter
 from deskmate.desktop.expert_card import contact_address
+from deskmate.desktop.favourites import FavouriteActions, Favourites, home_hits
 from deskmate.desktop.history_view import HistoryView
 from deskmate.desktop.index_progress import IndexProgress
 from deskmate.desktop.item_view import ItemView
@@ -93,6 +94,9 @@ class SidebarWindow(QWidget):
         self.painted_request = 0  # the newest request whose results are on screen
         self._build()
         self._shortcuts()
+        self.favourites = Favourites(kb, self.jobs, lambda: recorder.log.agent_id, self)
+        self.favourite_actions = FavouriteActions(self, self.favourites)
+        self.favourites.load()
         self.show_home()
 
     # -- layout ------------------------------------------------------------------------
@@ -233,18 +237,22 @@ class SidebarWindow(QWidget):
 
     def _on_filter(self, kind: str | None) -> None:
         self._kind = kind
+        self.refresh_list()
+        self.search_box.setFocus()
+
+    def refresh_list(self) -> None:
+        """Search the box's text again (a filter or the favourites changed), or the home list."""
         if self._query.strip():
             self.runner.search(self._query, [self._kind] if self._kind else None, RESULT_LIMIT)
         else:
             self.show_home()
-        self.search_box.setFocus()
 
     def _show_results(self, result: SearchResult) -> None:
         self._last_count = len(result.hits)
         self._last_text = result.text
         why = result.problem or self.tr("Nothing found for “%s”.") % result.text
         searched = result.problem_code != "index.preparing"
-        self.results_page.show_hits(result.hits, why, offer_gap=searched)
+        self.results_page.show_hits(self.favourites.arrange(result.hits), why, offer_gap=searched)
         self.painted_request = result.request
         self.results_painted.emit(result.request)
         if self._record_when_painted and result.text == self._query:
@@ -287,13 +295,13 @@ class SidebarWindow(QWidget):
         # The ids are kept in memory (seeded at start, updated on open); the items are
         # read on the reader lane, so clearing the box never waits for the database.
         ids = list(dict.fromkeys([*self._recent_ids, *self._frequent_ids[:5]]))
-        kind = self._kind
-        if not ids:
+        kind, pinned = self._kind, self.favourites.ids
+        if not ids and not pinned:
             self._show_home_items([])
             return
         self.jobs.submit(
             "home",
-            lambda _ctx: sidebar_reads.home_hits(self.kb, ids, kind),
+            lambda _ctx: home_hits(self.kb, pinned, ids, kind),
             lane=Lane.READER,
             key="home",
             on_done=self._show_home_items,
@@ -309,7 +317,10 @@ class SidebarWindow(QWidget):
     def _show_home_items(self, hits: list[Hit]) -> None:
         if self._query.strip() or self.pages.currentWidget() is not self.results_page:
             return  # the agent typed or moved on while the items were read
-        heading = self.tr("Recent and frequently used") if hits else self.tr("Type to search")
+        if any(h.id in self.favourites.ids for h in hits):
+            heading = self.tr("Pinned, recent and frequently used")
+        else:
+            heading = self.tr("Recent and frequently used") if hits else self.tr("Type to search")
         self.results_page.show_section(hits, heading)
 
     # -- opening -----------------------------------------------------------------------
@@ -337,6 +348,7 @@ class SidebarWindow(QWidget):
         self._opened_since_search = True
         self._recent_ids = [item.id, *(i for i in self._recent_ids if i != item.id)][:RECENT]
         self.item_view.show_item(item, self.kb.skill_names, (), self._known_values)
+        self.favourite_actions.item_shown(item.id)
         self.pages.setCurrentWidget(self.item_view)
         self.item_view.focus_first()
         self._open = (self.recorder.open(item.id, self._query.strip()), time.monotonic())

@@ -7,7 +7,6 @@ page 87 ms on the GUI thread; here they run off it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deskmate.core import KnowledgeBase
@@ -28,16 +27,6 @@ def related_hits(kb: KnowledgeBase, item: Item, skill_names: dict[str, str]) -> 
         return []
     hits = kb.search(" ".join(words[:6]) + " ", limit=6)
     return [h for h in hits if h.id != item.id][:4]
-
-
-def home_hits(kb: KnowledgeBase, ids: Sequence[str], kind: str | None) -> list[Hit]:
-    """The empty box's list: these items (recent, then frequent), of ``kind`` if given."""
-    hits = []
-    for item_id in ids[:10]:
-        item = kb.get(item_id)
-        if item is not None and (kind is None or item.kind.value == kind):
-            hits.append(Hit(item.id, item.kind.value, item.title, "", 0.0))
-    return hits
 
 
 @dataclass(frozen=True)
