@@ -36,15 +36,26 @@ def starred(hit: Hit) -> Hit:
 
 
 def home_hits(
-    kb: KnowledgeBase, pinned: Sequence[str], others: Sequence[str], kind: str | None
+    kb: KnowledgeBase,
+    pinned: Sequence[str],
+    others: Sequence[str],
+    kind: str | None,
+    product: str | None = None,
+    channel: str | None = None,
 ) -> list[Hit]:
-    """The home list: pinned items (★) first, then recent and frequent ones (reader lane)."""
+    """The home list: pinned items (★) first, then recent and frequent ones (reader lane).
+
+    Only items of ``kind``, ``product`` and ``channel`` when given (the filters on show).
+    """
     hits: list[Hit] = []
     shown: set[str] = set()
 
     def add(item_id: str, is_pinned: bool) -> None:
         item = kb.get(item_id)
-        if item is None or item_id in shown or (kind is not None and item.kind.value != kind):
+        if item is None or item_id in shown:
+            return
+        wanted = ((kind, item.kind.value), (product, item.product), (channel, item.channel))
+        if any(want is not None and have != want for want, have in wanted):
             return
         hit = Hit(item.id, item.kind.value, item.title, "", 0.0)
         hits.append(starred(hit) if is_pinned else hit)

@@ -21,6 +21,7 @@ from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.copy_shortcut import CopiedFlash, CopyKeyRouter
 from deskmate.desktop.expert_card import contact_address
 from deskmate.desktop.favourites import FavouriteActions, Favourites, home_hits
+from deskmate.desktop.filter_bar import FilterBar
 from deskmate.desktop.history_view import HistoryView
 from deskmate.desktop.index_progress import IndexProgress
 from deskmate.desktop.item_view import ItemView
@@ -97,6 +98,8 @@ class SidebarWindow(QWidget):
         self.favourites = Favourites(kb, self.jobs, lambda: recorder.log.agent_id, self)
         self.favourite_actions = FavouriteActions(self, self.favourites)
         self.favourites.load()
+        if kb.index_ready:
+            self.filter_bar.load(kb, self.jobs)
         self.show_home()
 
     # -- layout ------------------------------------------------------------------------
@@ -120,6 +123,9 @@ class SidebarWindow(QWidget):
         self.dock_button.clicked.connect(self.dock_toggle_requested)
         self.settings_button.clicked.connect(self.settings_requested)
         bar.kind_chosen.connect(self._on_filter)
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self.refresh_list)
+        bar.filter_row.addWidget(self.filter_bar)
         layout.addWidget(bar)
         self.notice_banner = NoticeBanner()
         self.notice_banner.open_requested.connect(self.open_item)
@@ -226,14 +232,24 @@ class SidebarWindow(QWidget):
             self.runner.cancel_pending()
             self.show_home()
             return
-        self.runner.search(text, [self._kind] if self._kind else None, RESULT_LIMIT)
+        self._search()
         self._settle.start()
+
+    def _search(self) -> None:
+        self.runner.search(
+            self._query,
+            [self._kind] if self._kind else None,
+            RESULT_LIMIT,
+            product=self.filter_bar.product,
+            channel=self.filter_bar.channel,
+        )
 
     def index_prepared(self) -> None:
         """The search index is ready: hide the progress and search what is in the box."""
         self.index_progress.hide()
+        self.filter_bar.load(self.kb, self.jobs)
         if self._query.strip():
-            self.runner.search(self._query, [self._kind] if self._kind else None, RESULT_LIMIT)
+            self._search()
 
     def _on_filter(self, kind: str | None) -> None:
         self._kind = kind
@@ -243,7 +259,7 @@ class SidebarWindow(QWidget):
     def refresh_list(self) -> None:
         """Search the box's text again (a filter or the favourites changed), or the home list."""
         if self._query.strip():
-            self.runner.search(self._query, [self._kind] if self._kind else None, RESULT_LIMIT)
+            self._search()
         else:
             self.show_home()
 
@@ -296,12 +312,13 @@ class SidebarWindow(QWidget):
         # read on the reader lane, so clearing the box never waits for the database.
         ids = list(dict.fromkeys([*self._recent_ids, *self._frequent_ids[:5]]))
         kind, pinned = self._kind, self.favourites.ids
+        product, channel = self.filter_bar.product, self.filter_bar.channel
         if not ids and not pinned:
             self._show_home_items([])
             return
         self.jobs.submit(
             "home",
-            lambda _ctx: home_hits(self.kb, pinned, ids, kind),
+            lambda _ctx: home_hits(self.kb, pinned, ids, kind, product, channel),
             lane=Lane.READER,
             key="home",
             on_done=self._show_home_items,

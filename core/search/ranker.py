@@ -164,6 +164,12 @@ class IndexSnapshot:
             mask |= part
         return mask
 
+    def field_values(self, field: str) -> list[str]:
+        """The values of a filter field that live documents carry, sorted."""
+        with self._lock:
+            terms = [str(t) for t in self._reader.field_terms(field)]
+        return sorted(t for t in terms if bool((self.filter_mask(field, [t]) & self._live).any()))
+
     def rank(
         self,
         plan: QueryPlan,
