@@ -24,6 +24,7 @@ from deskmate.desktop.favourites import FavouriteActions, Favourites, home_hits
 from deskmate.desktop.filter_bar import FilterBar
 from deskmate.desktop.history_view import HistoryView
 from deskmate.desktop.index_progress import IndexProgress
+from deskmate.desktop.item_history import ItemHistory
 from deskmate.desktop.item_view import ItemView
 from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.learning_view import LearningView
@@ -31,6 +32,7 @@ from deskmate.desktop.notice_banner import NoticeBanner
 from deskmate.desktop.results_page import ResultsPage
 from deskmate.desktop.search_runner import SearchResult, SearchRunner
 from deskmate.desktop.sidebar_toolbar import SidebarToolbar
+from deskmate.desktop.zoom import TextZoom
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -97,6 +99,11 @@ class SidebarWindow(QWidget):
         self._shortcuts()
         self.favourites = Favourites(kb, self.jobs, lambda: recorder.log.agent_id, self)
         self.favourite_actions = FavouriteActions(self, self.favourites)
+        self.item_history = ItemHistory(self)
+        self.zoom = TextZoom(self)
+        self.zoom.changed.connect(
+            lambda p: self.toast(self.tr("Text size %1 %").replace("%1", str(p)))
+        )
         self.favourites.load()
         if kb.index_ready:
             self.filter_bar.load(kb, self.jobs)
@@ -366,6 +373,7 @@ class SidebarWindow(QWidget):
         self._recent_ids = [item.id, *(i for i in self._recent_ids if i != item.id)][:RECENT]
         self.item_view.show_item(item, self.kb.skill_names, (), self._known_values)
         self.favourite_actions.item_shown(item.id)
+        self.item_history.visited(item.id)
         self.pages.setCurrentWidget(self.item_view)
         self.item_view.focus_first()
         self._open = (self.recorder.open(item.id, self._query.strip()), time.monotonic())
