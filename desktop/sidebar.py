@@ -19,6 +19,7 @@ from deskmate.core.knowledge_base import Hit
 from deskmate.desktop import sidebar_reads
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.copy_shortcut import CopiedFlash, CopyKeyRouter
+from deskmate.desktop.expert_browser import ExpertBrowser
 from deskmate.desktop.expert_card import contact_address
 from deskmate.desktop.favourites import FavouriteActions, Favourites, home_hits
 from deskmate.desktop.filter_bar import FilterBar
@@ -163,7 +164,16 @@ class SidebarWindow(QWidget):
         self.learning = LearningView()
         self.learning.back_requested.connect(self.back)
         self.learning.open_requested.connect(self.open_item)
-        for page in (results_page, self.item_view, self.history, self.learning):
+        self.expert_browser = ExpertBrowser()  # the home of the "Experts" filter
+        self.expert_browser.open_requested.connect(self.open_item)
+        self.expert_browser.back_requested.connect(lambda: self._filter_group.button(0).click())
+        for page in (
+            results_page,
+            self.item_view,
+            self.history,
+            self.learning,
+            self.expert_browser,
+        ):
             self.pages.addWidget(page)
         self.results_page = results_page
         layout.addWidget(self.pages, 1)
@@ -317,6 +327,12 @@ class SidebarWindow(QWidget):
         """Empty box: recently opened and frequently used items (read by a job)."""
         # The ids are kept in memory (seeded at start, updated on open); the items are
         # read on the reader lane, so clearing the box never waits for the database.
+        if self.pages.currentWidget() in (self.results_page, self.expert_browser):
+            browse = self._kind == "expert"  # the directory is this filter's home
+            self.pages.setCurrentWidget(self.expert_browser if browse else self.results_page)
+            if browse:
+                self.expert_browser.load(self.kb, self.jobs)
+                return
         ids = list(dict.fromkeys([*self._recent_ids, *self._frequent_ids[:5]]))
         kind, pinned = self._kind, self.favourites.ids
         product, channel = self.filter_bar.product, self.filter_bar.channel
@@ -445,7 +461,7 @@ class SidebarWindow(QWidget):
 
     def escape(self) -> None:
         """Esc: back from an item, else clear the box, else hide."""
-        if self.pages.currentWidget() is not self.results_page:
+        if self.pages.currentWidget() not in (self.results_page, self.expert_browser):
             self.back()
         elif self.search_box.text():
             self.search_box.clear()
@@ -457,6 +473,8 @@ class SidebarWindow(QWidget):
         self._end_open()
         self.pages.setCurrentWidget(self.results_page)
         self.search_box.setFocus()
+        if self._kind == "expert" and not self._query.strip():
+            self.show_home()  # the expert directory is this filter's home
 
     def show_history(self) -> None:
         """The agent's own recent activity (read by a job; the page fills when it ends)."""

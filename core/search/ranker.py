@@ -164,6 +164,12 @@ class IndexSnapshot:
             mask |= part
         return mask
 
+    def ids_where(self, field: str, value: str) -> list[str]:
+        """The item ids of live documents whose ``field`` is ``value`` (e.g. every expert)."""
+        docnums = np.nonzero(self.filter_mask(field, [value]) & self._live)[0]
+        with self._lock:
+            return [str(self._reader.stored_fields(int(d))["id"]) for d in docnums]
+
     def field_values(self, field: str) -> list[str]:
         """The values of a filter field that live documents carry, sorted."""
         with self._lock:
