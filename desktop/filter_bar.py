@@ -27,7 +27,7 @@ def channel_label(channel: str) -> str:
 
 
 class FilterBar(QWidget):
-    """Product and channel menus; "All" (None) by default.
+    """Product and channel menus; unfiltered ("Product", "Channel": None) by default.
 
     Signals:
         changed(): the agent chose another product or channel.
@@ -47,7 +47,12 @@ class FilterBar(QWidget):
         self.channel_box.setObjectName("filter:channel")
         self.channel_box.setToolTip(self.tr("Only this channel"))
         for box in (self.product_box, self.channel_box):
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # A fixed, short width: the row must fit a 280 px dock next to the kind buttons
+            # (a long product name is elided; the open menu shows it whole).
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(3)
             box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             box.currentIndexChanged.connect(lambda _n: self.changed.emit())
             layout.addWidget(box)
@@ -68,8 +73,8 @@ class FilterBar(QWidget):
     def set_values(self, products: Sequence[str], channels: Sequence[str]) -> None:
         """Offer these values; the current choice is kept if it is still offered."""
         for box, values, all_label, label in (
-            (self.product_box, products, self.tr("All products"), str),
-            (self.channel_box, channels, self.tr("All channels"), channel_label),
+            (self.product_box, products, self.tr("Product"), str),
+            (self.channel_box, channels, self.tr("Channel"), channel_label),
         ):
             chosen = box.currentData()
             box.blockSignals(True)

@@ -34,7 +34,7 @@ def test_product_and_channel_menus_filter_the_results(
     assert "宽带" in products
     assert "支付" in products
     channels = [bar.channel_box.itemText(n) for n in range(bar.channel_box.count())]
-    assert channels == ["All channels", "Chat", "Email", "Phone"]  # voice/chat/email, named
+    assert channels == ["Channel", "Chat", "Email", "Phone"]  # voice/chat/email, named
 
     type_text(qtbot, sidebar.search_box, "退款")
     wait_for_results(qtbot, sidebar, "退款")
