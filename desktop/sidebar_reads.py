@@ -7,6 +7,9 @@ page 87 ms on the GUI thread; here they run off it.
 
 from __future__ import annotations
 
+import dataclasses
+import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deskmate.core import KnowledgeBase
@@ -27,6 +30,52 @@ def related_hits(kb: KnowledgeBase, item: Item, skill_names: dict[str, str]) -> 
         return []
     hits = kb.search(" ".join(words[:6]) + " ", limit=6)
     return [h for h in hits if h.id != item.id][:4]
+
+
+STAR = "★"
+HOME_PINNED = 20  # pinned items listed on the home screen (then recent and frequent ones)
+HOME_OTHERS = 10
+
+
+def starred(hit: Hit) -> Hit:
+    """``hit`` with a ★ before its title (the delegate paints ``title_html``)."""
+    return dataclasses.replace(hit, title_html=f"{STAR} {hit.title_html or html.escape(hit.title)}")
+
+
+def home_hits(
+    kb: KnowledgeBase,
+    pinned: Sequence[str],
+    others: Sequence[str],
+    kind: str | None,
+    product: str | None = None,
+    channel: str | None = None,
+) -> list[Hit]:
+    """The home list: pinned items (★) first, then recent and frequent ones (reader lane).
+
+    Only items of ``kind``, ``product`` and ``channel`` when given (the filters on show).
+    """
+    hits: list[Hit] = []
+    shown: set[str] = set()
+
+    def add(item_id: str, is_pinned: bool) -> None:
+        item = kb.get(item_id)
+        if item is None or item_id in shown:
+            return
+        wanted = ((kind, item.kind.value), (product, item.product), (channel, item.channel))
+        if any(want is not None and have != want for want, have in wanted):
+            return
+        hit = Hit(item.id, item.kind.value, item.title, "", 0.0)
+        hits.append(starred(hit) if is_pinned else hit)
+        shown.add(item_id)
+
+    for item_id in pinned[:HOME_PINNED]:
+        add(item_id, True)
+    pinned_count = len(hits)
+    for item_id in others:
+        if len(hits) - pinned_count >= HOME_OTHERS:
+            break
+        add(item_id, False)
+    return hits
 
 
 @dataclass(frozen=True)
