@@ -399,6 +399,7 @@ class DeskmateApp(QObject):
                 self._settings_dialog.show_sign_in_result(notice)
         if outcome.changed:
             self.window.refresh_history()
+            self.window.favourites.reload(take_over=outcome.first)
 
     def _account_notice(self, outcome: BindOutcome) -> str:
         """The one-line notice of :meth:`BindOutcome.notice`, in the UI's language."""

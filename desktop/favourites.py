@@ -70,6 +70,28 @@ class Favourites(QObject):
         self._loaded = True
         self.changed.emit()
 
+    def reload(self, *, take_over: bool = False) -> None:
+        """Read the list of the agent now recording (a sign-in changed who that is).
+
+        ``take_over``: the first account signed in on this machine profile; the pins made
+        before the sign-in become theirs, as the activity recorded before it does.
+        Otherwise (another person on a shared PC) their own list replaces the shown one.
+        """
+        carried, agent = (list(self._ids) if take_over else []), self._agent_id()
+
+        def read(_ctx: object) -> list[str]:
+            ids = list(dict.fromkeys([*carried, *load_favourites(self._kb, agent)]))
+            if carried:
+                save_favourites(self._kb, agent, ids)
+            return ids
+
+        self._jobs.submit("favourites", read, key="favourites-save", on_done=self._replace)
+
+    def _replace(self, ids: list[str]) -> None:
+        self._ids = ids
+        self._loaded = True
+        self.changed.emit()
+
     @property
     def ids(self) -> list[str]:
         """Pinned item ids, newest pin first."""

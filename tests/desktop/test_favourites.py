@@ -4,9 +4,11 @@ on the home screen and first among equal hits; kept per agent in the local store
 from __future__ import annotations
 
 from deskmate.core import KnowledgeBase
+from deskmate.core.activity.account import SignedInAccount
 from deskmate.core.favourites import load_favourites, parse_favourites, pinned_first
 from deskmate.core.knowledge_base import Hit
 from deskmate.desktop.activity_recorder import ActivityRecorder
+from deskmate.desktop.app import DeskmateApp
 from deskmate.desktop.sidebar import SidebarWindow
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -115,3 +117,28 @@ def test_pinned_first_moves_only_ties_and_damaged_lists_are_dropped() -> None:
     assert parse_favourites("not json") == []
     assert parse_favourites('{"a": 1}') == []
     assert parse_favourites('["x", 3, "", "x", "y"]') == ["x", "y"]
+
+
+def test_pins_follow_the_first_sign_in_and_a_shared_pc_keeps_them_apart(
+    qtbot: QtBot, start_app: DeskmateApp
+) -> None:
+    window = start_app.window
+    kb = start_app.kb
+    qtbot.waitUntil(lambda: start_app.jobs.wait_until_idle(0.1), timeout=10_000)
+    window.favourites.toggle("exp-006")  # pinned before signing in (the local label)
+    log = start_app.recorder.log
+
+    def sign_in(name: str) -> None:
+        account = SignedInAccount(name, "agent", "team1", "https://deskmate.example", "")
+        start_app._account_bound(log.bind_account(account))
+
+    sign_in("wang.fang")  # the first account takes over what was done before
+    qtbot.waitUntil(lambda: load_favourites(kb, "wang.fang") == ["exp-006"], timeout=5000)
+    window.favourites.toggle("faq-pay-012")
+    qtbot.waitUntil(
+        lambda: load_favourites(kb, "wang.fang") == ["faq-pay-012", "exp-006"], timeout=5000
+    )
+    sign_in("li.lei")  # another person on the same PC: their own (empty) list
+    qtbot.waitUntil(lambda: window.favourites.ids == [], timeout=5000)
+    sign_in("wang.fang")
+    qtbot.waitUntil(lambda: window.favourites.ids == ["faq-pay-012", "exp-006"], timeout=5000)
