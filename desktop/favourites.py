@@ -1,10 +1,10 @@
 """The sidebar's favourites: pin/unpin, the ★ on pinned rows, pinned items on the home screen.
 
 The pinned ids are kept in memory for the GUI (a toggle shows at once) and written to
-the local store on the writer lane (:mod:`deskmate.core.favourites`); they are read
-once, on the reader lane, when the sidebar starts. Ctrl+D (the browsers' "bookmark")
-pins the open item or the selected result; the result list's context menu and the
-item page's ☆ button do the same.
+the local store on the writer lane (:mod:`deskmate.core.favourites`); they are read on
+the reader lane when the sidebar starts, and again when a sign-in changes who records.
+Ctrl+D (the browsers' "bookmark") pins the open item or the selected result; the result
+list's context menu and the item page's ☆ button do the same.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class Favourites(QObject):
         self._loaded = False
 
     def load(self) -> None:
-        """Read the stored list (once at start, and after the account changed)."""
+        """Read the stored list (once, at start; see :meth:`reload` for a sign-in)."""
         agent = self._agent_id()
         self._jobs.submit(
             "favourites",
