@@ -15,6 +15,9 @@ from deskmate.desktop.jobs import JobRunner, Lane
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSizePolicy, QWidget
 
+ARROW_ROOM = 30  # the combo's frame and arrow beside its text (Fusion, measured: 28)
+MAX_BOX_WIDTH = 120
+
 
 def channel_label(channel: str) -> str:
     """The channel's name in the interface language (unknown ones as they are)."""
@@ -39,7 +42,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        layout.setSpacing(2)
         self.product_box = QComboBox()
         self.product_box.setObjectName("filter:product")
         self.product_box.setToolTip(self.tr("Only this product"))
@@ -84,6 +87,9 @@ class FilterBar(QWidget):
                 box.addItem(label(value), value)
             box.setCurrentIndex(max(0, box.findData(chosen)) if chosen else 0)
             box.blockSignals(False)
+            # Wide enough for the unfiltered label itself ("Channel" was cut to "Channe").
+            room = box.fontMetrics().horizontalAdvance(all_label) + ARROW_ROOM
+            box.setMinimumWidth(min(room, MAX_BOX_WIDTH))
         self.product_box.setVisible(bool(products))
         self.channel_box.setVisible(bool(channels))
 
