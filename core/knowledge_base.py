@@ -351,6 +351,37 @@ class KnowledgeBase(ClosesOnExit):
                 self._snapshot = snap
             return snap
 
+    def items_of_kind(self, kind: str, limit: int = 5000) -> list[Item]:
+        """Every item of ``kind`` (e.g. the expert directory), at most ``limit``, by id.
+
+        Raises:
+            IndexNotReadyError: :meth:`prepare_index` has not finished.
+        """
+        if not self._ready.is_set():
+            raise IndexNotReadyError(
+                "The search index is still being prepared; search works when it is ready."
+            )
+        ids = sorted(self._current_snapshot().ids_where("kind", str(ItemKind(kind))))[:limit]
+        found = self._store.get_many(ids)
+        return [found[i] for i in ids if i in found]
+
+    def filter_values(self, field: str) -> list[str]:
+        """The values items carry in ``field`` ("product" or "channel"), sorted.
+
+        For filter menus: only values some item has, read from the search index.
+
+        Raises:
+            IndexNotReadyError: :meth:`prepare_index` has not finished.
+            ValueError: ``field`` is not a filter field.
+        """
+        if field not in ("product", "channel", "kind", "language"):
+            raise ValueError(f"not a filter field: {field!r}")
+        if not self._ready.is_set():
+            raise IndexNotReadyError(
+                "The search index is still being prepared; search works when it is ready."
+            )
+        return self._current_snapshot().field_values(field)
+
     def search(
         self,
         text: str,

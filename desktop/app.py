@@ -92,6 +92,10 @@ class DeskmateApp(QObject):
         self.window.settings_requested.connect(self.open_settings)
         self.window.dock_toggle_requested.connect(self.toggle_dock)
         self.window.pin_toggled.connect(self._set_pinned)
+        self.window.zoom.set_percent(self.settings.text_zoom)
+        self.window.zoom.changed.connect(
+            lambda percent: self._save(dataclasses.replace(self.settings, text_zoom=percent))
+        )
 
         self.dock = DockController(
             self.window,
@@ -352,6 +356,7 @@ class DeskmateApp(QObject):
             self.dock.set_width(new.dock_width)
         if new.theme != old.theme:
             self.theme = apply_theme(self.app, new.theme)
+        self.window.zoom.set_percent(new.text_zoom)  # the same size again changes nothing
         if new.start_at_login != old.start_at_login:
             try:
                 set_start_at_login(new.start_at_login)
@@ -395,6 +400,7 @@ class DeskmateApp(QObject):
                 self._settings_dialog.show_sign_in_result(notice)
         if outcome.changed:
             self.window.refresh_history()
+            self.window.favourites.reload(take_over=outcome.first)
 
     def _account_notice(self, outcome: BindOutcome) -> str:
         """The one-line notice of :meth:`BindOutcome.notice`, in the UI's language."""

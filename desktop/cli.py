@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this kind (repeatable)",
     )
     search.add_argument("--limit", type=int, default=10, help="at most this many hits")
+    search.add_argument("--product", help="only items of this product (e.g. 宽带)")
+    search.add_argument("--channel", help="only items for this channel (voice, chat, email)")
     search.add_argument(
         "--show",
         action="store_true",
@@ -165,7 +167,17 @@ def _cmd_reindex(kb: KnowledgeBase) -> int:
 
 def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
     load_sample_pack_if_empty(kb)
-    hits = kb.search(" ".join(args.query), limit=args.limit, kinds=args.kind)
+    hits = kb.search(
+        " ".join(args.query),
+        limit=args.limit,
+        kinds=args.kind,
+        product=args.product or None,
+        channel=args.channel or None,
+    )
+    for field in ("product", "channel"):
+        wanted = getattr(args, field)
+        if wanted and not hits and wanted not in (known := kb.filter_values(field)):
+            print(f"no item has the {field} {wanted!r}; known: {', '.join(known)}", file=sys.stderr)
     if args.json:
         rows = [
             {
@@ -177,6 +189,7 @@ def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
                 "snippet_spans": [list(span) for span in h.snippet.spans],
                 "score": h.score,
                 "language": h.language,
+                "product": h.product,
             }
             for h in hits
         ]

@@ -60,6 +60,7 @@ class ItemView(QWidget):
         self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self._title, 1)
+        self.title_row = top  # others add their buttons (e.g. the favourites' ☆)
         layout.addLayout(top)
         self.freshness = QLabel()
         self.freshness.setObjectName("freshness")

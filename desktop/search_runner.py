@@ -50,8 +50,16 @@ class SearchRunner(QObject):
         self._jobs = jobs
         self._latest = 0
 
-    def search(self, text: str, kinds: Sequence[str] | None = None, limit: int = 20) -> int:
-        """Queue a search; returns its request number."""
+    def search(
+        self,
+        text: str,
+        kinds: Sequence[str] | None = None,
+        limit: int = 20,
+        *,
+        product: str | None = None,
+        channel: str | None = None,
+    ) -> int:
+        """Queue a search (only of ``kinds``, ``product``, ``channel`` if given); its number."""
         self._latest += 1
         request = self._latest
         wanted = list(kinds) if kinds else None
@@ -59,7 +67,14 @@ class SearchRunner(QObject):
 
         def run(_ctx: JobContext) -> SearchResult:
             start = time.perf_counter()
-            hits = self._kb.search(text, limit=limit, kinds=wanted, prefer_language=prefer)
+            hits = self._kb.search(
+                text,
+                limit=limit,
+                kinds=wanted,
+                product=product,
+                channel=channel,
+                prefer_language=prefer,
+            )
             return SearchResult(request, text, hits, time.perf_counter() - start)
 
         def failed(exc: DeskmateError) -> None:

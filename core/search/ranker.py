@@ -164,6 +164,18 @@ class IndexSnapshot:
             mask |= part
         return mask
 
+    def ids_where(self, field: str, value: str) -> list[str]:
+        """The item ids of live documents whose ``field`` is ``value`` (e.g. every expert)."""
+        docnums = np.nonzero(self.filter_mask(field, [value]) & self._live)[0]
+        with self._lock:
+            return [str(self._reader.stored_fields(int(d))["id"]) for d in docnums]
+
+    def field_values(self, field: str) -> list[str]:
+        """The values of a filter field that live documents carry, sorted."""
+        with self._lock:
+            terms = [str(t) for t in self._reader.field_terms(field)]
+        return sorted(t for t in terms if bool((self.filter_mask(field, [t]) & self._live).any()))
+
     def rank(
         self,
         plan: QueryPlan,
