@@ -25,6 +25,7 @@ from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
 from deskmate.desktop.background_sync import BackgroundSync
 from deskmate.desktop.context_pop import ContextPop
+from deskmate.desktop.docking.all_desktops import OnAllDesktops, placement_for
 from deskmate.desktop.docking.dock_controller import DockController
 from deskmate.desktop.docking.edge_reservation import edge_reservation_for
 from deskmate.desktop.error_wording import is_offline, wording
@@ -102,6 +103,7 @@ class DeskmateApp(QObject):
         )
         self.dock.placement_changed.connect(self._remember_placement)
         self._use_dock = dock and self.settings.docked
+        self.desktops = OnAllDesktops(self.window, placement_for(app), self)  # sticky
 
         self.hotkeys: GlobalHotkeys = global_hotkeys_for(app)
         self.hotkeys.activated.connect(self._on_hotkey)
@@ -189,6 +191,7 @@ class DeskmateApp(QObject):
         self.window.shutdown()
         self.hotkeys.unregister_all()
         self.dock.release()
+        self.desktops.close()
         self.tray.hide()
         self.instance.close()
         abandoned = self.jobs.shutdown()
@@ -220,6 +223,7 @@ class DeskmateApp(QObject):
         """Bring the sidebar forward with the search box focused."""
         if self._use_dock and not self.window.isVisible():
             self.dock.dock()
+        self.desktops.bring_here()  # to the agent's current desktop, not theirs to it
         self.window.summon()
 
     def hide_sidebar(self) -> None:
