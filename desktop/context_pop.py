@@ -135,6 +135,12 @@ class ContextPop(QObject):
         if not window.index_progress.isHidden():
             return  # "preparing the index": the real results follow once it is ready
         self._awaiting_paint = False
+        # The new rows queued a repaint; a queued call runs after it, so the time logged
+        # is when the suggestions are on screen, not merely in the model.
+        QTimer.singleShot(0, self, lambda: self._log_painted(request))
+
+    def _log_painted(self, request: int) -> None:
+        window = self.window
         log.info(
             "%s %.3f (epoch seconds): %d results, case header %s",
             PAINTED_LOG,
