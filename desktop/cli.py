@@ -297,13 +297,13 @@ def _wants_autostart(paths: Paths) -> bool:
 
 def _run_sidebar(paths: Paths, args: argparse.Namespace, command: str = "") -> int:
     """Start the sidebar, or hand the wish to the one already running."""
-    # Only Qt's core and network modules first: a running sidebar takes the wish at once.
-    from deskmate.desktop.single_instance import send_to_running
+    # No Qt yet: a running sidebar takes the wish over its socket at once.
+    from deskmate.desktop.instance_handover import hand_over
 
     # "autostart" is no command a running sidebar acts on: a second autostart stays quiet.
     if not command:
         command = "flag-gap" if args.flag_gap else "autostart" if args.autostart else "summon"
-    if send_to_running(paths.data_dir, command):
+    if hand_over(paths.data_dir, command):
         # A context message holds the customer's words: log its kind, not its text.
         kind = "context" if command[:1] == "{" else command
         logging.getLogger(__name__).info("passed %r to the running Deskmate", kind)
