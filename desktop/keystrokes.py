@@ -7,12 +7,13 @@ to the sidebar, so the clipboard keeps what they copied from the CRM. Per platfo
   are typed with spare keycodes (ones with no symbols in the current keymap)
   remapped to their keysyms — the Unicode keysym ``0x1000000 + code point`` beyond
   Latin-1 — up to 64 distinct characters per keymap change, with a pause around each
-  change so the target never looks a pending key up in a newer map. So Chinese, emoji and accented text arrive
-  as themselves whatever the keyboard layout, without going through the agent's input
-  method. Chosen over "clipboard + Ctrl+V, then restore the clipboard": restoring is
-  racy (a clipboard manager or the CRM itself may read or replace it meanwhile), a
-  Ctrl+V is not "paste" in every program (terminals want Shift+Ctrl+V), and the
-  agent's copied text would be gone for a moment. Line breaks are typed as Return.
+  change so the target never looks a pending key up in a newer map. So Chinese, emoji
+  and accented text arrive as themselves whatever the keyboard layout, without going
+  through the agent's input method. Chosen over "clipboard + Ctrl+V, then restore
+  the clipboard": restoring is racy (a clipboard manager or the CRM itself may read
+  or replace it meanwhile), a Ctrl+V is not "paste" in every program (terminals want
+  Shift+Ctrl+V), and the agent's copied text would be gone for a moment. Line breaks
+  are typed as Return.
 * Windows (:class:`WindowsKeystrokes`): ``SendInput`` with ``KEYEVENTF_UNICODE``, one
   down/up pair per UTF-16 unit; no keymap trick needed. Not runnable here: the events
   it builds are tested through a fake ``SendInput``.
