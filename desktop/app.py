@@ -25,6 +25,8 @@ from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
 from deskmate.desktop.background_sync import BackgroundSync
 from deskmate.desktop.context_pop import ContextPop
+from deskmate.desktop.crm_insert import CrmInsert
+from deskmate.desktop.docking.all_desktops import OnAllDesktops, placement_for
 from deskmate.desktop.docking.dock_controller import DockController
 from deskmate.desktop.docking.edge_reservation import edge_reservation_for
 from deskmate.desktop.error_wording import is_offline, wording
@@ -34,6 +36,7 @@ from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, 
 from deskmate.desktop.i18n import install_translators, remove_translators, resolve_language
 from deskmate.desktop.icons import app_icon
 from deskmate.desktop.jobs import JobRunner, Lane
+from deskmate.desktop.keystrokes import keystrokes_for
 from deskmate.desktop.learning_controller import LearningController
 from deskmate.desktop.local_time import local_time
 from deskmate.desktop.settings_dialog import SettingsDialog
@@ -106,6 +109,7 @@ class DeskmateApp(QObject):
         )
         self.dock.placement_changed.connect(self._remember_placement)
         self._use_dock = dock and self.settings.docked
+        self.desktops = OnAllDesktops(self.window, placement_for(app), self)  # sticky
 
         self.hotkeys: GlobalHotkeys = global_hotkeys_for(app)
         self.hotkeys.activated.connect(self._on_hotkey)
@@ -149,6 +153,7 @@ class DeskmateApp(QObject):
         )
         self.startup.prepared.connect(self._after_prepare)
         self.context = ContextPop(self.window, self.recorder, self.summon, self)
+        self.crm_insert = CrmInsert(self.window, keystrokes_for(app.platformName()), self.jobs)
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
         self._gap_dialog: GapDialog | None = None
@@ -193,6 +198,7 @@ class DeskmateApp(QObject):
         self.window.shutdown()
         self.hotkeys.unregister_all()
         self.dock.release()
+        self.desktops.close()
         self.tray.hide()
         self.instance.close()
         abandoned = self.jobs.shutdown()
@@ -225,6 +231,8 @@ class DeskmateApp(QObject):
         """Bring the sidebar forward with the search box focused."""
         if self._use_dock and not self.window.isVisible():
             self.dock.dock()
+        self.crm_insert.remember_target()  # the CRM the agent comes from: Insert types there
+        self.desktops.bring_here()  # to the agent's current desktop, not theirs to it
         self.window.summon()
 
     def hide_sidebar(self) -> None:

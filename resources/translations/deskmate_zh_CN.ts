@@ -157,75 +157,143 @@
 <context>
     <name>CaseHeader</name>
     <message>
-        <location filename="../../desktop/context_pop.py" line="47"/>
+        <location filename="../../desktop/context_pop.py" line="68"/>
         <source>Clear the case: later activity is not linked to it</source>
         <translation>清除工单：之后的操作不再关联此工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/context_pop.py" line="56"/>
+        <location filename="../../desktop/context_pop.py" line="77"/>
         <source>Case: %1</source>
         <translation>工单：%1</translation>
     </message>
 </context>
 <context>
+    <name>CrmInsert</name>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="45"/>
+        <source>Insert into CRM</source>
+        <translation>插入到 CRM</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="49"/>
+        <source>Type this answer into the window you were working in (Ctrl+Shift+Enter); the clipboard is not used</source>
+        <translation>将此答案输入到您刚才使用的窗口（Ctrl+Shift+Enter），不经过剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="73"/>
+        <source>Open an answer or a script first.</source>
+        <translation>请先打开一条答案或话术。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="79"/>
+        <source>%1 blanks are empty: fill them before inserting.</source>
+        <translation>还有 %1 处空白未填写：请填写后再插入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="86"/>
+        <source>Contacts are copied, not inserted.</source>
+        <translation>联系方式只能复制，不能插入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="110"/>
+        <source>Deskmate cannot type into other programs on this desktop; copy and paste instead.</source>
+        <translation>在此桌面上 Deskmate 无法向其他程序输入文字，请改用复制粘贴。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="112"/>
+        <source>Deskmate cannot reach the display to type.</source>
+        <translation>Deskmate 无法连接显示服务，不能输入文字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="113"/>
+        <source>There is no other window to type into.</source>
+        <translation>没有可输入文字的其他窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="114"/>
+        <source>The previous window could not be brought forward.</source>
+        <translation>无法将之前的窗口切换到前台。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="115"/>
+        <source>Release Ctrl, Shift and Alt, then insert again.</source>
+        <translation>请松开 Ctrl、Shift 和 Alt 键后再插入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="116"/>
+        <source>The keyboard map has no free key to type with.</source>
+        <translation>键盘映射中没有可用于输入的空闲按键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="117"/>
+        <source>Windows blocked typing into the previous window.</source>
+        <translation>Windows 阻止了向之前窗口输入文字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="124"/>
+        <source>Inserted into the previous window.</source>
+        <translation>已插入到之前的窗口。</translation>
+    </message>
+</context>
+<context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="125"/>
+        <location filename="../../desktop/app.py" line="129"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="261"/>
+        <location filename="../../desktop/app.py" line="269"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="280"/>
+        <location filename="../../desktop/app.py" line="288"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="410"/>
+        <location filename="../../desktop/app.py" line="418"/>
         <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
         <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="417"/>
+        <location filename="../../desktop/app.py" line="425"/>
         <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
         <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="448"/>
+        <location filename="../../desktop/app.py" line="456"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="450"/>
+        <location filename="../../desktop/app.py" line="458"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="369"/>
+        <location filename="../../desktop/app.py" line="377"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="380"/>
+        <location filename="../../desktop/app.py" line="388"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="446"/>
+        <location filename="../../desktop/app.py" line="454"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="451"/>
+        <location filename="../../desktop/app.py" line="459"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="454"/>
+        <location filename="../../desktop/app.py" line="462"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
