@@ -14,9 +14,11 @@ from urllib.parse import quote, urlencode
 from deskmate.server.auth import Permission, User, utc_now
 from deskmate.server.console.authoring_views import (
     KINDS,
+    default_days,
     form_from_record,
     latest_record,
     list_items,
+    owner_is_gone,
     preview,
     record_from_form,
 )
@@ -28,10 +30,11 @@ from deskmate.server.errors import (
     PreconditionFailedError,
 )
 from deskmate.server.workbench import lifecycle
-from deskmate.server.workbench.audit import Actor
-from deskmate.server.workbench.freshness import due_for_review, verify
+from deskmate.server.workbench.audit import Actor, item_audit
+from deskmate.server.workbench.freshness import due_for_review, set_interval, verify
 from deskmate.server.workbench.history import list_versions, side_by_side
 from deskmate.server.workbench.lifecycle_state import STATUSES
+from deskmate.server.workbench.server_settings import MAX_VERIFY_DAYS
 from deskmate.server.workbench.similar import similar_items
 from deskmate.server.workbench.sources import draft_from_source, parse_source, resolve_source
 from fastapi import APIRouter, Depends, Request
@@ -67,9 +70,13 @@ def _editor_page(
     shown: Any = None,
     status: int = 200,
 ) -> Response:
+    owner = state.owner if state is not None else None
     return page.render(
         "item_edit.html",
         status=status,
+        owner_gone=owner_is_gone(page.db, owner),
+        default_days=default_days(page.db, form),
+        now=utc_now(),
         form=form,
         state=state,
         kinds=KINDS,
@@ -131,6 +138,7 @@ def _editor_routes(router: APIRouter) -> None:
         record, state = found
         form = form_from_record(record)
         form.update(base=str(state.latest_no), new="", source=state.source or "")
+        form["verify_days"] = str(state.verify_days or "")
         done = request.query_params.get("done", "")
         message = page.t("item_" + done) if done in DONE_MESSAGES else ""
         return _editor_page(page, form, state=state, message=message)
@@ -182,10 +190,26 @@ def _changed(page: Page, form: dict[str, str]) -> bool:
     return not same or str(found[1].latest_no) != form.get("base")
 
 
+def _interval(form: dict[str, str]) -> int | None:
+    """The form's own verification interval (None: empty, the tags' or kind's).
+
+    Raises:
+        InvalidItemError: not a number of days from 1 to 3650.
+    """
+    text = form.get("verify_days", "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_VERIFY_DAYS):
+        message = f"the interval is 1 to {MAX_VERIFY_DAYS} days, not '{text[:20]}'"
+        raise InvalidItemError(message, errors={"verify_days": message})
+    return int(text)
+
+
 def _act(page: Page, form: dict[str, str], action: str) -> Response:
     actor, db = _actor(page), page.db
     item_id = form.get("id", "").strip()
     note = form.get("note", "")[:2000]
+    days = _interval(form) if action in ("save", "submit", "publish") else None
     if action in ("save", "submit", "publish") and _changed(page, form):
         record = record_from_form(form)
         if form.get("new"):
@@ -194,15 +218,19 @@ def _act(page: Page, form: dict[str, str], action: str) -> Response:
             base = int(form.get("base", "0") or 0)
             saved = lifecycle.edit(db, actor, item_id, record, base, note)
         item_id = saved.item_id
+        set_interval(db, actor, item_id, days)
         similar = similar_items(db, record, item_id)
         if similar and action == "save":
             found = latest_record(db, item_id)
             fresh = form_from_record(record) | {"base": str(saved.version), "new": ""}
             fresh["source"] = form.get("source", "")
+            fresh["verify_days"] = form.get("verify_days", "")
             return _editor_page(
                 page, fresh, state=found[1] if found else None, similar=similar,
                 message=page.t("item_saved"),
             )  # fmt: skip
+    if action in ("save", "submit", "publish"):
+        set_interval(db, actor, item_id, days)  # (unchanged: nothing written)
     if action == "submit":
         lifecycle.submit(db, actor, item_id)
     elif action == "publish":
@@ -237,9 +265,11 @@ def _history_routes(router: APIRouter) -> None:
         diff = None
         if a in by_no and b in by_no:
             diff = side_by_side(by_no[a]["record"], by_no[b]["record"])
+        with page.db.read() as conn:
+            trail = item_audit(conn, item_id)
         return page.render(
             "versions.html", item_id=item_id, rows=rows, a=a, b=b, diff=diff,
-            latest=rows[0]["version"],
+            latest=rows[0]["version"], audit=trail,
         )  # fmt: skip
 
     @router.post("/items/{item_id}/restore")
