@@ -32,7 +32,7 @@ from deskmate.server.errors import (
 from deskmate.server.workbench import lifecycle
 from deskmate.server.workbench.audit import Actor, item_audit
 from deskmate.server.workbench.freshness import due_for_review, set_interval, verify
-from deskmate.server.workbench.history import list_versions, side_by_side
+from deskmate.server.workbench.history import list_versions, side_by_side, version_records
 from deskmate.server.workbench.lifecycle_state import STATUSES
 from deskmate.server.workbench.server_settings import MAX_VERIFY_DAYS
 from deskmate.server.workbench.similar import similar_items
@@ -43,6 +43,8 @@ from fastapi.responses import Response
 Form = Annotated[dict[str, str], Depends(read_large_form)]
 ACTIONS = ("save", "submit", "publish", "archive", "preview", "verify")
 DUE_SCOPES = ("mine", "group", "all")
+#: Versions on one page of an item's history (older ones: ?before=).
+HISTORY_PAGE = 100
 #: ?done= after an action → the message shown (key ``item_<done>``).
 DONE_MESSAGES = ("saved", "submitted", "published", "archived", "verified", "restored")
 
@@ -249,27 +251,29 @@ def _act(page: Page, form: dict[str, str], action: str) -> Response:
 def _history_routes(router: APIRouter) -> None:
     @router.get("/items/{item_id}/versions")
     def versions(request: Request, item_id: str) -> Response:
-        """The history, and a side-by-side diff of two versions (?a=&b=)."""
+        """The history (newest HISTORY_PAGE versions, ?before= for older), a diff (?a=&b=)."""
         page = signed_in_page(request, Permission.AUTHOR_CONTENT)
-        rows = list_versions(page.db, item_id)
+        p = request.query_params
+        before = int(p["before"]) if p.get("before", "").isdigit() else None
+        rows = list_versions(page.db, item_id, HISTORY_PAGE, before=before, with_records=False)
         if not rows:
             raise NotFoundError(f"there is no item '{item_id}'")
-        by_no = {r["version"]: r for r in rows}
-        p = request.query_params
         b = int(p["b"]) if p.get("b", "").isdigit() else rows[0]["version"]
-        a = (
-            int(p["a"])
-            if p.get("a", "").isdigit()
-            else (rows[1]["version"] if len(rows) > 1 else b)
+        default_a = rows[1]["version"] if len(rows) > 1 else b
+        a = int(p["a"]) if p.get("a", "").isdigit() else default_a
+        records = version_records(page.db, item_id, (a, b))
+        diff = side_by_side(records[a], records[b]) if a in records and b in records else None
+        found = latest_record(page.db, item_id)
+        older = (
+            rows[-1]["version"] if len(rows) == HISTORY_PAGE and rows[-1]["version"] > 1 else None
         )
-        diff = None
-        if a in by_no and b in by_no:
-            diff = side_by_side(by_no[a]["record"], by_no[b]["record"])
         with page.db.read() as conn:
             trail = item_audit(conn, item_id)
         return page.render(
             "versions.html", item_id=item_id, rows=rows, a=a, b=b, diff=diff,
-            latest=rows[0]["version"], audit=trail,
+            latest=found[1].latest_no if found else rows[0]["version"], audit=trail,
+            title=(found[0].get("title") or found[0].get("name") or item_id) if found else item_id,
+            older=older,
         )  # fmt: skip
 
     @router.post("/items/{item_id}/restore")

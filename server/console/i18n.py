@@ -161,6 +161,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "verify_days_hint": ("留空：按标签或类型，现为 {days} 天", "empty: by tag or kind, now {days}"),
     "verify_days_invalid": ("请填 1 到 3650 之间的天数", "a number of days from 1 to 3650"),
     "audit_title": ("操作记录", "Audit trail"),
+    "older_versions": ("更早的版本 →", "Older versions →"),
     "audit_action": ("操作", "Action"),
     "audit_address": ("来源地址", "From"),
     "audit_detail": ("详情", "Details"),

@@ -200,3 +200,30 @@ def test_console_interval_field_gone_owner_and_audit_trail(
             assert seen in trail
     finally:
         console.close()
+
+
+def test_a_long_history_is_paged_and_diffs_any_two_versions(
+    server: RunningServer, clients: dict[str, httpx.Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskmate.server.console import authoring_routes
+
+    from tests.server.console_fixtures import console_client
+
+    monkeypatch.setattr(authoring_routes, "HISTORY_PAGE", 2)
+    editor = clients["editor"]
+    _published(editor, "faq-long", "wang.fang")
+    for base, body in ((1, "第二版"), (2, "第三版")):
+        record = _faq("faq-long", "wang.fang", body=body)
+        assert editor.put("/api/v1/items/faq-long", json=record, headers={"If-Match": str(base)})
+    console = console_client(server, server.user("chen.editor", Role.EDITOR))
+    try:
+        newest = console.get("/console/items/faq-long/versions?a=1&b=3&lang=en").text
+        assert "?before=2" in newest.replace("&amp;", "&")
+        assert "第三版" in newest  # the diff of v1 and v3, though v1 is on the next page
+        assert "如何开具电子发票的答案" in newest
+        older = console.get("/console/items/faq-long/versions?before=2").text
+        table = older[older.index("<tbody>") : older.index("</tbody>")]
+        assert ("v1" in table, "v3" in table) == (True, False)
+        assert "before=" not in older.split("</table>")[1].split("<details")[0]
+    finally:
+        console.close()
