@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from deskmate.server.auth import Permission, User, utc_now
+from deskmate.server.auth import Permission, Role, User, utc_now
 from deskmate.server.console.authoring_views import (
     KINDS,
     default_days,
@@ -22,15 +22,24 @@ from deskmate.server.console.authoring_views import (
     preview,
     record_from_form,
 )
-from deskmate.server.console.page_context import Page, read_large_form, redirect, signed_in_page
+from deskmate.server.console.page_context import (
+    ConsoleRefusedError,
+    Page,
+    read_large_form,
+    redirect,
+    session_page,
+    signed_in_page,
+)
 from deskmate.server.errors import (
     ConflictError,
     InvalidItemError,
     NotFoundError,
     PreconditionFailedError,
 )
+from deskmate.server.tables import ItemStateRow
 from deskmate.server.workbench import lifecycle
 from deskmate.server.workbench.audit import Actor, item_audit
+from deskmate.server.workbench.authorship import may_change, owns_items
 from deskmate.server.workbench.freshness import due_for_review, set_interval, verify
 from deskmate.server.workbench.history import list_versions, side_by_side, version_records
 from deskmate.server.workbench.lifecycle_state import STATUSES
@@ -39,6 +48,7 @@ from deskmate.server.workbench.similar import similar_items
 from deskmate.server.workbench.sources import draft_from_source, parse_source, resolve_source
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
 Form = Annotated[dict[str, str], Depends(read_large_form)]
 ACTIONS = ("save", "submit", "publish", "archive", "preview", "verify")
@@ -47,6 +57,27 @@ DUE_SCOPES = ("mine", "group", "all")
 HISTORY_PAGE = 100
 #: ?done= after an action → the message shown (key ``item_<done>``).
 DONE_MESSAGES = ("saved", "submitted", "published", "archived", "verified", "restored")
+
+
+def _author_page(request: Request, item_id: str | None) -> Page:
+    """A page for an editor, or for the owner of ``item_id`` allowed by ``owners-publish``.
+
+    Raises:
+        SignInRequiredError: no live session.
+        ConsoleRefusedError: neither (an agent is told the console is not for them).
+    """
+    page = session_page(request)
+    user = _user(page)
+    if user.can(Permission.AUTHOR_CONTENT):
+        return page
+    if item_id:
+        with page.db.read_one() as conn:
+            owner = conn.execute(
+                select(ItemStateRow.owner).where(ItemStateRow.item_id == item_id)
+            ).scalar()
+            if may_change(conn, user, owner):
+                return page
+    raise ConsoleRefusedError("agents_not_here" if user.role is Role.AGENT else "editors_only")
 
 
 def _user(page: Page) -> User:
@@ -77,6 +108,7 @@ def _editor_page(
         "item_edit.html",
         status=status,
         owner_gone=owner_is_gone(page.db, owner),
+        editor=_user(page).can(Permission.AUTHOR_CONTENT),
         default_days=default_days(page.db, form),
         now=utc_now(),
         form=form,
@@ -110,11 +142,21 @@ def _list_routes(router: APIRouter) -> None:
     @router.get("/due")
     def due(request: Request) -> Response:
         """Published items due for verification within a week, or overdue."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
+        page = session_page(request)
+        user = _user(page)
+        if not user.can(Permission.AUTHOR_CONTENT):
+            with page.db.read_one() as conn:
+                if not owns_items(conn, user):
+                    raise ConsoleRefusedError(
+                        "agents_not_here" if user.role is Role.AGENT else "editors_only"
+                    )
         scope = request.query_params.get("scope", "mine")
         scope = scope if scope in DUE_SCOPES else "mine"
+        if not user.can(Permission.AUTHOR_CONTENT):
+            scope = "mine"  # an owner: their own items only
         rows = due_for_review(page.db, _user(page), scope)
-        return page.render("due.html", rows=rows, scope=scope, now=utc_now())
+        editor = user.can(Permission.AUTHOR_CONTENT)
+        return page.render("due.html", rows=rows, scope=scope, now=utc_now(), editor=editor)
 
 
 def _editor_routes(router: APIRouter) -> None:
@@ -133,7 +175,7 @@ def _editor_routes(router: APIRouter) -> None:
     @router.get("/items/{item_id}/edit")
     def edit_item(request: Request, item_id: str) -> Response:
         """The editor on the item's latest version."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
+        page = _author_page(request, item_id)
         found = latest_record(page.db, item_id)
         if found is None:
             raise NotFoundError(f"there is no item '{item_id}'")
@@ -148,7 +190,7 @@ def _editor_routes(router: APIRouter) -> None:
     @router.post("/items/save")
     def save_item(request: Request, form: Form) -> Response:
         """Save a draft, submit, publish, archive, verify or preview (the button pressed)."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
+        page = _author_page(request, None if form.get("new") else form.get("id", "").strip())
         page.check_csrf(form, "item")
         action = form.get("action", "save")
         if action not in ACTIONS:
@@ -252,7 +294,7 @@ def _history_routes(router: APIRouter) -> None:
     @router.get("/items/{item_id}/versions")
     def versions(request: Request, item_id: str) -> Response:
         """The history (newest HISTORY_PAGE versions, ?before= for older), a diff (?a=&b=)."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
+        page = _author_page(request, item_id)
         p = request.query_params
         before = int(p["before"]) if p.get("before", "").isdigit() else None
         rows = list_versions(page.db, item_id, HISTORY_PAGE, before=before, with_records=False)
@@ -279,7 +321,7 @@ def _history_routes(router: APIRouter) -> None:
     @router.post("/items/{item_id}/restore")
     def restore(request: Request, item_id: str, form: Form) -> Response:
         """An old version's content as a new draft."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
+        page = _author_page(request, item_id)
         page.check_csrf(form, "item")
         old, base = form.get("version", ""), form.get("base", "")
         if not (old.isdigit() and base.isdigit()):

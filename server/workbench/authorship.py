@@ -101,3 +101,13 @@ def remove_user(db: Database, name: str) -> int:
         admin = Actor(User(0, "admin (command line)", Role.EDITOR, None))
         audit(conn, admin, "user_delete", None, None, user=name, items_to_editor_group=owned)
     return int(owned)
+
+
+def owns_items(conn: Connection, user: User) -> bool:
+    """Whether ``user`` may use the console as an owner (``owners-publish``, an item)."""
+    if not owners_publish(conn):
+        return False
+    found = conn.execute(
+        select(ItemStateRow.item_id).where(ItemStateRow.owner == user.name).limit(1)
+    ).scalar()
+    return found is not None

@@ -227,3 +227,43 @@ def test_a_long_history_is_paged_and_diffs_any_two_versions(
         assert "before=" not in older.split("</table>")[1].split("<details")[0]
     finally:
         console.close()
+
+
+def test_an_owning_agent_edits_and_publishes_in_the_console_when_allowed(
+    server: RunningServer, clients: dict[str, httpx.Client]
+) -> None:
+    from tests.server.console_fixtures import sign_in
+    from tests.server.test_workbench_console import _fields, _save
+
+    _published(clients["editor"], "faq-mine", "li.owner")
+    _published(clients["editor"], "faq-not-mine", "zhao.other")
+    token = server.user_token("li.owner")
+    with server.client() as browser:
+        refused = sign_in(browser, token)  # off by default: agents get the 403 page
+        assert refused.status_code == 403
+        set_setting(server.db, "owners-publish", "on")
+        landed = sign_in(browser, token)
+        assert landed.status_code == 303
+        assert browser.get("/console/").headers["location"] == "/console/due"
+        due = browser.get("/console/due?scope=all&lang=en")
+        assert due.status_code == 200
+        assert "?scope=group" not in due.text  # their own items only
+        assert browser.get("/console/items").status_code == 403
+        assert browser.get("/console/items/new").status_code == 403
+        assert browser.get("/console/items/faq-not-mine/edit").status_code == 403
+        page = browser.get("/console/items/faq-mine/edit")
+        assert page.status_code == 200
+        assert 'value="archive"' not in page.text
+        fields = {**_fields(page.text), "body": "负责人改的答案"}
+        published = _save(browser, fields, "publish")
+        assert published.status_code == 303, published.text
+        stolen = {**_fields(page.text), "id": "faq-not-mine", "body": "别人的"}
+        assert _save(browser, stolen, "save").status_code == 403
+        assert browser.get("/console/items/faq-mine/versions").status_code == 200
+    feed = clients["other"].get("/api/v1/changes", params={"limit": 100}).json()
+    live = {i["id"]: i for i in feed["items"]}
+    assert (live["faq-mine"]["body"], live["faq-mine"]["verified_by"]) == (
+        "负责人改的答案",
+        "li.owner",
+    )
+    assert live["faq-not-mine"]["body"] != "别人的"
