@@ -22,6 +22,7 @@ from deskmate.server.console.authoring_views import (
     preview,
     record_from_form,
 )
+from deskmate.server.console.i18n import known_keys
 from deskmate.server.console.page_context import (
     ConsoleRefusedError,
     Page,
@@ -315,7 +316,7 @@ def _history_routes(router: APIRouter) -> None:
             "versions.html", item_id=item_id, rows=rows, a=a, b=b, diff=diff,
             latest=found[1].latest_no if found else rows[0]["version"], audit=trail,
             title=(found[0].get("title") or found[0].get("name") or item_id) if found else item_id,
-            older=older,
+            older=older, audit_keys=known_keys(),
         )  # fmt: skip
 
     @router.post("/items/{item_id}/restore")

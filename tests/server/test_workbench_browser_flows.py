@@ -64,13 +64,14 @@ def _signed_in(
     server: RunningServer,
     token: str,
     lang: str = "zh",
+    start: str = "/console/items",
 ) -> tuple[Page, list[str]]:
     """A page signed in as ``token``'s user, and the script errors it logs (none expected:
     the console has no script, and the CSP refusing anything would log one)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{server.base_url}/console/items?lang={lang}")
+    page.goto(f"{server.base_url}{start}?lang={lang}")
     page.fill("#token", token)
     page.click("#signin")
     return page, errors
@@ -227,7 +228,7 @@ def test_verifying_an_overdue_item_freshens_the_synced_copy(
         _shoot(page, f"editor-interval-{lang}")
         page.goto(f"{server.base_url}/console/items/faq-refund/versions")
         page.click("details.audit summary")
-        assert "verify" in page.locator("details.audit").inner_text()
+        assert ("复核", "verified")[lang == "en"] in page.locator("details.audit").inner_text()
         _shoot(page, f"history-audit-{lang}")
     assert not errors, errors
     page.close()
@@ -242,3 +243,46 @@ def test_verifying_an_overdue_item_freshens_the_synced_copy(
     hits = synced.search("退款到账", limit=3)
     assert hits
     assert hits[0].id == "faq-refund"
+
+
+def test_an_owner_publishes_their_own_item_in_the_console(
+    server: RunningServer,
+    browser: Browser,  # noqa: F811 - the fixture imported above
+    synced: KnowledgeBase,
+) -> None:
+    from deskmate.server.workbench.server_settings import set_setting
+
+    agent = server.user("li.na", team="t1")
+    owner = server.user("zhou.owner", team="t1")  # an agent who keeps one FAQ
+    with _api(server, server.user("王芳", Role.EDITOR, team="kb")) as api:
+        mine = _faq("faq-5g", "5G 套餐怎么改", "营业厅办理。", owner="zhou.owner")
+        api.post("/api/v1/items", json=mine)
+        api.post("/api/v1/items/faq-5g/publish")
+    set_setting(server.db, "owners-publish", "on")
+    with server.db.write() as conn:  # due in a few days: on the owner's list
+        soon = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+        conn.execute(update(ItemStateRow).values(due_at=soon))
+
+    page, errors = _signed_in(browser, server, owner, "en", start="/console/")
+    assert page.url.endswith("/console/due")  # where an owner lands
+    assert page.locator("tbody tr").count() == 1
+    _shoot(page, "owner-due-en")
+    page.goto(f"{server.base_url}/console/due?lang=zh")
+    _shoot(page, "owner-due-zh")
+    page.click("a[href='/console/items/faq-5g/edit']")
+    assert page.locator("button[value=archive]").count() == 0
+    page.fill("#f-body", "营业厅或 App「套餐变更」办理，次月生效。")
+    _shoot(page, "owner-editor-zh")
+    page.click("button[value=publish]")
+    assert "已发布" in page.inner_text("main")
+    assert not errors, errors
+    page.close()
+
+    _sync(synced, server, agent)
+    item = synced.get("faq-5g")
+    assert item is not None
+    assert (item.body, item.verified_by) == (
+        "营业厅或 App「套餐变更」办理，次月生效。",
+        "zhou.owner",
+    )
+    assert [h.id for h in synced.search("5G 套餐", limit=3)][:1] == ["faq-5g"]

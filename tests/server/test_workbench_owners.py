@@ -196,7 +196,7 @@ def test_console_interval_field_gone_owner_and_audit_trail(
 
         history = console.get("/console/items/faq-console/versions?lang=en").text
         trail = history[history.index("Audit trail") :]
-        for seen in ("interval", "127.0.0.1", "chen.editor"):
+        for seen in ("interval changed", "127.0.0.1", "chen.editor"):
             assert seen in trail
     finally:
         console.close()
