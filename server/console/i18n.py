@@ -154,8 +154,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Editor group (no owner, or the owner is gone)",
     ),
     "owner_gone": (
-        "已不是用户或团队 → 由编辑组负责",
-        "no longer a user or team → the editor group's",
+        "不是现有用户或团队（如已删除）→ 由编辑组负责",
+        "not a current user or team (deleted?) → the editor group's",
     ),
     "field_verify_days": ("复核间隔（天）", "Verify every (days)"),
     "verify_days_hint": ("留空：按标签或类型，现为 {days} 天", "empty: by tag or kind, now {days}"),

@@ -188,7 +188,7 @@ def test_console_interval_field_gone_owner_and_audit_trail(
         assert days == 14
         assert 'value="14"' in console.get("/console/items/faq-console/edit").text
 
-        owner_gone = "no longer a user or team"
+        owner_gone = "not a current user or team"
         assert owner_gone not in console.get("/console/items?lang=en").text
         assert main(["user", "delete", "li.owner", "--db", db_url]) == 0
         assert owner_gone in console.get("/console/items?lang=en").text
