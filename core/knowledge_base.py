@@ -28,6 +28,7 @@ from deskmate.core.search.build_pipeline import (
     pipeline_available,
 )
 from deskmate.core.search.documents import plain_text, to_document
+from deskmate.core.search.freshness import demote_stale
 from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
 from deskmate.core.search.query_plan import QueryPlanner
 from deskmate.core.search.ranker import IndexSnapshot
@@ -455,6 +456,7 @@ class KnowledgeBase(ClosesOnExit):
         # (An id missing from the store: the index is ahead of a concurrent delete.)
         if question:
             found = rerank(text, [(i, score, (i.title, *i.questions)) for i, score in found])
+        found = demote_stale(found)
         marker = Highlighter(plan.highlight)
         return [self._hit(item, score, marker) for item, score in found[:limit]]
 

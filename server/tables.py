@@ -424,3 +424,16 @@ class AuditRow(Base):
 
 
 Index("ix_audit_log_item", AuditRow.item_id, AuditRow.id)
+
+
+# -- server settings (migration 0009) ----------------------------------------------------
+
+
+class ServerSettingRow(Base):
+    """One server setting (``deskmate-server setting``), read by every server process."""
+
+    __tablename__ = "server_settings"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[str] = mapped_column(String(40))
