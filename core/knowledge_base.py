@@ -255,6 +255,11 @@ class KnowledgeBase(ClosesOnExit):
             if pipeline is None:
                 pipeline = total >= PIPELINE_MIN_ITEMS and pipeline_available()
             if not pipeline:
+                # The dictionary loads before the build folder exists: a quit while it
+                # loads (up to 2 s on a busy machine, deaf to cancel) leaves nothing behind.
+                self._segmenter.load()
+                if cancel is not None and cancel.is_set():
+                    raise OperationCancelledError("The index rebuild was cancelled.")
                 count = self._index.build(self._documents(items), total, seq, progress, cancel)
             else:
                 config = AnalysisConfig.of(self._segmenter, self.skill_names)

@@ -148,6 +148,7 @@ class DeskmateApp(QObject):
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
         self._gap_dialog: GapDialog | None = None
+        self._quitting = False
         self._settings_dialog: SettingsDialog | None = None
         self.refresh_status()
         for problem in [*self.settings_store.problems, *self.hotkey_problems]:
@@ -184,6 +185,9 @@ class DeskmateApp(QObject):
         SQLite's transactions and the index's aside-then-swap build leave nothing
         half-written).
         """
+        if self._quitting:  # closing the window below comes back here
+            return
+        self._quitting = True
         self.sync.stop()
         self.learning.shutdown()
         self.window.shutdown()
@@ -191,10 +195,13 @@ class DeskmateApp(QObject):
         self.dock.release()
         self.tray.hide()
         self.instance.close()
+        begun = time.monotonic()
         abandoned = self.jobs.shutdown()
+        log.info("quit: jobs stopped in %.2f s", time.monotonic() - begun)
         self.recorder.close()
         if not abandoned:
             self.kb.close()
+        log.info("quit: data closed after %.2f s", time.monotonic() - begun)
         self.exception_hooks.uninstall()
         if self.watchdog is not None:
             self.watchdog.stop()
@@ -209,6 +216,7 @@ class DeskmateApp(QObject):
         elif command == "flag-gap":
             self.flag_gap()
         elif command == "quit":
+            log.info("quit requested through the instance channel")
             self.quit()
         elif command.startswith("{"):  # a context pop (validated by the channel)
             try:
@@ -503,7 +511,22 @@ def run_sidebar(paths: Paths, dock: bool = True, command: str = "summon") -> int
     if command != "summon":
         deskmate.handle_command(command)
     _quit_on_terminate(deskmate)
-    return app.exec()
+    status = app.exec()
+    _end_process(status)
+    return status  # not reached
+
+
+def _end_process(status: int) -> None:
+    """End the process now that :meth:`DeskmateApp.quit` wrote and closed everything.
+
+    The interpreter's own teardown (freeing the segmenter's dictionaries, the widgets,
+    every module) writes nothing and took 1.5-2 s on a busy machine, past the 3 s an
+    agent or log-off waits for a quit; so the logs are flushed and the process ends here.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _quit_on_terminate(deskmate: DeskmateApp) -> None:

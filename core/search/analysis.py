@@ -247,6 +247,11 @@ class Segmenter:
             self._jieba = jieba
         return self._jieba
 
+    def load(self) -> None:
+        """Load the dictionary now, if not yet (it cannot be interrupted while it loads)."""
+        with self._lock:
+            self._dictionary()
+
     def words(self, text: str) -> list[str]:
         """Segment normalised text into words (search mode: long words also as parts)."""
         with self._lock:
