@@ -40,6 +40,7 @@ class Stall:
     # The other threads' innermost frames at the same moment: when the GUI thread sits in
     # Qt's event loop or a lock, the thread holding the GIL is where the time went.
     others: str = ""
+    sent: float = 0.0  # time.monotonic() when the unanswered ping was sent
 
     def in_app(self) -> bool:
         """Whether the desktop app's code was on the stack."""
@@ -100,7 +101,7 @@ class MainThreadWatchdog:
                     stack = self._main_stack()  # where it is stuck, while it is stuck
             waited_ms = 1000 * (time.monotonic() - sent)
             if stack is not None and waited_ms > self.threshold_ms and not self._stop.is_set():
-                stall = Stall(waited_ms, *stack)
+                stall = Stall(waited_ms, *stack, sent=sent)
                 self.stalls.append(stall)
                 # In the app the event loop (run_sidebar) is always on the stack; a stall
                 # without it is a test's own slow line, noted quietly.
