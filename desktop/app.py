@@ -178,6 +178,7 @@ class DeskmateApp(QObject):
             self.window.resize(self.settings.dock_width, 700)
         self.window.show()
         self.window.summon()
+        gc.freeze()  # what was imported and built so far: a rebuild's collections skip it
         # benchmarks/installed_start.py times start-up from outside with this line.
         log.info("search box ready at %.3f (epoch seconds)", time.time())
         if self.dock.problem:
