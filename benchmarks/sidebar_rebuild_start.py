@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from deskmate.core.search.index_store import META_FILE
+
 from benchmarks.corpus import resolve_eval_dir
 from benchmarks.session_world import copy_world, prepare
 from benchmarks.system import machine_line, print_table
@@ -118,7 +120,7 @@ def run(mode: str, cached: Path, scratch: Path) -> dict[str, object]:
     world = copy_world(cached, scratch)
     (world.config_dir / "settings.json").write_text(json.dumps({"language": "en"}), "utf-8")
     index = world.data_dir / "index"
-    meta = index / "current" / "meta.json"
+    meta = index / "current" / META_FILE
     if mode == "cancel-upgrade":
         state = json.loads(meta.read_text("utf-8"))
         state["fingerprint"] = "built-by-an-older-version"
