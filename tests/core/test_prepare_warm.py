@@ -9,12 +9,12 @@ from deskmate.core import KnowledgeBase
 
 
 def test_prepare_index_opens_the_search_snapshot_before_search_is_ready(
-    _sample_kb_template: Path, tmp_path: Path
+    sample_kb: KnowledgeBase, tmp_path: Path
 ) -> None:
     # Opening it (and loading the field lengths) took about a second at 100k items: the
     # query typed while the index was prepared waited for it after "ready".
-    data = tmp_path / "data"
-    shutil.copytree(_sample_kb_template, data)
+    data = tmp_path / "copy"
+    shutil.copytree(sample_kb.data_dir, data)
     shutil.rmtree(data / "index")
     with KnowledgeBase.open(data, prepare_index=False) as kb:
         assert kb._snapshot is None
