@@ -108,9 +108,10 @@ class MainThreadWatchdog:
                 level = logging.WARNING if stall.in_app() else logging.DEBUG
                 log.log(
                     level,
-                    "GUI thread blocked for %.0f ms; it was at:\n%s",
+                    "GUI thread blocked for %.0f ms; it was at:\n%s\nthe other threads:\n%s",
                     waited_ms,
                     _innermost(stall.stack),
+                    stall.others,
                 )
             self._stop.wait(PING_INTERVAL_S)
 
