@@ -15,6 +15,7 @@ from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings
 from deskmate.desktop.app import DeskmateApp
 from deskmate.desktop.gap_dialog import GapDialog
+from deskmate.desktop.i18n import remove_translators
 from deskmate.desktop.settings_dialog import SettingsDialog
 from deskmate.desktop.sidebar import SidebarWindow
 from deskmate.desktop.sync_wording import problem_text
@@ -111,3 +112,4 @@ def test_settings_problems_at_start_are_shown_translated_and_logged(
     finally:
         deskmate.quit()
         deskmate.window.deleteLater()
+        remove_translators(qapp, deskmate._translators)  # the next test is in English
