@@ -203,6 +203,14 @@ class KnowledgeBase(ClosesOnExit):
             with self._snapshot_lock:
                 self._snapshot = None
 
+    def load_dictionary(self) -> None:
+        """Load the word segmenter's dictionary now (it would load on first use).
+
+        The load (0.1-0.7 s) holds the GIL: every other thread waits, the GUI's included.
+        The sidebar does it while it builds its window, before the window can stall.
+        """
+        self._segmenter.load()
+
     def keep_existing_index(self) -> bool:
         """Search the index on disk as it is (after a cancelled :meth:`prepare_index`).
 

@@ -79,6 +79,8 @@ class DeskmateApp(QObject):
 
         self.jobs = JobRunner()
         self.kb = KnowledgeBase.open(paths.data_dir, prepare_index=False)
+        # Holds the GIL ~0.1 s: while the window is being built, not once it is on screen.
+        self.jobs.submit("dictionary", lambda _ctx: self.kb.load_dictionary())
         self.recorder = ActivityRecorder(
             ConsultationLog.open(paths.data_dir, self.settings.agent_id), self, jobs=self.jobs
         )

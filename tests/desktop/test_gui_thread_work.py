@@ -65,3 +65,10 @@ def test_what_start_up_loaded_is_out_of_the_collectors_sight(
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_the_word_dictionary_loads_while_the_window_is_built(start_app: DeskmateApp) -> None:
+    # Its load holds the GIL (0.1-0.7 s): on screen, that froze the new window.
+    assert start_app.jobs.wait_until_idle()
+    assert start_app.kb._segmenter._jieba is not None
+    assert not start_app.window.isVisible()  # before start() showed anything
