@@ -20,6 +20,7 @@ from deskmate.core.errors import SettingsError
 from deskmate.core.setting_values import TEXT_ZOOM_MAX, TEXT_ZOOM_MIN
 from deskmate.core.settings import Settings
 from deskmate.desktop.about import show_about
+from deskmate.desktop.error_wording import setting_problem_text, wording
 from deskmate.desktop.local_time import local_time
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -204,7 +205,8 @@ class SettingsDialog(QDialog):
         try:
             self.result_settings = self.settings()
         except SettingsError as exc:
-            self.error_label.setText(exc.message)
+            key = exc.fields.get("key")
+            self.error_label.setText(setting_problem_text(str(key)) if key else wording(exc))
             self.error_label.show()
             return
         super().accept()
