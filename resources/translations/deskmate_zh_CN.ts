@@ -144,12 +144,12 @@
 <context>
     <name>BackgroundSync</name>
     <message>
-        <location filename="../../desktop/background_sync.py" line="115"/>
+        <location filename="../../desktop/background_sync.py" line="132"/>
         <source>No server is configured; Deskmate is working offline.</source>
         <translation>未配置服务器，Deskmate 正在离线工作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/background_sync.py" line="129"/>
+        <location filename="../../desktop/background_sync.py" line="185"/>
         <source>Sign in to sync: open Settings, Account, and enter your token.</source>
         <translation>同步前请登录：打开“设置 → 账号”，输入你的令牌。</translation>
     </message>
@@ -238,62 +238,62 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="129"/>
+        <location filename="../../desktop/app.py" line="139"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="269"/>
+        <location filename="../../desktop/app.py" line="299"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="288"/>
+        <location filename="../../desktop/app.py" line="318"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="418"/>
+        <location filename="../../desktop/app.py" line="451"/>
         <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
         <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="425"/>
+        <location filename="../../desktop/app.py" line="458"/>
         <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
         <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="456"/>
+        <location filename="../../desktop/app.py" line="489"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="458"/>
+        <location filename="../../desktop/app.py" line="491"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="377"/>
+        <location filename="../../desktop/app.py" line="407"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="388"/>
+        <location filename="../../desktop/app.py" line="421"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="454"/>
+        <location filename="../../desktop/app.py" line="487"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="459"/>
+        <location filename="../../desktop/app.py" line="492"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="462"/>
+        <location filename="../../desktop/app.py" line="495"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -384,6 +384,46 @@
         <location filename="../../desktop/error_wording.py" line="159"/>
         <source>the log</source>
         <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="167"/>
+        <source>This desktop does not let Deskmate reserve a strip at the screen edge; it stays on top instead.</source>
+        <translation>此桌面环境不允许 Deskmate 在屏幕边缘占用一条区域，侧边栏将改为置顶显示。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="176"/>
+        <source>Some settings could not be read, so their defaults are used. The details are in %1.</source>
+        <translation>部分设置无法读取，已使用默认值。详情见 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="185"/>
+        <source>The server address is not valid. Enter it as https://deskmate.example.com.</source>
+        <translation>服务器地址无效，请按 https://deskmate.example.com 的格式填写。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="189"/>
+        <source>This setting is not valid: %1.</source>
+        <translation>此设置无效：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="195"/>
+        <source>The note is too long; shorten it to %1 characters or fewer.</source>
+        <translation>备注太长，请缩短到 %1 个字以内。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="199"/>
+        <source>The case reference is too long; it can have at most %1 characters.</source>
+        <translation>工单号太长，最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="202"/>
+        <source>This gap cannot be recorded as entered; check the fields.</source>
+        <translation>按当前填写无法记录此缺口，请检查各项内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="207"/>
+        <source>Signed in for this session only: this computer has no safe place to keep your sign-in, so you will have to sign in again after a restart.</source>
+        <translation>仅本次登录有效：这台电脑没有安全保存登录信息的位置，重启后需要重新登录。</translation>
     </message>
 </context>
 <context>
@@ -570,72 +610,72 @@
 <context>
     <name>GapDialog</name>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="24"/>
+        <location filename="../../desktop/gap_dialog.py" line="30"/>
         <source>Missing: there is no answer</source>
         <translation>缺失：没有答案</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="25"/>
+        <location filename="../../desktop/gap_dialog.py" line="31"/>
         <source>Wrong: the answer is incorrect</source>
         <translation>错误：答案不正确</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="26"/>
+        <location filename="../../desktop/gap_dialog.py" line="32"/>
         <source>Outdated: the answer is old</source>
         <translation>过时：答案已经过期</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="27"/>
+        <location filename="../../desktop/gap_dialog.py" line="33"/>
         <source>Unclear: hard to use on a call</source>
         <translation>不清楚：通话中难以使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="49"/>
+        <location filename="../../desktop/gap_dialog.py" line="55"/>
         <source>Deskmate — flag a knowledge gap</source>
         <translation>Deskmate — 标记知识缺口</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="65"/>
+        <location filename="../../desktop/gap_dialog.py" line="71"/>
         <source>optional: what was the customer asking?</source>
         <translation>可选：客户问的是什么？</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="68"/>
+        <location filename="../../desktop/gap_dialog.py" line="74"/>
         <source>optional: CRM case number</source>
         <translation>可选：CRM 工单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="69"/>
+        <location filename="../../desktop/gap_dialog.py" line="75"/>
         <source>Searched for</source>
         <translation>搜索内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="76"/>
+        <location filename="../../desktop/gap_dialog.py" line="82"/>
         <source>Open item</source>
         <translation>当前条目</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="77"/>
+        <location filename="../../desktop/gap_dialog.py" line="83"/>
         <source>Problem</source>
         <translation>问题类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="78"/>
+        <location filename="../../desktop/gap_dialog.py" line="84"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="79"/>
+        <location filename="../../desktop/gap_dialog.py" line="85"/>
         <source>Case number</source>
         <translation>工单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="87"/>
+        <location filename="../../desktop/gap_dialog.py" line="93"/>
         <source>Record gap (Enter)</source>
         <translation>记录缺口（回车）</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="92"/>
+        <location filename="../../desktop/gap_dialog.py" line="98"/>
         <source>Propose an answer…</source>
         <translation>提议一个答案…</translation>
     </message>
@@ -840,92 +880,91 @@
 <context>
     <name>ItemView</name>
     <message>
-        <location filename="../../desktop/item_view.py" line="55"/>
+        <location filename="../../desktop/item_view.py" line="52"/>
         <source>Back to results (Esc)</source>
-        <extracomment>Days after which an FAQ or script not verified again is marked stale (the server&apos;s default interval for both kinds; docs/console.md, &quot;Verification&quot;).</extracomment>
         <translation>返回结果（Esc）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="87"/>
+        <location filename="../../desktop/item_view.py" line="84"/>
         <source>Helpful</source>
         <translation>有用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="88"/>
+        <location filename="../../desktop/item_view.py" line="85"/>
         <source>This helped</source>
         <translation>这很有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="90"/>
+        <location filename="../../desktop/item_view.py" line="87"/>
         <source>Not helpful</source>
         <translation>没用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="91"/>
+        <location filename="../../desktop/item_view.py" line="88"/>
         <source>This did not help</source>
         <translation>这没有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="93"/>
+        <location filename="../../desktop/item_view.py" line="90"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="94"/>
+        <location filename="../../desktop/item_view.py" line="91"/>
         <source>Copy the answer (Ctrl+C)</source>
         <translation>复制答案（Ctrl+C）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="96"/>
+        <location filename="../../desktop/item_view.py" line="93"/>
         <source>Flag a problem</source>
         <translation>报告问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="111"/>
+        <location filename="../../desktop/item_view.py" line="108"/>
         <source>Know a better answer? Propose an edit…</source>
         <translation>有更好的答案？提议修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="143"/>
+        <location filename="../../desktop/item_view.py" line="140"/>
         <source>Guidance for you (not for the customer): %1</source>
         <translation>坐席指引（勿告诉客户）：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="159"/>
+        <location filename="../../desktop/item_view.py" line="156"/>
         <source>Related: </source>
         <translation>相关：</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="169"/>
+        <location filename="../../desktop/item_view.py" line="166"/>
         <source>Not verified yet</source>
         <translation>尚未复核</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="175"/>
+        <location filename="../../desktop/item_view.py" line="172"/>
         <source>today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="177"/>
+        <location filename="../../desktop/item_view.py" line="174"/>
         <source>yesterday</source>
         <translation>昨天</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/item_view.py" line="179"/>
+        <location filename="../../desktop/item_view.py" line="176"/>
         <source>%n days ago</source>
         <translation>
             <numerusform>%n 天前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/item_view.py" line="182"/>
+        <location filename="../../desktop/item_view.py" line="179"/>
         <source>⚠ Not verified for %n days (last: %1) — check before quoting</source>
         <translation>
             <numerusform>⚠ 已 %n 天未复核（上次：%1）— 引用前请核实</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="186"/>
+        <location filename="../../desktop/item_view.py" line="183"/>
         <source>Verified by %1 · %2</source>
         <translation>%1 复核 · %2</translation>
     </message>
@@ -1272,168 +1311,168 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="57"/>
+        <location filename="../../desktop/settings_dialog.py" line="58"/>
         <source>Deskmate settings</source>
         <translation>Deskmate 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="65"/>
+        <location filename="../../desktop/settings_dialog.py" line="66"/>
         <source>Server URL</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="69"/>
+        <location filename="../../desktop/settings_dialog.py" line="70"/>
         <source>token from your team lead or IT</source>
         <translation>向组长或 IT 获取的令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="70"/>
+        <location filename="../../desktop/settings_dialog.py" line="71"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="79"/>
+        <location filename="../../desktop/settings_dialog.py" line="80"/>
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="90"/>
+        <location filename="../../desktop/settings_dialog.py" line="91"/>
         <source>Right edge</source>
         <translation>右侧</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="91"/>
+        <location filename="../../desktop/settings_dialog.py" line="92"/>
         <source>Left edge</source>
         <translation>左侧</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="93"/>
+        <location filename="../../desktop/settings_dialog.py" line="94"/>
         <source>Dock at</source>
         <translation>停靠位置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="95"/>
+        <location filename="../../desktop/settings_dialog.py" line="96"/>
         <source>Primary screen</source>
         <translation>主屏幕</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="99"/>
+        <location filename="../../desktop/settings_dialog.py" line="100"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="104"/>
+        <location filename="../../desktop/settings_dialog.py" line="105"/>
         <source>Width</source>
         <translation>宽度</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="107"/>
+        <location filename="../../desktop/settings_dialog.py" line="108"/>
         <source>Summon hotkey</source>
         <translation>呼出快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="109"/>
+        <location filename="../../desktop/settings_dialog.py" line="110"/>
         <source>Gap hotkey</source>
         <translation>缺口快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="118"/>
+        <location filename="../../desktop/settings_dialog.py" line="119"/>
         <source>Start Deskmate when I sign in</source>
         <translation>登录系统时启动 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="121"/>
+        <location filename="../../desktop/settings_dialog.py" line="122"/>
         <source>Closing the window keeps Deskmate in the tray</source>
         <translation>关闭窗口时保留在托盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="125"/>
-        <location filename="../../desktop/settings_dialog.py" line="131"/>
+        <location filename="../../desktop/settings_dialog.py" line="126"/>
+        <location filename="../../desktop/settings_dialog.py" line="132"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="129"/>
+        <location filename="../../desktop/settings_dialog.py" line="130"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="132"/>
+        <location filename="../../desktop/settings_dialog.py" line="133"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="133"/>
+        <location filename="../../desktop/settings_dialog.py" line="134"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="135"/>
+        <location filename="../../desktop/settings_dialog.py" line="136"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="142"/>
+        <location filename="../../desktop/settings_dialog.py" line="143"/>
         <source>Also Ctrl+= / Ctrl+- / Ctrl+0 in the sidebar</source>
         <translation>在侧边栏也可按 Ctrl+= / Ctrl+- / Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="143"/>
+        <location filename="../../desktop/settings_dialog.py" line="144"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="172"/>
+        <location filename="../../desktop/settings_dialog.py" line="173"/>
         <source>About Deskmate</source>
         <translation>关于 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="189"/>
+        <location filename="../../desktop/settings_dialog.py" line="190"/>
         <source>Set by your IT department</source>
         <translation>由 IT 部门设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="225"/>
+        <location filename="../../desktop/settings_dialog.py" line="227"/>
         <source>Nobody yet. What you do is kept on this computer and uploaded for the first account that signs in.</source>
         <translation>尚未登录。你的操作先保存在本机，将以第一个登录的账号上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="231"/>
+        <location filename="../../desktop/settings_dialog.py" line="233"/>
         <source>agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="232"/>
+        <location filename="../../desktop/settings_dialog.py" line="234"/>
         <source>manager</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="233"/>
+        <location filename="../../desktop/settings_dialog.py" line="235"/>
         <source>editor</source>
         <translation>知识编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="237"/>
+        <location filename="../../desktop/settings_dialog.py" line="239"/>
         <source>team %1</source>
         <translation>班组 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="239"/>
+        <location filename="../../desktop/settings_dialog.py" line="241"/>
         <source>%1 (%2) since %3</source>
         <translation>%1（%2），自 %3 起</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="166"/>
+        <location filename="../../desktop/settings_dialog.py" line="167"/>
         <source>Greyed-out settings are managed by your IT department.</source>
         <translation>灰色的设置由 IT 部门统一管理。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="86"/>
+        <location filename="../../desktop/settings_dialog.py" line="87"/>
         <source>Signed in as</source>
         <translation>当前账号</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="215"/>
+        <location filename="../../desktop/settings_dialog.py" line="217"/>
         <source>Enter the server URL and your token first.</source>
         <translation>请先填写服务器地址和令牌。</translation>
     </message>
@@ -1575,17 +1614,17 @@
 <context>
     <name>StartupPreparation</name>
     <message>
-        <location filename="../../desktop/startup.py" line="112"/>
+        <location filename="../../desktop/startup.py" line="114"/>
         <source>The search index was not rebuilt; Deskmate searches the previous one until the next start.</source>
         <translation>搜索索引未重建；在下次启动前，Deskmate 继续使用之前的索引搜索。</translation>
     </message>
     <message>
-        <location filename="../../desktop/startup.py" line="119"/>
+        <location filename="../../desktop/startup.py" line="121"/>
         <source>The search index was not prepared; search works after Deskmate restarts.</source>
         <translation>搜索索引未准备好；重新启动 Deskmate 后即可搜索。</translation>
     </message>
     <message>
-        <location filename="../../desktop/startup.py" line="123"/>
+        <location filename="../../desktop/startup.py" line="125"/>
         <source>Loading the sample knowledge pack…</source>
         <translation>正在载入示例知识包…</translation>
     </message>
@@ -1658,9 +1697,14 @@
         <translation>同步已取消，下次会接着进行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="92"/>
-        <source>The sync stopped: %1</source>
-        <translation>同步中止：%1</translation>
+        <location filename="../../desktop/sync_wording.py" line="83"/>
+        <source>The server answers too slowly. Deskmate works from the local copy and tries again later.</source>
+        <translation>服务器响应太慢。Deskmate 先使用本地副本，稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="88"/>
+        <source>The sync did not finish; nothing was lost and it tries again at the next sync.</source>
+        <translation>同步未完成；没有丢失任何内容，下次同步时会重试。</translation>
     </message>
 </context>
 <context>
