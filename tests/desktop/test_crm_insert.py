@@ -66,10 +66,14 @@ def test_insert_types_the_open_answer_and_records_it_like_a_copy(
     qtbot.waitUntil(lambda: bool(keys.typed), timeout=5_000)
     assert keys.typed == [sidebar.item_view.answer.toPlainText()]
     assert QGuiApplication.clipboard().text() == "before"
-    recorder.flush()
-    copied = [e for e in recorder.recent(5) if e.kind is EventKind.COPY]
-    assert copied
-    assert copied[0].item_id == faq
+
+    # The copy is recorded when the job's result reaches the GUI thread, after the typing.
+    def copies() -> list[str | None]:
+        recorder.flush()
+        return [e.item_id for e in recorder.recent(5) if e.kind is EventKind.COPY]
+
+    qtbot.waitUntil(lambda: bool(copies()), timeout=5_000)
+    assert copies() == [faq]
 
 
 def test_a_script_with_empty_blanks_is_not_typed(qtbot: QtBot, sidebar: SidebarWindow) -> None:
