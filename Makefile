@@ -50,7 +50,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	MYPYPATH=$(EDITABLE) $(BIN)/mypy -p deskmate.core -p deskmate.indexer -p deskmate.desktop -p deskmate.server
 	PYTHONPATH=$(EDITABLE) $(BIN)/lint-imports
-	$(BIN)/mypy packaging/installer_build build_installer.py tools
+	$(BIN)/mypy build_installer.py tools
 
 # The tests run against a private PostgreSQL (tools/private_postgres.py: its own data directory
 # under build/pg and a free loopback port, started here and stopped afterwards, also on

@@ -21,9 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a file: python benchmarks/index_build.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from benchmarks.corpus import build_corpus, resolve_eval_dir
 from benchmarks.system import (
     import_deskmate,

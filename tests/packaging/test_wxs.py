@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from deskmate.core.machine_policy import POLICY_KEY
 from deskmate.core.settings import SETTING_NAMES
-from installer_build.wxs import PROPERTIES, build_with_wixl, generate_wxs, msi_version
+
+from tools.installer_build.wxs import PROPERTIES, build_with_wixl, generate_wxs, msi_version
 
 needs_msitools = pytest.mark.skipif(
     shutil.which("wixl") is None or shutil.which("msiinfo") is None,
