@@ -17,8 +17,8 @@ from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import ConsultationEvent, EventKind, GapFlag, GapType
 from deskmate.core.activity.spool import DAMAGED_FILE, SPOOL_FILE
 from deskmate.core.errors import ContentError
-from deskmate.core.knowledge_base import DB_FILE
 from deskmate.core.store import database
+from deskmate.core.store.database import DB_FILE
 from deskmate.core.store.tables import Base
 from sqlalchemy import Engine, create_engine, event
 
