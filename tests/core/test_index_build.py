@@ -137,6 +137,7 @@ def test_killed_worker_fails_clearly_and_keeps_the_old_index(
     assert no_building_folders(generated_kb)
 
 
+@pytest.mark.logs_warnings(r"index build worker could not start")
 def test_worker_that_cannot_start_falls_back_to_in_process(
     sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -172,6 +173,7 @@ def test_a_full_disk_fails_in_words_and_keeps_the_old_index(
     assert results(sample_kb) == before
 
 
+@pytest.mark.logs_warnings(r"index build worker could not start")
 def test_worker_that_dies_while_starting_loses_no_item(
     sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

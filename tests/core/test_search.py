@@ -141,6 +141,7 @@ def test_fast_length_reader_matches_whoosh(
     assert "fast path unavailable" not in caplog.text
 
 
+@pytest.mark.logs_warnings(r"rebuilding it from the store")
 def test_garbled_index_is_rebuilt_on_open(sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     data = sample_kb.data_dir
     sample_kb.close()
@@ -151,6 +152,7 @@ def test_garbled_index_is_rebuilt_on_open(sample_kb: KnowledgeBase, tmp_path: Pa
         assert "faq-pay-012" in [h.id for h in kb.search("花呗还款")]
 
 
+@pytest.mark.logs_warnings(r"search index could not be updated")
 def test_index_deleted_under_a_running_process(sample_kb: KnowledgeBase) -> None:
     sample_kb.search("宽带")  # open a snapshot first
     shutil.rmtree(sample_kb.data_dir / "index")

@@ -52,6 +52,7 @@ def test_a_newer_job_with_the_same_key_drops_the_older_result(jobs: JobRunner) -
     assert got == ["new"]
 
 
+@pytest.mark.logs_warnings(r"job [\w-]+: .* \((operation\.cancelled|index\.preparing)\)$")
 def test_cancel_reaches_the_job_and_its_error_goes_to_on_error(jobs: JobRunner) -> None:
     started = threading.Event()
     errors: list[DeskmateError] = []
@@ -69,6 +70,7 @@ def test_cancel_reaches_the_job_and_its_error_goes_to_on_error(jobs: JobRunner) 
     assert [e.code for e in errors] == ["operation.cancelled"]
 
 
+@pytest.mark.logs_warnings(r"failed unexpectedly")
 def test_a_known_error_is_worded_and_a_bug_is_logged_with_an_apology(
     jobs: JobRunner, qtbot: QtBot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -93,6 +95,7 @@ def test_a_known_error_is_worded_and_a_bug_is_logged_with_an_apology(
     assert bug_record.exc_info[0] is ZeroDivisionError
 
 
+@pytest.mark.logs_warnings(r"quit: abandoned jobs still running after")
 def test_shutdown_waits_a_bounded_time_and_names_what_it_abandoned(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -23,6 +23,7 @@ def _hold_writer(deskmate: DeskmateApp) -> threading.Event:
     return gate
 
 
+@pytest.mark.logs_warnings(r"job [\w-]+: .* \((operation\.cancelled|index\.preparing)\)$")
 def test_with_the_index_deleted_the_window_shows_at_once_with_progress(
     qtbot: QtBot, start_app: DeskmateApp, paths: Paths
 ) -> None:
@@ -90,6 +91,10 @@ def test_cancel_with_no_index_at_all_says_search_works_after_a_restart(
     assert "after Deskmate restarts" in deskmate.window.status.text()
 
 
+@pytest.mark.logs_warnings(
+    r"job prepare-index: .*the disk is full.* \(index\.failed\)$",
+    r"rebuilding it from the store",
+)
 def test_a_full_disk_during_the_rebuild_keeps_searching_the_old_index(
     qtbot: QtBot, start_app: DeskmateApp, paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:

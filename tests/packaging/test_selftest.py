@@ -88,6 +88,7 @@ def test_unreachable_server_fails_with_a_reason(paths: Paths) -> None:
     assert lines[-1].startswith("selftest FAILED (server)")
 
 
+@pytest.mark.logs_warnings(r"cannot use")
 @pytest.mark.usefixtures("qapp")
 def test_broken_it_settings_fail(paths: Paths, tmp_path: Path) -> None:
     (tmp_path / "it").mkdir()
