@@ -17,7 +17,7 @@ from deskmate.indexer.pack_import import import_pack
 from deskmate.indexer.sample_pack import sample_pack_path
 
 # The autouse guards (unexpected warnings, leaked threads, Qt timers and windows).
-pytest_plugins = ["tests.guards"]
+pytest_plugins = ["tests.guards", "pytester"]
 
 
 @pytest.fixture(scope="session")
