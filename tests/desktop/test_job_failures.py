@@ -180,7 +180,7 @@ def test_locked_and_read_only_databases_get_distinct_translated_sentences(
 def test_the_recorder_words_a_locked_and_a_read_only_database_differently(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path
 ) -> None:
-    from tests.core.test_activity import _connection_pragma
+    from tests.core.activity.test_activity import _connection_pragma
 
     translator = _MarkingTranslator()
     qapp.installTranslator(translator)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -23,12 +24,16 @@ def jobs(qtbot: QtBot) -> Iterator[JobRunner]:
     runner.shutdown(timeout=1)
 
 
+def _numbered(n: int, _ctx: JobContext) -> tuple[int, str]:
+    return n, threading.current_thread().name
+
+
 def test_results_arrive_on_the_gui_thread_in_order(jobs: JobRunner) -> None:
     seen: list[tuple[int, bool]] = []
     for n in range(5):
         jobs.submit(
             "n",
-            lambda _ctx, n=n: (n, threading.current_thread().name),
+            functools.partial(_numbered, n),
             on_done=lambda r: seen.append(
                 (r[0], threading.current_thread() is threading.main_thread())
             ),

@@ -22,7 +22,7 @@ from deskmate.core.store.database import DB_FILE
 from deskmate.core.store.tables import Base
 from sqlalchemy import Engine, create_engine, event
 
-from tests.core.test_model import faq
+from tests.core.content.test_model import faq
 
 
 @pytest.fixture
@@ -219,6 +219,11 @@ def test_bad_arguments_are_refused(tmp_path: Path, record: ConsultationLog) -> N
         record.record_dwell("e", -5)
 
 
+def _last_problem(record: ConsultationLog) -> str | None:
+    """``record.last_problem`` read anew (mypy would keep an earlier assert's narrowing)."""
+    return record.last_problem
+
+
 # -- no event is ever lost -------------------------------------------------------------
 
 
@@ -243,7 +248,7 @@ def test_read_only_database_spools_then_drains(record: ConsultationLog, tmp_path
         assert recent[1].dwell_ms == 1500
     after = record.record_feedback("faq-1", helpful=True)
     assert record.spooled() == 0
-    assert record.last_problem is None
+    assert _last_problem(record) is None
     assert (tmp_path / SPOOL_FILE).read_text() == ""
     rows = _table_rows(tmp_path)
     assert [r[0] for r in rows] == [before.event_id, opened.event_id, gap.event_id, after.event_id]

@@ -17,6 +17,7 @@ from deskmate.core import Item, KnowledgeBase
 from deskmate.core.errors import OperationCancelledError, SearchIndexError
 from deskmate.core.search import build_pipeline, index_store
 from deskmate.core.search.analysis import Segmenter
+from whoosh import index as whoosh_index  # the module index_store builds with
 
 from benchmarks.corpus import build_corpus
 
@@ -164,7 +165,7 @@ def test_a_full_disk_fails_in_words_and_keeps_the_old_index(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     # The disk is the system edge here: a real full disk cannot be made in a test.
-    monkeypatch.setattr(index_store.whoosh_index, "create_in", no_space)
+    monkeypatch.setattr(whoosh_index, "create_in", no_space)
     with pytest.raises(SearchIndexError, match="the disk is full") as caught:
         sample_kb.rebuild_index(pipeline=False)
     assert "previous index stays in use" in caught.value.message

@@ -10,7 +10,7 @@ import pytest
 from deskmate.core import Item, KnowledgeBase
 from deskmate.core.search.postings import field_lengths, read_postings
 
-from tests.core.test_model import faq
+from tests.core.content.test_model import faq
 
 
 def ids(kb: KnowledgeBase, text: str, **kw: object) -> list[str]:

@@ -25,7 +25,7 @@ SERVER = "https://kb.example.com/"
 class MemoryKeyring(KeyringBackend):
     """A keyring that keeps passwords in a dict (the OS credential store stand-in)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
