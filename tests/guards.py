@@ -128,7 +128,11 @@ def _leaks_allowed(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(autouse=True)
 def _no_leaked_threads(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail the test if a non-daemon thread it started is still running after it."""
+    """Fail the test if a non-daemon thread it started is still running after it.
+
+    Wider-scoped fixtures (a module's live server) are set up before this one, so their
+    threads are in ``before``: only what the test and its function fixtures start counts.
+    """
     before = set(threading.enumerate())
     yield
     if _leaks_allowed(request):

@@ -38,6 +38,20 @@ def test_left_a_thread_running():
     threading.Thread(target=done.wait, args=(4,), name="forgotten-worker").start()
 
 
+@pytest.fixture(scope="module")
+def shared_worker():
+    done = threading.Event()
+    worker = threading.Thread(target=done.wait, name="module-worker")
+    worker.start()
+    yield worker
+    done.set()
+    worker.join()
+
+
+def test_a_module_fixtures_thread_is_not_the_tests(shared_worker):
+    assert shared_worker.is_alive()
+
+
 def test_joined_thread_is_fine():
     worker = threading.Thread(target=lambda: None)
     worker.start()
@@ -85,7 +99,7 @@ def test_the_guards_catch_leaks_and_unexpected_warnings(pytester: pytest.Pyteste
     pytester.makeconftest(GUARDS.read_text(encoding="utf-8"))
     pytester.makepyfile(test_cases=CASES)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rE")
-    result.assert_outcomes(passed=9, errors=5)
+    result.assert_outcomes(passed=10, errors=5)
     errors = {
         line.split("::")[1].split(" ")[0]
         for line in result.outlines
