@@ -23,9 +23,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a file: python benchmarks/search_latency.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from benchmarks.baselines import make_baseline
 from benchmarks.corpus import (
     ENGLISH_QUERIES,

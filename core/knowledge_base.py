@@ -36,12 +36,12 @@ from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
 from deskmate.core.search.rerank import is_typed_question, rerank
 from deskmate.core.search.snippets import HighlightedText, Highlighter
 from deskmate.core.search.synonyms import SynonymTable
+from deskmate.core.store.database import DB_FILE
 from deskmate.core.store.item_store import ItemStore, WriteCounts
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-DB_FILE = "deskmate.db"
 INCREMENTAL_LIMIT = 5000  # more changes than this: a clean full rebuild is faster
 _UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION_ERRORS)
 

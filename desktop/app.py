@@ -222,6 +222,7 @@ class DeskmateApp(QObject):
         self.sync.stop()
         self.learning.shutdown()
         self.window.shutdown()
+        self.window.hide()  # gone at once for the agent, while the jobs get their bounded wait
         self.hotkeys.unregister_all()
         self.dock.release()
         self.desktops.close()

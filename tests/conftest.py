@@ -17,6 +17,9 @@ from deskmate.core import KnowledgeBase
 from deskmate.indexer.pack_import import import_pack
 from deskmate.indexer.sample_pack import sample_pack_path
 
+# The autouse guards (unexpected warnings, leaked threads, Qt timers and windows).
+pytest_plugins = ["tests.guards", "pytester"]
+
 
 @pytest.fixture(scope="session")
 def sample_pack() -> Iterator[Path]:

@@ -8,6 +8,7 @@ starts its own PostgreSQL (tools/private_postgres.py).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -188,7 +189,7 @@ def test_a_user_who_is_not_root_gets_the_one_sudo_command(monkeypatch: pytest.Mo
     assert system_packages.missing(["dpkg", "deskmate-no-such-package"]) == [
         "deskmate-no-such-package"
     ]
-    monkeypatch.setattr(system_packages.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)  # not root: print the command
     with pytest.raises(system_packages.MissingSystemPackagesError) as info:
         system_packages.install(["libxcb-icccm4", "libxcb-keysyms1"], "`make run` (the sidebar)")
     assert "    sudo apt-get install -y libxcb-icccm4 libxcb-keysyms1\n" in str(info.value)

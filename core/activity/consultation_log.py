@@ -47,8 +47,7 @@ from deskmate.core.errors import (
     StoreOpenError,
     StoreReadOnlyError,
 )
-from deskmate.core.knowledge_base import DB_FILE
-from deskmate.core.store.database import open_engine, store_errors
+from deskmate.core.store.database import DB_FILE, open_engine, store_errors
 from sqlalchemy import Engine, event
 
 __all__ = ["ConsultationLog", "ItemUsage"]

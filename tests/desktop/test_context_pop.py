@@ -133,6 +133,7 @@ def test_pop_while_a_modal_dialog_is_open_waits_for_it(qtbot: QtBot, deskmate: D
     assert deskmate.context.pending is None
 
 
+@pytest.mark.logs_warnings(r"dropped an overlong message \(over", r"refused a context message")
 def test_channel_drops_bad_messages_and_keeps_serving(qtbot: QtBot, deskmate: DeskmateApp) -> None:
     data_dir = deskmate.paths.data_dir
     for bad in (
@@ -182,6 +183,7 @@ def test_second_process_with_a_url_reaches_the_running_sidebar(
     assert deskmate.context.case == "CASE-9"
 
 
+@pytest.mark.logs_warnings(r"context refused")
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "file:///etc/passwd", "deskmate://search?q=x&case=a%20b"]
 )
@@ -197,6 +199,7 @@ def test_refused_urls_exit_2_without_echoing_the_payload(
     assert "passwd" not in err
 
 
+@pytest.mark.logs_warnings(r"context refused")
 def test_search_show_on_the_command_line_pops_the_running_sidebar(
     qtbot: QtBot, deskmate: DeskmateApp
 ) -> None:

@@ -30,6 +30,7 @@ def _quit_timed(deskmate: DeskmateApp) -> float:
     return time.monotonic() - begun
 
 
+@pytest.mark.logs_warnings(r"job [\w-]+: .* \((operation\.cancelled|index\.preparing)\)$")
 def test_quit_during_an_index_rebuild(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path, big_kb_template: Path
 ) -> None:
@@ -51,6 +52,7 @@ def test_quit_during_an_index_rebuild(
         assert kb.search("退款", limit=1)
 
 
+@pytest.mark.logs_warnings(r"job [\w-]+: .* \((operation\.cancelled|index\.preparing)\)$")
 def test_quit_during_the_first_start_import(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path
 ) -> None:

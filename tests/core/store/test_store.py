@@ -9,9 +9,9 @@ from deskmate.core import Item, KnowledgeBase, StoreError
 from deskmate.core.errors import DiskFullError
 from deskmate.core.store import database
 from deskmate.core.store.item_store import ItemStore
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 
-from tests.core.test_model import faq
+from tests.core.content.test_model import faq
 
 
 def item(n: int, title: str = "宽带断网怎么办") -> Item:
@@ -68,7 +68,7 @@ def test_full_disk_changes_nothing(tmp_path: Path) -> None:
     before = store.last_seq()
 
     # SQLite's own page limit produces the real SQLITE_FULL error a full disk gives.
-    @__import__("sqlalchemy").event.listens_for(store._engine, "connect")
+    @event.listens_for(store._engine, "connect")
     def _limit(conn: sqlite3.Connection, _record: object) -> None:
         conn.execute("PRAGMA max_page_count = 1")
 

@@ -13,9 +13,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer_build.debdeps import depends_for, system_needs
+from tools.installer_build.debdeps import depends_for, system_needs
 
-DEB_DIR = Path(__file__).resolve().parents[1] / "deb"
+DEB_DIR = Path(__file__).resolve().parents[2] / "packaging" / "deb"
 MAINTAINER_SCRIPTS = ("config", "postinst", "prerm", "postrm")
 # Chinese text needs a CJK font; the sign-in token needs a Secret Service provider.
 RECOMMENDS = (
@@ -124,7 +124,7 @@ def build_deb(
     """Stage and pack the .deb; returns its path.
 
     Raises:
-        installer_build.debdeps.DependsError: a library cannot be traced to a package.
+        tools.installer_build.debdeps.DependsError: a library cannot be traced to a package.
         subprocess.CalledProcessError: ``dpkg-deb`` failed.
     """
     stage(bundle, staging, icon)

@@ -11,7 +11,7 @@ from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import ConsultationEvent, EventKind
 from deskmate.core.errors import ContentError
 
-from tests.core.test_model import faq
+from tests.core.content.test_model import faq
 
 
 @pytest.fixture

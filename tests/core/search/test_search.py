@@ -10,7 +10,7 @@ import pytest
 from deskmate.core import HighlightedText, Item, KnowledgeBase
 from deskmate.core.search.postings import field_lengths, read_postings
 
-from tests.core.test_model import faq
+from tests.core.content.test_model import faq
 
 
 def ids(kb: KnowledgeBase, text: str, **kw: object) -> list[str]:
@@ -153,6 +153,7 @@ def test_fast_length_reader_matches_whoosh(
     assert "fast path unavailable" not in caplog.text
 
 
+@pytest.mark.logs_warnings(r"rebuilding it from the store")
 def test_garbled_index_is_rebuilt_on_open(sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     data = sample_kb.data_dir
     sample_kb.close()
@@ -163,6 +164,7 @@ def test_garbled_index_is_rebuilt_on_open(sample_kb: KnowledgeBase, tmp_path: Pa
         assert "faq-pay-012" in [h.id for h in kb.search("花呗还款")]
 
 
+@pytest.mark.logs_warnings(r"search index could not be updated")
 def test_index_deleted_under_a_running_process(sample_kb: KnowledgeBase) -> None:
     sample_kb.search("宽带")  # open a snapshot first
     shutil.rmtree(sample_kb.data_dir / "index")

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from installer_build.bundle import app_version, build_bundle, executable, smoke_start
-from installer_build.deb import build_deb
-from installer_build.wxs import build_with_wixl, generate_wxs
+from tools.installer_build.bundle import app_version, build_bundle, executable, smoke_start
+from tools.installer_build.deb import build_deb
+from tools.installer_build.wxs import build_with_wixl, generate_wxs
 
 T = TypeVar("T")
 

@@ -25,7 +25,7 @@ SERVER = "https://kb.example.com/"
 class MemoryKeyring(KeyringBackend):
     """A keyring that keeps passwords in a dict (the OS credential store stand-in)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -104,6 +104,7 @@ def test_malformed_tokens_are_refused(memory: MemoryKeyring, token: str) -> None
     assert memory.passwords == {}
 
 
+@pytest.mark.logs_warnings(r"kept in memory only")
 @pytest.mark.parametrize(
     "backend",
     [fail.Keyring(), null.Keyring(), PlaintextKeyring()],
@@ -155,6 +156,7 @@ def test_chainer_is_as_safe_as_its_weakest_backend(monkeypatch: pytest.MonkeyPat
     assert insecurity(chainer.ChainerBackend()) is not None
 
 
+@pytest.mark.logs_warnings(r"credential store failed to", r"kept in memory only")
 def test_a_failing_keyring_falls_back_to_memory_without_quoting_the_token(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -17,6 +17,7 @@ from deskmate.core import Item, KnowledgeBase
 from deskmate.core.errors import OperationCancelledError, SearchIndexError
 from deskmate.core.search import build_pipeline, index_store
 from deskmate.core.search.analysis import Segmenter
+from whoosh import index as whoosh_index  # the module index_store builds with
 
 from benchmarks.corpus import build_corpus
 
@@ -137,6 +138,7 @@ def test_killed_worker_fails_clearly_and_keeps_the_old_index(
     assert no_building_folders(generated_kb)
 
 
+@pytest.mark.logs_warnings(r"index build worker could not start")
 def test_worker_that_cannot_start_falls_back_to_in_process(
     sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -163,7 +165,7 @@ def test_a_full_disk_fails_in_words_and_keeps_the_old_index(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     # The disk is the system edge here: a real full disk cannot be made in a test.
-    monkeypatch.setattr(index_store.whoosh_index, "create_in", no_space)
+    monkeypatch.setattr(whoosh_index, "create_in", no_space)
     with pytest.raises(SearchIndexError, match="the disk is full") as caught:
         sample_kb.rebuild_index(pipeline=False)
     assert "previous index stays in use" in caught.value.message
@@ -172,6 +174,7 @@ def test_a_full_disk_fails_in_words_and_keeps_the_old_index(
     assert results(sample_kb) == before
 
 
+@pytest.mark.logs_warnings(r"index build worker could not start")
 def test_worker_that_dies_while_starting_loses_no_item(
     sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -139,6 +139,7 @@ def test_cache_survives_a_restart_and_keeps_seen_notices(tmp_path: Path) -> None
     assert again.new_notices() == []
 
 
+@pytest.mark.logs_warnings(r"the learning profile cache was damaged")
 def test_a_damaged_cache_is_moved_aside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     write_cache(tmp_path, profile())
     path = tmp_path / "learning-profile.json"
@@ -203,6 +204,7 @@ def test_bad_input_is_explained_and_nothing_is_kept(
     assert LearningOutbox(tmp_path).pending() == []
 
 
+@pytest.mark.logs_warnings(r"damaged line in")
 def test_settled_entries_are_compacted_and_damaged_lines_kept(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -73,7 +73,7 @@ def _wait_for_worker(proc: subprocess.Popen[bytes], data: Path) -> list[psutil.P
         except psutil.NoSuchProcess:
             children, worker = [], False
         if worker and list((data / "index").glob("building-*")):
-            return children
+            return list(children)
         time.sleep(0.05)
     raise AssertionError("the reindex never started its analysis worker")
 

@@ -16,7 +16,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-SPEC = Path(__file__).resolve().parents[1] / "pyinstaller" / "deskmate.spec"
+SPEC = Path(__file__).resolve().parents[2] / "packaging" / "pyinstaller" / "deskmate.spec"
 
 
 class BundleError(RuntimeError):

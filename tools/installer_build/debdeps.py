@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from installer_build.elf import elf_files, needed
+from tools.installer_build.elf import elf_files, needed
 
 DPKG_INFO = Path("/var/lib/dpkg/info")
 _SONAME = re.compile(r"^(?P<name>.+)\.so\.(?P<version>[^/]+)$")
