@@ -93,9 +93,12 @@ def test_settings_problems_at_start_are_shown_translated_and_logged(
 ) -> None:
     shown: list[str] = []
     real_toast = SidebarWindow.toast
-    monkeypatch.setattr(
-        SidebarWindow, "toast", lambda self, text: (shown.append(text), real_toast(self, text))
-    )
+
+    def toast(self: SidebarWindow, text: str) -> None:
+        shown.append(text)
+        real_toast(self, text)
+
+    monkeypatch.setattr(SidebarWindow, "toast", toast)
     config = tmp_path / "config"
     config.mkdir()
     settings = {"language": "zh_CN", "dock_width": "wide"}  # a value that cannot be used

@@ -8,6 +8,8 @@ Windows ``SendInput`` events are checked through a fake ``SendInput``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from deskmate.core.activity.events import EventKind
 from deskmate.desktop.activity_recorder import ActivityRecorder
@@ -124,11 +126,16 @@ def test_windows_types_into_the_remembered_window_not_the_sidebar() -> None:
     sent: list[list[tuple[int, int]]] = []
     activated: list[int] = []
     foreground = [111]  # the CRM has the focus when the hotkey summons the sidebar
-    keys = WindowsKeystrokes(
-        send=lambda events: sent.append(list(events)) or len(events),
-        foreground=lambda: foreground[0],
-        activate=lambda hwnd: activated.append(hwnd) or True,
-    )
+
+    def send(events: Sequence[tuple[int, int]]) -> int:
+        sent.append(list(events))
+        return len(events)
+
+    def activate(hwnd: int) -> bool:
+        activated.append(hwnd)
+        return True
+
+    keys = WindowsKeystrokes(send=send, foreground=lambda: foreground[0], activate=activate)
     with pytest.raises(InsertError):
         keys.type_into_target("x", own_window=222)  # nothing remembered yet
     keys.remember_target(own_window=222)

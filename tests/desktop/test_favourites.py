@@ -7,6 +7,7 @@ from deskmate.core import KnowledgeBase
 from deskmate.core.activity.account import SignedInAccount
 from deskmate.core.favourites import load_favourites, parse_favourites, pinned_first
 from deskmate.core.knowledge_base import Hit
+from deskmate.core.search.snippets import HighlightedText
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.app import DeskmateApp
 from deskmate.desktop.sidebar import SidebarWindow
@@ -110,8 +111,9 @@ def test_pinned_hit_comes_first_among_equal_scores_via_the_context_menu(
 
 
 def test_pinned_first_moves_only_ties_and_damaged_lists_are_dropped() -> None:
-    hits = [Hit("a", "faq", "A", "", 3.0), Hit("b", "faq", "B", "", 2.0)]
-    hits += [Hit("c", "faq", "C", "", 2.0), Hit("d", "faq", "D", "", 1.0)]
+    blank = HighlightedText("")
+    hits = [Hit("a", "faq", "A", blank, 3.0), Hit("b", "faq", "B", blank, 2.0)]
+    hits += [Hit("c", "faq", "C", blank, 2.0), Hit("d", "faq", "D", blank, 1.0)]
     assert [h.id for h in pinned_first(hits, {"c", "d"})] == ["a", "c", "b", "d"]
     assert [h.id for h in pinned_first(hits, set())] == ["a", "b", "c", "d"]
     assert parse_favourites("not json") == []

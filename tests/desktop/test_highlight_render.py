@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
-from tests.core.test_model import faq
+from tests.core.content.test_model import faq
 from tests.desktop.conftest import wait_for_results
 
 EVIL_TITLE = "量子<script>alert(1)</script> & 量子"

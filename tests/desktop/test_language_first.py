@@ -14,7 +14,7 @@ from deskmate.desktop.sidebar import SidebarWindow
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.core.test_model import faq
+from tests.core.content.test_model import faq
 from tests.desktop.conftest import wait_for_results
 
 

@@ -7,6 +7,7 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 from deskmate.core import KnowledgeBase
 from deskmate.core.paths import Paths
 from deskmate.desktop.app import DeskmateApp

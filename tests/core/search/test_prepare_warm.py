@@ -17,7 +17,8 @@ def test_prepare_index_opens_the_search_snapshot_before_search_is_ready(
     shutil.copytree(sample_kb.data_dir, data)
     shutil.rmtree(data / "index")
     with KnowledgeBase.open(data, prepare_index=False) as kb:
-        assert kb._snapshot is None
+        before = kb._snapshot
+        assert before is None
         kb.prepare_index()
         assert kb.index_ready
         assert kb._snapshot is not None

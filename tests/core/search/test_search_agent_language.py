@@ -11,7 +11,7 @@ from deskmate.core.search.agent_language import query_language
 from deskmate.core.search.query_plan import transpositions
 from deskmate.core.search.synonyms import SynonymTable
 
-from tests.core.test_model import faq
+from tests.core.content.test_model import faq
 
 
 def _twins(kb: KnowledgeBase) -> None:
