@@ -14,11 +14,11 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# The app alone (`pip install .`: no server, no developer tools). A strict editable install:
-# build/__editable__.* mirrors the deskmate.* namespace so mypy and import-linter can follow
-# it (the default editable finder hides it from them).
+# The app alone (`pip install '.[desktop]'`: no server, no developer tools). A strict editable
+# install: build/__editable__.* mirrors the deskmate.* namespace so mypy and import-linter can
+# follow it (the default editable finder hides it from them).
 app: $(BIN)/python
-	$(EDITABLE_INSTALL) . --config-settings editable_mode=strict
+	$(EDITABLE_INSTALL) '.[desktop]' --config-settings editable_mode=strict
 
 # The app, the server and the developer tools (tests, linters, type checker, PyInstaller).
 setup: $(BIN)/python
@@ -45,12 +45,15 @@ translations: setup
 	$(BIN)/pyside6-lupdate $$(find desktop -name '*.py') -ts resources/translations/deskmate_zh_CN.ts -no-obsolete
 	$(BIN)/pyside6-lrelease resources/translations/deskmate_zh_CN.ts -qm resources/translations/deskmate_zh_CN.qm
 
+# Style, types (the package, the tools, and the tests: strict, except that tests may call
+# untyped libraries, see [[tool.mypy.overrides]] "tests.*") and the import contracts.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	MYPYPATH=$(EDITABLE) $(BIN)/mypy -p deskmate.core -p deskmate.indexer -p deskmate.desktop -p deskmate.server
 	PYTHONPATH=$(EDITABLE) $(BIN)/lint-imports
-	$(BIN)/mypy packaging/installer_build build_installer.py tools
+	$(BIN)/mypy build_installer.py tools
+	MYPYPATH=$(EDITABLE) $(BIN)/mypy tests
 
 # The tests run against a private PostgreSQL (tools/private_postgres.py: its own data directory
 # under build/pg and a free loopback port, started here and stopped afterwards, also on

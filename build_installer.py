@@ -57,8 +57,9 @@ def main() -> int:
         subprocess.run(["make", "setup"], cwd=ROOT, check=True)
         argv = [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:], "--no-refresh"]
         os.execv(VENV_PYTHON, argv)  # noqa: S606 - this very script, in the project's venv
-    sys.path.insert(0, str(ROOT / "packaging"))
-    from installer_build.pipeline import Options, build
+    # tools/ is found the ordinary way: `python build_installer.py` puts this folder (the
+    # repository root) first on sys.path, as `python -m tools.dev_setup` does.
+    from tools.installer_build.pipeline import Options, build
 
     report = build(
         Options(

@@ -39,9 +39,6 @@ from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a file: python benchmarks/console_pages.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import httpx
 from deskmate.core.activity.events import ConsultationEvent, EventKind
 from deskmate.indexer.sample_pack import sample_pack_path

@@ -22,15 +22,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-if __package__ in (None, ""):  # run as a file: python benchmarks/gap_clustering.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import load_atec_faqs, load_atec_queries, resolve_eval_dir
 from benchmarks.system import (

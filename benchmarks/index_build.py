@@ -21,9 +21,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a file: python benchmarks/index_build.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from benchmarks.corpus import build_corpus, resolve_eval_dir
 from benchmarks.system import (
     import_deskmate,
@@ -39,7 +36,7 @@ MODES = {"in-process": False, "pipelined": True}
 def open_store(directory: Path, size: int, eval_dir: Path | None, seed: int) -> Any:
     """A KnowledgeBase over a store holding the corpus, without building its index."""
     knowledge_base_cls, item_cls = import_deskmate()
-    from deskmate.core.knowledge_base import DB_FILE
+    from deskmate.core.store.database import DB_FILE
     from deskmate.core.store.item_store import ItemStore
 
     shutil.rmtree(directory, ignore_errors=True)

@@ -31,9 +31,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a file: python benchmarks/search_latency.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from benchmarks.baselines import make_baseline
 from benchmarks.corpus import (
     ENGLISH_QUERIES,
@@ -135,8 +132,8 @@ class HybridEngine(DeskmateEngine):
     def build(self, records: Sequence[dict[str, Any]]) -> None:
         """The lexical build, then every item's vector stored (cached or random)."""
         import numpy as np
-        from deskmate.core.search.vector_job import item_text, text_digest
-        from deskmate.core.search.vectors import quantize
+        from deskmate.core.semantic.vector_job import item_text, text_digest
+        from deskmate.core.semantic.vectors import quantize
         from deskmate.core.store.vector_store import StoredVector
 
         super().build(records)

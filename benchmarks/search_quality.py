@@ -23,15 +23,11 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-
-if __package__ in (None, ""):  # run as a file: python benchmarks/search_quality.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.baselines import make_baseline
 from benchmarks.corpus import UPDATED_AT, load_atec_faqs, load_atec_queries, require_eval_dir

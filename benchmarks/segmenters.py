@@ -13,14 +13,10 @@ The agreement column is the share of texts both segmenters cut identically.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-
-if __package__ in (None, ""):  # run as a file: python benchmarks/segmenters.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.corpus import load_atec_faqs, load_atec_queries, load_sample_pack, resolve_eval_dir
 from benchmarks.system import machine_line, print_table, setup_logging

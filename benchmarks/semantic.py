@@ -90,7 +90,7 @@ def as_stored(matrix: np.ndarray, form: str) -> np.ndarray:
         return matrix
     if form == "f16":
         return matrix.astype(np.float16).astype(np.float32)
-    from deskmate.core.search.vectors import dequantize, quantize
+    from deskmate.core.semantic.vectors import dequantize, quantize
 
     return np.stack([dequantize(*quantize(row)) for row in matrix])
 
@@ -106,7 +106,7 @@ class DenseEngine:
 
     def build(self, records: Sequence[dict[str, Any]]) -> None:
         from deskmate.core.content.model import Item
-        from deskmate.core.search.vector_job import item_text
+        from deskmate.core.semantic.vector_job import item_text
 
         texts = [item_text(Item.from_dict(r)) for r in records]
         vectors = np.concatenate(

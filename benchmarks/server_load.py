@@ -41,9 +41,6 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-if __package__ in (None, ""):  # run as a file: python benchmarks/server_load.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import httpx
 from deskmate.indexer.sample_pack import sample_pack_path
 from deskmate.server.auth import Role, add_user, issue_token

@@ -27,9 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from benchmarks.corpus import ENGLISH_QUERIES, build_corpus, queries, resolve_eval_dir

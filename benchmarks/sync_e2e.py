@@ -37,9 +37,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a file: python benchmarks/sync_e2e.py
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 import httpx
 from deskmate.core import KnowledgeBase
 from deskmate.core.sync import SyncClient

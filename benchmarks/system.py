@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import platform
@@ -16,45 +15,21 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_core_from_checkout() -> None:
-    """Register ``deskmate.core`` from ``<repo>/core`` when the project is not installed.
-
-    setup.py maps the top-level ``core`` folder onto ``deskmate.core``; this mirrors that
-    mapping so the benchmarks also run from a plain checkout.
-    """
-    import types
-
-    init = REPO_ROOT / "core" / "__init__.py"
-    if "deskmate" not in sys.modules:
-        namespace = types.ModuleType("deskmate")
-        namespace.__path__ = []
-        sys.modules["deskmate"] = namespace
-    spec = importlib.util.spec_from_file_location(
-        "deskmate.core", init, submodule_search_locations=[str(init.parent)]
-    )
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load deskmate.core from {init}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["deskmate.core"] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop("deskmate.core", None)
-        raise
-
-
 def import_deskmate() -> tuple[Any, Any]:
-    """Return ``(KnowledgeBase, Item)`` from ``deskmate.core`` (installed or from the checkout)."""
+    """Return ``(KnowledgeBase, Item)`` from the installed ``deskmate.core``.
+
+    The benchmarks measure the package as installed (``make setup``), found the one ordinary
+    way: ``python -m benchmarks.<name>`` from the repository root, with the project's venv.
+    """
     try:
-        from deskmate.core import (  # type: ignore[import-untyped,unused-ignore]
-            Item,
-            KnowledgeBase,
-        )
+        from deskmate.core import Item, KnowledgeBase
     except ModuleNotFoundError as exc:
         if exc.name not in ("deskmate", "deskmate.core"):
             raise
-        _load_core_from_checkout()
-        from deskmate.core import Item, KnowledgeBase
+        raise SystemExit(
+            "deskmate is not installed in this Python: run `make setup`, then "
+            "`.venv/bin/python -m benchmarks.<name>` from the repository root"
+        ) from exc
     return KnowledgeBase, Item
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.errors import IndexNotReadyError, OperationCancelledError, SearchIndexError
+from deskmate.core.search.agent_language import preferred
 from deskmate.core.search.analysis import Segmenter
 from deskmate.core.search.build_pipeline import (
     PIPELINE_MIN_ITEMS,
@@ -28,29 +29,32 @@ from deskmate.core.search.build_pipeline import (
 )
 from deskmate.core.search.documents import plain_text, to_document
 from deskmate.core.search.encoder import shared_encoder
+from deskmate.core.search.freshness import demote_stale
 from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
 from deskmate.core.search.query_plan import QueryPlanner
 from deskmate.core.search.ranker import IndexSnapshot
 from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
 from deskmate.core.search.rerank import is_typed_question, rerank
-from deskmate.core.search.semantic import (
+from deskmate.core.search.snippets import HighlightedText, Highlighter
+from deskmate.core.search.synonyms import SynonymTable
+from deskmate.core.semantic.search import (
     DEPTH as FUSION_DEPTH,
 )
-from deskmate.core.search.semantic import (
+from deskmate.core.semantic.search import (
     EncoderFactory,
     SemanticSearch,
     accepts,
     fuse,
+    fused_weights,
     is_question_like,
+    weigh_fused,
 )
-from deskmate.core.search.snippets import Highlighter
-from deskmate.core.search.synonyms import SynonymTable
+from deskmate.core.store.database import DB_FILE
 from deskmate.core.store.item_store import ItemStore, WriteCounts
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-DB_FILE = "deskmate.db"
 INCREMENTAL_LIMIT = 5000  # more changes than this: a clean full rebuild is faster
 _UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION_ERRORS)
 
@@ -59,7 +63,8 @@ _UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION
 class Hit:
     """One search result.
 
-    ``title_html`` and ``snippet`` are HTML-escaped with ``<mark>`` around matches.
+    Plain data, never markup: ``snippet`` and ``title_marks`` are text with the ranges
+    that matched the query; each front end renders (and escapes) them its own way.
     ``score`` orders the hits of one search only: lexical scores, or for a fused (hybrid)
     ranking the fused z-score, which can be negative.
     """
@@ -67,11 +72,16 @@ class Hit:
     id: str
     kind: str
     title: str
-    snippet: str
+    snippet: HighlightedText
     score: float
-    title_html: str = ""
+    title_marks: HighlightedText | None = None
     product: str | None = None
     language: str = "zh"
+
+    @property
+    def marked_title(self) -> HighlightedText:
+        """The title with its matches (the bare title when it was not searched for)."""
+        return self.title_marks or HighlightedText(self.title)
 
 
 @dataclass(frozen=True)
@@ -211,7 +221,30 @@ class KnowledgeBase(ClosesOnExit):
             # index, if there is a readable one, stays in use.
             self.keep_existing_index()
             raise
+        self._warm_up()
         self._ready.set()
+
+    def _warm_up(self) -> None:
+        """One throw-away search before search is declared ready.
+
+        It opens the index snapshot and loads the field lengths (about a second at 100k
+        items), so the query an agent typed while the index was prepared is answered as
+        soon as it is ready rather than a second later.
+        """
+        try:
+            self._search("退款 refund", 1, None, None, None, None)
+        except CORRUPTION_ERRORS as exc:
+            log.warning("search index unreadable after preparing it (%s)", exc)
+            with self._snapshot_lock:
+                self._snapshot = None
+
+    def load_dictionary(self) -> None:
+        """Load the word segmenter's dictionary now (it would load on first use).
+
+        The load (0.1-0.7 s) holds the GIL: every other thread waits, the GUI's included.
+        The sidebar does it while it builds its window, before the window can stall.
+        """
+        self._segmenter.load()
 
     def keep_existing_index(self) -> bool:
         """Search the index on disk as it is (after a cancelled :meth:`prepare_index`).
@@ -280,6 +313,11 @@ class KnowledgeBase(ClosesOnExit):
             if pipeline is None:
                 pipeline = total >= PIPELINE_MIN_ITEMS and pipeline_available()
             if not pipeline:
+                # The dictionary loads before the build folder exists: a quit while it
+                # loads (up to 2 s on a busy machine, deaf to cancel) leaves nothing behind.
+                self._segmenter.load()
+                if cancel is not None and cancel.is_set():
+                    raise OperationCancelledError("The index rebuild was cancelled.")
                 count = self._index.build(self._documents(items), total, seq, progress, cancel)
             else:
                 config = AnalysisConfig.of(self._segmenter, self.skill_names)
@@ -380,6 +418,37 @@ class KnowledgeBase(ClosesOnExit):
         marker = Highlighter(())
         return [self._hit(items[i], score, marker) for i, score in pairs if i in items]
 
+    def items_of_kind(self, kind: str, limit: int = 5000) -> list[Item]:
+        """Every item of ``kind`` (e.g. the expert directory), at most ``limit``, by id.
+
+        Raises:
+            IndexNotReadyError: :meth:`prepare_index` has not finished.
+        """
+        if not self._ready.is_set():
+            raise IndexNotReadyError(
+                "The search index is still being prepared; search works when it is ready."
+            )
+        ids = sorted(self._current_snapshot().ids_where("kind", str(ItemKind(kind))))[:limit]
+        found = self._store.get_many(ids)
+        return [found[i] for i in ids if i in found]
+
+    def filter_values(self, field: str) -> list[str]:
+        """The values items carry in ``field`` ("product" or "channel"), sorted.
+
+        For filter menus: only values some item has, read from the search index.
+
+        Raises:
+            IndexNotReadyError: :meth:`prepare_index` has not finished.
+            ValueError: ``field`` is not a filter field.
+        """
+        if field not in ("product", "channel", "kind", "language"):
+            raise ValueError(f"not a filter field: {field!r}")
+        if not self._ready.is_set():
+            raise IndexNotReadyError(
+                "The search index is still being prepared; search works when it is ready."
+            )
+        return self._current_snapshot().field_values(field)
+
     def search(
         self,
         text: str,
@@ -389,6 +458,7 @@ class KnowledgeBase(ClosesOnExit):
         product: str | None = None,
         channel: str | None = None,
         language: str | None = None,
+        prefer_language: str | None = None,
         semantic: bool = True,
     ) -> list[Hit]:
         """Search as the agent types: the last word counts as a prefix.
@@ -400,6 +470,8 @@ class KnowledgeBase(ClosesOnExit):
             product: Only items of this product.
             channel: Only items for this channel (voice/chat/email).
             language: Only items in this language (zh/en).
+            prefer_language: The agent's language (zh/en, from the UI): its items come
+                first among hits of the same relevance (see ``search.agent_language``).
             semantic: Fuse in the nearest vectors for question-like text (the final
                 ranking); False gives the lexical ranking alone, which the sidebar paints
                 first while the fused one is computed.
@@ -412,14 +484,18 @@ class KnowledgeBase(ClosesOnExit):
                 "The search index is still being prepared; search works when it is ready."
             )
         try:
-            return self._search(text, limit, kinds, product, channel, language, semantic)
+            return self._search(
+                text, limit, kinds, product, channel, language, prefer_language, semantic
+            )
         except CORRUPTION_ERRORS as exc:
             log.warning("search index failed while searching (%s); rebuilding it", exc)
             with self._snapshot_lock:
                 self._snapshot = None
             self._index.close()
             self.rebuild_index()
-            return self._search(text, limit, kinds, product, channel, language, semantic)
+            return self._search(
+                text, limit, kinds, product, channel, language, prefer_language, semantic
+            )
 
     def _search(
         self,
@@ -429,6 +505,7 @@ class KnowledgeBase(ClosesOnExit):
         product: str | None,
         channel: str | None,
         language: str | None,
+        prefer_language: str | None = None,
         semantic: bool = True,
     ) -> list[Hit]:
         snap = self._current_snapshot()
@@ -448,13 +525,17 @@ class KnowledgeBase(ClosesOnExit):
         question = is_typed_question(text)
         hybrid = semantic and is_question_like(text)
         depth = max(limit, RERANK_DEPTH) if question else limit
+        # The nearest vectors first: whether there is a dense side decides where the
+        # language preference and the stale demotion apply (once, on the final ranking).
+        dense = self.semantic.nearest(text) if hybrid else []
+        prefer = preferred(snap, text, prefer_language)
         ranked = snap.rank(
             plan,
-            max(depth, FUSION_DEPTH) if hybrid else depth,
+            max(depth, FUSION_DEPTH) if dense else depth,
             mask,
             self._store.usage_boosts_cached(),
+            None if dense else prefer,
         )
-        dense = self.semantic.nearest(text) if hybrid else []
         # Items are read for the re-ranked head and the final hits only (JSON decoding of
         # 200 candidates cost ~8 ms a query); the rest of the fusion works on ids.
         items = self._store.get_many([r.item_id for r in ranked[:depth]])
@@ -462,7 +543,9 @@ class KnowledgeBase(ClosesOnExit):
         # (An id missing from the store: the index is ahead of a concurrent delete.)
         if question:
             found = rerank(text, [(i, score, (i.title, *i.questions)) for i, score in found])
-        if dense:
+        if not dense:
+            found = demote_stale(found)
+        else:
             wanted = {"product": product, "channel": channel, "language": language}
             if kinds or any(wanted.values()):
                 # The dense side has no index filters: its candidates are filtered here.
@@ -475,6 +558,7 @@ class KnowledgeBase(ClosesOnExit):
             fused = fuse(lexical, dense, has_vector=self.semantic.has_vector)[: limit * 2]
             items |= self._store.get_many([i for i, _ in fused if i not in items])
             found = [(items[i], score) for i, score in fused if i in items]
+            found = weigh_fused(found, fused_weights(text, prefer_language))
         marker = Highlighter(plan.highlight)
         return [self._hit(item, score, marker) for item, score in found[:limit]]
 
@@ -491,7 +575,7 @@ class KnowledgeBase(ClosesOnExit):
             title=item.title,
             snippet=marker.snippet(body),
             score=round(score, 4),
-            title_html=marker.highlight(item.title),
+            title_marks=marker.highlight(item.title),
             product=item.product,
             language=item.language,
         )

@@ -19,6 +19,8 @@ DOCK_WIDTH_MAX = 800
 DOCK_EDGES = ("right", "left")
 LANGUAGES = ("system", "zh_CN", "en")
 THEMES = ("system", "light", "dark")
+TEXT_ZOOM_MIN = 70  # percent of the system font; below this Chinese becomes unreadable
+TEXT_ZOOM_MAX = 200  # a 380 px sidebar cannot show more than this usefully
 _MAX_TEXT = 256
 _MAX_AGENT_ID = 128  # the width of the agent_id column of the consultation record
 
@@ -84,6 +86,15 @@ def _dock_width(value: Any) -> int:
     return max(DOCK_WIDTH_MIN, min(DOCK_WIDTH_MAX, value))
 
 
+def _text_zoom(value: Any) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("it must be a whole number (percent)")
+    # Like the width: out of range is clamped, not refused (Ctrl+= past the top is harmless).
+    return max(TEXT_ZOOM_MIN, min(TEXT_ZOOM_MAX, value))
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "server_url": _server_url,
     "proxy_url": _proxy_url,
@@ -99,6 +110,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "language": _one_of(LANGUAGES),
     "theme": _one_of(THEMES),
     "hide_on_close": _flag,
+    "text_zoom": _text_zoom,
 }
 
 

@@ -89,6 +89,8 @@ class Settings:
         language: The interface language: "system", "zh_CN" or "en".
         theme: "system", "light" or "dark".
         hide_on_close: Closing the window hides it to the tray instead of quitting.
+        text_zoom: The sidebar's text size in percent of the system font, clamped to
+            70-200 (Ctrl+= / Ctrl+- / Ctrl+0 in the sidebar).
 
     Raises:
         SettingsError: a value is not valid (the message names the setting).
@@ -108,6 +110,7 @@ class Settings:
     language: str = "system"
     theme: str = "system"
     hide_on_close: bool = True
+    text_zoom: int = 100
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -7,6 +7,7 @@ turns problems into sentences in the status line instead of crash dialogs.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import os
 import signal
@@ -25,16 +26,25 @@ from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
 from deskmate.desktop.background_sync import BackgroundSync
 from deskmate.desktop.context_pop import ContextPop
+from deskmate.desktop.crm_insert import CrmInsert
+from deskmate.desktop.docking.all_desktops import OnAllDesktops, placement_for
 from deskmate.desktop.docking.dock_controller import DockController
 from deskmate.desktop.docking.edge_reservation import edge_reservation_for
-from deskmate.desktop.error_wording import is_offline, wording
+from deskmate.desktop.error_wording import (
+    credential_store_text,
+    dock_problem_text,
+    is_offline,
+    settings_read_text,
+    wording,
+)
 from deskmate.desktop.exception_hooks import ExceptionHooks
 from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, global_hotkeys_for
-from deskmate.desktop.i18n import install_translators, resolve_language
+from deskmate.desktop.i18n import install_translators, remove_translators, resolve_language
 from deskmate.desktop.icons import app_icon
 from deskmate.desktop.item_encoding import ItemEncoding
 from deskmate.desktop.jobs import JobRunner, Lane
+from deskmate.desktop.keystrokes import keystrokes_for
 from deskmate.desktop.learning_controller import LearningController
 from deskmate.desktop.local_time import local_time
 from deskmate.desktop.settings_dialog import SettingsDialog
@@ -65,6 +75,7 @@ class DeskmateApp(QObject):
         self.settings_store = SettingsStore(paths.config_dir)
         self.settings: Settings = self.settings_store.load()
         language = resolve_language(self.settings.language)
+        self.language = language
         self._translators = install_translators(app, language)
         self.theme = apply_theme(app, self.settings.theme)
         app.setWindowIcon(app_icon())
@@ -72,6 +83,8 @@ class DeskmateApp(QObject):
 
         self.jobs = JobRunner()
         self.kb = KnowledgeBase.open(paths.data_dir, prepare_index=False)
+        # Holds the GIL ~0.1 s: while the window is being built, not once it is on screen.
+        self.jobs.submit("dictionary", lambda _ctx: self.kb.load_dictionary())
         self.recorder = ActivityRecorder(
             ConsultationLog.open(paths.data_dir, self.settings.agent_id), self, jobs=self.jobs
         )
@@ -93,6 +106,10 @@ class DeskmateApp(QObject):
         self.window.settings_requested.connect(self.open_settings)
         self.window.dock_toggle_requested.connect(self.toggle_dock)
         self.window.pin_toggled.connect(self._set_pinned)
+        self.window.zoom.set_percent(self.settings.text_zoom)
+        self.window.zoom.changed.connect(
+            lambda percent: self._save(dataclasses.replace(self.settings, text_zoom=percent))
+        )
 
         self.dock = DockController(
             self.window,
@@ -103,6 +120,7 @@ class DeskmateApp(QObject):
         )
         self.dock.placement_changed.connect(self._remember_placement)
         self._use_dock = dock and self.settings.docked
+        self.desktops = OnAllDesktops(self.window, placement_for(app), self)  # sticky
 
         self.hotkeys: GlobalHotkeys = global_hotkeys_for(app)
         self.hotkeys.activated.connect(self._on_hotkey)
@@ -149,12 +167,20 @@ class DeskmateApp(QObject):
         self.encoding = ItemEncoding(self.kb, self.jobs, self)
         self.encoding.progressed.connect(self._encoding_progress)
         self.context = ContextPop(self.window, self.recorder, self.summon, self)
+        self.crm_insert = CrmInsert(self.window, keystrokes_for(app.platformName()), self.jobs)
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
         self._gap_dialog: GapDialog | None = None
+        self._quitting = False
         self._settings_dialog: SettingsDialog | None = None
         self.refresh_status()
-        for problem in [*self.settings_store.problems, *self.hotkey_problems]:
+        for problem in self.settings_store.problems:
+            log.warning("settings: %s", problem)  # the core's English detail, for IT
+        if self.settings_store.problems:
+            self.window.toast(
+                self.settings_store.problems[0] if language == "en" else settings_read_text()
+            )
+        for problem in self.hotkey_problems:  # worded by the hotkeys module, translated
             self.window.toast(problem)
 
     # -- start and stop ----------------------------------------------------------------
@@ -167,14 +193,20 @@ class DeskmateApp(QObject):
             self.window.resize(self.settings.dock_width, 700)
         self.window.show()
         self.window.summon()
+        gc.freeze()  # what was imported and built so far: a rebuild's collections skip it
         # benchmarks/installed_start.py times start-up from outside with this line.
         log.info("search box ready at %.3f (epoch seconds)", time.time())
         if self.dock.problem:
-            self.window.toast(self.dock.problem)
+            log.warning("dock: %s", self.dock.problem)
+            self.window.toast(dock_problem_text())
         self.startup.start()
 
     def _after_prepare(self, usage: Usage) -> None:
         self.encoding.start()
+        # What start-up loaded (dictionaries, index readers, widgets) lives as long as the
+        # app: out of the collector's sight, a full collection no longer walks it while
+        # holding the GIL (245 ms pauses of every thread at 100k items before).
+        gc.freeze()
         self.refresh_status()
         self.window.remember_usage(*usage)
         self.learning.load()
@@ -192,19 +224,28 @@ class DeskmateApp(QObject):
         SQLite's transactions and the index's aside-then-swap build leave nothing
         half-written).
         """
+        if self._quitting:  # closing the window below comes back here
+            return
+        self._quitting = True
         self.sync.stop()
         self.encoding.cancel()  # stops after its batch; the next start resumes
         self.learning.shutdown()
         self.window.shutdown()
+        self.window.hide()  # gone at once for the agent, while the jobs get their bounded wait
         self.hotkeys.unregister_all()
         self.dock.release()
+        self.desktops.close()
         self.tray.hide()
         self.instance.close()
+        begun = time.monotonic()
         abandoned = self.jobs.shutdown()
+        log.info("quit: jobs stopped in %.2f s", time.monotonic() - begun)
         self.recorder.close()
         if not abandoned:
             self.kb.close()
+        log.info("quit: data closed after %.2f s", time.monotonic() - begun)
         self.exception_hooks.uninstall()
+        remove_translators(self.app, self._translators)
         if self.watchdog is not None:
             self.watchdog.stop()
         self.app.quit()
@@ -218,6 +259,7 @@ class DeskmateApp(QObject):
         elif command == "flag-gap":
             self.flag_gap()
         elif command == "quit":
+            log.info("quit requested through the instance channel")
             self.quit()
         elif command.startswith("{"):  # a context pop (validated by the channel)
             try:
@@ -229,6 +271,8 @@ class DeskmateApp(QObject):
         """Bring the sidebar forward with the search box focused."""
         if self._use_dock and not self.window.isVisible():
             self.dock.dock()
+        self.crm_insert.remember_target()  # the CRM the agent comes from: Insert types there
+        self.desktops.bring_here()  # to the agent's current desktop, not theirs to it
         self.window.summon()
 
     def hide_sidebar(self) -> None:
@@ -362,6 +406,7 @@ class DeskmateApp(QObject):
             self.dock.set_width(new.dock_width)
         if new.theme != old.theme:
             self.theme = apply_theme(self.app, new.theme)
+        self.window.zoom.set_percent(new.text_zoom)  # the same size again changes nothing
         if new.start_at_login != old.start_at_login:
             try:
                 set_start_at_login(new.start_at_login)
@@ -382,6 +427,9 @@ class DeskmateApp(QObject):
             dialog.show_sign_in_result(wording(exc))
             return
         # Kept in the credential store, or for this session only (problem says so): sync.
+        if problem and self.language != "en":  # the vault words its reason in English
+            log.warning("sign-in: %s", problem)
+            problem = credential_store_text()
         dialog.show_sign_in_result(problem or self.tr("Signed in. Syncing now…"))
         self._sync_now()
 
@@ -405,6 +453,7 @@ class DeskmateApp(QObject):
                 self._settings_dialog.show_sign_in_result(notice)
         if outcome.changed:
             self.window.refresh_history()
+            self.window.favourites.reload(take_over=outcome.first)
 
     def _account_notice(self, outcome: BindOutcome) -> str:
         """The one-line notice of :meth:`BindOutcome.notice`, in the UI's language."""
@@ -514,7 +563,22 @@ def run_sidebar(paths: Paths, dock: bool = True, command: str = "summon") -> int
     if command != "summon":
         deskmate.handle_command(command)
     _quit_on_terminate(deskmate)
-    return app.exec()
+    status = app.exec()
+    _end_process(status)
+    return status  # not reached
+
+
+def _end_process(status: int) -> None:
+    """End the process now that :meth:`DeskmateApp.quit` wrote and closed everything.
+
+    The interpreter's own teardown (freeing the segmenter's dictionaries, the widgets,
+    every module) writes nothing and took 1.5-2 s on a busy machine, past the 3 s an
+    agent or log-off waits for a quit; so the logs are flushed and the process ends here.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _quit_on_terminate(deskmate: DeskmateApp) -> None:

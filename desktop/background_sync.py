@@ -25,6 +25,17 @@ if TYPE_CHECKING:  # imported lazily: an agent without a server does not pay for
     from deskmate.core.sync.client import SyncReport
 
 log = logging.getLogger(__name__)
+
+
+class NoTokenError(DeskmateError):
+    """No sign-in is kept for the server (and none is given in ``DESKMATE_TOKEN``).
+
+    Coded as a refused sign-in: the status line shows the same "sign in" state.
+    """
+
+    code = "sync.auth"
+
+
 PERIOD_MS = 5 * 60 * 1000  # every five minutes, as agents expect content to be "fresh"
 
 
@@ -110,29 +121,24 @@ class BackgroundSync(QObject):
         return vault.problem
 
     def sync_now(self) -> str | None:
-        """Start a sync unless one runs; returns why it cannot start, or None."""
+        """Start a sync unless one runs; returns why it cannot start, or None.
+
+        The token is looked up inside the job: the first look opens the credential store
+        (keyring probes its backends over D-Bus, 0.3-0.8 s) and imports the sync client,
+        which must not happen on the GUI thread. Without a token the sync ends at once
+        with "Sign in to sync…" through ``finished``.
+        """
         if not self._server_url:
             return self.tr("No server is configured; Deskmate is working offline.")
         if self.running:
             # What the agent just did (a rating, a proposal) may have missed this one.
             self._again = True
             return None
-        from deskmate.core.sync import TokenVault
-
-        vault = TokenVault(self._server_url)
-        # A token IT hands over in the environment (kiosk or scripted set-ups, as for
-        # ``deskmate sync``) is used when the agent has not signed in on this computer.
-        token = vault.load() or os.environ.get("DESKMATE_TOKEN", "").strip()
-        if not token:
-            self.last_error_code = "sync.auth"  # as a refused token: sign in
-            return vault.problem or self.tr(
-                "Sign in to sync: open Settings, Account, and enter your token."
-            )
         self.started.emit()
         self._busy = True
         self._job = self._jobs.submit(
             "sync",
-            lambda ctx: self._run(token, ctx),
+            self._run,
             lane=Lane.WRITER,
             on_done=self._on_report,
             on_error=self._on_error,
@@ -140,9 +146,16 @@ class BackgroundSync(QObject):
         )
         return None
 
-    def _run(self, token: str, ctx: JobContext) -> SyncReport:
-        from deskmate.core.sync import SyncClient
+    def _run(self, ctx: JobContext) -> SyncReport:
+        from deskmate.core.sync import SyncClient, TokenVault
 
+        vault = TokenVault(self._server_url)
+        # A token IT hands over in the environment (kiosk or scripted set-ups, as for
+        # ``deskmate sync``) is used when the agent has not signed in on this computer.
+        token = vault.load() or os.environ.get("DESKMATE_TOKEN", "").strip()
+        if not token:
+            raise NoTokenError("Sign in to sync: no token is kept.", vault_problem=vault.problem)
+        ctx.check_cancelled()
         with SyncClient(
             self._kb,
             self._record,
@@ -166,6 +179,14 @@ class BackgroundSync(QObject):
         self._job = None
         self.last_error_code = error.code
         self._busy = False
+        if isinstance(error, NoTokenError):
+            # The vault's reason (an insecure or broken credential store) is English
+            # detail for an English UI; every other agent gets the translated request.
+            problem = self.tr("Sign in to sync: open Settings, Account, and enter your token.")
+            if self._ui == "en" and error.fields.get("vault_problem"):
+                problem = str(error.fields["vault_problem"])
+            self.finished.emit("", problem)
+            return
         self.finished.emit("", problem_text(error.code, error.message, self._ui))
 
     def _on_bug(self) -> None:

@@ -10,27 +10,28 @@ installation (IT runs it after deploying). Every command takes
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import locale
 import logging
 import os
-import re
 import sys
 from collections.abc import Sequence
-from importlib.metadata import version
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.context_request import ContextError, ContextRequest, looks_like_url
+from deskmate.core.errors import DeskmateError
 from deskmate.core.logging_config import configure_logging
 from deskmate.core.paths import Paths
-from deskmate.indexer.pack_import import ImportReport, import_pack
-from deskmate.indexer.sample_pack import load_sample_pack_if_empty
-from tqdm import tqdm
 
-_TAG = re.compile(r"</?mark>")
+if TYPE_CHECKING:
+    from deskmate.core import KnowledgeBase
+    from deskmate.indexer.pack_import import ImportReport
+
+# The store, the search engine and Qt's widgets are imported where a command needs them:
+# a deskmate:// link hands its query to the running sidebar in a fraction of the ~2 s
+# they take to import on a busy PC (benchmarks/context_pop.py).
+
 KIND_LABELS = {"faq": "FAQ", "script": "话术", "expert": "专家"}
 SUBCOMMANDS = frozenset({"import", "reindex", "search", "sync"})
 
@@ -54,6 +55,8 @@ def _common() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``deskmate``."""
+    from importlib.metadata import version  # ~80 ms; a deskmate:// link never needs it
+
     common = _common()
     parser = argparse.ArgumentParser(
         prog="deskmate", parents=[common], description="Deskmate knowledge sidebar and tools."
@@ -109,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this kind (repeatable)",
     )
     search.add_argument("--limit", type=int, default=10, help="at most this many hits")
+    search.add_argument("--product", help="only items of this product (e.g. 宽带)")
+    search.add_argument("--channel", help="only items for this channel (voice, chat, email)")
     search.add_argument(
         "--show",
         action="store_true",
@@ -142,6 +147,9 @@ def _print_report(report: ImportReport, out: TextIO) -> None:
 
 
 def _cmd_import(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    from deskmate.indexer.pack_import import import_pack
+    from tqdm import tqdm
+
     with tqdm(total=0, unit="file", desc="reading", disable=None, leave=False) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -155,6 +163,8 @@ def _cmd_import(kb: KnowledgeBase, args: argparse.Namespace) -> int:
 
 
 def _cmd_reindex(kb: KnowledgeBase) -> int:
+    from tqdm import tqdm
+
     total = sum(kb.count().values())
     with tqdm(total=total, unit="item", desc="indexing", disable=None) as bar:
 
@@ -168,6 +178,8 @@ def _cmd_reindex(kb: KnowledgeBase) -> int:
 
 
 def _cmd_encode(kb: KnowledgeBase) -> int:
+    from tqdm import tqdm
+
     with tqdm(total=0, unit="item", desc="encoding", disable=None) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -181,23 +193,35 @@ def _cmd_encode(kb: KnowledgeBase) -> int:
     return 1 if report.failed else 0
 
 
-def _plain(marked: str) -> str:
-    return html.unescape(_TAG.sub("", marked))
-
-
 def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    from deskmate.core.search.snippets import HighlightedText
+    from deskmate.desktop.terminal_text import terminal_text, wants_bold
+    from deskmate.indexer.sample_pack import load_sample_pack_if_empty
+
     load_sample_pack_if_empty(kb)
-    hits = kb.search(" ".join(args.query), limit=args.limit, kinds=args.kind)
+    hits = kb.search(
+        " ".join(args.query),
+        limit=args.limit,
+        kinds=args.kind,
+        product=args.product or None,
+        channel=args.channel or None,
+    )
+    for field in ("product", "channel"):
+        wanted = getattr(args, field)
+        if wanted and not hits and wanted not in (known := kb.filter_values(field)):
+            print(f"no item has the {field} {wanted!r}; known: {', '.join(known)}", file=sys.stderr)
     if args.json:
         rows = [
             {
                 "id": h.id,
                 "kind": h.kind,
                 "title": h.title,
-                "snippet": _plain(h.snippet),
-                "snippet_html": h.snippet,
+                "title_spans": [list(span) for span in h.marked_title.spans],
+                "snippet": h.snippet.text,
+                "snippet_spans": [list(span) for span in h.snippet.spans],
                 "score": h.score,
                 "language": h.language,
+                "product": h.product,
             }
             for h in hits
         ]
@@ -205,9 +229,12 @@ def _cmd_search(kb: KnowledgeBase, args: argparse.Namespace) -> int:
         return 0
     if not hits:
         print("no results")
+    bold = wants_bold(sys.stdout)
     for n, h in enumerate(hits, start=1):
-        print(f"{n:2}. [{KIND_LABELS.get(h.kind, h.kind)}] {h.title}  ({h.id}, {h.score:.2f})")
-        print(f"    {_plain(h.snippet)}")
+        title = terminal_text(h.marked_title, bold)
+        where = terminal_text(HighlightedText(h.id), bold=False)
+        print(f"{n:2}. [{KIND_LABELS.get(h.kind, h.kind)}] {title}  ({where}, {h.score:.2f})")
+        print(f"    {terminal_text(h.snippet, bold)}")
     return 0
 
 
@@ -218,6 +245,7 @@ def _cmd_sync(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> int:
     from deskmate.core.settings import SettingsStore
     from deskmate.core.sync import AuthError, OfflineError, SyncClient, TokenVault
     from deskmate.core.sync.transport import check_token
+    from tqdm import tqdm
 
     if not args.verbose:
         # urllib3 warns on every retry; the one-line result below already says what failed.
@@ -300,26 +328,46 @@ def _wants_autostart(paths: Paths) -> bool:
 
 def _run_sidebar(paths: Paths, args: argparse.Namespace, command: str = "") -> int:
     """Start the sidebar, or hand the wish to the one already running."""
-    # Qt is imported here so `deskmate search` stays light for scripts and IT.
-    from deskmate.desktop.app import run_sidebar
+    # No Qt yet: a running sidebar takes the wish over its socket at once.
+    from deskmate.desktop.instance_handover import hand_over
 
     # "autostart" is no command a running sidebar acts on: a second autostart stays quiet.
     if not command:
         command = "flag-gap" if args.flag_gap else "autostart" if args.autostart else "summon"
+    if hand_over(paths.data_dir, command):
+        # A context message holds the customer's words: log its kind, not its text.
+        kind = "context" if command[:1] == "{" else command
+        logging.getLogger(__name__).info("passed %r to the running Deskmate", kind)
+        return 0
+    # Qt's widgets are imported here so `deskmate search` stays light for scripts and IT, and
+    # works on an install without the `desktop` extra (a server host).
+    try:
+        from deskmate.desktop.app import run_sidebar
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in {"PySide6", "shiboken6", "Xlib"}:
+            raise
+        print(
+            f"deskmate: the sidebar needs {exc.name}, which this installation lacks (the "
+            "server or base install has no window). Install the app with "
+            "`pip install 'deskmate[desktop]'`; `deskmate search` works without it.",
+            file=sys.stderr,
+        )
+        return 3
+
     return run_sidebar(paths, dock=not getattr(args, "floating", False), command=command)
 
 
 def _split_url(argv: list[str]) -> tuple[str | None, list[str]]:
     """A URL the OS passed (``deskmate %u``, ``deskmate.exe "%1"``) and the other arguments.
 
-    Only the first non-option argument counts, and only when it is no subcommand.
+    The first argument that looks like a URL counts, before any subcommand; an option's
+    value (``--data-dir /srv/dm``) is never one, as a path has no scheme.
     """
     for n, arg in enumerate(argv):
-        if arg.startswith("-"):
-            continue
-        if arg not in SUBCOMMANDS and looks_like_url(arg):
+        if arg in SUBCOMMANDS:
+            break
+        if not arg.startswith("-") and looks_like_url(arg):
             return arg, [*argv[:n], *argv[n + 1 :]]
-        break
     return None, argv
 
 
@@ -350,10 +398,21 @@ def _run_command(kb: KnowledgeBase, paths: Paths, args: argparse.Namespace) -> i
     return _cmd_search(kb, args)
 
 
+def _parse_link_options(rest: list[str]) -> argparse.Namespace:
+    """What the OS runs for a link: the common options and --floating; the rest is ignored.
+
+    Read without building the whole parser (its --version reads the package metadata).
+    """
+    parser = argparse.ArgumentParser(prog="deskmate", parents=[_common()])
+    parser.add_argument("--floating", action="store_true")
+    args, _ignored = parser.parse_known_args(rest)
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``deskmate`` console script."""
     url, rest = _split_url(list(sys.argv[1:] if argv is None else argv))
-    args = build_parser().parse_args(rest)
+    args = _parse_link_options(rest) if url is not None else build_parser().parse_args(rest)
     paths = Paths.resolve(args.data_dir, args.config_dir)
     configure_logging(paths.log_dir, args.verbose)
     if url is not None or (args.command == "search" and args.show):
@@ -366,6 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.autostart and not _wants_autostart(paths):
             return 0
         return _run_sidebar(paths, args)
+    from deskmate.core import KnowledgeBase
+
     try:
         with KnowledgeBase.open(paths.data_dir) as kb:
             return _run_command(kb, paths, args)

@@ -6,25 +6,46 @@ and its results shown. Its case shows in a small header with a clear button, and
 event recorded while it is set carries it (``detail["case"]``) until the agent clears
 it or another case arrives.
 
-A request arriving while a modal dialog is open (settings, a proposal) is queued and
-applied once the dialog closes: typing into the search box behind the dialog would be
-invisible, and raising the sidebar over it would hide what the agent is doing.
-The newest queued request wins.
+A request arriving while one of Deskmate's dialogs is open (settings, a proposal, or the
+gap dialog the agent may be typing a note in) is queued and applied once the dialog
+closes: typing into the search box behind a dialog would be invisible, raising the
+sidebar would take the keyboard from the agent mid-sentence, and a new case must not
+slip into a gap flag that belongs to the previous call. The newest queued request wins.
+
+Once the pop's results are on screen (the index ready, the newest search painted) one
+line is logged with the time, the result count and whether the case header shows; the
+X11 tests and ``benchmarks/context_pop.py`` read it from outside the process.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from deskmate.core.context_request import ContextRequest
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.sidebar import SidebarWindow
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 MODAL_POLL_MS = 200
+PAINTED_LOG = "context pop painted at"  # what tests and the benchmark wait for
+
+
+def dialog_open() -> bool:
+    """Whether a modal dialog or any visible Deskmate dialog window is open."""
+    if QApplication.activeModalWidget() is not None:
+        return True
+    return any(isinstance(w, QDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
 
 
 class CaseHeader(QWidget):
@@ -61,6 +82,7 @@ class ContextPop(QObject):
     """Applies context requests to the sidebar and keeps the current case."""
 
     applied = Signal(object)  # the ContextRequest, once the sidebar shows it
+    painted = Signal(int)  # the sidebar's request number, once the pop's results show
 
     def __init__(
         self,
@@ -80,6 +102,8 @@ class ContextPop(QObject):
         window.add_header(self.header)
         self._wait = QTimer(self, interval=MODAL_POLL_MS)
         self._wait.timeout.connect(self._apply_pending)
+        self._awaiting_paint = False
+        window.results_painted.connect(self._on_painted)
 
     @property
     def case(self) -> str:
@@ -88,7 +112,7 @@ class ContextPop(QObject):
 
     def apply(self, request: ContextRequest) -> None:
         """Show ``request`` now, or once the open modal dialog closes."""
-        if QApplication.activeModalWidget() is not None:
+        if dialog_open():
             log.info("context pop queued until the dialog closes: %s", request.describe())
             self.pending = request
             self._wait.start()
@@ -98,11 +122,36 @@ class ContextPop(QObject):
             self.set_case(request.case)
         self._summon()
         if request.query:
+            self._awaiting_paint = True
             self.window.show_query(request.query)
+            # The same text as already shown starts no new search: it is on screen now.
+            self._on_painted(self.window.painted_request)
         self.applied.emit(request)
 
+    def _on_painted(self, request: int) -> None:
+        window = self.window
+        if not self._awaiting_paint or request != window.runner.latest:
+            return
+        if not window.index_progress.isHidden():
+            return  # "preparing the index": the real results follow once it is ready
+        self._awaiting_paint = False
+        # The new rows queued a repaint; a queued call runs after it, so the time logged
+        # is when the suggestions are on screen, not merely in the model.
+        QTimer.singleShot(0, self, lambda: self._log_painted(request))
+
+    def _log_painted(self, request: int) -> None:
+        window = self.window
+        log.info(
+            "%s %.3f (epoch seconds): %d results, case header %s",
+            PAINTED_LOG,
+            time.time(),
+            window.model.rowCount(),
+            "hidden" if self.header.isHidden() else "shown",
+        )
+        self.painted.emit(request)
+
     def _apply_pending(self) -> None:
-        if QApplication.activeModalWidget() is not None or self.pending is None:
+        if dialog_open() or self.pending is None:
             return
         self._wait.stop()
         request, self.pending = self.pending, None

@@ -157,3 +157,55 @@ def log_location() -> str:
         if isinstance(handler, logging.handlers.RotatingFileHandler):
             return str(handler.baseFilename)
     return translate("ErrorWording", "the log")
+
+
+# -- sentences the core words in English for logs, reworded for the agent ----------------
+
+
+def dock_problem_text() -> str:
+    """Why the sidebar stays on top instead of docking (the exact cause is in the log)."""
+    return translate(
+        "ErrorWording",
+        "This desktop does not let Deskmate reserve a strip at the screen edge; "
+        "it stays on top instead.",
+    )
+
+
+def settings_read_text() -> str:
+    """Some settings (the agent's file or IT's defaults) could not be read; see the log."""
+    return translate(
+        "ErrorWording",
+        "Some settings could not be read, so their defaults are used. The details are in %1.",
+    ).replace("%1", log_location())
+
+
+def setting_problem_text(key: str) -> str:
+    """A value typed in the settings dialog is not acceptable."""
+    if key == "server_url":
+        return translate(
+            "ErrorWording",
+            "The server address is not valid. Enter it as https://deskmate.example.com.",
+        )
+    return translate("ErrorWording", "This setting is not valid: %1.").replace("%1", key)
+
+
+def gap_flag_problem_text(field: str, limit: int) -> str:
+    """A gap flag's field the agent typed is too long (or otherwise refused)."""
+    if field == "note":
+        return translate(
+            "ErrorWording", "The note is too long; shorten it to %1 characters or fewer."
+        ).replace("%1", str(limit))
+    if field == "interaction_id":
+        return translate(
+            "ErrorWording", "The case reference is too long; it can have at most %1 characters."
+        ).replace("%1", str(limit))
+    return translate("ErrorWording", "This gap cannot be recorded as entered; check the fields.")
+
+
+def credential_store_text() -> str:
+    """The sign-in is kept for this session only (no safe credential store)."""
+    return translate(
+        "ErrorWording",
+        "Signed in for this session only: this computer has no safe place to keep your "
+        "sign-in, so you will have to sign in again after a restart.",
+    )

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from datetime import datetime
 
 from deskmate.core.content.model import Item
+from deskmate.desktop.expert_browser import reach_text
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -75,6 +77,7 @@ class ExpertCard(QWidget):
             (self.tr("Skills"), "、".join(skill_names.get(s, s) for s in item.skills)),
             (self.tr("Languages"), "、".join(expert.languages)),
             (self.tr("Hours"), expert.hours),
+            (self.tr("Now"), reach_text(item, datetime.now().astimezone(), with_hours=False)[1]),
             (self.tr("Phone"), " ".join(p for p in (expert.phone, expert.extension) if p)),
             (self.tr("Email"), expert.email),
         ]

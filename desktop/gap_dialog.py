@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from deskmate.core.activity.events import GapFlag, GapType
+from deskmate.core.activity.events import (
+    MAX_INTERACTION_ID_CHARS,
+    MAX_NOTE_CHARS,
+    GapFlag,
+    GapType,
+)
 from deskmate.core.errors import ContentError
+from deskmate.desktop.error_wording import gap_flag_problem_text
 from deskmate.desktop.theme import problem_label
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -111,7 +117,9 @@ class GapDialog(QDialog):
                 interaction_id=self.case_edit.text().strip(),
             )
         except ContentError as exc:
-            self.error_label.setText(exc.message)
+            field = str(exc.fields.get("field", ""))
+            limit = {"note": MAX_NOTE_CHARS, "interaction_id": MAX_INTERACTION_ID_CHARS}
+            self.error_label.setText(gap_flag_problem_text(field, limit.get(field, 0)))
             self.error_label.show()
             return
         super().accept()

@@ -9,6 +9,8 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("zh_CN", "en")
+# The application property naming the UI language installed (searches prefer its items).
+_LANGUAGE_PROPERTY = "deskmateLanguage"
 
 
 def resolve_language(setting: str) -> str:
@@ -21,6 +23,7 @@ def resolve_language(setting: str) -> str:
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
     """Load Deskmate's and Qt's own translations for ``language`` (English needs none)."""
     translators: list[QTranslator] = []
+    app.setProperty(_LANGUAGE_PROPERTY, language)
     if language == "en":
         return translators
     # One joinpath step at a time: the frozen app's MultiplexedPath (Python 3.11) takes one.
@@ -43,3 +46,16 @@ def remove_translators(app: QCoreApplication, translators: list[QTranslator]) ->
     for translator in translators:
         app.removeTranslator(translator)
     translators.clear()
+    app.setProperty(_LANGUAGE_PROPERTY, None)
+
+
+def content_language() -> str | None:
+    """The items' language matching the UI's (``zh``/``en``); None before one is installed.
+
+    Searches rank items in the agent's language first among equally relevant hits.
+    """
+    app = QCoreApplication.instance()
+    value = app.property(_LANGUAGE_PROPERTY) if app is not None else None
+    if not value:
+        return None
+    return "zh" if str(value).startswith("zh") else "en"

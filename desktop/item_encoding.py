@@ -17,7 +17,7 @@ import logging
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.errors import OperationCancelledError
 from deskmate.core.search.encoder_guard import EncoderBusyError
-from deskmate.core.search.vector_job import EncodeTask
+from deskmate.core.semantic.vector_job import EncodeTask
 from deskmate.desktop.jobs import Job, JobRunner
 from PySide6.QtCore import QObject, QTimer, Signal
 

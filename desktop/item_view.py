@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.knowledge_base import Hit
+from deskmate.core.search.freshness import STALE_AFTER_DAYS
 from deskmate.desktop.expert_card import ExpertCard
 from deskmate.desktop.result_list import BADGE_COLOURS, kind_label
 from deskmate.desktop.safe_browser import SafeTextBrowser
@@ -27,10 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-#: Days after which an FAQ or script not verified again is marked stale (the server's
-#: default interval for both kinds; docs/console.md, "Verification").
-STALE_AFTER_DAYS = 90
 
 
 class ItemView(QWidget):
@@ -60,6 +57,7 @@ class ItemView(QWidget):
         self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self._title, 1)
+        self.title_row = top  # others add their buttons (e.g. the favourites' ☆)
         layout.addLayout(top)
         self.freshness = QLabel()
         self.freshness.setObjectName("freshness")

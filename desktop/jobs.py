@@ -27,8 +27,10 @@ from __future__ import annotations
 import enum
 import logging
 import queue
+import sys
 import threading
 import time
+import traceback
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -316,13 +318,26 @@ class JobRunner(QObject):
             lane.put(None)
         deadline = time.monotonic() + timeout
         abandoned = []
+        where = []
         for lane in self._lanes.values():
             lane.thread.join(max(0.0, deadline - time.monotonic()))
             if lane.thread.is_alive():
                 running = lane.current
                 abandoned += [j.kind for j in ([running] if running else []) + lane.queued()]
+                where.append(_stack_of(lane.thread))
         if abandoned:
             log.warning(
-                "quit: abandoned jobs still running after %.1f s: %s", timeout, ", ".join(abandoned)
+                "quit: abandoned jobs still running after %.1f s: %s; the lanes were at:\n%s",
+                timeout,
+                ", ".join(abandoned),
+                "\n".join(where),
             )
         return abandoned
+
+
+def _stack_of(thread: threading.Thread, frames: int = 8) -> str:
+    """The innermost ``frames`` frames of a running thread (why it did not stop)."""
+    frame = sys._current_frames().get(thread.ident or -1)
+    if frame is None:
+        return f"{thread.name}: (no frame)"
+    return f"{thread.name}:\n" + "".join(traceback.format_stack(frame)[-frames:])

@@ -6,13 +6,13 @@ a keystroke's repaint cheap: that matters for keystroke-to-paint latency.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from deskmate.core.knowledge_base import Hit
+from deskmate.core.search.snippets import HighlightedText
+from deskmate.desktop.highlight_render import MARK_DARK, MARK_LIGHT, layout_ranges, rich_text
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-_MARK = re.compile(r"</?mark>")
 _ModelIndex = QModelIndex | QPersistentModelIndex
 
 #: Badge colours per kind: readable on light and dark backgrounds.
@@ -86,21 +85,10 @@ class HitListModel(QAbstractListModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{kind_label(hit.kind)}: {hit.title}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The whole title (rows show two lines of it), its matches highlighted.
+            return rich_text(hit.marked_title)
         return None
-
-
-def split_marks(marked_html: str) -> tuple[str, list[tuple[int, int]]]:
-    """Plain text and (start, length) of the ``<mark>`` runs of an escaped, marked string."""
-    text: list[str] = []
-    ranges: list[tuple[int, int]] = []
-    length = 0
-    for n, part in enumerate(_MARK.split(marked_html)):
-        plain = html.unescape(part)
-        if n % 2 == 1 and plain:
-            ranges.append((length, len(plain)))
-        text.append(plain)
-        length += len(plain)
-    return "".join(text), ranges
 
 
 class HitDelegate(QStyledItemDelegate):
@@ -142,8 +130,9 @@ class HitDelegate(QStyledItemDelegate):
         palette = option.palette
         dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
         mark = QTextCharFormat()
-        mark.setBackground(QColor("#8a6d00" if dark else "#ffe58a"))
-        mark.setForeground(QColor("#ffffff" if dark else "#000000"))
+        background, colour = MARK_DARK if dark else MARK_LIGHT
+        mark.setBackground(QColor(background))
+        mark.setForeground(QColor(colour))
         font = QFont(option.font)
         bold = QFont(font)
         bold.setBold(True)
@@ -153,8 +142,10 @@ class HitDelegate(QStyledItemDelegate):
         prefix_width = metrics.horizontalAdvance(number + " ") if number else 0
         badge_width = metrics.horizontalAdvance(badge_text) + 8
         indent = self.PAD + prefix_width + badge_width + 6
-        title, title_marks = split_marks(hit.title_html or hit.title) if hit else ("", [])
-        snippet, snippet_marks = split_marks(hit.snippet) if hit else ("", [])
+        title_text = hit.marked_title if hit else HighlightedText("")
+        snippet_text = hit.snippet if hit else HighlightedText("")
+        title, title_marks = title_text.text, layout_ranges(title_text)
+        snippet, snippet_marks = snippet_text.text, layout_ranges(snippet_text)
         inner = width - 2 * self.PAD
         title_layout, title_height = _layout(
             title, bold, title_marks, mark, inner, self.TITLE_LINES, first_indent=indent - self.PAD

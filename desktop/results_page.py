@@ -1,4 +1,9 @@
-"""ResultsPage: the hit list with its section heading and the nothing-found message."""
+"""ResultsPage: the hit list with its section heading and the nothing-found message.
+
+The nothing-found message sits at the top, right under the search box and its filters,
+with the empty list hidden: at the bottom of an empty list (where it was) the agent's
+eyes, on the box, did not find it.
+"""
 
 from __future__ import annotations
 
@@ -30,10 +35,15 @@ class ResultsPage(QWidget):
         self.empty_label = QLabel()
         self.empty_label.setObjectName("emptyLabel")
         self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.empty_label.setStyleSheet(
+            "QLabel#emptyLabel { background: palette(alternate-base); padding: 6px;"
+            " border-left: 3px solid #d97706; }"
+        )
         layout.addWidget(self.section_label)
-        layout.addWidget(self.results, 1)
         layout.addWidget(self.empty_label)
+        layout.addWidget(self.results, 1)
+        layout.addStretch(0)  # takes the room of the list while it is hidden
 
     def show_hits(self, hits: list[Hit], why_empty: str, offer_gap: bool = True) -> None:
         """Search results; when there are none, ``why_empty`` and what the agent can do.
@@ -43,6 +53,7 @@ class ResultsPage(QWidget):
         """
         self.model.set_hits(hits)
         self.section_label.hide()
+        self.results.setVisible(bool(hits))
         if hits:
             self.results.setCurrentIndex(self.model.index(0))
             self.empty_label.hide()
@@ -64,4 +75,5 @@ class ResultsPage(QWidget):
         self.model.set_hits(hits)
         self.section_label.setText(heading)
         self.section_label.show()
+        self.results.show()
         self.empty_label.hide()

@@ -2,7 +2,7 @@
 
 The sidebar's :class:`~deskmate.desktop.search_runner.SearchRunner` answers each keystroke
 with the lexical ranking (milliseconds). For a question-like text (see
-``core/search/semantic.py``) this refiner queues, right behind it on the reader lane, the
+``core/semantic/search.py``) this refiner queues, right behind it on the reader lane, the
 fused ranking, which needs the sentence encoder (tens of milliseconds), and puts it on
 screen when it arrives:
 
@@ -22,10 +22,10 @@ from collections.abc import Sequence
 
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.knowledge_base import Hit
-from deskmate.core.search.semantic import is_question_like
+from deskmate.core.semantic.search import is_question_like
 from deskmate.desktop.jobs import Job, JobContext, JobRunner, Lane
 from deskmate.desktop.results_page import ResultsPage
-from deskmate.desktop.search_runner import SearchResult, SearchRunner
+from deskmate.desktop.search_runner import SearchRequest, SearchResult, SearchRunner
 from PySide6.QtCore import QModelIndex, QObject, Signal
 
 
@@ -89,17 +89,17 @@ class SearchRefiner(QObject):
         selection = page.results.selectionModel()
         selection.currentChanged.connect(self._current_changed)
 
-    def _follow(self, request: int, text: str, kinds: list[str] | None, limit: int) -> None:
+    def _follow(self, asked: SearchRequest) -> None:
         if self._job is not None:
             self._job.cancel()  # an older text's answer is no longer wanted
             self._job = None
-        if not is_question_like(text):
+        if not is_question_like(asked.text):
             return
 
         def run(_ctx: JobContext) -> SearchResult:
             start = time.perf_counter()
-            hits = self._kb.search(text, limit=limit, kinds=kinds)
-            return SearchResult(request, text, hits, time.perf_counter() - start)
+            hits = asked.search(self._kb, semantic=True)
+            return SearchResult(asked.request, asked.text, hits, time.perf_counter() - start)
 
         self._job = self._jobs.submit(
             "refine",

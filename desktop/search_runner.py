@@ -16,10 +16,36 @@ from dataclasses import dataclass
 from deskmate.core import DeskmateError, KnowledgeBase
 from deskmate.core.knowledge_base import Hit
 from deskmate.desktop.error_wording import wording
+from deskmate.desktop.i18n import content_language
 from deskmate.desktop.jobs import JobContext, JobRunner, Lane
 from PySide6.QtCore import QObject, Signal
 
 WARM_UP = -1  # request number of the start-up search; its result is never shown
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What one request asked for (the refiner repeats it with the fused ranking)."""
+
+    request: int
+    text: str
+    kinds: list[str] | None
+    limit: int
+    product: str | None = None
+    channel: str | None = None
+    prefer_language: str | None = None
+
+    def search(self, kb: KnowledgeBase, *, semantic: bool) -> list[Hit]:
+        """Run this request on ``kb``: lexical only, or fused with the nearest vectors."""
+        return kb.search(
+            self.text,
+            limit=self.limit,
+            kinds=self.kinds,
+            product=self.product,
+            channel=self.channel,
+            prefer_language=self.prefer_language,
+            semantic=semantic,
+        )
 
 
 @dataclass(frozen=True)
@@ -42,12 +68,11 @@ class SearchRunner(QObject):
 
     Signals:
         results(object): the :class:`SearchResult` of the newest request.
-        submitted(int, str, object, int): a request was queued (number, text, kinds or
-            None, limit).
+        submitted(object): a request was queued (its :class:`SearchRequest`).
     """
 
     results = Signal(object)
-    submitted = Signal(int, str, object, int)
+    submitted = Signal(object)
 
     def __init__(self, kb: KnowledgeBase, jobs: JobRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,15 +80,25 @@ class SearchRunner(QObject):
         self._jobs = jobs
         self._latest = 0
 
-    def search(self, text: str, kinds: Sequence[str] | None = None, limit: int = 20) -> int:
-        """Queue a search; returns its request number."""
+    def search(
+        self,
+        text: str,
+        kinds: Sequence[str] | None = None,
+        limit: int = 20,
+        *,
+        product: str | None = None,
+        channel: str | None = None,
+    ) -> int:
+        """Queue a search (only of ``kinds``, ``product``, ``channel`` if given); its number."""
         self._latest += 1
         request = self._latest
         wanted = list(kinds) if kinds else None
+        prefer = content_language()  # the agent's language first (issue #18)
+        asked = SearchRequest(request, text, wanted, limit, product, channel, prefer)
 
         def run(_ctx: JobContext) -> SearchResult:
             start = time.perf_counter()
-            hits = self._kb.search(text, limit=limit, kinds=wanted, semantic=False)
+            hits = asked.search(self._kb, semantic=False)
             return SearchResult(request, text, hits, time.perf_counter() - start)
 
         def failed(exc: DeskmateError) -> None:
@@ -72,7 +107,7 @@ class SearchRunner(QObject):
         self._jobs.submit(
             "search", run, lane=Lane.READER, key="search", on_done=self._deliver, on_error=failed
         )
-        self.submitted.emit(request, text, wanted, limit)
+        self.submitted.emit(asked)
         return request
 
     def warm_up(self, text: str = "退款 refund") -> None:

@@ -82,10 +82,14 @@ def sidebar_search_ready(kb: KnowledgeBase, scratch: Path, timeout_ms: int) -> f
             window.show()
             loop = QEventLoop()
             window.results_painted.connect(lambda _request: loop.quit())
-            QTimer.singleShot(timeout_ms, loop.quit)
+            # A timer we stop ourselves: a singleShot would stay pending after we return.
+            deadline = QTimer(loop, singleShot=True, interval=timeout_ms)
+            deadline.timeout.connect(loop.quit)
+            deadline.start()
             window.search_box.setText(QUERY)
             if window.painted_request != window.runner.latest:
                 loop.exec()
+            deadline.stop()
             elapsed = (time.perf_counter() - start) * 1000
             if window.painted_request != window.runner.latest or window.model.rowCount() == 0:
                 raise UiCheckError(

@@ -17,8 +17,10 @@ from typing import cast
 
 from deskmate.core.activity.account import SignedInAccount
 from deskmate.core.errors import SettingsError
+from deskmate.core.setting_values import TEXT_ZOOM_MAX, TEXT_ZOOM_MIN
 from deskmate.core.settings import Settings
 from deskmate.desktop.about import show_about
+from deskmate.desktop.error_wording import setting_problem_text, wording
 from deskmate.desktop.local_time import local_time
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -132,6 +134,14 @@ class SettingsDialog(QDialog):
         self.theme.addItem(self.tr("Dark"), "dark")
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         form.addRow(self.tr("Theme"), self.theme)
+        self.text_zoom = QSpinBox()
+        self.text_zoom.setObjectName("textZoom")
+        self.text_zoom.setRange(TEXT_ZOOM_MIN, TEXT_ZOOM_MAX)
+        self.text_zoom.setSingleStep(10)
+        self.text_zoom.setSuffix(" %")
+        self.text_zoom.setValue(settings.text_zoom)
+        self.text_zoom.setToolTip(self.tr("Also Ctrl+= / Ctrl+- / Ctrl+0 in the sidebar"))
+        form.addRow(self.tr("Text size"), self.text_zoom)
 
         self._widgets: dict[str, QWidget] = {
             "server_url": self.server_url,
@@ -144,6 +154,7 @@ class SettingsDialog(QDialog):
             "hide_on_close": self.hide_on_close,
             "language": self.language,
             "theme": self.theme,
+            "text_zoom": self.text_zoom,
         }
         self.locked_notes: dict[str, QLabel] = {}
         for key, widget in self._widgets.items():
@@ -194,7 +205,8 @@ class SettingsDialog(QDialog):
         try:
             self.result_settings = self.settings()
         except SettingsError as exc:
-            self.error_label.setText(exc.message)
+            key = exc.fields.get("key")
+            self.error_label.setText(setting_problem_text(str(key)) if key else wording(exc))
             self.error_label.show()
             return
         super().accept()
@@ -257,4 +269,5 @@ class SettingsDialog(QDialog):
             hide_on_close=self.hide_on_close.isChecked(),
             language=str(self.language.currentData()),
             theme=str(self.theme.currentData()),
+            text_zoom=self.text_zoom.value(),
         )

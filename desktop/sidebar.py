@@ -3,7 +3,10 @@
 Keyboard first: the box has focus on summon; ↑/↓ move, Enter opens, Ctrl+1…9 open
 the n-th hit, Ctrl+C copies, Esc goes back, then clears, then hides; Ctrl+L shows
 "My learning". Searches run on the SearchRunner's thread; every event goes to the
-ActivityRecorder.
+ActivityRecorder. The window wires its parts together; each feature lives in its own
+module: recording searches (search_session), the empty box (home_list), copying and
+contacts (item_actions, copy_shortcut), favourites, filter_bar, item_history (back /
+forward), zoom (text size), expert_browser.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
+from dataclasses import replace
 
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.events import ConsultationEvent
@@ -18,30 +22,35 @@ from deskmate.core.content.model import Item
 from deskmate.core.knowledge_base import Hit
 from deskmate.desktop import sidebar_reads
 from deskmate.desktop.activity_recorder import ActivityRecorder
-from deskmate.desktop.expert_card import contact_address
+from deskmate.desktop.expert_browser import ExpertBrowser
+from deskmate.desktop.favourites import FavouriteActions, Favourites
+from deskmate.desktop.filter_bar import FilterBar
 from deskmate.desktop.history_view import HistoryView
+from deskmate.desktop.home_list import HomeList
 from deskmate.desktop.index_progress import IndexProgress
+from deskmate.desktop.item_actions import ItemActions
+from deskmate.desktop.item_history import ItemHistory
 from deskmate.desktop.item_view import ItemView
 from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.learning_view import LearningView
 from deskmate.desktop.notice_banner import NoticeBanner
 from deskmate.desktop.results_page import ResultsPage
+from deskmate.desktop.search_keys import SearchBoxKeys
 from deskmate.desktop.search_refine import SearchRefiner
 from deskmate.desktop.search_runner import SearchResult, SearchRunner
+from deskmate.desktop.search_session import SearchSession
 from deskmate.desktop.sidebar_toolbar import SidebarToolbar
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from deskmate.desktop.zoom import TextZoom
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
-    QLineEdit,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 WINDOW_TITLE = "Deskmate"
-SETTLE_MS = 1200  # a query unchanged this long counts as a search the agent made
-RECENT = 20  # recently opened items remembered for the empty box
 RESULT_LIMIT = 12  # about two screens of a 900 px sidebar; more is scrolling, not answers
 
 
@@ -76,26 +85,27 @@ class SidebarWindow(QWidget):
             self.jobs.problem.connect(self.toast)
         self.runner = SearchRunner(kb, self.jobs, self)
         self.runner.results.connect(self._show_results)
-        self._kind: str | None = None
+        self.kind: str | None = None  # the kind filter
         self._query = ""
-        self._recorded_query = ""
-        self._recorded_count = 0  # the results the recorded search showed
-        self._opened_since_search = False
+        self.session = SearchSession(recorder, lambda: self._query, self)
         self._open: tuple[Future[ConsultationEvent], float] | None = None
-        self._known_values: dict[str, str] = {}
-        self._recent_ids: list[str] = []  # newest first
-        self._frequent_ids: list[str] = []
-        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
-        self._settle.timeout.connect(self._record_search)
-        self._last_count = 0
-        self._last_text = ""  # the text whose results are on screen (counted in _last_count)
-        self._record_when_painted = False  # settled before its results arrived
         self.painted_request = 0  # the newest request whose results are on screen
         self._build()
         # Question-like text: the lexical rows first, then the fused ranking.
         self.refiner = SearchRefiner(kb, self.jobs, self.runner, self.results_page, self)
         self.refiner.answered.connect(self._show_refined)
         self._shortcuts()
+        self.favourites = Favourites(kb, self.jobs, lambda: recorder.log.agent_id, self)
+        self.favourite_actions = FavouriteActions(self, self.favourites)
+        self.item_history = ItemHistory(self)
+        self.zoom = TextZoom(self)
+        self.zoom.changed.connect(
+            lambda p: self.toast(self.tr("Text size %1 %").replace("%1", str(p)))
+        )
+        self.home = HomeList(self)
+        self.favourites.load()
+        if kb.index_ready:
+            self.filter_bar.load(kb, self.jobs)
         self.show_home()
 
     # -- layout ------------------------------------------------------------------------
@@ -107,7 +117,6 @@ class SidebarWindow(QWidget):
         bar = self.toolbar
         self.search_box = bar.search_box
         self.search_box.textChanged.connect(self._on_text)
-        self.search_box.installEventFilter(self)
         self.gap_button, self.history_button = bar.gap_button, bar.history_button
         self.learning_button, self.pin_button = bar.learning_button, bar.pin_button
         self.dock_button, self.settings_button = bar.dock_button, bar.settings_button
@@ -119,6 +128,9 @@ class SidebarWindow(QWidget):
         self.dock_button.clicked.connect(self.dock_toggle_requested)
         self.settings_button.clicked.connect(self.settings_requested)
         bar.kind_chosen.connect(self._on_filter)
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self.refresh_list)
+        bar.filter_row.addWidget(self.filter_bar)
         layout.addWidget(bar)
         self.notice_banner = NoticeBanner()
         self.notice_banner.open_requested.connect(self.open_item)
@@ -132,24 +144,32 @@ class SidebarWindow(QWidget):
         self.section_label, self.empty_label = results_page.section_label, results_page.empty_label
         self.model, self.delegate = results_page.model, results_page.delegate
         self.results = results_page.results
+        SearchBoxKeys(self.search_box, self.results, self.open_row)
         self.results.activated.connect(self._open_index)
         self.results.clicked.connect(self._open_index)
         self.empty_label.linkActivated.connect(self._on_empty_link)
         self.item_view = ItemView()
         self.item_view.back_requested.connect(self.back)
-        self.item_view.copied.connect(self._on_copied)
         self.item_view.feedback.connect(self.recorder.feedback)
         self.item_view.flag_requested.connect(lambda _id: self.gap_requested.emit())
         self.item_view.related_requested.connect(self.open_item)
         self.item_view.propose_requested.connect(self._propose_edit)
-        self.item_view.contacted.connect(self._on_contacted)
         self.history = HistoryView()
         self.history.back_requested.connect(self.back)
         self.history.open_requested.connect(self.open_item)
         self.learning = LearningView()
         self.learning.back_requested.connect(self.back)
         self.learning.open_requested.connect(self.open_item)
-        for page in (results_page, self.item_view, self.history, self.learning):
+        self.expert_browser = ExpertBrowser()  # the home of the "Experts" filter
+        self.expert_browser.open_requested.connect(self.open_item)
+        self.expert_browser.back_requested.connect(lambda: self._filter_group.button(0).click())
+        for page in (
+            results_page,
+            self.item_view,
+            self.history,
+            self.learning,
+            self.expert_browser,
+        ):
             self.pages.addWidget(page)
         self.results_page = results_page
         layout.addWidget(self.pages, 1)
@@ -166,7 +186,8 @@ class SidebarWindow(QWidget):
         for n in range(1, 10):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{n}"), self)
             shortcut.activated.connect(lambda row=n - 1: self.open_row(row))
-        QShortcut(QKeySequence.StandardKey.Copy, self).activated.connect(self.copy_current)
+        self.item_actions = ItemActions(self)  # Ctrl+C anywhere, copies, contacts
+        self.copy_router, self.copied_flash = self.item_actions.router, self.item_actions.flash
         QShortcut(QKeySequence("Esc"), self).activated.connect(self.escape)
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.show_learning)
 
@@ -219,105 +240,63 @@ class SidebarWindow(QWidget):
             self.pages.setCurrentWidget(self.results_page)
         self._query = text
         if not text.strip():
-            self._end_search_session()
+            self.session.end()
             self.runner.cancel_pending()
             self.show_home()
             return
-        self.runner.search(text, [self._kind] if self._kind else None, RESULT_LIMIT)
-        self._settle.start()
+        self._search()
+        self.session.typed()
+
+    def _search(self) -> None:
+        self.runner.search(
+            self._query,
+            [self.kind] if self.kind else None,
+            RESULT_LIMIT,
+            product=self.filter_bar.product,
+            channel=self.filter_bar.channel,
+        )
 
     def index_prepared(self) -> None:
         """The search index is ready: hide the progress and search what is in the box."""
         self.index_progress.hide()
+        self.filter_bar.load(self.kb, self.jobs)
         if self._query.strip():
-            self.runner.search(self._query, [self._kind] if self._kind else None, RESULT_LIMIT)
+            self._search()
 
     def _on_filter(self, kind: str | None) -> None:
-        self._kind = kind
-        if self._query.strip():
-            self.runner.search(self._query, [self._kind] if self._kind else None, RESULT_LIMIT)
-        else:
-            self.show_home()
+        self.kind = kind
+        self.refresh_list()
         self.search_box.setFocus()
 
+    def refresh_list(self) -> None:
+        """Search the box's text again (a filter or the favourites changed), or the home list."""
+        if self._query.strip():
+            self._search()
+        else:
+            self.show_home()
+
     def _show_results(self, result: SearchResult) -> None:
-        self._last_count = len(result.hits)
-        self._last_text = result.text
         why = result.problem or self.tr("Nothing found for “%s”.") % result.text
         searched = result.problem_code != "index.preparing"
-        self.results_page.show_hits(result.hits, why, offer_gap=searched)
+        self.results_page.show_hits(self.favourites.arrange(result.hits), why, offer_gap=searched)
         self.painted_request = result.request
         self.results_painted.emit(result.request)
-        if self._record_when_painted and result.text == self._query:
-            self._record_search()
+        self.session.painted(result.text, len(result.hits))
 
     def _show_refined(self, result: SearchResult) -> None:
         # Stale (a newer text, an opened item, a cleared box): what is on screen stays.
         if self.refiner.is_current(result) and self.pages.currentWidget() is self.results_page:
             why = self.tr("Nothing found for “%s”.") % result.text
-            self._last_count = self.refiner.apply(result, why)
-
-    def _record_search(self, *, wait_for_count: bool = True) -> None:
-        query = self._query.strip()
-        if not query or query == self._recorded_query:
-            return
-        if wait_for_count and self._last_text != self._query:
-            # Settled before this text's results arrived: the count on screen belongs to
-            # an older text, so wait for the right one rather than record a wrong count.
-            self._record_when_painted = True
-            return
-        self._record_when_painted = False
-        # A refined query replaces the previous one; only the session's end counts.
-        self.recorder.search(query, self._last_count)
-        self._recorded_query = query
-        self._recorded_count = self._last_count
-        self._opened_since_search = False
-
-    def _end_search_session(self) -> None:
-        """Record how the session's search ended when nothing was opened.
-
-        Only a search that returned nothing is a ``no_result`` (an implicit gap); results
-        shown and left unopened are ``nothing_opened``, with how many there were (the
-        agent may have read the answer in a snippet, so it is a weaker sign).
-        """
-        if self._recorded_query and not self._opened_since_search:
-            if self._recorded_count:
-                self.recorder.nothing_opened(self._recorded_query, self._recorded_count)
-            else:
-                self.recorder.no_result(self._recorded_query)
-        self._recorded_query = ""
-        self._record_when_painted = False
-        self._opened_since_search = True
+            arranged = replace(result, hits=self.favourites.arrange(result.hits))
+            self.session.last_count = self.refiner.apply(arranged, why)
 
     def show_home(self) -> None:
-        """Empty box: recently opened and frequently used items (read by a job)."""
-        # The ids are kept in memory (seeded at start, updated on open); the items are
-        # read on the reader lane, so clearing the box never waits for the database.
-        ids = list(dict.fromkeys([*self._recent_ids, *self._frequent_ids[:5]]))
-        kind = self._kind
-        if not ids:
-            self._show_home_items([])
-            return
-        self.jobs.submit(
-            "home",
-            lambda _ctx: sidebar_reads.home_hits(self.kb, ids, kind),
-            lane=Lane.READER,
-            key="home",
-            on_done=self._show_home_items,
-        )
+        """Empty box: pinned, recent and frequent items, or the expert directory."""
+        self.home.show()
 
     def remember_usage(self, recent_ids: Sequence[str], frequent_ids: Sequence[str]) -> None:
         """Seed the empty-box list from the consultation record (read once, at start)."""
-        self._recent_ids = list(dict.fromkeys([*self._recent_ids, *recent_ids]))
-        self._frequent_ids = list(frequent_ids)
-        if not self._query.strip() and self.pages.currentWidget() is self.results_page:
-            self.show_home()
-
-    def _show_home_items(self, hits: list[Hit]) -> None:
-        if self._query.strip() or self.pages.currentWidget() is not self.results_page:
-            return  # the agent typed or moved on while the items were read
-        heading = self.tr("Recent and frequently used") if hits else self.tr("Type to search")
-        self.results_page.show_section(hits, heading)
+        self.home.remember(recent_ids, frequent_ids)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -336,14 +315,12 @@ class SidebarWindow(QWidget):
         if item is None:
             self.toast(self.tr("This item is no longer in the knowledge base."))
             return
-        self._settle.stop()
-        # Opened from the list on screen, even if it is an older text's: that search
-        # counts, and it did not end with nothing opened.
-        self._record_search(wait_for_count=False)
+        self.session.opened()
         self._end_open()
-        self._opened_since_search = True
-        self._recent_ids = [item.id, *(i for i in self._recent_ids if i != item.id)][:RECENT]
-        self.item_view.show_item(item, self.kb.skill_names, (), self._known_values)
+        self.home.opened(item.id)
+        self.item_view.show_item(item, self.kb.skill_names, (), self.item_actions.known_values)
+        self.favourite_actions.item_shown(item.id)
+        self.item_history.visited(item.id)
         self.pages.setCurrentWidget(self.item_view)
         self.item_view.focus_first()
         self._open = (self.recorder.open(item.id, self._query.strip()), time.monotonic())
@@ -368,26 +345,6 @@ class SidebarWindow(QWidget):
             self._open = None
             self.recorder.dwell(opened, int((time.monotonic() - since) * 1000))
 
-    def _on_copied(self, item_id: str, complete: bool) -> None:
-        self._known_values.update(
-            {k: v for k, v in self.item_view.script.values().items() if v.strip()}
-        )
-        self.recorder.copy(item_id, complete)
-        self.toast(
-            self.tr("Copied.") if complete else self.tr("Copied, but some blanks are still empty.")
-        )
-
-    def _on_contacted(self, channel: str, opened: bool) -> None:
-        item = self.item_view.item
-        if item is None:
-            return
-        self.recorder.contact(item, channel, opened)
-        if not opened:  # recorded all the same: the agent tried to reach a person
-            address = contact_address(item, channel)
-            self.toast(
-                self.tr("No app opened the link; contact them yourself: %1").replace("%1", address)
-            )
-
     def current_item(self) -> Item | None:
         """The open item, if the item page is showing."""
         return self.item_view.item if self.pages.currentWidget() is self.item_view else None
@@ -400,21 +357,11 @@ class SidebarWindow(QWidget):
 
     def copy_current(self) -> None:
         """Ctrl+C: copy the open item, or the selected hit's answer from the list."""
-        focus = self.focusWidget()
-        if isinstance(focus, QLineEdit) and focus.hasSelectedText():
-            focus.copy()
-            return
-        if self.pages.currentWidget() is self.item_view:
-            self.item_view.copy()
-        elif self.pages.currentWidget() is self.results_page:
-            hit = self.model.hit(self.results.currentIndex().row())
-            if hit is not None:
-                self.open_item(hit.id)
-                self.item_view.copy()
+        self.item_actions.copy_current()
 
     def escape(self) -> None:
         """Esc: back from an item, else clear the box, else hide."""
-        if self.pages.currentWidget() is not self.results_page:
+        if self.pages.currentWidget() not in (self.results_page, self.expert_browser):
             self.back()
         elif self.search_box.text():
             self.search_box.clear()
@@ -426,6 +373,8 @@ class SidebarWindow(QWidget):
         self._end_open()
         self.pages.setCurrentWidget(self.results_page)
         self.search_box.setFocus()
+        if self.kind == "expert" and not self._query.strip():
+            self.show_home()  # the expert directory is this filter's home
 
     def show_history(self) -> None:
         """The agent's own recent activity (read by a job; the page fills when it ends)."""
@@ -467,25 +416,6 @@ class SidebarWindow(QWidget):
         item = self.item_view.item
         self.propose_requested.emit(item.title if item else "", item_id)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Arrow keys and Enter in the search box drive the result list."""
-        if (
-            watched is self.search_box
-            and isinstance(event, QKeyEvent)
-            and (event.type() == QEvent.Type.KeyPress)
-        ):
-            key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                step = 1 if key == Qt.Key.Key_Down else -1
-                row = self.results.currentIndex().row() + step
-                row = max(0, min(self.model.rowCount() - 1, row))
-                self.results.setCurrentIndex(self.model.index(row))
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.open_row(max(0, self.results.currentIndex().row()))
-                return True
-        return super().eventFilter(watched, event)
-
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         """Qt: a theme (palette) or font change re-lays out the result rows."""
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
@@ -503,7 +433,7 @@ class SidebarWindow(QWidget):
 
     def end_session(self) -> None:
         """On hide or quit: close the open item and the search session."""
-        self._settle.stop()
-        self._record_search()
+        self.session.settle.stop()
+        self.session.record()
         self._end_open()
-        self._end_search_session()
+        self.session.end()

@@ -7,6 +7,7 @@ page 87 ms on the GUI thread; here they run off it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from deskmate.core import KnowledgeBase
 from deskmate.core.activity.events import ConsultationEvent
 from deskmate.core.content.model import Item
 from deskmate.core.knowledge_base import Hit
+from deskmate.core.search.snippets import HighlightedText
 
 # The keys deskmate.core.sync.client writes (LAST_SYNC_KEY, LAST_ERROR_CODE_KEY); spelled
 # here so the sidebar of an agent without a server never imports the sync client.
@@ -33,13 +35,52 @@ def related_hits(kb: KnowledgeBase, item: Item, skill_names: dict[str, str]) -> 
     return [h for h in hits if h.id != item.id][:4]
 
 
-def home_hits(kb: KnowledgeBase, ids: Sequence[str], kind: str | None) -> list[Hit]:
-    """The empty box's list: these items (recent, then frequent), of ``kind`` if given."""
-    hits = []
-    for item_id in ids[:10]:
+STAR = "★"
+HOME_PINNED = 20  # pinned items listed on the home screen (then recent and frequent ones)
+HOME_OTHERS = 10
+
+
+def starred(hit: Hit) -> Hit:
+    """``hit`` with a ★ before its title (the delegate paints ``marked_title``)."""
+    marks = hit.marked_title
+    shift = len(STAR) + 1
+    spans = tuple((start + shift, end + shift) for start, end in marks.spans)
+    return dataclasses.replace(hit, title_marks=HighlightedText(f"{STAR} {marks.text}", spans))
+
+
+def home_hits(
+    kb: KnowledgeBase,
+    pinned: Sequence[str],
+    others: Sequence[str],
+    kind: str | None,
+    product: str | None = None,
+    channel: str | None = None,
+) -> list[Hit]:
+    """The home list: pinned items (★) first, then recent and frequent ones (reader lane).
+
+    Only items of ``kind``, ``product`` and ``channel`` when given (the filters on show).
+    """
+    hits: list[Hit] = []
+    shown: set[str] = set()
+
+    def add(item_id: str, is_pinned: bool) -> None:
         item = kb.get(item_id)
-        if item is not None and (kind is None or item.kind.value == kind):
-            hits.append(Hit(item.id, item.kind.value, item.title, "", 0.0))
+        if item is None or item_id in shown:
+            return
+        wanted = ((kind, item.kind.value), (product, item.product), (channel, item.channel))
+        if any(want is not None and have != want for want, have in wanted):
+            return
+        hit = Hit(item.id, item.kind.value, item.title, HighlightedText(""), 0.0)
+        hits.append(starred(hit) if is_pinned else hit)
+        shown.add(item_id)
+
+    for item_id in pinned[:HOME_PINNED]:
+        add(item_id, True)
+    pinned_count = len(hits)
+    for item_id in others:
+        if len(hits) - pinned_count >= HOME_OTHERS:
+            break
+        add(item_id, False)
     return hits
 
 

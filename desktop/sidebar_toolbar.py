@@ -61,6 +61,7 @@ class SidebarToolbar(QWidget):
             self.filter_group.addButton(button, n)
             filters.addWidget(button)
         filters.addStretch(1)
+        self.filter_row = filters  # the product and channel menus go after the stretch
         self.filter_group.idClicked.connect(lambda n: self.kind_chosen.emit(KINDS[n]))
         layout.addLayout(filters)
 

@@ -9,12 +9,11 @@ the running instance's local socket, send one word and exit. A context pop
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import logging
 from pathlib import Path
 
 from deskmate.core.context_request import MAX_MESSAGE_BYTES, ContextError, ContextRequest
+from deskmate.desktop.instance_handover import hand_over, instance_name
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
@@ -23,14 +22,14 @@ _TIMEOUT_MS = 1000
 log = logging.getLogger(__name__)
 
 
-def instance_name(data_dir: Path) -> str:
-    """The local socket name of the instance serving ``data_dir`` for this user."""
-    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
-    return f"deskmate-{getpass.getuser()}-{digest}"
+__all__ = ["COMMANDS", "InstanceServer", "instance_name", "send_to_running"]
 
 
 def send_to_running(data_dir: Path, command: str) -> bool:
     """Deliver ``command`` to a running instance; False when none is running."""
+    delivered = hand_over(data_dir, command)  # a plain Unix socket where possible
+    if delivered is not None:
+        return delivered
     socket = QLocalSocket()
     socket.connectToServer(instance_name(data_dir))
     if not socket.waitForConnected(_TIMEOUT_MS):

@@ -8,6 +8,7 @@ disk as it was and searches it; without one, search waits for the next start.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from deskmate.core import DeskmateError, KnowledgeBase
@@ -20,6 +21,7 @@ from deskmate.desktop.sidebar import SidebarWindow
 from deskmate.indexer.sample_pack import load_sample_pack_if_empty
 from PySide6.QtCore import QObject, Signal
 
+log = logging.getLogger(__name__)
 Usage = tuple[list[str], list[str]]  # recently opened ids, most consulted ids
 
 
@@ -126,6 +128,7 @@ class StartupPreparation(QObject):
         """A job: the first-run sample pack, then this agent's usage signals."""
         if self._load_sample and not sum(self._kb.count().values()):
             ctx.progress(0, 1)
+            log.info("first run: loading the sample pack")  # quit tests wait for this line
             load_sample_pack_if_empty(self._kb)
         ctx.check_cancelled()
         counts = self._record.usage_counts()

@@ -80,14 +80,32 @@ def sync_sentences() -> dict[str, str]:
         "operation.cancelled": QCoreApplication.translate(
             "SyncWording", "The sync was cancelled; it continues next time."
         ),
+        "sync.too_slow": QCoreApplication.translate(
+            "SyncWording",
+            "The server answers too slowly. Deskmate works from the local copy and tries "
+            "again later.",
+        ),
+        "sync.failed": QCoreApplication.translate(
+            "SyncWording",
+            "The sync did not finish; nothing was lost and it tries again at the next sync.",
+        ),
     }
 
 
 def problem_text(code: str, english: str, language: str) -> str:
-    """The problem of a sync for the UI: the core's sentence in English, else by its code."""
+    """The problem of a sync for the UI: the core's sentence in English, else by its code.
+
+    Never the core's English inside a translated frame: a code without a sync sentence
+    (a store error, say) is worded by :mod:`deskmate.desktop.error_wording`.
+    """
     if language == "en" or not english:
         return english
-    return sync_sentences().get(
-        code,
-        QCoreApplication.translate("SyncWording", "The sync stopped: %1").replace("%1", english),
-    )
+    sentence = sync_sentences().get(code)
+    if sentence is not None:
+        return sentence
+    from deskmate.core.errors import DeskmateError
+    from deskmate.desktop.error_wording import wording  # it imports this module
+
+    coded = DeskmateError(english)
+    coded.code = code
+    return wording(coded)

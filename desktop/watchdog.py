@@ -37,6 +37,10 @@ class Stall:
     ms: float
     stack: str
     modules: tuple[str, ...] = ()
+    # The other threads' innermost frames at the same moment: when the GUI thread sits in
+    # Qt's event loop or a lock, the thread holding the GIL is where the time went.
+    others: str = ""
+    sent: float = 0.0  # time.monotonic() when the unanswered ping was sent
 
     def in_app(self) -> bool:
         """Whether the desktop app's code was on the stack."""
@@ -89,7 +93,7 @@ class MainThreadWatchdog:
             number += 1
             sent = time.monotonic()
             self._pong.ping.emit(number)
-            stack: tuple[str, tuple[str, ...]] | None = None
+            stack: tuple[str, tuple[str, ...], str] | None = None
             while self._pong.answered < number and not self._stop.is_set():
                 time.sleep(0.002)
                 late_ms = 1000 * (time.monotonic() - sent)
@@ -97,29 +101,37 @@ class MainThreadWatchdog:
                     stack = self._main_stack()  # where it is stuck, while it is stuck
             waited_ms = 1000 * (time.monotonic() - sent)
             if stack is not None and waited_ms > self.threshold_ms and not self._stop.is_set():
-                stall = Stall(waited_ms, *stack)
+                stall = Stall(waited_ms, *stack, sent=sent)
                 self.stalls.append(stall)
                 # In the app the event loop (run_sidebar) is always on the stack; a stall
                 # without it is a test's own slow line, noted quietly.
                 level = logging.WARNING if stall.in_app() else logging.DEBUG
                 log.log(
                     level,
-                    "GUI thread blocked for %.0f ms; it was at:\n%s",
+                    "GUI thread blocked for %.0f ms; it was at:\n%s\nthe other threads:\n%s",
                     waited_ms,
                     _innermost(stall.stack),
+                    stall.others,
                 )
             self._stop.wait(PING_INTERVAL_S)
 
-    def _main_stack(self) -> tuple[str, tuple[str, ...]]:
-        frame = sys._current_frames().get(self._main)
+    def _main_stack(self) -> tuple[str, tuple[str, ...], str]:
+        frames = sys._current_frames()
+        names = {t.ident: t.name for t in threading.enumerate()}
+        others = "".join(
+            f"{names.get(ident, ident)}:\n{''.join(traceback.format_stack(other)[-4:])}"
+            for ident, other in frames.items()
+            if ident not in (self._main, threading.get_ident())
+        )
+        frame = frames.get(self._main)
         if frame is None:
-            return "(unknown)", ()
+            return "(unknown)", (), others
         modules = []
         walk: FrameType | None = frame
         while walk is not None:
             modules.append(str(walk.f_globals.get("__name__", "")))
             walk = walk.f_back
-        return "".join(traceback.format_stack(frame)), tuple(reversed(modules))
+        return "".join(traceback.format_stack(frame)), tuple(reversed(modules)), others
 
 
 def _innermost(stack: str, frames: int = 12) -> str:

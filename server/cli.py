@@ -48,6 +48,8 @@ from deskmate.server.learning.profile_warmer import ProfileWarmer
 from deskmate.server.learning.profiles import refresh_profiles
 from deskmate.server.no_result_repair import repair_no_results
 from deskmate.server.server_secret import SECRET_ENV, SECRET_FILE_ENV, console_key
+from deskmate.server.workbench.authorship import remove_user
+from deskmate.server.workbench.server_settings import all_settings, set_setting
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
@@ -122,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--learning-role", default=None, metavar="ROLE", help="the skills.yaml role to aim at"
     )
+    user.add_parser(
+        "delete",
+        parents=[common],
+        help="delete a user and their tokens (their items go to the editor group)",
+    ).add_argument("name")
     set_role = user.add_parser(
         "set-role", parents=[common], help="set the skills.yaml role a user's profile aims at"
     )
@@ -152,6 +159,18 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_parser("revoke", parents=[common], help="revoke every token of a user").add_argument(
         "name"
     )
+
+    setting = sub.add_parser("setting", help="server settings").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    setting.add_parser("show", parents=[common], help="list the settings that are set")
+    set_one = setting.add_parser(
+        "set",
+        parents=[common],
+        help="owners-publish on|off, verify-days.kind.KIND N, verify-days.tag.TAG N",
+    )
+    set_one.add_argument("name")
+    set_one.add_argument("value", help="the value, or '-' to go back to the default")
 
     demo = sub.add_parser(
         "demo", parents=[common], help="serve the sample pack with a demo agent on loopback"
@@ -328,6 +347,25 @@ def _dispatch_learning(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _dispatch_admin(db: Database, args: argparse.Namespace) -> None:
+    match args.command, args.action:
+        case "user", "delete":
+            owned = remove_user(db, args.name)
+            plural = "s" * (owned != 1)
+            say(f"deleted {args.name}; {owned} item{plural} they owned go to the editor group")
+        case "setting", "show":
+            for name, value in sorted(all_settings(db).items()):
+                say(f"{name} = {value}")
+        case "setting", "set":
+            stored = set_setting(db, args.name, None if args.value == "-" else args.value)
+            say(f"{args.name} = {stored if stored is not None else '(default)'}")
+        case "token", "issue":
+            say(issue_token(db, args.name))
+        case "token", "revoke":
+            count = revoke_tokens(db, args.name)
+            say(f"revoked {count} token{'s' * (count != 1)} of {args.name}")
+
+
 def _dispatch(db: Database, args: argparse.Namespace) -> int:
     if getattr(args, "secret_file", None) is not None:
         # Through the environment: `serve --workers N` processes read it there too.
@@ -347,11 +385,8 @@ def _dispatch(db: Database, args: argparse.Namespace) -> int:
             say(f"added {user.role.value} {user.name}{team}")
         case ("user", "set-role") | ("import-scores" | "refresh-profiles" | "repair-no-results", _):
             return _dispatch_learning(db, args)
-        case "token", "issue":
-            say(issue_token(db, args.name))
-        case "token", "revoke":
-            count = revoke_tokens(db, args.name)
-            say(f"revoked {count} token{'s' * (count != 1)} of {args.name}")
+        case ("user", "delete") | ("setting" | "token", _):
+            _dispatch_admin(db, args)
         case "demo", _:
             return _cmd_demo(db, args.port)
     return 0

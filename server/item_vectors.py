@@ -1,6 +1,6 @@
 """Item vectors on the server: encoded at import, shipped with the items in the feed.
 
-Clients then never encode what the server sent (core/search/vector_feed.py checks and
+Clients then never encode what the server sent (core/semantic/vector_feed.py checks and
 stores them). An import encodes, before its transaction, the pack's items whose text
 (or the model) changed since their stored vector; the vectors are written in the same
 transaction as the items. An item whose content is unchanged but whose vector is new
@@ -19,9 +19,9 @@ from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
 from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
 from deskmate.core.search.encoder_guard import EncoderGuard, guard_for
-from deskmate.core.search.vector_feed import to_wire
-from deskmate.core.search.vector_job import BATCH, item_text, text_digest
-from deskmate.core.search.vectors import quantize
+from deskmate.core.semantic.vector_feed import to_wire
+from deskmate.core.semantic.vector_job import BATCH, item_text, text_digest
+from deskmate.core.semantic.vectors import quantize
 from deskmate.core.store.vector_store import StoredVector
 from deskmate.server.database import Database
 from deskmate.server.tables import ItemRow, ItemVectorRow

@@ -20,7 +20,8 @@ from deskmate.server.request_context import request_db, request_user
 from deskmate.server.request_limits import parse_json_body
 from deskmate.server.workbench import lifecycle
 from deskmate.server.workbench.audit import Actor
-from deskmate.server.workbench.freshness import verify
+from deskmate.server.workbench.authorship import may_read_versions
+from deskmate.server.workbench.freshness import set_interval, verify
 from deskmate.server.workbench.history import list_versions
 from deskmate.server.workbench.similar import similar_items
 from deskmate.server.workbench.sources import resolve_source
@@ -56,6 +57,13 @@ class ItemSaved(BaseModel):
     resolved_topic: int | None = Field(None, description="The gap topic publishing resolved.")
 
 
+class ItemInterval(BaseModel):
+    """An item's own verification interval."""
+
+    id: str
+    days: int | None = Field(description="None: the interval of its tags or kind.")
+
+
 class ItemVersion(BaseModel):
     """One version of an item."""
 
@@ -85,7 +93,10 @@ _BODY = {
 }
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing, unknown or revoked token."},
-    403: {"description": "Not an editor (agents and managers may not author)."},
+    403: {
+        "description": "Not an editor (agents and managers may not author), nor the item's "
+        "owner allowed by the server setting owners-publish."
+    },
     404: {"description": "No such item."},
     409: {"description": "The id is taken, or the version is not the latest."},
     412: {"description": "If-Match is not the latest version: `current_version`, `current`."},
@@ -117,9 +128,14 @@ async def _record(request: Request) -> dict[str, Any]:
     return record
 
 
-def _actor(request: Request) -> Actor:
-    user = request_user(request, Permission.AUTHOR_CONTENT)
+def _actor(request: Request, permission: Permission = Permission.AUTHOR_CONTENT) -> Actor:
+    user = request_user(request, permission)
     return Actor(user, request.client.host if request.client else None)
+
+
+def _owner_or_editor(request: Request) -> Actor:
+    """Any signed-in user: the step itself checks editor or owner (``owners-publish``)."""
+    return _actor(request, Permission.READ_CONTENT)
 
 
 def if_match_version(header: str | None) -> int:
@@ -185,7 +201,7 @@ def install_item_routes(app: FastAPI) -> None:
         """A new draft version; `If-Match` names the version it was based on."""
         base = if_match_version(request.headers.get("if-match"))
         record = await _record(request)
-        actor = await run_in_threadpool(_actor, request)
+        actor = await run_in_threadpool(_owner_or_editor, request)
         db = request_db(request)
         saved = await run_in_threadpool(lifecycle.edit, db, actor, item_id, record, base, note)
         similar = await run_in_threadpool(similar_items, db, record, item_id)
@@ -199,7 +215,7 @@ def install_item_routes(app: FastAPI) -> None:
     )
     def submit_item(request: Request, item_id: str) -> Any:
         """Put the latest draft up for review."""
-        return _answer(lifecycle.submit(request_db(request), _actor(request), item_id))
+        return _answer(lifecycle.submit(request_db(request), _owner_or_editor(request), item_id))
 
     @app.post(
         "/api/v1/items/{item_id}/publish",
@@ -211,7 +227,7 @@ def install_item_routes(app: FastAPI) -> None:
         request: Request, item_id: str, note: Note = "", version: int | None = None
     ) -> Any:
         """Publish the latest version: agents receive it at their next sync."""
-        actor, db = _actor(request), request_db(request)
+        actor, db = _owner_or_editor(request), request_db(request)
         saved = lifecycle.publish(db, actor, item_id, version, note)
         topic = resolve_source(db, actor.user, item_id, saved.source) if saved.created else None
         return _answer(saved, resolved_topic=topic)
@@ -234,7 +250,20 @@ def install_item_routes(app: FastAPI) -> None:
     )
     def verify_item(request: Request, item_id: str) -> Any:
         """Record that the published item was checked and is still right (who and when)."""
-        return _answer(verify(request_db(request), _actor(request), item_id))
+        return _answer(verify(request_db(request), _owner_or_editor(request), item_id))
+
+    @app.put(
+        "/api/v1/items/{item_id}/interval",
+        response_model=ItemInterval,
+        tags=["authoring"],
+        responses=_ERRORS,
+    )
+    def item_interval(
+        request: Request, item_id: str, days: Annotated[int | None, Query(ge=1, le=3650)] = None
+    ) -> Any:
+        """The item's own verification interval in days (none: its tags' or kind's)."""
+        set_interval(request_db(request), _owner_or_editor(request), item_id, days)
+        return {"id": item_id, "days": days}
 
     @app.get(
         "/api/v1/items/{item_id}/versions",
@@ -244,7 +273,7 @@ def install_item_routes(app: FastAPI) -> None:
     )
     def item_versions(request: Request, item_id: str) -> Any:
         """Every version, newest first, with author, time, note and record."""
-        _actor(request)
+        may_read_versions(request_db(request), _owner_or_editor(request).user, item_id)
         return {"id": item_id, "versions": list_versions(request_db(request), item_id)}
 
 

@@ -78,7 +78,9 @@ class ItemRow(Base):
 class ItemVectorRow(Base):
     """An item's sentence-encoder vector (int8 + scale), shipped with it in the feed.
 
-    ``text_digest`` names the text encoded (core/search/vector_job.item_text): an import
+    Migration 0010.
+
+    ``text_digest`` names the text encoded (core/semantic/vector_job.item_text): an import
     encodes only items whose text or model changed.
     """
 
@@ -440,3 +442,16 @@ class AuditRow(Base):
 
 
 Index("ix_audit_log_item", AuditRow.item_id, AuditRow.id)
+
+
+# -- server settings (migration 0009) ----------------------------------------------------
+
+
+class ServerSettingRow(Base):
+    """One server setting (``deskmate-server setting``), read by every server process."""
+
+    __tablename__ = "server_settings"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[str] = mapped_column(String(40))

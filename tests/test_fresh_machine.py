@@ -8,12 +8,14 @@ starts its own PostgreSQL (tools/private_postgres.py).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import psycopg
@@ -187,7 +189,7 @@ def test_a_user_who_is_not_root_gets_the_one_sudo_command(monkeypatch: pytest.Mo
     assert system_packages.missing(["dpkg", "deskmate-no-such-package"]) == [
         "deskmate-no-such-package"
     ]
-    monkeypatch.setattr(system_packages.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)  # not root: print the command
     with pytest.raises(system_packages.MissingSystemPackagesError) as info:
         system_packages.install(["libxcb-icccm4", "libxcb-keysyms1"], "`make run` (the sidebar)")
     assert "    sudo apt-get install -y libxcb-icccm4 libxcb-keysyms1\n" in str(info.value)
@@ -198,9 +200,9 @@ def test_make_run_installs_the_app_only_and_make_test_the_tools() -> None:
     runtime = " ".join(project["dependencies"]).lower()
     for tool in ("pytest", "ruff", "mypy", "pyinstaller", "playwright", "fastapi", "psycopg"):
         assert tool not in runtime, f"{tool} is installed by `make run`"
-    assert "deskmate[server]" in project["optional-dependencies"]["dev"]
+    assert "deskmate[desktop,server]" in project["optional-dependencies"]["dev"]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^app:.*\n\t\$\(EDITABLE_INSTALL\) \. ", makefile, re.M)
+    assert re.search(r"^app:.*\n\t\$\(EDITABLE_INSTALL\) '\.\[desktop\]' ", makefile, re.M)
     assert re.search(r"^run: run-packages app\n", makefile, re.M)
 
 
@@ -245,3 +247,30 @@ def test_a_failing_test_run_still_stops_postgres(
     port = int(seen.read_text().split("@127.0.0.1:")[1].split("/")[0])
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), 2):
         pass
+
+
+def test_a_server_install_does_not_pull_qt_nor_a_desktop_install_the_server() -> None:
+    # The installed metadata, as pip resolves it: Qt only with the desktop extra, FastAPI and
+    # psycopg only with the server extra.
+    requires = metadata.requires("deskmate") or []
+    by_name = {re.split(r"[<>=!~; \[]", r, maxsplit=1)[0].lower(): r for r in requires}
+    assert 'extra == "desktop"' in by_name["pyside6-essentials"]
+    assert 'extra == "desktop"' in by_name["python-xlib"]
+    for server_only in ("fastapi", "uvicorn", "psycopg"):
+        assert 'extra == "server"' in by_name[server_only], by_name[server_only]
+
+
+def test_the_deskmate_command_without_qt_says_how_to_get_the_sidebar(tmp_path: Path) -> None:
+    # A server host has the `deskmate` command but no Qt: it must say so, not trace back.
+    code = (
+        "import sys; sys.modules['PySide6'] = None\n"
+        "from deskmate.desktop.cli import main\n"
+        f"sys.exit(main(['--data-dir', {str(tmp_path / 'd')!r},"
+        f" '--config-dir', {str(tmp_path / 'c')!r}]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 3, done.stderr
+    assert "pip install 'deskmate[desktop]'" in done.stderr
+    assert "Traceback" not in done.stderr

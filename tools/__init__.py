@@ -1,5 +1,8 @@
-"""Developer set-up for `make run` and `make test`: system packages and a private PostgreSQL.
+"""Developer commands, run from the repository root: ``python -m tools.<name>``.
 
-Standard library only: these modules run with the system ``python3`` before the
-virtual environment exists. Not part of the wheel (setup.py packages the deskmate.* folders).
+``dev_setup``, ``system_packages`` and ``private_postgres`` set up `make run` and `make test`
+(system packages, a private PostgreSQL); they use the standard library only, since they run
+with the system ``python3`` before the virtual environment exists. ``installer_build`` is
+what ``build_installer.py`` runs in the project's venv. Not part of the wheel (setup.py
+packages the deskmate.* folders).
 """

@@ -70,6 +70,8 @@ TEST_PACKAGES: tuple[str, ...] = (
     "xterm",
     "x11-utils",
     "imagemagick",
+    # tests/x11/test_context_pop_x11.py: xdg-open and xdg-mime route deskmate:// links.
+    "xdg-utils",
     # tests/server/test_console_browser.py drives Debian's chromium (never `playwright install`).
     "chromium",
     # tests/sync: keyring's Secret Service on a session bus.

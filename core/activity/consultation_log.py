@@ -47,8 +47,7 @@ from deskmate.core.errors import (
     StoreOpenError,
     StoreReadOnlyError,
 )
-from deskmate.core.knowledge_base import DB_FILE
-from deskmate.core.store.database import open_engine, store_errors
+from deskmate.core.store.database import DB_FILE, open_engine, store_errors
 from sqlalchemy import Engine, event
 
 __all__ = ["ConsultationLog", "ItemUsage"]
@@ -307,7 +306,6 @@ class ConsultationLog(ClosesOnExit):
     ) -> ConsultationEvent:
         if not isinstance(query, str):
             raise ContentError("The search text must be text.", field="query")
-        query = query.replace("\x00", "")  # the server refuses NUL; never hold an event back
         recorded = ConsultationEvent(
             event_id=new_event_id(),
             agent_id=self.agent_id,

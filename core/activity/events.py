@@ -84,6 +84,21 @@ def _optional_count(record: Mapping[str, Any], key: str) -> int | None:
     return value
 
 
+def without_nul(value: Any) -> Any:
+    """``value`` with every NUL character removed from its texts, at any depth.
+
+    Strings, and the keys and values of dicts and lists inside ``value``, are cleaned; other
+    values are returned as they are.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nul(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True)
 class ConsultationEvent:
     """One recorded action of an agent; a row of ``consultation_events``.
@@ -115,8 +130,14 @@ class ConsultationEvent:
     uploaded_at: str | None = None
 
     def __post_init__(self) -> None:
+        # NUL cannot be stored in a PostgreSQL text column and the server refuses it (422): a
+        # pasted NUL anywhere in an event (query, note, case, any detail) would hold it back on
+        # this computer for ever, so every text of every event loses it here, once.
+        object.__setattr__(self, "query", without_nul(self.query))
+        if self.item_id is not None:
+            object.__setattr__(self, "item_id", without_nul(self.item_id))
         # A read-only view: the event is frozen, so its detail must not change either.
-        object.__setattr__(self, "detail", MappingProxyType(dict(self.detail)))
+        object.__setattr__(self, "detail", MappingProxyType(without_nul(dict(self.detail))))
 
     def to_dict(self) -> dict[str, Any]:
         """The event as a JSON-ready dict: the upload format (see docs/activity-and-settings.md)."""
@@ -218,12 +239,6 @@ class GapFlag:
     interaction_id: str = ""
 
     def __post_init__(self) -> None:
-        # NUL cannot be stored in a PostgreSQL text column and the server refuses it (422):
-        # a pasted NUL would hold the flag back on this computer for ever.
-        for name in ("query", "note", "interaction_id"):
-            value = getattr(self, name)
-            if isinstance(value, str) and "\x00" in value:
-                object.__setattr__(self, name, value.replace("\x00", ""))
         try:
             object.__setattr__(self, "gap_type", GapType(self.gap_type))
         except ValueError:

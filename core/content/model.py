@@ -42,6 +42,7 @@ class Expert:
     email: str = ""
     im: str = ""
     hours: str = ""
+    presence: str = ""  # available / busy / away / offline, as the server last set it
 
     def contact_dict(self) -> dict[str, str]:
         """The non-empty contact channels, as in the schema's ``contact`` object."""
@@ -133,6 +134,7 @@ class Item:
                 email=contact.get("email", ""),
                 im=contact.get("im", ""),
                 hours=record.get("hours", ""),
+                presence=record.get("presence", ""),
             )
         return cls(
             id=record["id"],
@@ -197,4 +199,6 @@ class Item:
                 out["role"] = e.role
             if e.hours:
                 out["hours"] = e.hours
+            if e.presence:
+                out["presence"] = e.presence
         return out

@@ -16,10 +16,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import rjieba
 from whoosh.lang.porter import stem
+
+if TYPE_CHECKING:  # imported on first use: loading the extension takes 0.25-0.4 s, which
+    # at start-up came before the sidebar's window (the dictionary loads in a job anyway)
+    import rjieba
 
 # Bump when tokenisation changes: an index built by another version is rebuilt.
 ANALYSIS_VERSION = "4"
@@ -241,11 +244,18 @@ class Segmenter:
     def _dictionary(self) -> rjieba.Jieba:
         """The loaded dictionary with the user words (call with ``_lock`` held)."""
         if self._jieba is None:
+            import rjieba
+
             jieba = rjieba.Jieba()
             for word in self.user_words:
                 jieba.add_word(word, None, None)
             self._jieba = jieba
         return self._jieba
+
+    def load(self) -> None:
+        """Load the dictionary now, if not yet (it cannot be interrupted while it loads)."""
+        with self._lock:
+            self._dictionary()
 
     def words(self, text: str) -> list[str]:
         """Segment normalised text into words (search mode: long words also as parts)."""

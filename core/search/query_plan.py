@@ -30,6 +30,7 @@ from deskmate.core.search.synonyms import SynonymTable
 SYNONYM_FACTOR = 0.8
 PREFIX_FACTOR = 0.85
 FUZZY_FACTOR = 0.6
+TRANSPOSE_MIN = 5  # shorter words have too many swapped neighbours that are words
 _PINYIN_QUERY = re.compile(r"[a-z' ]+")
 
 
@@ -124,10 +125,16 @@ class QueryPlanner:
             plan.clauses.append(Clause(name, word, FIELD_WEIGHTS[name], group))
             for alt in self._synonyms.get(word, []):
                 plan.clauses.append(Clause(name, alt, FIELD_WEIGHTS[name] * SYNONYM_FACTOR, group))
+        # A text that matched through a synonym shows the synonym highlighted.
+        plan.highlight.extend(self._synonyms.get(word, []))
         looks_english = re.search("[aeiouy]", word) is not None and word.isalpha()
         if looks_english and len(word) >= 4 and not df(LATIN_FIELD, word):
-            # An unknown Latin word: probably a typo. Try the closest known terms.
-            for near, _freq in fuzzy(LATIN_FIELD, word)[:3]:
+            # An unknown Latin word: probably a typo. Try the closest known terms: swapped
+            # neighbours first (iphnoe -> iphone, edit distance 2 for Levenshtein), then
+            # those within the edit distance.
+            swapped = [(t, df(LATIN_FIELD, t)) for t in transpositions(word)]
+            near_terms = [pair for pair in swapped if pair[1]] + fuzzy(LATIN_FIELD, word)
+            for near, _freq in list(dict(near_terms).items())[:3]:
                 plan.highlight.append(near)
                 for name in ("title", "questions", "body"):
                     plan.clauses.append(
@@ -205,6 +212,23 @@ class QueryPlanner:
         # The last word may be complete (its stem is known) or still being typed.
         stem = _token(last)
         return bool(stem and df(LATIN_FIELD, stem)) or bool(prefix(LATIN_FIELD, last))
+
+
+def transpositions(word: str, shortest: int = TRANSPOSE_MIN) -> list[str]:
+    """``word`` with each pair of neighbouring letters swapped (words of ``shortest``+ letters).
+
+    Typing fast swaps two keys (iphnoe, recieve); Levenshtein counts that as two edits,
+    too many to allow for short words, so swaps are tried as their own edit. Index terms
+    are stems, and stemming only touches the end of a word, so swapping within the stem
+    (``iphno`` -> ``iphon``) finds the stem of the intended word.
+    """
+    if len(word) < shortest:
+        return []
+    out = []
+    for i in range(len(word) - 1):
+        if word[i] != word[i + 1]:
+            out.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    return out
 
 
 def _known(df: DocFrequency, field_name: str, term: str) -> bool:

@@ -164,14 +164,31 @@ class IndexSnapshot:
             mask |= part
         return mask
 
+    def ids_where(self, field: str, value: str) -> list[str]:
+        """The item ids of live documents whose ``field`` is ``value`` (e.g. every expert)."""
+        docnums = np.nonzero(self.filter_mask(field, [value]) & self._live)[0]
+        with self._lock:
+            return [str(self._reader.stored_fields(int(d))["id"]) for d in docnums]
+
+    def field_values(self, field: str) -> list[str]:
+        """The values of a filter field that live documents carry, sorted."""
+        with self._lock:
+            terms = [str(t) for t in self._reader.field_terms(field)]
+        return sorted(t for t in terms if bool((self.filter_mask(field, [t]) & self._live).any()))
+
     def rank(
         self,
         plan: QueryPlan,
         limit: int,
         mask: npt.NDArray[np.bool_] | None,
         boosts: dict[str, float],
+        prefer: tuple[npt.NDArray[np.bool_], float] | None = None,
     ) -> list[Ranked]:
-        """The best ``limit`` documents for ``plan`` (thread-safe)."""
+        """The best ``limit`` documents for ``plan`` (thread-safe).
+
+        ``prefer``: documents (a mask) whose scores are raised by a share (the agent's
+        language, see ``agent_language``).
+        """
         if not plan.clauses or not self.size:
             return []
         with self._lock:
@@ -179,6 +196,8 @@ class IndexSnapshot:
             scores[~self._live] = 0.0
             if mask is not None:
                 scores[~mask] = 0.0
+            if prefer is not None:
+                scores[prefer[0]] *= np.float32(1.0 + prefer[1])
             return self._top(scores, limit, boosts)
 
     def _accumulate(self, plan: QueryPlan) -> FloatArray:

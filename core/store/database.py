@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 #: about a second of the sidebar's cold start.
 SCHEMA_REVISION = "0004"
 
+#: The store's file in the data folder; the consultation log shares it (core/activity).
+DB_FILE = "deskmate.db"
+
 
 def _alembic_config() -> Config:
     from alembic.config import Config

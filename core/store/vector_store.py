@@ -1,9 +1,9 @@
 """VectorStore: items' sentence-encoder vectors beside the items, in the same database.
 
-Vectors are data made once: the background job (core/search/vector_job.py) writes a
+Vectors are data made once: the background job (core/semantic/vector_job.py) writes a
 vector per item and model, and nothing ever encodes an item whose stored vector was made
 from the same text by the same model. Each write takes the next value of the
-``vectors_seq`` counter, so the in-memory matrix (core/search/vectors.py) reads only the
+``vectors_seq`` counter, so the in-memory matrix (core/semantic/vectors.py) reads only the
 rows written since it last looked.
 """
 

@@ -28,10 +28,10 @@ from pathlib import Path
 from deskmate.core.content.model import Item
 from deskmate.core.content.validation import validate_record
 from deskmate.core.errors import ContentError, OperationCancelledError
-from deskmate.core.knowledge_base import DB_FILE, KnowledgeBase
+from deskmate.core.knowledge_base import KnowledgeBase
 from deskmate.core.search.encoder import BUNDLED_MODEL_ID, DIMENSION
-from deskmate.core.search.vector_feed import accept_feed_vectors
-from deskmate.core.store.database import open_engine, store_errors
+from deskmate.core.semantic.vector_feed import accept_feed_vectors
+from deskmate.core.store.database import DB_FILE, open_engine, store_errors
 from deskmate.core.store.tables import ItemRow
 from deskmate.core.sync.errors import ProtocolError, ResyncRequired
 from deskmate.core.sync.transport import ChangesPage, SyncSession

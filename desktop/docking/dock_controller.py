@@ -155,7 +155,7 @@ class DockController(QObject):
         self._reservation_failed = False  # an explicit dock tries the real thing again
         self._failure = None
         self._applied = None
-        self._apply_docked()
+        self._apply_docked(show=True)
         self._emit_if_changed()
 
     def undock(self) -> None:
@@ -236,7 +236,13 @@ class DockController(QObject):
 
     # -- placing -------------------------------------------------------------------------
 
-    def _apply_docked(self, gone: QScreen | None = None) -> None:
+    def _apply_docked(self, gone: QScreen | None = None, *, show: bool = False) -> None:
+        if not show and not self._window.isVisible():
+            # Hidden by the agent (Esc, close): a screen or work-area change must not bring
+            # it back. Hiding it frees the strip, which itself changes the work area.
+            # The next dock() places it from the screens as they are then.
+            self._applied = None
+            return
         screen = self._target_screen(gone)
         if screen is None:
             _log.warning("no screen to dock the sidebar on")

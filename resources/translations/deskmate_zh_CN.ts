@@ -90,7 +90,7 @@
         <translation>要检查本次安装，请运行：deskmate --selftest</translation>
     </message>
     <message>
-        <location filename="../../desktop/about.py" line="49"/>
+        <location filename="../../desktop/about.py" line="48"/>
         <source>About Deskmate</source>
         <translation>关于 Deskmate</translation>
     </message>
@@ -106,37 +106,37 @@
 <context>
     <name>AssignmentCard</name>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="258"/>
+        <location filename="../../desktop/learning_cards.py" line="267"/>
         <source>Assigned by %1</source>
         <translation>由 %1 布置</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="266"/>
+        <location filename="../../desktop/learning_cards.py" line="275"/>
         <source>Overdue: was due %1</source>
         <translation>已逾期：截止日期 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="266"/>
+        <location filename="../../desktop/learning_cards.py" line="275"/>
         <source>Due %1</source>
         <translation>截止 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="278"/>
+        <location filename="../../desktop/learning_cards.py" line="288"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="284"/>
+        <location filename="../../desktop/learning_cards.py" line="296"/>
         <source>Done %1</source>
         <translation>已完成 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="287"/>
+        <location filename="../../desktop/learning_cards.py" line="300"/>
         <source>Done — waiting to sync</source>
         <translation>已完成 — 等待同步</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="289"/>
+        <location filename="../../desktop/learning_cards.py" line="302"/>
         <source>Mark done</source>
         <translation>标记完成</translation>
     </message>
@@ -144,12 +144,12 @@
 <context>
     <name>BackgroundSync</name>
     <message>
-        <location filename="../../desktop/background_sync.py" line="115"/>
+        <location filename="../../desktop/background_sync.py" line="132"/>
         <source>No server is configured; Deskmate is working offline.</source>
         <translation>未配置服务器，Deskmate 正在离线工作。</translation>
     </message>
     <message>
-        <location filename="../../desktop/background_sync.py" line="129"/>
+        <location filename="../../desktop/background_sync.py" line="185"/>
         <source>Sign in to sync: open Settings, Account, and enter your token.</source>
         <translation>同步前请登录：打开“设置 → 账号”，输入你的令牌。</translation>
     </message>
@@ -157,75 +157,143 @@
 <context>
     <name>CaseHeader</name>
     <message>
-        <location filename="../../desktop/context_pop.py" line="47"/>
+        <location filename="../../desktop/context_pop.py" line="68"/>
         <source>Clear the case: later activity is not linked to it</source>
         <translation>清除工单：之后的操作不再关联此工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/context_pop.py" line="56"/>
+        <location filename="../../desktop/context_pop.py" line="77"/>
         <source>Case: %1</source>
         <translation>工单：%1</translation>
     </message>
 </context>
 <context>
+    <name>CrmInsert</name>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="45"/>
+        <source>Insert into CRM</source>
+        <translation>插入到 CRM</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="49"/>
+        <source>Type this answer into the window you were working in (Ctrl+Shift+Enter); the clipboard is not used</source>
+        <translation>将此答案输入到您刚才使用的窗口（Ctrl+Shift+Enter），不经过剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="73"/>
+        <source>Open an answer or a script first.</source>
+        <translation>请先打开一条答案或话术。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="79"/>
+        <source>%1 blanks are empty: fill them before inserting.</source>
+        <translation>还有 %1 处空白未填写：请填写后再插入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="86"/>
+        <source>Contacts are copied, not inserted.</source>
+        <translation>联系方式只能复制，不能插入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="110"/>
+        <source>Deskmate cannot type into other programs on this desktop; copy and paste instead.</source>
+        <translation>在此桌面上 Deskmate 无法向其他程序输入文字，请改用复制粘贴。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="112"/>
+        <source>Deskmate cannot reach the display to type.</source>
+        <translation>Deskmate 无法连接显示服务，不能输入文字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="113"/>
+        <source>There is no other window to type into.</source>
+        <translation>没有可输入文字的其他窗口。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="114"/>
+        <source>The previous window could not be brought forward.</source>
+        <translation>无法将之前的窗口切换到前台。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="115"/>
+        <source>Release Ctrl, Shift and Alt, then insert again.</source>
+        <translation>请松开 Ctrl、Shift 和 Alt 键后再插入。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="116"/>
+        <source>The keyboard map has no free key to type with.</source>
+        <translation>键盘映射中没有可用于输入的空闲按键。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="117"/>
+        <source>Windows blocked typing into the previous window.</source>
+        <translation>Windows 阻止了向之前窗口输入文字。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/crm_insert.py" line="124"/>
+        <source>Inserted into the previous window.</source>
+        <translation>已插入到之前的窗口。</translation>
+    </message>
+</context>
+<context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="121"/>
+        <location filename="../../desktop/app.py" line="139"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="246"/>
+        <location filename="../../desktop/app.py" line="299"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="265"/>
+        <location filename="../../desktop/app.py" line="318"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="381"/>
+        <location filename="../../desktop/app.py" line="451"/>
         <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
         <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="386"/>
+        <location filename="../../desktop/app.py" line="458"/>
         <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
         <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="410"/>
+        <location filename="../../desktop/app.py" line="489"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="412"/>
+        <location filename="../../desktop/app.py" line="491"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="341"/>
+        <location filename="../../desktop/app.py" line="407"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="352"/>
+        <location filename="../../desktop/app.py" line="421"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="408"/>
+        <location filename="../../desktop/app.py" line="487"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="413"/>
+        <location filename="../../desktop/app.py" line="492"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="416"/>
+        <location filename="../../desktop/app.py" line="495"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -317,125 +385,297 @@
         <source>the log</source>
         <translation>日志</translation>
     </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="167"/>
+        <source>This desktop does not let Deskmate reserve a strip at the screen edge; it stays on top instead.</source>
+        <translation>此桌面环境不允许 Deskmate 在屏幕边缘占用一条区域，侧边栏将改为置顶显示。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="176"/>
+        <source>Some settings could not be read, so their defaults are used. The details are in %1.</source>
+        <translation>部分设置无法读取，已使用默认值。详情见 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="185"/>
+        <source>The server address is not valid. Enter it as https://deskmate.example.com.</source>
+        <translation>服务器地址无效，请按 https://deskmate.example.com 的格式填写。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="189"/>
+        <source>This setting is not valid: %1.</source>
+        <translation>此设置无效：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="195"/>
+        <source>The note is too long; shorten it to %1 characters or fewer.</source>
+        <translation>备注太长，请缩短到 %1 个字以内。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="199"/>
+        <source>The case reference is too long; it can have at most %1 characters.</source>
+        <translation>工单号太长，最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="202"/>
+        <source>This gap cannot be recorded as entered; check the fields.</source>
+        <translation>按当前填写无法记录此缺口，请检查各项内容。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="207"/>
+        <source>Signed in for this session only: this computer has no safe place to keep your sign-in, so you will have to sign in again after a restart.</source>
+        <translation>仅本次登录有效：这台电脑没有安全保存登录信息的位置，重启后需要重新登录。</translation>
+    </message>
+</context>
+<context>
+    <name>ExpertBrowser</name>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="54"/>
+        <source>Available</source>
+        <translation>有空</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="55"/>
+        <source>Busy</source>
+        <translation>忙碌</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="56"/>
+        <source>Away</source>
+        <translation>离开</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="57"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="61"/>
+        <source>In working hours now</source>
+        <translation>现在是工作时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="65"/>
+        <source>Outside working hours</source>
+        <translation>不在工作时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="91"/>
+        <source>Back (Esc)</source>
+        <translation>返回（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="93"/>
+        <source>Experts</source>
+        <translation>专家</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="99"/>
+        <source>By team</source>
+        <translation>按团队</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="101"/>
+        <source>By skill</source>
+        <translation>按技能</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="145"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_browser.py" line="153"/>
+        <source>%1 — %2 of %3 available</source>
+        <translation>%1 — %3 人中 %2 人有空</translation>
+    </message>
 </context>
 <context>
     <name>ExpertCard</name>
     <message>
-        <location filename="../../desktop/expert_card.py" line="73"/>
+        <location filename="../../desktop/expert_card.py" line="75"/>
         <source>Team</source>
         <translation>团队</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="74"/>
+        <location filename="../../desktop/expert_card.py" line="76"/>
         <source>Role</source>
         <translation>职位</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="75"/>
+        <location filename="../../desktop/expert_card.py" line="77"/>
         <source>Skills</source>
         <translation>技能</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="76"/>
+        <location filename="../../desktop/expert_card.py" line="78"/>
         <source>Languages</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="77"/>
+        <location filename="../../desktop/expert_card.py" line="79"/>
         <source>Hours</source>
         <translation>服务时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="78"/>
+        <location filename="../../desktop/expert_card.py" line="80"/>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/expert_card.py" line="81"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="79"/>
-        <location filename="../../desktop/expert_card.py" line="96"/>
+        <location filename="../../desktop/expert_card.py" line="82"/>
+        <location filename="../../desktop/expert_card.py" line="99"/>
         <source>Email</source>
         <translation>邮件</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="96"/>
+        <location filename="../../desktop/expert_card.py" line="99"/>
         <source>Call</source>
         <translation>拨打</translation>
     </message>
     <message>
-        <location filename="../../desktop/expert_card.py" line="96"/>
+        <location filename="../../desktop/expert_card.py" line="99"/>
         <source>Message</source>
         <translation>发消息</translation>
     </message>
 </context>
 <context>
+    <name>FavouriteActions</name>
+    <message>
+        <location filename="../../desktop/favourites.py" line="209"/>
+        <source>Pinned to the home screen.</source>
+        <translation>已收藏到首页。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/favourites.py" line="209"/>
+        <source>Unpinned.</source>
+        <translation>已取消收藏。</translation>
+    </message>
+</context>
+<context>
+    <name>Favourites</name>
+    <message>
+        <location filename="../../desktop/favourites.py" line="151"/>
+        <source>Unpin from the home screen</source>
+        <translation>从首页取消收藏</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/favourites.py" line="153"/>
+        <source>Pin to the home screen</source>
+        <translation>收藏到首页</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <location filename="../../desktop/filter_bar.py" line="25"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/filter_bar.py" line="26"/>
+        <source>Chat</source>
+        <translation>在线聊天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/filter_bar.py" line="27"/>
+        <source>Email</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/filter_bar.py" line="48"/>
+        <source>Only this product</source>
+        <translation>只看此产品</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/filter_bar.py" line="51"/>
+        <source>Only this channel</source>
+        <translation>只看此渠道</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/filter_bar.py" line="79"/>
+        <source>Product</source>
+        <translation>产品</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/filter_bar.py" line="80"/>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+</context>
+<context>
     <name>GapDialog</name>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="24"/>
+        <location filename="../../desktop/gap_dialog.py" line="30"/>
         <source>Missing: there is no answer</source>
         <translation>缺失：没有答案</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="25"/>
+        <location filename="../../desktop/gap_dialog.py" line="31"/>
         <source>Wrong: the answer is incorrect</source>
         <translation>错误：答案不正确</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="26"/>
+        <location filename="../../desktop/gap_dialog.py" line="32"/>
         <source>Outdated: the answer is old</source>
         <translation>过时：答案已经过期</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="27"/>
+        <location filename="../../desktop/gap_dialog.py" line="33"/>
         <source>Unclear: hard to use on a call</source>
         <translation>不清楚：通话中难以使用</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="49"/>
+        <location filename="../../desktop/gap_dialog.py" line="55"/>
         <source>Deskmate — flag a knowledge gap</source>
         <translation>Deskmate — 标记知识缺口</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="65"/>
+        <location filename="../../desktop/gap_dialog.py" line="71"/>
         <source>optional: what was the customer asking?</source>
         <translation>可选：客户问的是什么？</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="68"/>
+        <location filename="../../desktop/gap_dialog.py" line="74"/>
         <source>optional: CRM case number</source>
         <translation>可选：CRM 工单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="69"/>
+        <location filename="../../desktop/gap_dialog.py" line="75"/>
         <source>Searched for</source>
         <translation>搜索内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="76"/>
+        <location filename="../../desktop/gap_dialog.py" line="82"/>
         <source>Open item</source>
         <translation>当前条目</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="77"/>
+        <location filename="../../desktop/gap_dialog.py" line="83"/>
         <source>Problem</source>
         <translation>问题类型</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="78"/>
+        <location filename="../../desktop/gap_dialog.py" line="84"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="79"/>
+        <location filename="../../desktop/gap_dialog.py" line="85"/>
         <source>Case number</source>
         <translation>工单号</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="87"/>
+        <location filename="../../desktop/gap_dialog.py" line="93"/>
         <source>Record gap (Enter)</source>
         <translation>记录缺口（回车）</translation>
     </message>
     <message>
-        <location filename="../../desktop/gap_dialog.py" line="92"/>
+        <location filename="../../desktop/gap_dialog.py" line="98"/>
         <source>Propose an answer…</source>
         <translation>提议一个答案…</translation>
     </message>
@@ -443,12 +683,12 @@
 <context>
     <name>GlobalHotkeys</name>
     <message>
-        <location filename="../../desktop/hotkeys/x11_hotkeys.py" line="97"/>
+        <location filename="../../desktop/hotkeys/x11_hotkeys.py" line="123"/>
         <source>Deskmate could not connect to the X display for global hotkeys.</source>
         <translation>Deskmate 连不上 X 显示服务，无法设置全局快捷键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/hotkeys/x11_hotkeys.py" line="157"/>
+        <location filename="../../desktop/hotkeys/x11_hotkeys.py" line="189"/>
         <source>%1 is not on this keyboard layout; choose another key in Settings.</source>
         <translation>当前键盘布局里没有 %1，请在「设置」里换一个按键。</translation>
     </message>
@@ -458,37 +698,37 @@
         <translation>此桌面环境（%1）不支持全局快捷键。请在系统里设置运行 `deskmate --summon` 或 `deskmate --flag-gap` 的桌面快捷键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/hotkeys/hotkey_chord.py" line="53"/>
+        <location filename="../../desktop/hotkeys/hotkey_chord.py" line="63"/>
         <source>“%1” is not a key combination Deskmate understands; choose another key in Settings.</source>
         <translation>“%1”不是 Deskmate 能识别的组合键，请在「设置」里换一个按键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/hotkeys/hotkey_chord.py" line="62"/>
+        <location filename="../../desktop/hotkeys/hotkey_chord.py" line="72"/>
         <source>“%1” is several key presses; a global key must be one combination such as Ctrl+Alt+G.</source>
         <translation>“%1”是多次按键；全局快捷键必须是一个组合键，例如 Ctrl+Alt+G。</translation>
     </message>
     <message>
-        <location filename="../../desktop/hotkeys/hotkey_chord.py" line="82"/>
+        <location filename="../../desktop/hotkeys/hotkey_chord.py" line="92"/>
         <source>%1 would stop that key from typing in every program; a global key needs Ctrl, Alt or the Windows key, e.g. Ctrl+Alt+G.</source>
         <translation>%1 会让这个键在所有程序里都无法输入；全局快捷键需要带 Ctrl、Alt 或 Windows 键，例如 Ctrl+Alt+G。</translation>
     </message>
     <message>
-        <location filename="../../desktop/hotkeys/global_hotkeys.py" line="27"/>
+        <location filename="../../desktop/hotkeys/global_hotkeys.py" line="26"/>
         <source>%1 is already used by another program; choose another key in Settings.</source>
         <translation>%1 已被其他程序占用，请在「设置」里换一个按键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/hotkeys/global_hotkeys.py" line="34"/>
+        <location filename="../../desktop/hotkeys/global_hotkeys.py" line="33"/>
         <source>Deskmate cannot use %1 as a global key here; choose another key in Settings.</source>
         <translation>Deskmate 在这里无法把 %1 用作全局快捷键，请在「设置」里换一个按键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/hotkeys/global_hotkeys.py" line="88"/>
+        <location filename="../../desktop/hotkeys/global_hotkeys.py" line="87"/>
         <source>%1 is already the key for another Deskmate action (%2); choose another key in Settings.</source>
         <translation>%1 已是 Deskmate 另一个操作（%2）的快捷键，请在「设置」里换一个按键。</translation>
     </message>
     <message>
-        <location filename="../../desktop/hotkeys/windows_hotkeys.py" line="142"/>
+        <location filename="../../desktop/hotkeys/windows_hotkeys.py" line="166"/>
         <source>Windows would not make %1 a global key (error %2); choose another key in Settings.</source>
         <translation>Windows 不允许把 %1 设为全局快捷键（错误 %2），请在「设置」里换一个按键。</translation>
     </message>
@@ -625,94 +865,106 @@
     </message>
 </context>
 <context>
+    <name>ItemHistory</name>
+    <message>
+        <location filename="../../desktop/item_history.py" line="78"/>
+        <source>Previous item (Alt+Left)</source>
+        <translation>上一条 (Alt+←)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_history.py" line="79"/>
+        <source>Next item (Alt+Right)</source>
+        <translation>下一条 (Alt+→)</translation>
+    </message>
+</context>
+<context>
     <name>ItemView</name>
     <message>
-        <location filename="../../desktop/item_view.py" line="55"/>
+        <location filename="../../desktop/item_view.py" line="52"/>
         <source>Back to results (Esc)</source>
-        <extracomment>Days after which an FAQ or script not verified again is marked stale (the server&apos;s default interval for both kinds; docs/console.md, &quot;Verification&quot;).</extracomment>
         <translation>返回结果（Esc）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="86"/>
+        <location filename="../../desktop/item_view.py" line="84"/>
         <source>Helpful</source>
         <translation>有用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="87"/>
+        <location filename="../../desktop/item_view.py" line="85"/>
         <source>This helped</source>
         <translation>这很有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="89"/>
+        <location filename="../../desktop/item_view.py" line="87"/>
         <source>Not helpful</source>
         <translation>没用</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="90"/>
+        <location filename="../../desktop/item_view.py" line="88"/>
         <source>This did not help</source>
         <translation>这没有帮助</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="92"/>
+        <location filename="../../desktop/item_view.py" line="90"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="93"/>
+        <location filename="../../desktop/item_view.py" line="91"/>
         <source>Copy the answer (Ctrl+C)</source>
         <translation>复制答案（Ctrl+C）</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="95"/>
+        <location filename="../../desktop/item_view.py" line="93"/>
         <source>Flag a problem</source>
         <translation>报告问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="110"/>
+        <location filename="../../desktop/item_view.py" line="108"/>
         <source>Know a better answer? Propose an edit…</source>
         <translation>有更好的答案？提议修改…</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="142"/>
+        <location filename="../../desktop/item_view.py" line="140"/>
         <source>Guidance for you (not for the customer): %1</source>
         <translation>坐席指引（勿告诉客户）：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="158"/>
+        <location filename="../../desktop/item_view.py" line="156"/>
         <source>Related: </source>
         <translation>相关：</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="168"/>
+        <location filename="../../desktop/item_view.py" line="166"/>
         <source>Not verified yet</source>
         <translation>尚未复核</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="174"/>
+        <location filename="../../desktop/item_view.py" line="172"/>
         <source>today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="176"/>
+        <location filename="../../desktop/item_view.py" line="174"/>
         <source>yesterday</source>
         <translation>昨天</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/item_view.py" line="178"/>
+        <location filename="../../desktop/item_view.py" line="176"/>
         <source>%n days ago</source>
         <translation>
             <numerusform>%n 天前</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/item_view.py" line="181"/>
+        <location filename="../../desktop/item_view.py" line="179"/>
         <source>⚠ Not verified for %n days (last: %1) — check before quoting</source>
         <translation>
             <numerusform>⚠ 已 %n 天未复核（上次：%1）— 引用前请核实</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/item_view.py" line="185"/>
+        <location filename="../../desktop/item_view.py" line="183"/>
         <source>Verified by %1 · %2</source>
         <translation>%1 复核 · %2</translation>
     </message>
@@ -842,17 +1094,17 @@
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_view.py" line="198"/>
+        <location filename="../../desktop/learning_view.py" line="201"/>
         <source>Assignments</source>
         <translation>学习任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_view.py" line="213"/>
+        <location filename="../../desktop/learning_view.py" line="216"/>
         <source>Recommended for you</source>
         <translation>为你推荐</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_view.py" line="232"/>
+        <location filename="../../desktop/learning_view.py" line="235"/>
         <source>Skills, largest gap first</source>
         <translation>技能（差距大的在前）</translation>
     </message>
@@ -878,6 +1130,19 @@
     </message>
 </context>
 <context>
+    <name>PinButton</name>
+    <message>
+        <location filename="../../desktop/favourites.py" line="135"/>
+        <source>Unpin (Ctrl+D)</source>
+        <translation>取消收藏 (Ctrl+D)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/favourites.py" line="135"/>
+        <source>Pin to the home screen (Ctrl+D)</source>
+        <translation>收藏到首页 (Ctrl+D)</translation>
+    </message>
+</context>
+<context>
     <name>ProposalDialog</name>
     <message>
         <location filename="../../desktop/proposal_dialog.py" line="58"/>
@@ -885,77 +1150,77 @@
         <translation>Deskmate — 提议修改</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="59"/>
+        <location filename="../../desktop/proposal_dialog.py" line="60"/>
         <source>Deskmate — propose an answer</source>
         <translation>Deskmate — 提议答案</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="65"/>
+        <location filename="../../desktop/proposal_dialog.py" line="67"/>
         <source>Your proposal goes to the knowledge editors as a draft. It is sent with the next sync, also if you are offline now.</source>
         <translation>你的提议会作为草稿交给知识编辑。即使现在离线，也会在下次同步时发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="72"/>
+        <location filename="../../desktop/proposal_dialog.py" line="75"/>
         <source>Edit of</source>
         <translation>修改条目</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="75"/>
+        <location filename="../../desktop/proposal_dialog.py" line="78"/>
         <source>the customer&apos;s question</source>
         <translation>客户的问题</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="76"/>
+        <location filename="../../desktop/proposal_dialog.py" line="79"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="79"/>
+        <location filename="../../desktop/proposal_dialog.py" line="82"/>
         <source>the answer as you would give it</source>
         <translation>你会怎样回答客户</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="81"/>
+        <location filename="../../desktop/proposal_dialog.py" line="84"/>
         <source>Answer</source>
         <translation>答案</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="83"/>
+        <location filename="../../desktop/proposal_dialog.py" line="86"/>
         <source>Skills it is about</source>
         <translation>相关技能</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="86"/>
+        <location filename="../../desktop/proposal_dialog.py" line="89"/>
         <source>filter skills</source>
         <translation>筛选技能</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="112"/>
+        <location filename="../../desktop/proposal_dialog.py" line="115"/>
         <source>Send proposal</source>
         <translation>提交提议</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="153"/>
+        <location filename="../../desktop/proposal_dialog.py" line="156"/>
         <source>Give the proposal a title: the question it answers.</source>
         <translation>请填写标题：它回答的是什么问题。</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="154"/>
+        <location filename="../../desktop/proposal_dialog.py" line="157"/>
         <source>The title is too long.</source>
         <translation>标题太长了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="155"/>
+        <location filename="../../desktop/proposal_dialog.py" line="158"/>
         <source>Write the answer you propose.</source>
         <translation>请填写你提议的答案。</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="156"/>
+        <location filename="../../desktop/proposal_dialog.py" line="159"/>
         <source>The answer is too long.</source>
         <translation>答案太长了。</translation>
     </message>
     <message>
-        <location filename="../../desktop/proposal_dialog.py" line="157"/>
+        <location filename="../../desktop/proposal_dialog.py" line="160"/>
         <source>Pick fewer skills.</source>
         <translation>请少选几个技能。</translation>
     </message>
@@ -963,18 +1228,18 @@
 <context>
     <name>ResultList</name>
     <message>
-        <location filename="../../desktop/result_list.py" line="54"/>
+        <location filename="../../desktop/result_list.py" line="53"/>
         <source>FAQ</source>
         <extracomment>Badge colours per kind: readable on light and dark backgrounds.</extracomment>
         <translation>FAQ</translation>
     </message>
     <message>
-        <location filename="../../desktop/result_list.py" line="55"/>
+        <location filename="../../desktop/result_list.py" line="54"/>
         <source>Script</source>
         <translation>话术</translation>
     </message>
     <message>
-        <location filename="../../desktop/result_list.py" line="56"/>
+        <location filename="../../desktop/result_list.py" line="55"/>
         <source>Expert</source>
         <translation>专家</translation>
     </message>
@@ -982,12 +1247,12 @@
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/results_page.py" line="53"/>
+        <location filename="../../desktop/results_page.py" line="64"/>
         <source>Record a knowledge gap</source>
         <translation>记录知识缺口</translation>
     </message>
     <message>
-        <location filename="../../desktop/results_page.py" line="54"/>
+        <location filename="../../desktop/results_page.py" line="65"/>
         <source>Propose an answer</source>
         <translation>提议一个答案</translation>
     </message>
@@ -1046,158 +1311,168 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="56"/>
+        <location filename="../../desktop/settings_dialog.py" line="58"/>
         <source>Deskmate settings</source>
         <translation>Deskmate 设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="64"/>
+        <location filename="../../desktop/settings_dialog.py" line="66"/>
         <source>Server URL</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="68"/>
+        <location filename="../../desktop/settings_dialog.py" line="70"/>
         <source>token from your team lead or IT</source>
         <translation>向组长或 IT 获取的令牌</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="69"/>
+        <location filename="../../desktop/settings_dialog.py" line="71"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="78"/>
+        <location filename="../../desktop/settings_dialog.py" line="80"/>
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="89"/>
+        <location filename="../../desktop/settings_dialog.py" line="91"/>
         <source>Right edge</source>
         <translation>右侧</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="90"/>
+        <location filename="../../desktop/settings_dialog.py" line="92"/>
         <source>Left edge</source>
         <translation>左侧</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="92"/>
+        <location filename="../../desktop/settings_dialog.py" line="94"/>
         <source>Dock at</source>
         <translation>停靠位置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="94"/>
+        <location filename="../../desktop/settings_dialog.py" line="96"/>
         <source>Primary screen</source>
         <translation>主屏幕</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="98"/>
+        <location filename="../../desktop/settings_dialog.py" line="100"/>
         <source>Screen</source>
         <translation>屏幕</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="103"/>
+        <location filename="../../desktop/settings_dialog.py" line="105"/>
         <source>Width</source>
         <translation>宽度</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="106"/>
+        <location filename="../../desktop/settings_dialog.py" line="108"/>
         <source>Summon hotkey</source>
         <translation>呼出快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="108"/>
+        <location filename="../../desktop/settings_dialog.py" line="110"/>
         <source>Gap hotkey</source>
         <translation>缺口快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="117"/>
+        <location filename="../../desktop/settings_dialog.py" line="119"/>
         <source>Start Deskmate when I sign in</source>
         <translation>登录系统时启动 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="120"/>
+        <location filename="../../desktop/settings_dialog.py" line="122"/>
         <source>Closing the window keeps Deskmate in the tray</source>
         <translation>关闭窗口时保留在托盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="124"/>
-        <location filename="../../desktop/settings_dialog.py" line="130"/>
+        <location filename="../../desktop/settings_dialog.py" line="126"/>
+        <location filename="../../desktop/settings_dialog.py" line="132"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="128"/>
+        <location filename="../../desktop/settings_dialog.py" line="130"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="131"/>
+        <location filename="../../desktop/settings_dialog.py" line="133"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="132"/>
+        <location filename="../../desktop/settings_dialog.py" line="134"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="134"/>
+        <location filename="../../desktop/settings_dialog.py" line="136"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="157"/>
+        <location filename="../../desktop/settings_dialog.py" line="143"/>
+        <source>Also Ctrl+= / Ctrl+- / Ctrl+0 in the sidebar</source>
+        <translation>在侧边栏也可按 Ctrl+= / Ctrl+- / Ctrl+0</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="144"/>
+        <source>Text size</source>
+        <translation>文字大小</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="173"/>
         <source>About Deskmate</source>
         <translation>关于 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="174"/>
+        <location filename="../../desktop/settings_dialog.py" line="190"/>
         <source>Set by your IT department</source>
         <translation>由 IT 部门设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="209"/>
+        <location filename="../../desktop/settings_dialog.py" line="227"/>
         <source>Nobody yet. What you do is kept on this computer and uploaded for the first account that signs in.</source>
         <translation>尚未登录。你的操作先保存在本机，将以第一个登录的账号上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="213"/>
+        <location filename="../../desktop/settings_dialog.py" line="233"/>
         <source>agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="213"/>
+        <location filename="../../desktop/settings_dialog.py" line="234"/>
         <source>manager</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="214"/>
+        <location filename="../../desktop/settings_dialog.py" line="235"/>
         <source>editor</source>
         <translation>知识编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="217"/>
+        <location filename="../../desktop/settings_dialog.py" line="239"/>
         <source>team %1</source>
         <translation>班组 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="219"/>
+        <location filename="../../desktop/settings_dialog.py" line="241"/>
         <source>%1 (%2) since %3</source>
         <translation>%1（%2），自 %3 起</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="151"/>
+        <location filename="../../desktop/settings_dialog.py" line="167"/>
         <source>Greyed-out settings are managed by your IT department.</source>
         <translation>灰色的设置由 IT 部门统一管理。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="85"/>
+        <location filename="../../desktop/settings_dialog.py" line="87"/>
         <source>Signed in as</source>
         <translation>当前账号</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="200"/>
+        <location filename="../../desktop/settings_dialog.py" line="217"/>
         <source>Enter the server URL and your token first.</source>
         <translation>请先填写服务器地址和令牌。</translation>
     </message>
@@ -1240,22 +1515,22 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar_toolbar.py" line="48"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="54"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar_toolbar.py" line="48"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="54"/>
         <source>FAQs</source>
         <translation>FAQ</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar_toolbar.py" line="48"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="54"/>
         <source>Scripts</source>
         <translation>话术</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar_toolbar.py" line="48"/>
+        <location filename="../../desktop/sidebar_toolbar.py" line="54"/>
         <source>Experts</source>
         <translation>专家</translation>
     </message>
@@ -1263,95 +1538,75 @@
 <context>
     <name>SidebarWindow</name>
     <message>
-        <location filename="../../desktop/sidebar.py" line="242"/>
+        <location filename="../../desktop/sidebar.py" line="98"/>
+        <source>Text size %1 %</source>
+        <translation>文字大小 %1 %</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sidebar.py" line="274"/>
         <source>Nothing found for “%s”.</source>
         <translation>没有找到“%s”。</translation>
     </message>
     <message>
         <location filename="../../desktop/sidebar.py" line="304"/>
-        <source>Recent and frequently used</source>
-        <translation>最近和常用</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/sidebar.py" line="304"/>
-        <source>Type to search</source>
-        <translation>输入即可搜索</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/sidebar.py" line="322"/>
         <source>This item is no longer in the knowledge base.</source>
         <translation>该条目已不在知识库中。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/sidebar.py" line="359"/>
-        <source>Copied.</source>
-        <translation>已复制。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/sidebar.py" line="360"/>
-        <source>Copied, but some blanks are still empty.</source>
-        <translation>已复制，但还有空白未填写。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/sidebar.py" line="370"/>
-        <source>No app opened the link; contact them yourself: %1</source>
-        <translation>没有应用能打开此链接，请自行联系：%1</translation>
     </message>
 </context>
 <context>
     <name>SkillCard</name>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="168"/>
+        <location filename="../../desktop/learning_cards.py" line="175"/>
         <source>Read: </source>
         <translation>推荐阅读：</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="178"/>
+        <location filename="../../desktop/learning_cards.py" line="185"/>
         <source>gap %1</source>
         <translation>差距 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="183"/>
+        <location filename="../../desktop/learning_cards.py" line="190"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="184"/>
+        <location filename="../../desktop/learning_cards.py" line="191"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="185"/>
+        <location filename="../../desktop/learning_cards.py" line="193"/>
         <source>Level %1 of 5; your role&apos;s target: %2</source>
         <translation>水平 %1（满分 5）；岗位目标：%2</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="201"/>
+        <location filename="../../desktop/learning_cards.py" line="209"/>
         <source>d MMM</source>
         <translation>M 月 d 日</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="203"/>
+        <location filename="../../desktop/learning_cards.py" line="211"/>
         <source>Level %1 → %2 since %3</source>
         <translation>水平 %1 → %2（自 %3）</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="215"/>
+        <location filename="../../desktop/learning_cards.py" line="223"/>
         <source>Level recorded weekly from this week</source>
         <translation>本周开始每周记录水平</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="223"/>
+        <location filename="../../desktop/learning_cards.py" line="231"/>
         <source>My own rating:</source>
         <translation>我的自评：</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="232"/>
+        <location filename="../../desktop/learning_cards.py" line="240"/>
         <source>Rate myself %1 of 5</source>
         <translation>自评 %1 分（满分 5）</translation>
     </message>
     <message>
-        <location filename="../../desktop/learning_cards.py" line="238"/>
+        <location filename="../../desktop/learning_cards.py" line="246"/>
         <source>waiting to sync</source>
         <translation>等待同步</translation>
     </message>
@@ -1359,17 +1614,17 @@
 <context>
     <name>StartupPreparation</name>
     <message>
-        <location filename="../../desktop/startup.py" line="112"/>
+        <location filename="../../desktop/startup.py" line="114"/>
         <source>The search index was not rebuilt; Deskmate searches the previous one until the next start.</source>
         <translation>搜索索引未重建；在下次启动前，Deskmate 继续使用之前的索引搜索。</translation>
     </message>
     <message>
-        <location filename="../../desktop/startup.py" line="119"/>
+        <location filename="../../desktop/startup.py" line="121"/>
         <source>The search index was not prepared; search works after Deskmate restarts.</source>
         <translation>搜索索引未准备好；重新启动 Deskmate 后即可搜索。</translation>
     </message>
     <message>
-        <location filename="../../desktop/startup.py" line="123"/>
+        <location filename="../../desktop/startup.py" line="125"/>
         <source>Loading the sample knowledge pack…</source>
         <translation>正在载入示例知识包…</translation>
     </message>
@@ -1442,9 +1697,14 @@
         <translation>同步已取消，下次会接着进行。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sync_wording.py" line="92"/>
-        <source>The sync stopped: %1</source>
-        <translation>同步中止：%1</translation>
+        <location filename="../../desktop/sync_wording.py" line="83"/>
+        <source>The server answers too slowly. Deskmate works from the local copy and tries again later.</source>
+        <translation>服务器响应太慢。Deskmate 先使用本地副本，稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/sync_wording.py" line="88"/>
+        <source>The sync did not finish; nothing was lost and it tries again at the next sync.</source>
+        <translation>同步未完成；没有丢失任何内容，下次同步时会重试。</translation>
     </message>
 </context>
 <context>

@@ -127,7 +127,7 @@ def _votes(conn: Connection, catalogue: ItemCatalogue, where: list[Any]) -> list
 
 
 def _never_consulted(
-    conn: Connection, catalogue: ItemCatalogue, agents: Collection[str] | None
+    conn: Connection, catalogue: ItemCatalogue, agents: Collection[str] | None, team: str | None
 ) -> tuple[list[ItemCount], int]:
     # One DISTINCT over the looks (events has no item index; a NOT EXISTS per item would
     # scan it once per item), then the difference with the catalogue in memory.
@@ -139,7 +139,11 @@ def _never_consulted(
         ).scalars()
     )
     never = sorted(
-        (info for item_id, info in catalogue.items.items() if item_id not in used),
+        (
+            info
+            for item_id, info in catalogue.items.items()
+            if item_id not in used and (agents is None or info.visible_to(team))
+        ),
         key=lambda info: (info.kind, info.title, info.id),
     )
     shown = [ItemCount(i.id, i.title, i.kind, 0, 0) for i in never[:NEVER_SHOWN]]
@@ -212,6 +216,7 @@ def article_report(
     *,
     with_queries: bool,
     today: date | None = None,
+    team: str | None = None,
 ) -> ArticleReport:
     """The article analytics of the last ``days`` days (never consulted: ever).
 
@@ -221,6 +226,8 @@ def article_report(
         days: The period, ending today.
         with_queries: Also list the frequent no-result search texts (editors only).
         today: The period's last day (default: today).
+        team: With ``agents`` (a manager), the team whose items are listed as never
+            consulted: items limited to other teams are left out.
     """
     today = today or date.today()
     start = period_start(days, today)
@@ -230,15 +237,25 @@ def article_report(
         consulted = _item_counts(conn, catalogue, scoped(agents, since, EventRow.kind == "open"))
         flagged = _item_counts(conn, catalogue, scoped(agents, since, EventRow.kind == "gap"))
         votes = _votes(conn, catalogue, scoped(agents, since))
-        never, never_total = _never_consulted(conn, catalogue, agents)
+        never, never_total = _never_consulted(conn, catalogue, agents, team)
         zero_weeks = _zero_result_weeks(conn, agents, start, today)
         queries = _frequent_queries(conn, agents, start) if with_queries else []
     return ArticleReport(days, consulted, flagged, votes, never, never_total, zero_weeks, queries)
 
 
-def items_for_picking(db: Database, limit: int = 1000) -> list[tuple[str, str]]:
-    """(id, title) of up to ``limit`` items, by title, for a form's item list."""
+def items_for_picking(
+    db: Database, limit: int = 1000, *, team: str | None = None, sees_all: bool = True
+) -> list[tuple[str, str]]:
+    """(id, title) of up to ``limit`` items, by title, for a form's item list.
+
+    Unless ``sees_all`` (editors), only the items ``team`` receives: a manager never
+    sees the titles of items limited to other teams.
+    """
     with db.read() as conn:
         catalogue = item_catalogue(conn, db.display_url)
-    ranked = sorted((info.title, info.id) for info in catalogue.items.values())
+    ranked = sorted(
+        (info.title, info.id)
+        for info in catalogue.items.values()
+        if sees_all or info.visible_to(team)
+    )
     return [(item_id, title) for title, item_id in ranked[:limit]]

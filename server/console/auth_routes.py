@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from deskmate.server.auth import Permission, Role, hash_token
+from deskmate.server.auth import Permission, Role, User, hash_token
 from deskmate.server.console.page_context import (
+    ConsoleRefusedError,
+    Page,
     anonymous_page,
     read_form,
     redirect,
     safe_next,
+    session_page,
     signed_in_page,
     style_sheet,
 )
@@ -25,6 +28,7 @@ from deskmate.server.console.session import (
     start_session,
 )
 from deskmate.server.errors import NotFoundError
+from deskmate.server.workbench.authorship import owns_items
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -64,13 +68,27 @@ def _sign_in_page(request: Request, error: str = "", status: int = 200) -> Respo
     return response
 
 
+def _owner(page: Page, user: User) -> bool:
+    """An agent who owns items, with ``owners-publish`` on: signed in to their items."""
+    with page.db.read_one() as conn:
+        return owns_items(conn, user)
+
+
+def _home_of(page: Page) -> str:
+    """Managers go to their team, editors to the gap queue, owning agents to their items."""
+    if page.user is not None and page.user.role is Role.AGENT:
+        if _owner(page, page.user):  # an owner allowed by owners-publish
+            return "/console/due"
+        raise ConsoleRefusedError("agents_not_here")
+    manager = page.user is not None and page.user.can(Permission.MANAGE_TEAM)
+    return "/console/team" if manager else "/console/gaps"
+
+
 def _session_routes(router: APIRouter) -> None:
     @router.get("/")
     def home(request: Request) -> Response:
         """Managers go to their team, editors to the gap queue."""
-        page = signed_in_page(request)
-        manager = page.user is not None and page.user.can(Permission.MANAGE_TEAM)
-        return redirect("/console/team" if manager else "/console/gaps")
+        return redirect(_home_of(session_page(request)))
 
     @router.get("/signin")
     def sign_in_form(request: Request) -> Response:
@@ -93,7 +111,7 @@ def _session_routes(router: APIRouter) -> None:
                 user = session_user(conn, session)
         if user is None:
             return _sign_in_page(request, page.t("signin_bad_token"), status=401)
-        if user.role is Role.AGENT:
+        if user.role is Role.AGENT and not _owner(page, user):
             page.user = user
             title, message = page.t("agents_not_here_title"), page.t("agents_not_here")
             return page.render("message.html", status=403, title=title, message=message)

@@ -11,37 +11,74 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from deskmate.server.auth import Permission, User, utc_now
+from deskmate.server.auth import Permission, Role, User, utc_now
 from deskmate.server.console.authoring_views import (
     KINDS,
+    default_days,
     form_from_record,
     latest_record,
     list_items,
+    owner_is_gone,
     preview,
     record_from_form,
 )
-from deskmate.server.console.page_context import Page, read_large_form, redirect, signed_in_page
+from deskmate.server.console.i18n import known_keys
+from deskmate.server.console.page_context import (
+    ConsoleRefusedError,
+    Page,
+    read_large_form,
+    redirect,
+    session_page,
+    signed_in_page,
+)
 from deskmate.server.errors import (
     ConflictError,
     InvalidItemError,
     NotFoundError,
     PreconditionFailedError,
 )
+from deskmate.server.tables import ItemStateRow
 from deskmate.server.workbench import lifecycle
-from deskmate.server.workbench.audit import Actor
-from deskmate.server.workbench.freshness import due_for_review, verify
-from deskmate.server.workbench.history import list_versions, side_by_side
+from deskmate.server.workbench.audit import Actor, item_audit
+from deskmate.server.workbench.authorship import may_change, owns_items
+from deskmate.server.workbench.freshness import due_for_review, set_interval, verify
+from deskmate.server.workbench.history import list_versions, side_by_side, version_records
 from deskmate.server.workbench.lifecycle_state import STATUSES
+from deskmate.server.workbench.server_settings import MAX_VERIFY_DAYS
 from deskmate.server.workbench.similar import similar_items
 from deskmate.server.workbench.sources import draft_from_source, parse_source, resolve_source
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
 Form = Annotated[dict[str, str], Depends(read_large_form)]
 ACTIONS = ("save", "submit", "publish", "archive", "preview", "verify")
 DUE_SCOPES = ("mine", "group", "all")
+#: Versions on one page of an item's history (older ones: ?before=).
+HISTORY_PAGE = 100
 #: ?done= after an action → the message shown (key ``item_<done>``).
 DONE_MESSAGES = ("saved", "submitted", "published", "archived", "verified", "restored")
+
+
+def _author_page(request: Request, item_id: str | None) -> Page:
+    """A page for an editor, or for the owner of ``item_id`` allowed by ``owners-publish``.
+
+    Raises:
+        SignInRequiredError: no live session.
+        ConsoleRefusedError: neither (an agent is told the console is not for them).
+    """
+    page = session_page(request)
+    user = _user(page)
+    if user.can(Permission.AUTHOR_CONTENT):
+        return page
+    if item_id:
+        with page.db.read_one() as conn:
+            owner = conn.execute(
+                select(ItemStateRow.owner).where(ItemStateRow.item_id == item_id)
+            ).scalar()
+            if may_change(conn, user, owner):
+                return page
+    raise ConsoleRefusedError("agents_not_here" if user.role is Role.AGENT else "editors_only")
 
 
 def _user(page: Page) -> User:
@@ -67,9 +104,14 @@ def _editor_page(
     shown: Any = None,
     status: int = 200,
 ) -> Response:
+    owner = state.owner if state is not None else None
     return page.render(
         "item_edit.html",
         status=status,
+        owner_gone=owner_is_gone(page.db, owner),
+        editor=_user(page).can(Permission.AUTHOR_CONTENT),
+        default_days=default_days(page.db, form),
+        now=utc_now(),
         form=form,
         state=state,
         kinds=KINDS,
@@ -101,11 +143,21 @@ def _list_routes(router: APIRouter) -> None:
     @router.get("/due")
     def due(request: Request) -> Response:
         """Published items due for verification within a week, or overdue."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
+        page = session_page(request)
+        user = _user(page)
+        if not user.can(Permission.AUTHOR_CONTENT):
+            with page.db.read_one() as conn:
+                if not owns_items(conn, user):
+                    raise ConsoleRefusedError(
+                        "agents_not_here" if user.role is Role.AGENT else "editors_only"
+                    )
         scope = request.query_params.get("scope", "mine")
         scope = scope if scope in DUE_SCOPES else "mine"
+        if not user.can(Permission.AUTHOR_CONTENT):
+            scope = "mine"  # an owner: their own items only
         rows = due_for_review(page.db, _user(page), scope)
-        return page.render("due.html", rows=rows, scope=scope, now=utc_now())
+        editor = user.can(Permission.AUTHOR_CONTENT)
+        return page.render("due.html", rows=rows, scope=scope, now=utc_now(), editor=editor)
 
 
 def _editor_routes(router: APIRouter) -> None:
@@ -124,13 +176,14 @@ def _editor_routes(router: APIRouter) -> None:
     @router.get("/items/{item_id}/edit")
     def edit_item(request: Request, item_id: str) -> Response:
         """The editor on the item's latest version."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
+        page = _author_page(request, item_id)
         found = latest_record(page.db, item_id)
         if found is None:
             raise NotFoundError(f"there is no item '{item_id}'")
         record, state = found
         form = form_from_record(record)
         form.update(base=str(state.latest_no), new="", source=state.source or "")
+        form["verify_days"] = str(state.verify_days or "")
         done = request.query_params.get("done", "")
         message = page.t("item_" + done) if done in DONE_MESSAGES else ""
         return _editor_page(page, form, state=state, message=message)
@@ -138,7 +191,7 @@ def _editor_routes(router: APIRouter) -> None:
     @router.post("/items/save")
     def save_item(request: Request, form: Form) -> Response:
         """Save a draft, submit, publish, archive, verify or preview (the button pressed)."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
+        page = _author_page(request, None if form.get("new") else form.get("id", "").strip())
         page.check_csrf(form, "item")
         action = form.get("action", "save")
         if action not in ACTIONS:
@@ -182,10 +235,26 @@ def _changed(page: Page, form: dict[str, str]) -> bool:
     return not same or str(found[1].latest_no) != form.get("base")
 
 
+def _interval(form: dict[str, str]) -> int | None:
+    """The form's own verification interval (None: empty, the tags' or kind's).
+
+    Raises:
+        InvalidItemError: not a number of days from 1 to 3650.
+    """
+    text = form.get("verify_days", "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_VERIFY_DAYS):
+        message = f"the interval is 1 to {MAX_VERIFY_DAYS} days, not '{text[:20]}'"
+        raise InvalidItemError(message, errors={"verify_days": message})
+    return int(text)
+
+
 def _act(page: Page, form: dict[str, str], action: str) -> Response:
     actor, db = _actor(page), page.db
     item_id = form.get("id", "").strip()
     note = form.get("note", "")[:2000]
+    days = _interval(form) if action in ("save", "submit", "publish") else None
     if action in ("save", "submit", "publish") and _changed(page, form):
         record = record_from_form(form)
         if form.get("new"):
@@ -194,15 +263,19 @@ def _act(page: Page, form: dict[str, str], action: str) -> Response:
             base = int(form.get("base", "0") or 0)
             saved = lifecycle.edit(db, actor, item_id, record, base, note)
         item_id = saved.item_id
+        set_interval(db, actor, item_id, days)
         similar = similar_items(db, record, item_id)
         if similar and action == "save":
             found = latest_record(db, item_id)
             fresh = form_from_record(record) | {"base": str(saved.version), "new": ""}
             fresh["source"] = form.get("source", "")
+            fresh["verify_days"] = form.get("verify_days", "")
             return _editor_page(
                 page, fresh, state=found[1] if found else None, similar=similar,
                 message=page.t("item_saved"),
             )  # fmt: skip
+    if action in ("save", "submit", "publish"):
+        set_interval(db, actor, item_id, days)  # (unchanged: nothing written)
     if action == "submit":
         lifecycle.submit(db, actor, item_id)
     elif action == "publish":
@@ -221,31 +294,35 @@ def _act(page: Page, form: dict[str, str], action: str) -> Response:
 def _history_routes(router: APIRouter) -> None:
     @router.get("/items/{item_id}/versions")
     def versions(request: Request, item_id: str) -> Response:
-        """The history, and a side-by-side diff of two versions (?a=&b=)."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
-        rows = list_versions(page.db, item_id)
+        """The history (newest HISTORY_PAGE versions, ?before= for older), a diff (?a=&b=)."""
+        page = _author_page(request, item_id)
+        p = request.query_params
+        before = int(p["before"]) if p.get("before", "").isdigit() else None
+        rows = list_versions(page.db, item_id, HISTORY_PAGE, before=before, with_records=False)
         if not rows:
             raise NotFoundError(f"there is no item '{item_id}'")
-        by_no = {r["version"]: r for r in rows}
-        p = request.query_params
         b = int(p["b"]) if p.get("b", "").isdigit() else rows[0]["version"]
-        a = (
-            int(p["a"])
-            if p.get("a", "").isdigit()
-            else (rows[1]["version"] if len(rows) > 1 else b)
+        default_a = rows[1]["version"] if len(rows) > 1 else b
+        a = int(p["a"]) if p.get("a", "").isdigit() else default_a
+        records = version_records(page.db, item_id, (a, b))
+        diff = side_by_side(records[a], records[b]) if a in records and b in records else None
+        found = latest_record(page.db, item_id)
+        older = (
+            rows[-1]["version"] if len(rows) == HISTORY_PAGE and rows[-1]["version"] > 1 else None
         )
-        diff = None
-        if a in by_no and b in by_no:
-            diff = side_by_side(by_no[a]["record"], by_no[b]["record"])
+        with page.db.read() as conn:
+            trail = item_audit(conn, item_id)
         return page.render(
             "versions.html", item_id=item_id, rows=rows, a=a, b=b, diff=diff,
-            latest=rows[0]["version"],
+            latest=found[1].latest_no if found else rows[0]["version"], audit=trail,
+            title=(found[0].get("title") or found[0].get("name") or item_id) if found else item_id,
+            older=older, audit_keys=known_keys(),
         )  # fmt: skip
 
     @router.post("/items/{item_id}/restore")
     def restore(request: Request, item_id: str, form: Form) -> Response:
         """An old version's content as a new draft."""
-        page = signed_in_page(request, Permission.AUTHOR_CONTENT)
+        page = _author_page(request, item_id)
         page.check_csrf(form, "item")
         old, base = form.get("version", ""), form.get("base", "")
         if not (old.isdigit() and base.isdigit()):

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deskmate.core.content.presentation import safe_markdown, script_text
+from deskmate.core.search.snippets import HighlightedText
 from deskmate.server.database import Database
 from deskmate.server.tables import ItemStateRow, ItemVersionRow
+from deskmate.server.workbench.authorship import gone_owners
 from deskmate.server.workbench.lifecycle_state import STATUSES
+from deskmate.server.workbench.server_settings import Intervals
 from sqlalchemy import or_, select
 
 PAGE_SIZE = 50
@@ -52,6 +55,7 @@ def list_items(db: Database, query: str, kind: str, status: str, after: str, now
         )
     with db.read() as conn:
         rows = conn.execute(select_page).all()
+        gone = gone_owners(conn, (r.owner for r in rows))
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     return ItemList(
@@ -59,11 +63,14 @@ def list_items(db: Database, query: str, kind: str, status: str, after: str, now
             {
                 "id": r.item_id,
                 "title": r.title,
+                # The matched part of the title; the template marks it (autoescaped).
+                "title_marked": HighlightedText.of_substring(r.title, query),
                 "kind": r.kind,
                 "status": r.status,
                 "live": r.published_no,
                 "latest": r.latest_no,
                 "owner": r.owner,
+                "owner_gone": r.owner in gone,
                 "updated_at": r.updated_at,
                 "updated_by": r.updated_by,
                 "overdue": bool(r.due_at and r.due_at < now),
@@ -72,6 +79,19 @@ def list_items(db: Database, query: str, kind: str, status: str, after: str, now
         ],
         rows[-1].item_id if more else None,
     )
+
+
+def default_days(db: Database, form: dict[str, str]) -> int:
+    """The interval an item of the form's kind and tags gets without its own."""
+    tags = [t.strip() for t in form.get("tags", "").splitlines() if t.strip()]
+    with db.read() as conn:
+        return Intervals.read(conn).days(form.get("kind", "faq"), tags)
+
+
+def owner_is_gone(db: Database, owner: str | None) -> bool:
+    """Whether ``owner`` is set but no longer a user or team (the editor group has it)."""
+    with db.read() as conn:
+        return bool(gone_owners(conn, [owner]))
 
 
 def latest_record(db: Database, item_id: str) -> tuple[dict[str, Any], Any] | None:

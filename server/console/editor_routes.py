@@ -129,7 +129,7 @@ def _article_routes(router: APIRouter) -> None:
         asked = request.query_params.get("days", "")
         known = asked.isascii() and asked.isdigit() and int(asked) in ARTICLE_DAYS
         days = int(asked) if known else 90
-        report = article_report(page.db, scope, days, with_queries=editor)
+        report = article_report(page.db, scope, days, with_queries=editor, team=user.team)
         chart = charts.bar_chart(
             [float(count) for _week, count in report.zero_weeks],
             [week[5:] for week, _count in report.zero_weeks],

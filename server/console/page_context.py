@@ -176,6 +176,28 @@ def signed_in_page(request: Request, *allowed: Permission) -> Page:
         SignInRequiredError: no live session.
         ConsoleRefusedError: the user is an agent, or lacks every permission in ``allowed``.
     """
+    page = session_page(request)
+    user = page.user
+    if user is None:  # session_page sets it or raises
+        raise SignInRequiredError("sign in to use the console")
+    if user.role is Role.AGENT:
+        raise ConsoleRefusedError("agents_not_here")
+    if allowed and not any(user.can(p) for p in allowed):
+        editors = Permission.WORK_GAP_QUEUE in allowed
+        managers = Permission.MANAGE_TEAM in allowed
+        key = "editors_managers_only" if editors and managers else "editors_only"
+        raise ConsoleRefusedError("managers_only" if managers and not editors else key)
+    return page
+
+
+def session_page(request: Request) -> Page:
+    """A page for any signed-in user; the caller checks what their role may see.
+
+    (Agents have a session only as owners allowed by ``owners-publish``: docs/console.md.)
+
+    Raises:
+        SignInRequiredError: no live session.
+    """
     page = anonymous_page(request)
     session = read_session_cookie(page.key, request.cookies.get(SESSION_COOKIE))
     if session is None:
@@ -186,13 +208,6 @@ def signed_in_page(request: Request, *allowed: Permission) -> Page:
         raise SignInRequiredError("the session's token was revoked")
     request.state.user = user.name  # for the access log
     page.session, page.user = session, user
-    if user.role is Role.AGENT:
-        raise ConsoleRefusedError("agents_not_here")
-    if allowed and not any(user.can(p) for p in allowed):
-        editors = Permission.WORK_GAP_QUEUE in allowed
-        managers = Permission.MANAGE_TEAM in allowed
-        key = "editors_managers_only" if editors and managers else "editors_only"
-        raise ConsoleRefusedError("managers_only" if managers and not editors else key)
     return page
 
 

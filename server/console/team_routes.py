@@ -124,7 +124,9 @@ def _assign_page(
         status=status,
         members=members,
         skills=skill_choices(wording(page.db, page.t.language)),
-        items=items_for_picking(page.db),
+        items=items_for_picking(
+            page.db, team=page.user.team if page.user else None, sees_all=False
+        ),
         values=values,
         error=error,
         assigned=page.request.query_params.get("assigned", ""),

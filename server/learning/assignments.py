@@ -12,6 +12,7 @@ from deskmate.server.database import Database
 from deskmate.server.errors import BadRequestError, NotFoundError
 from deskmate.server.learning.notices import add_notice
 from deskmate.server.tables import AssignmentRow, ItemRow, UserRow
+from deskmate.server.workbench.visibility import Viewer
 from sqlalchemy import Connection, Row, insert, select, update
 
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -81,9 +82,11 @@ def create_assignments(db: Database, manager: User, request: AssignmentRequest) 
         title = request.title.strip()
         if request.item_id:
             record = conn.execute(
-                select(ItemRow.id).where(ItemRow.id == request.item_id)
+                select(ItemRow.id).where(
+                    ItemRow.id == request.item_id, Viewer(False, manager.team).member(ItemRow.teams)
+                )
             ).scalar_one_or_none()
-            if record is None:
+            if record is None:  # (limited to other teams: not confirmed to exist either)
                 raise BadRequestError(f"there is no item '{request.item_id}'")
         if not 0 < len(title) <= MAX_TITLE:
             raise BadRequestError(f"give the assignment a title of 1 to {MAX_TITLE} characters")

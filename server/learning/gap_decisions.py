@@ -19,7 +19,7 @@ from deskmate.server.errors import BadRequestError, NotFoundError
 from deskmate.server.learning.gap_queue import ACTIONS, add_signal_facts, topic_dict
 from deskmate.server.learning.notices import add_notice
 from deskmate.server.learning.profile_inputs import ItemCatalogue, item_catalogue
-from deskmate.server.tables import GapSignalRow, GapTopicRow, ProposalRow
+from deskmate.server.tables import GapSignalRow, GapTopicRow, ProposalRow, UserRow
 from sqlalchemy import Connection, insert, select, update
 
 #: The longest reason an editor may give for a decision.
@@ -99,7 +99,7 @@ def _decision(
         if info is None:
             raise BadRequestError("resolve needs 'item_id': an item that exists (import it first)")
         values = {"status": "resolved", "resolution_item_id": info.id}
-        return values, {**told, "title": info.title, "item_id": info.id}
+        return values, {**told, "title": info.title, "item_id": info.id, "teams": info.teams}
     return {"status": _STATUS_OF[action], "merged_into": None}, told
 
 
@@ -123,8 +123,18 @@ def _tell_agents(conn: Connection, topic_id: int, kind: str, detail: dict[str, A
     agents = conn.execute(
         select(GapSignalRow.agent).where(GapSignalRow.topic_id.in_(topics)).distinct()
     ).scalars()
-    for agent in sorted(agents):
-        add_notice(conn, agent, kind, detail)
+    teams = detail.pop("teams", ())
+    names = sorted(agents)
+    rows = conn.execute(select(UserRow.name, UserRow.team).where(UserRow.name.in_(names)))
+    team_of = {name: team for name, team in rows}
+    for agent in names:
+        if teams and team_of.get(agent) not in teams:
+            # The answer is limited to teams this agent is not in: tell them their report
+            # was answered, never the item's title or id.
+            hidden = {k: v for k, v in detail.items() if k not in ("title", "item_id")}
+            add_notice(conn, agent, "gap_resolved_elsewhere", hidden)
+        else:
+            add_notice(conn, agent, kind, detail)
 
 
 def propose(

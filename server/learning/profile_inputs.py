@@ -34,6 +34,7 @@ from deskmate.server.tables import (
     ServerMetaRow,
     UserRow,
 )
+from deskmate.server.workbench.visibility import decode_teams
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -77,7 +78,7 @@ def item_catalogue(conn: Connection, cache_key: str) -> ItemCatalogue:
         if cached is not None and cached[0] == head:
             return cached[1]
     items = {}
-    for row in conn.execute(select(ItemRow.id, ItemRow.record)):
+    for row in conn.execute(select(ItemRow.id, ItemRow.record, ItemRow.teams)):
         record = json.loads(row.record)
         title = record.get("name") if record.get("kind") == "expert" else None
         items[row.id] = ItemInfo(
@@ -87,6 +88,7 @@ def item_catalogue(conn: Connection, cache_key: str) -> ItemCatalogue:
             tuple(record.get("skills") or ()),
             str(record.get("language", "zh")),
             str(record["owner"])[:128] if record.get("owner") else None,
+            tuple(decode_teams(row.teams)),
         )
     catalogue = ItemCatalogue(items)
     with _catalogue_lock:

@@ -41,6 +41,11 @@ class ItemInfo:
     skills: tuple[str, ...]
     language: str = "zh"
     owner: str | None = None  # the team or person who keeps the item up to date
+    teams: tuple[str, ...] = ()  # the teams it is limited to (empty: every team)
+
+    def visible_to(self, team: str | None) -> bool:
+        """Whether an agent of ``team`` receives this item (team-limited items, #17)."""
+        return not self.teams or (team is not None and team in self.teams)
 
 
 @dataclass(frozen=True)
@@ -267,14 +272,22 @@ def compute_levels(
 def recommend(
     levels: list[SkillLevel], inputs: AgentInputs, by_skill: Mapping[str, list[ItemInfo]]
 ) -> list[tuple[str, ItemInfo]]:
-    """For each skill with a gap, up to six of its items the agent has not looked at."""
+    """For each skill with a gap, up to six of its items the agent has not looked at.
+
+    Only items the agent's team receives: a team-limited item is never recommended to
+    an agent of another team (its title would leak).
+    """
     chosen: list[tuple[str, ItemInfo]] = []
     seen: set[str] = set()
     for level in levels:
         if level.gap <= 0:
             continue
         candidates = sorted(
-            (i for i in by_skill.get(level.code, ()) if i.id not in inputs.looks),
+            (
+                i
+                for i in by_skill.get(level.code, ())
+                if i.id not in inputs.looks and i.visible_to(inputs.team)
+            ),
             key=lambda i: (_RECOMMENDED_KINDS.get(i.kind, 9), i.title),
         )
         picked = [i for i in candidates if i.id not in seen][:CANDIDATES_PER_SKILL]

@@ -118,6 +118,7 @@ def _compute(
             "recommendations": [
                 [skill, info.id] for skill, info in recommend(levels, inputs, catalogue.by_skill)
             ],
+            "team": inputs.team,  # render() shows only what this team receives
         }
     return bodies
 
@@ -218,7 +219,8 @@ def render(body: dict[str, Any], words: Wording) -> dict[str, Any]:
         (skill, info)
         for skill, item_id in body["recommendations"]
         for info in [words.catalogue.items.get(item_id)]
-        if info is not None
+        # Checked again here: the item may have been limited since the body was cached.
+        if info is not None and info.visible_to(body.get("team"))
     ]
     # The agent's language first (stable: the model's order within each language).
     candidates.sort(key=lambda pair: pair[1].language != words.language)

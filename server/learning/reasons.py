@@ -66,6 +66,10 @@ _NOTICES: dict[str, dict[str, str]] = {
         "zh": "你反馈缺少的答案现在有了：「{title}」",
         "en": "The answer you asked for now exists: “{title}”",
     },
+    "gap_resolved_elsewhere": {
+        "zh": "你反馈的「{label}」已由知识团队解答（答案只对其他团队可见）",
+        "en": "The knowledge team answered your report “{label}” (the answer is for other teams)",
+    },
     "gap_accepted": {
         "zh": "你反馈的「{label}」已被知识团队接受，正在处理",
         "en": "The knowledge team accepted your report “{label}” and is working on it",

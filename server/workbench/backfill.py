@@ -7,6 +7,7 @@ import json
 from deskmate.core.content.model import Item
 from deskmate.server.tables import ItemRow
 from deskmate.server.workbench.lifecycle_state import record_imported_versions
+from deskmate.server.workbench.server_settings import Intervals
 from deskmate.server.workbench.visibility import encode_teams
 from sqlalchemy import Connection, bindparam, select, update
 
@@ -31,7 +32,7 @@ def backfill_versions(conn: Connection) -> None:
         if not rows:
             return
         items = [Item.from_trusted_dict(json.loads(r.record)) for r in rows]
-        record_imported_versions(conn, conn.dialect.name, items)
+        record_imported_versions(conn, conn.dialect.name, items, Intervals())
         limited = [{"k": i.id, "t": encode_teams(i.teams)} for i in items if i.teams]
         if limited:
             conn.execute(set_teams, limited)

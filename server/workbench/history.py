@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,18 +19,43 @@ DIFF_FIELDS = (
 )  # fmt: skip
 
 
-def list_versions(db: Database, item_id: str, limit: int = 500) -> list[dict[str, Any]]:
-    """The item's versions, newest first (empty: no such item)."""
+def list_versions(
+    db: Database,
+    item_id: str,
+    limit: int = 500,
+    *,
+    before: int | None = None,
+    with_records: bool = True,
+) -> list[dict[str, Any]]:
+    """The item's versions, newest first (empty: no such item).
+
+    Args:
+        db: The server database.
+        item_id: The item.
+        limit: At most this many versions.
+        before: Only versions numbered below this (the next page of a long history).
+        with_records: Also each version's record (``record``); the console's history
+            page reads only the two it compares (:func:`version_records`).
+    """
+    columns = [
+        ItemVersionRow.version_no, ItemVersionRow.status, ItemVersionRow.author,
+        ItemVersionRow.created_at, ItemVersionRow.note, ItemVersionRow.based_on,
+    ]  # fmt: skip
+    if with_records:
+        columns.append(ItemVersionRow.record)
+    query = (
+        select(*columns)
+        .where(ItemVersionRow.item_id == item_id)
+        .order_by(ItemVersionRow.version_no.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(ItemVersionRow.version_no < before)
     with db.read() as conn:
         live = conn.execute(
             select(ItemStateRow.published_no).where(ItemStateRow.item_id == item_id)
         ).scalar()
-        rows = conn.execute(
-            select(ItemVersionRow)
-            .where(ItemVersionRow.item_id == item_id)
-            .order_by(ItemVersionRow.version_no.desc())
-            .limit(limit)
-        ).all()
+        rows = conn.execute(query).all()
     return [
         {
             "version": r.version_no,
@@ -39,10 +65,22 @@ def list_versions(db: Database, item_id: str, limit: int = 500) -> list[dict[str
             "note": r.note,
             "based_on": r.based_on,
             "live": r.version_no == live,
-            "record": json.loads(r.record),
+            **({"record": json.loads(r.record)} if with_records else {}),
         }
         for r in rows
     ]
+
+
+def version_records(db: Database, item_id: str, numbers: Iterable[int]) -> dict[int, Any]:
+    """The records of some versions of an item, by number (absent: no such version)."""
+    wanted = sorted(set(numbers))
+    with db.read() as conn:
+        rows = conn.execute(
+            select(ItemVersionRow.version_no, ItemVersionRow.record).where(
+                ItemVersionRow.item_id == item_id, ItemVersionRow.version_no.in_(wanted)
+            )
+        ).all()
+    return {r.version_no: json.loads(r.record) for r in rows}
 
 
 @dataclass(frozen=True)

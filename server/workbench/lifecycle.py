@@ -29,6 +29,7 @@ from deskmate.server.errors import (
 )
 from deskmate.server.tables import ItemStateRow, ItemVersionRow
 from deskmate.server.workbench.audit import Actor, audit
+from deskmate.server.workbench.authorship import require_change
 from deskmate.server.workbench.lifecycle_state import (
     content_record,
     due_after,
@@ -37,6 +38,7 @@ from deskmate.server.workbench.lifecycle_state import (
     upsert_states,
 )
 from deskmate.server.workbench.publishing import lock_head, put_in_feed, take_out_of_feed
+from deskmate.server.workbench.server_settings import Intervals
 from sqlalchemy import Connection, Row, insert, select, update
 
 #: Fields the server sets itself; an editor's values for them are ignored.
@@ -167,7 +169,6 @@ def edit(
         PreconditionFailedError: ``if_match`` is not the latest version; the error's
             ``current_version`` and ``current`` carry the latest, nothing is stored.
     """
-    actor.user.require(Permission.AUTHOR_CONTENT)
     if str(record.get("id", item_id)) != item_id:
         raise InvalidItemError(
             "the record's id differs from the item's; an id cannot change",
@@ -176,6 +177,7 @@ def edit(
     now = utc_now()
     with db.write() as conn:
         state = _require_state(conn, item_id)
+        require_change(conn, actor.user, state.owner, record)
         number = state.latest_no + 1
         item = build_item({**record, "id": item_id}, number, now)
         if state.latest_no != if_match:
@@ -211,9 +213,9 @@ def submit(db: Database, actor: Actor, item_id: str) -> Saved:
         NotFoundError: no such item.
         ConflictError: the latest version is not a draft.
     """
-    actor.user.require(Permission.AUTHOR_CONTENT)
     with db.write() as conn:
         state = _require_state(conn, item_id)
+        require_change(conn, actor.user, state.owner)
         if state.status == "in_review":
             return Saved(item_id, state.latest_no, "in_review", created=False)
         if state.status != "draft":
@@ -241,10 +243,10 @@ def publish(
         NotFoundError: no such item.
         ConflictError: ``version`` is not the latest (restore an old one as a draft first).
     """
-    actor.user.require(Permission.AUTHOR_CONTENT)
     with db.write() as conn:
         lock_head(conn)  # first, like every feed writer: no lock-order deadlocks
         state = _require_state(conn, item_id)
+        require_change(conn, actor.user, state.owner)
         number = state.latest_no if version is None else version
         if state.published_no == number and state.status == "published":
             return Saved(item_id, number, "published", created=False, source=state.source)
@@ -264,6 +266,7 @@ def publish(
             item, updated_at=stamp, verified_by=actor.user.name, verified_at=stamp
         )
         put_in_feed(conn, item)
+        days = state.verify_days
         _set_status(conn, item_id, number, "published")
         conn.execute(
             update(ItemStateRow)
@@ -272,7 +275,7 @@ def publish(
                 published_no=number,
                 verified_by=actor.user.name,
                 verified_at=now,
-                due_at=due_after(now, state.kind, state.verify_days),
+                due_at=due_after(now, Intervals.read(conn).days(state.kind, item.tags, days)),
                 updated_at=now,
                 updated_by=actor.user.name,
             )

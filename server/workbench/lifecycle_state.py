@@ -13,14 +13,13 @@ from typing import Any
 
 from deskmate.core.content.model import Item
 from deskmate.server.auth import utc_now
-from deskmate.server.tables import ItemStateRow, ItemVersionRow
+from deskmate.server.tables import AuditRow, ItemStateRow, ItemVersionRow
 from deskmate.server.workbench.publishing import encode_record
+from deskmate.server.workbench.server_settings import Intervals
 from sqlalchemy import Connection, func, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 STATUSES = ("draft", "in_review", "published", "archived")
-#: Days between verifications when the item sets none (per kind).
-DEFAULT_VERIFY_DAYS = {"faq": 90, "script": 90, "expert": 180}
 IMPORT_AUTHOR = "import"
 
 
@@ -29,11 +28,10 @@ def content_record(item: Item) -> str:
     return encode_record(dataclasses.replace(item, verified_by=None, verified_at=None))
 
 
-def due_after(stamp: str, kind: str, days: int | None) -> str:
-    """When an item checked at ``stamp`` is due to be checked again."""
-    interval = days or DEFAULT_VERIFY_DAYS.get(kind, 90)
+def due_after(stamp: str, days: int) -> str:
+    """When an item checked at ``stamp`` is due to be checked again, ``days`` later."""
     checked = datetime.fromisoformat(stamp).astimezone(UTC)  # stored as UTC: compared as text
-    return (checked + timedelta(days=interval)).isoformat(timespec="microseconds")
+    return (checked + timedelta(days=days)).isoformat(timespec="microseconds")
 
 
 def state_values(item: Item, status: str, author: str, now: str) -> dict[str, Any]:
@@ -65,8 +63,14 @@ def upsert_states(conn: Connection, rows: Sequence[dict[str, Any]], *, published
     )
 
 
-def record_imported_versions(conn: Connection, _dialect: str, items: Sequence[Item]) -> None:
-    """Imported items become published versions by ``import`` (one row each)."""
+def record_imported_versions(
+    conn: Connection, _dialect: str, items: Sequence[Item], intervals: Intervals | None = None
+) -> None:
+    """Imported items become published versions by ``import`` (one row each).
+
+    ``intervals``: the verification intervals (default: read from the settings; the
+    migration that backfills versions passes its own, the settings table being newer).
+    """
     if not items:
         return
     now = utc_now()
@@ -84,12 +88,20 @@ def record_imported_versions(conn: Connection, _dialect: str, items: Sequence[It
         for item in items
     ]
     conn.execute(insert(ItemVersionRow), versions)
-    states = []
+    conn.execute(
+        insert(AuditRow),
+        [
+            {"at": now, "actor": IMPORT_AUTHOR, "action": "import", "item_id": item.id,
+             "version_no": item.version, "address": None, "detail": "{}"}
+            for item in items
+        ],
+    )  # fmt: skip
+    states, intervals = [], intervals or Intervals.read(conn)
     for item in items:
         row = state_values(item, "published", IMPORT_AUTHOR, now)
         row["published_no"] = item.version
         checked = item.verified_at.isoformat() if item.verified_at else now
-        row["due_at"] = due_after(checked, item.kind.value, None)
+        row["due_at"] = due_after(checked, intervals.days(item.kind.value, item.tags))
         states.append(row)
     upsert_states(conn, states, published=True)
 

@@ -136,6 +136,7 @@ def test_locked_keys_always_take_the_system_value(store: SettingsStore, system_f
     assert store.load().server_url == "https://kb.corp.example"
 
 
+@pytest.mark.logs_warnings(r"settings file .* is unusable")
 def test_corrupt_user_file_is_moved_aside(store: SettingsStore) -> None:
     _write(store.path, '{"theme": "dark",')
     settings = store.load()
@@ -148,6 +149,7 @@ def test_corrupt_user_file_is_moved_aside(store: SettingsStore) -> None:
     ]
 
 
+@pytest.mark.logs_warnings(r"does not hold a JSON object", r"settings file .* is unusable")
 @pytest.mark.parametrize(
     "content",
     [b"[1, 2, 3]", b'"just text"', b"\xff\xfe\x00garbage", b""],
@@ -163,6 +165,7 @@ def test_user_file_that_is_not_a_settings_object_is_reset(
     assert "damaged and has been reset" in store.problems[0]
 
 
+@pytest.mark.logs_warnings(r"settings file .* is unusable")
 def test_unreadable_user_file_is_moved_aside(store: SettingsStore) -> None:
     store.path.mkdir(parents=True)  # a folder where the file should be: unreadable, even as root
     assert store.load() == Settings()
@@ -171,6 +174,7 @@ def test_unreadable_user_file_is_moved_aside(store: SettingsStore) -> None:
     assert store.load().theme == "dark"
 
 
+@pytest.mark.logs_warnings(r"settings file .* is unusable")
 def test_two_damaged_files_in_the_same_second_are_both_kept(store: SettingsStore) -> None:
     for _ in range(2):
         _write(store.path, "not json")
@@ -215,6 +219,7 @@ def test_out_of_range_width_in_the_file_is_clamped_silently(store: SettingsStore
     assert store.problems == []
 
 
+@pytest.mark.logs_warnings(r"cannot use")
 def test_problems_of_the_system_file_are_reported_not_fatal(
     store: SettingsStore, system_file: Path
 ) -> None:

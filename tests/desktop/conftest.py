@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Iterator
@@ -103,3 +104,19 @@ def start_app(qapp: QApplication, paths: Paths) -> Iterator[DeskmateApp]:
     yield deskmate
     deskmate.quit()
     deskmate.window.deleteLater()
+
+
+@pytest.fixture(scope="session")
+def big_kb_template(tmp_path_factory: pytest.TempPathFactory, _sample_kb_template: Path) -> Path:
+    """The sample pack copied to 4,000 items: its rebuild takes long enough to quit during."""
+    root = tmp_path_factory.mktemp("big-kb")
+    shutil.copytree(_sample_kb_template, root, dirs_exist_ok=True)
+    with KnowledgeBase.open(root) as kb:
+        sample = list(kb._store.iter_items())
+        copies = [
+            dataclasses.replace(item, id=f"{item.id}-copy{n}")
+            for n in range(1, 4000 // len(sample) + 1)
+            for item in sample
+        ]
+        kb.upsert(copies)
+    return root

@@ -7,6 +7,7 @@ Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python tests/desktop/issue14_shots.py
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -20,7 +21,8 @@ from deskmate.desktop.i18n import remove_translators
 from deskmate.indexer.sample_pack import load_sample_pack_if_empty
 from PySide6.QtWidgets import QApplication
 
-HERE = Path(__file__).resolve().parents[2] / "shots"
+# DESKMATE_SHOTS: where to write them (default: shots/ in the checkout, never committed).
+HERE = Path(os.environ.get("DESKMATE_SHOTS") or Path(__file__).resolve().parents[2] / "shots")
 
 
 def _paths(work: Path, template: Path, language: str) -> Paths:
@@ -63,7 +65,7 @@ def shoot(app: QApplication, work: Path, template: Path, language: str) -> None:
 def main() -> None:
     """Take the four screenshots into shots/."""
     app = QApplication(["deskmate"])
-    HERE.mkdir(exist_ok=True)
+    HERE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         template = work / "template"

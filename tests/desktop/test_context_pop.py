@@ -133,6 +133,7 @@ def test_pop_while_a_modal_dialog_is_open_waits_for_it(qtbot: QtBot, deskmate: D
     assert deskmate.context.pending is None
 
 
+@pytest.mark.logs_warnings(r"dropped an overlong message \(over", r"refused a context message")
 def test_channel_drops_bad_messages_and_keeps_serving(qtbot: QtBot, deskmate: DeskmateApp) -> None:
     data_dir = deskmate.paths.data_dir
     for bad in (
@@ -182,6 +183,7 @@ def test_second_process_with_a_url_reaches_the_running_sidebar(
     assert deskmate.context.case == "CASE-9"
 
 
+@pytest.mark.logs_warnings(r"context refused")
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "file:///etc/passwd", "deskmate://search?q=x&case=a%20b"]
 )
@@ -197,6 +199,7 @@ def test_refused_urls_exit_2_without_echoing_the_payload(
     assert "passwd" not in err
 
 
+@pytest.mark.logs_warnings(r"context refused")
 def test_search_show_on_the_command_line_pops_the_running_sidebar(
     qtbot: QtBot, deskmate: DeskmateApp
 ) -> None:
@@ -221,3 +224,37 @@ def test_search_show_on_the_command_line_pops_the_running_sidebar(
     assert deskmate.context.case == "CASE-5"
     assert main([*argv[:4], "a b", *argv[5:]]) == 2  # a malformed case: refused, no pop
     assert deskmate.context.case == "CASE-5"
+
+
+_HANDOVER = """
+import sys
+from deskmate.desktop.cli import main
+code = main(sys.argv[1:])
+heavy = ("sqlalchemy", "whoosh", "jieba", "rjieba", "PySide6", "importlib.metadata")
+print(sorted({m.split(".")[0] for m in sys.modules if m.startswith(heavy)}))
+sys.exit(code)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a named pipe there: through QLocalSocket")
+def test_a_link_is_handed_over_without_loading_the_store_or_qt(
+    qtbot: QtBot, deskmate: DeskmateApp
+) -> None:
+    """The link's process only talks to the running sidebar: light imports, fast (#18).
+
+    Loading the store and the search engine took ~2 s of the pop on a busy PC, Qt's
+    network module a further ~0.1 s (benchmarks/context_pop.py). Options before the
+    link (``--data-dir X URL``) work too.
+    """
+    paths = deskmate.paths
+    url = f"deskmate://search?q={quote('花呗')}&case=CASE-11"
+    argv = [sys.executable, "-c", _HANDOVER, "--data-dir", str(paths.data_dir)]
+    argv += ["--config-dir", str(paths.config_dir), url]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    qtbot.waitUntil(lambda: child.poll() is not None, timeout=30_000)
+    out, err = child.communicate()
+    assert child.returncode == 0, err.decode()
+    assert out.decode().strip() == "[]"
+    _painted(qtbot, deskmate, "花呗")
+    assert deskmate.context.case == "CASE-11"

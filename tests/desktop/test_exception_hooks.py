@@ -12,6 +12,7 @@ from deskmate.desktop.exception_hooks import ExceptionHooks
 from pytestqt.qtbot import QtBot
 
 
+@pytest.mark.logs_warnings(r"uncaught exception in")
 def test_an_uncaught_bug_in_a_thread_is_logged_and_apologised_for(
     qtbot: QtBot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -37,6 +38,7 @@ def test_an_uncaught_bug_in_a_thread_is_logged_and_apologised_for(
     assert record.exc_info[0] is KeyError
 
 
+@pytest.mark.logs_warnings(r"uncaught in")
 def test_an_uncaught_deskmate_error_is_worded_not_shown_raw(qtbot: QtBot) -> None:
     hooks = ExceptionHooks()
     shown: list[str] = []

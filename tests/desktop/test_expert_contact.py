@@ -94,6 +94,8 @@ def test_call_email_and_message_buttons_record_contacts(
     assert any(r.endswith("Messaged 张伟 (账单与退款组)") for r in rows), rows
 
 
+# Offscreen Qt opens no URL and says so: exactly the failure this test is about.
+@pytest.mark.qt_log_ignore(r"^This plugin does not support QPlatformServices::openUrl\(\) for 'im:")
 def test_a_link_no_app_opens_is_still_recorded_and_the_agent_is_told(
     qtbot: QtBot, sidebar: SidebarWindow, recorder: ActivityRecorder, apps: UrlCatcher
 ) -> None:

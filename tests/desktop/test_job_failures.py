@@ -99,6 +99,7 @@ CASES: dict[str, Callable[[QtBot, DeskmateApp, pytest.MonkeyPatch], None]] = {
 }
 
 
+@pytest.mark.logs_warnings(r"failed unexpectedly")
 @pytest.mark.parametrize("kind", list(CASES))
 def test_a_bug_in_a_job_shows_the_apology_and_logs_the_traceback(
     kind: str,
@@ -116,6 +117,7 @@ def test_a_bug_in_a_job_shows_the_apology_and_logs_the_traceback(
     assert f"job {kind} failed" in failed[0].getMessage()
 
 
+@pytest.mark.logs_warnings(r"failed unexpectedly")
 def test_a_bug_while_recording_loses_no_event(
     qtbot: QtBot,
     start_app: DeskmateApp,
@@ -174,10 +176,11 @@ def test_locked_and_read_only_databases_get_distinct_translated_sentences(
     assert "/d/deskmate.db" in read_only
 
 
+@pytest.mark.logs_warnings(r"consultation record kept in the side file")
 def test_the_recorder_words_a_locked_and_a_read_only_database_differently(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path
 ) -> None:
-    from tests.core.test_activity import _connection_pragma
+    from tests.core.activity.test_activity import _connection_pragma
 
     translator = _MarkingTranslator()
     qapp.installTranslator(translator)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -23,12 +24,16 @@ def jobs(qtbot: QtBot) -> Iterator[JobRunner]:
     runner.shutdown(timeout=1)
 
 
+def _numbered(n: int, _ctx: JobContext) -> tuple[int, str]:
+    return n, threading.current_thread().name
+
+
 def test_results_arrive_on_the_gui_thread_in_order(jobs: JobRunner) -> None:
     seen: list[tuple[int, bool]] = []
     for n in range(5):
         jobs.submit(
             "n",
-            lambda _ctx, n=n: (n, threading.current_thread().name),
+            functools.partial(_numbered, n),
             on_done=lambda r: seen.append(
                 (r[0], threading.current_thread() is threading.main_thread())
             ),
@@ -52,6 +57,7 @@ def test_a_newer_job_with_the_same_key_drops_the_older_result(jobs: JobRunner) -
     assert got == ["new"]
 
 
+@pytest.mark.logs_warnings(r"job [\w-]+: .* \((operation\.cancelled|index\.preparing)\)$")
 def test_cancel_reaches_the_job_and_its_error_goes_to_on_error(jobs: JobRunner) -> None:
     started = threading.Event()
     errors: list[DeskmateError] = []
@@ -69,6 +75,7 @@ def test_cancel_reaches_the_job_and_its_error_goes_to_on_error(jobs: JobRunner) 
     assert [e.code for e in errors] == ["operation.cancelled"]
 
 
+@pytest.mark.logs_warnings(r"failed unexpectedly")
 def test_a_known_error_is_worded_and_a_bug_is_logged_with_an_apology(
     jobs: JobRunner, qtbot: QtBot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -93,6 +100,7 @@ def test_a_known_error_is_worded_and_a_bug_is_logged_with_an_apology(
     assert bug_record.exc_info[0] is ZeroDivisionError
 
 
+@pytest.mark.logs_warnings(r"quit: abandoned jobs still running after")
 def test_shutdown_waits_a_bounded_time_and_names_what_it_abandoned(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

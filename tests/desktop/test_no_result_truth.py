@@ -27,7 +27,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "shots"  # looked at, never commit
 def settle(qtbot: QtBot, window: SidebarWindow, text: str) -> int:
     """Wait for the results of ``text`` and for the search to count as made; the count."""
     wait_for_results(qtbot, window, text)
-    qtbot.waitUntil(lambda: not window._settle.isActive(), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.session.settle.isActive(), timeout=10_000)
     return window.model.rowCount()
 
 
@@ -103,8 +103,8 @@ def test_the_count_is_that_of_the_settled_text_not_an_older_one(
     sidebar.open_row(0)
     press(qtbot, sidebar, Qt.Key.Key_Escape)  # back to the list
     sidebar.search_box.setText("zzqqxx")
-    sidebar._settle.stop()
-    sidebar._record_search()  # settled, its results not painted yet
+    sidebar.session.settle.stop()
+    sidebar.session.record()  # settled, its results not painted yet
     wait_for_results(qtbot, sidebar, "zzqqxx")
     sidebar.end_session()
     events = session_events(recorder)

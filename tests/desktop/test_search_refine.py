@@ -17,6 +17,7 @@ from deskmate.core import KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.knowledge_base import Hit
 from deskmate.core.search.encoder import FloatMatrix, TextEncoder, shared_encoder
+from deskmate.core.search.snippets import HighlightedText
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.search_refine import refined_rows
 from deskmate.desktop.sidebar import SidebarWindow
@@ -159,7 +160,7 @@ def test_an_opened_item_is_not_repainted_behind_the_agent(
 
 
 def _hit(item_id: str) -> Hit:
-    return Hit(item_id, "faq", item_id, "", 0.0)
+    return Hit(item_id, "faq", item_id, HighlightedText(""), 0.0)
 
 
 def test_refined_rows_rule() -> None:

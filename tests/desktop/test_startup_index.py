@@ -23,15 +23,21 @@ def _hold_writer(deskmate: DeskmateApp) -> threading.Event:
     return gate
 
 
+@pytest.mark.logs_warnings(r"job [\w-]+: .* \((operation\.cancelled|index\.preparing)\)$")
 def test_with_the_index_deleted_the_window_shows_at_once_with_progress(
-    qtbot: QtBot, start_app: DeskmateApp, paths: Paths
+    qtbot: QtBot, start_app: DeskmateApp, paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     deskmate = start_app
     shutil.rmtree(paths.data_dir / "index")
     seen: list[tuple[int, int]] = []
     progress = deskmate.window.index_progress
     show = progress.set_progress
-    progress.set_progress = lambda done, total: (seen.append((done, total)), show(done, total))
+
+    def record_progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        show(done, total)
+
+    monkeypatch.setattr(progress, "set_progress", record_progress)
     gate = _hold_writer(deskmate)
     deskmate.start()
     assert deskmate.window.isVisible()
@@ -90,6 +96,10 @@ def test_cancel_with_no_index_at_all_says_search_works_after_a_restart(
     assert "after Deskmate restarts" in deskmate.window.status.text()
 
 
+@pytest.mark.logs_warnings(
+    r"job prepare-index: .*the disk is full.* \(index\.failed\)$",
+    r"rebuilding it from the store",
+)
 def test_a_full_disk_during_the_rebuild_keeps_searching_the_old_index(
     qtbot: QtBot, start_app: DeskmateApp, paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -34,7 +34,11 @@ def test_chinese_summaries_and_problems() -> None:
     assert report_text(SyncReport(not_modified=True)) == "已是最新"
     assert problem_text("sync.offline", OFFLINE, "zh_CN").startswith("连不上服务器")
     assert problem_text("sync.auth", "Sign in again: …", "zh_CN").startswith("服务器不接受你的登录")
-    # A code without its own sentence: translated lead, the core's detail after it.
-    lead = problem_text("sync.failed", "Sync failed: boom", "zh_CN")
-    assert lead == "同步中止：Sync failed: boom"
+    # Never the core's English detail in a Chinese frame (issue #14): a code without a
+    # sync sentence gets the general sentence, which names the code and the log.
+    assert "boom" not in problem_text("sync.failed", "Sync failed: boom", "zh_CN")
+    general = problem_text("sync.unheard_of", "Sync failed: boom", "zh_CN")
+    assert "boom" not in general
+    assert "sync.unheard_of" in general
+    assert not general.isascii()
     assert problem_text("sync.offline", "", "zh_CN") == ""  # no problem

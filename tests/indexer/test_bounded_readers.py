@@ -4,6 +4,7 @@ files beside it import, and nothing costs more than the schema allows."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from tests.indexer.pack_files import (
 )
 
 
-def problems_of(report_problems: list[object]) -> str:
+def problems_of(report_problems: Sequence[object]) -> str:
     return "\n".join(str(p) for p in report_problems)
 
 

@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from installer_build.deb import (
+
+from tools.installer_build.deb import (
     DEB_DIR,
     MAINTAINER_SCRIPTS,
     DebInfo,

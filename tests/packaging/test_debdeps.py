@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from installer_build.debdeps import (
+
+from tools.installer_build.debdeps import (
     DependsError,
     Need,
     Resolver,
@@ -18,7 +19,7 @@ from installer_build.debdeps import (
     soname_key,
     system_needs,
 )
-from installer_build.elf import elf_files, needed
+from tools.installer_build.elf import elf_files, needed
 
 LS = Path("/bin/ls")
 

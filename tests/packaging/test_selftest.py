@@ -90,6 +90,7 @@ def test_unreachable_server_fails_with_a_reason(paths: Paths) -> None:
     assert lines[-1].startswith("selftest FAILED (server)")
 
 
+@pytest.mark.logs_warnings(r"cannot use")
 @pytest.mark.usefixtures("qapp")
 def test_broken_it_settings_fail(paths: Paths, tmp_path: Path) -> None:
     (tmp_path / "it").mkdir()
@@ -113,7 +114,12 @@ def test_cli_flag_runs_it(
 
 def test_autostart_respects_start_at_login(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     started: list[str] = []
-    monkeypatch.setattr(cli, "_run_sidebar", lambda _paths, args: started.append("x") or 0)
+
+    def run_sidebar(_paths: object, _args: object) -> int:
+        started.append("x")
+        return 0
+
+    monkeypatch.setattr(cli, "_run_sidebar", run_sidebar)
     system = tmp_path / "it.json"
     monkeypatch.setenv("DESKMATE_SYSTEM_CONFIG", str(system))
     assert cli.main(["--autostart"]) == 0

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from deskmate.core.machine_policy import POLICY_KEY
 from deskmate.core.settings import SETTING_NAMES
-from installer_build.wxs import PROPERTIES, build_with_wixl, generate_wxs, msi_version
+
+from tools.installer_build.wxs import PROPERTIES, build_with_wixl, generate_wxs, msi_version
 
 needs_msitools = pytest.mark.skipif(
     shutil.which("wixl") is None or shutil.which("msiinfo") is None,
@@ -134,7 +135,7 @@ def test_group_policy_template_matches_the_settings() -> None:
     adml = ET.parse(folder / "en-US" / "deskmate.adml").getroot()  # noqa: S314
     strings = {s.get("id") for s in adml.iterfind(".//p:string", ns)}
     presentations = {p.get("id") for p in adml.iterfind(".//p:presentation", ns)}
-    names = set()
+    names: set[str | None] = set()
     for policy in admx.iterfind(".//p:policy", ns):
         assert policy.get("key") == POLICY_KEY
         assert policy.get("class") == "Machine"

@@ -73,6 +73,10 @@ def _both_languages(page: Page, base: str, pages: dict[str, str], database: str)
     page.goto(f"{base}{next(iter(pages.values()))}?lang=zh")  # back to Chinese
 
 
+@pytest.mark.leaks_allowed(
+    "Playwright writes screenshots through its event loop's default executor: idle asyncio_N "
+    "threads of the module-scoped browser fixture, ended when it closes"
+)
 def test_a_manager_assigns_and_an_editor_resolves_in_a_real_browser(
     server: RunningServer,
     browser: Browser,

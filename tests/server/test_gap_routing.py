@@ -255,8 +255,11 @@ def test_hostile_huge_and_empty_notes_are_stored_and_shown_escaped(
 
 def test_a_nul_never_reaches_the_server_and_never_holds_a_flag_back(tmp_path: Path) -> None:
     # The server refuses NUL at its edge (PostgreSQL text cannot hold it); the client drops
-    # it when the flag is made, so a pasted NUL cannot keep a flag on the computer for ever.
+    # it from every event it records, so a pasted NUL cannot keep a flag on the computer for
+    # ever.
     flag = GapFlag(GapType.MISSING, query="发票抬头\x00", note="NUL\x00", interaction_id="C\x00-1")
-    assert (flag.query, flag.note, flag.interaction_id) == ("发票抬头", "NUL", "C-1")
     with ConsultationLog.open(tmp_path, "li.na") as record:
+        recorded = record.record_gap(flag)
+        assert recorded.query == "发票抬头"
+        assert (recorded.detail["note"], recorded.detail["interaction_id"]) == ("NUL", "C-1")
         assert record.record_search("退\x00款", 3).query == "退款"

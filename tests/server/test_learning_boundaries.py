@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,13 +22,13 @@ def tokens(server: RunningServer, tmp_path: Path) -> dict[str, str]:
 def test_each_endpoint_refuses_the_wrong_role(
     server: RunningServer, tokens: dict[str, str]
 ) -> None:
-    manager_only = [
+    manager_only: list[tuple[str, str, dict[str, Any] | None]] = [
         ("get", "/api/v1/team/profiles", None),
         ("get", "/api/v1/agents/li.na/profile", None),
         ("put", "/api/v1/agents/li.na/ratings", {"skill": "tech.esim", "rating": 3}),
         ("post", "/api/v1/assignments", {**ASSIGNMENT, "agents": ["li.na"]}),
     ]
-    editor_only = [
+    editor_only: list[tuple[str, str, dict[str, Any] | None]] = [
         ("get", "/api/v1/gaps", None),
         ("post", "/api/v1/gaps/1", {"action": "accept"}),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from deskmate.core.activity.events import EventKind
 from deskmate.server.learning.assessments import import_scores
@@ -26,14 +27,14 @@ def _post(server: RunningServer, token: str, events: list[dict[str, object]]) ->
     assert answer.status_code == 200, answer.text
 
 
-def _profile(server: RunningServer, token: str, lang: str = "zh") -> dict[str, object]:
+def _profile(server: RunningServer, token: str, lang: str = "zh") -> dict[str, Any]:
     with server.client(token) as client:
         answer = client.get("/api/v1/me/profile", params={"lang": lang})
     assert answer.status_code == 200, answer.text
     return answer.json()  # type: ignore[no-any-return]
 
 
-def _skill(profile: dict[str, object], code: str) -> dict[str, object]:
+def _skill(profile: dict[str, Any], code: str) -> dict[str, Any]:
     skills = profile["skills"]
     assert isinstance(skills, list)
     return next(s for s in skills if s["code"] == code)

@@ -46,7 +46,7 @@ def _profile(server: RunningServer, token: str, lang: str = "zh") -> dict[str, A
 
 
 def _skill(profile: dict[str, Any], code: str) -> dict[str, Any]:
-    found = [s for s in profile["skills"] if s["code"] == code]
+    found: list[dict[str, Any]] = [s for s in profile["skills"] if s["code"] == code]
     assert found, f"{code} is not in {[s['code'] for s in profile['skills']]}"
     return found[0]
 

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from deskmate.core.content.model import Item
 from deskmate.core.search.encoder import FloatMatrix, shared_encoder
-from deskmate.core.search.vector_job import item_text, text_digest
+from deskmate.core.semantic.vector_job import item_text, text_digest
 from deskmate.server.auth import Role
 from deskmate.server.content_import import import_packs
 from deskmate.server.tables import ItemVectorRow
@@ -83,6 +84,11 @@ class _FailsOn:
         return self.inner.encode(texts)
 
 
+@pytest.mark.logs_warnings(
+    r"^the sentence encoder failed: RuntimeError\('engine failed'\)$",
+    r"^2 items imported without vectors: the sentence encoder failed: engine failed$",
+    r"^2 items have no vector from this import$",
+)
 def test_an_import_goes_on_when_the_encoder_fails(server: RunningServer, tmp_path: Path) -> None:
     failing = _FailsOn("坏")
     records = [item_record("faq-ok", "话费怎么查"), item_record("faq-bad", "坏掉的文本")]

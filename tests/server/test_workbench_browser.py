@@ -35,6 +35,10 @@ def _shoot(page: Page, name: str, database: str) -> None:
         page.screenshot(path=str(folder / f"workbench-{name}.png"), full_page=True)
 
 
+@pytest.mark.leaks_allowed(
+    "Playwright writes screenshots through its event loop's default executor: idle asyncio_N "
+    "threads of the module-scoped browser fixture, ended when it closes"
+)
 def test_an_editor_writes_and_publishes_a_faq_in_a_real_browser(
     server: RunningServer,
     browser: Browser,  # noqa: F811 - the fixture imported above

@@ -38,7 +38,7 @@ def _fields(page: str) -> dict[str, str]:
     form = form[: form.index("</form>")]
     values: dict[str, str] = {}
     for m in re.finditer(
-        r'<input type="(?:hidden|text)"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form
+        r'<input type="(?:hidden|text|number)"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form
     ):
         values[m[1]] = _unescape(m[2])
     for m in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):

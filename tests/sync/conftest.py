@@ -37,7 +37,7 @@ from deskmate.server.database import Database
 from deskmate.server.tables import EventRow, ItemRow
 from sqlalchemy import func, select
 
-from tests.core.test_sync_vault import MemoryKeyring
+from tests.core.sync.test_sync_vault import MemoryKeyring
 
 AGENT = "agent1"
 FAST_RETRY = RetryPolicy(retries=1, backoff=0.05, jitter=0.0)

@@ -9,6 +9,7 @@ no-results (no count, after a search that showed results) are reclassified on up
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import httpx
 from deskmate.core import KnowledgeBase
@@ -38,7 +39,7 @@ def sync(kb: KnowledgeBase, events: ConsultationLog, server: LiveServer, token: 
     assert report.ok, report.problem
 
 
-def gaps(server: LiveServer, token: str) -> list[dict[str, object]]:
+def gaps(server: LiveServer, token: str) -> list[dict[str, Any]]:
     answer = httpx.get(
         f"{server.url}/api/v1/gaps",
         headers={"Authorization": f"Bearer {token}"},

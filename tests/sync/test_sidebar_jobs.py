@@ -29,6 +29,9 @@ def _paths(tmp_path: Path, server_url: str) -> Paths:
     return Paths.resolve(tmp_path / "data", config)
 
 
+# A sync blocked in a 6 s read cannot be interrupted: by design quit abandons it after its
+# bounded wait (it dies with the process) and says so in the log.
+@pytest.mark.logs_warnings(r"quit: abandoned jobs still running after .* s: sync$")
 def test_quit_during_a_sync_ends_within_3_s_with_nothing_half_written(
     qtbot: QtBot,
     qapp: QApplication,
@@ -63,6 +66,7 @@ def test_quit_during_a_sync_ends_within_3_s_with_nothing_half_written(
         assert not kb.get_meta("sync.cursor")
 
 
+@pytest.mark.logs_warnings(r"failed unexpectedly")
 def test_a_bug_in_the_sync_shows_the_apology_and_loses_no_event(
     qtbot: QtBot,
     qapp: QApplication,

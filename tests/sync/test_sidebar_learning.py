@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from tests.core.test_sync_vault import MemoryKeyring
+from tests.core.sync.test_sync_vault import MemoryKeyring
 from tests.sync.conftest import AGENT, LiveServer
 from tests.sync.test_sync_learning import MANAGER
 

@@ -9,7 +9,7 @@ from deskmate.desktop.settings_dialog import SettingsDialog
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.core.test_sync_vault import MemoryKeyring
+from tests.core.sync.test_sync_vault import MemoryKeyring
 from tests.sync.conftest import LiveServer
 
 

@@ -116,6 +116,7 @@ def test_idle_poll_gets_304(
         assert report.added == 1
 
 
+@pytest.mark.logs_warnings(r"server requires a full resync")
 def test_garbled_cursor_410_gives_full_resync_and_sweep(
     live_server: LiveServer, token: str, kb: KnowledgeBase
 ) -> None:
@@ -133,6 +134,7 @@ def test_garbled_cursor_410_gives_full_resync_and_sweep(
     assert kb.get_meta(SWEEP_KEY) == ""
 
 
+@pytest.mark.logs_warnings(r"server requires a full resync")
 def test_recreated_server_database_410_and_the_copy_follows_the_new_one(
     tmp_path: Path, sample_pack: Path, data_dir: Path, kb: KnowledgeBase
 ) -> None:
@@ -215,7 +217,7 @@ def test_cli_sync_without_server_or_token(
 ) -> None:
     import keyring
 
-    from tests.core.test_sync_vault import MemoryKeyring
+    from tests.core.sync.test_sync_vault import MemoryKeyring
 
     before = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())

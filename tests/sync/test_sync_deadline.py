@@ -257,6 +257,7 @@ def test_a_changes_page_nested_200000_deep_is_refused_in_words(
     assert local_state(data_dir) == before
 
 
+@pytest.mark.logs_warnings(r"learning profile not synced")
 def test_a_profile_nested_200000_deep_is_a_warning_and_the_content_still_comes(
     live_server: LiveServer, learner: str, kb: KnowledgeBase, proxy: FaultProxy
 ) -> None:

@@ -125,6 +125,7 @@ def test_server_errors_are_retried_with_backoff(
     assert len(pages) == 3  # two failures, then the answer
 
 
+@pytest.mark.logs_warnings(r"learning profile not synced")
 def test_slow_answer_past_the_timeout(
     synced: tuple[str, str], proxy: FaultProxy, kb: KnowledgeBase, data_dir: Path
 ) -> None:
@@ -192,6 +193,7 @@ def test_oversized_page_is_refused(
     assert not kb.get_meta(CURSOR_KEY)
 
 
+@pytest.mark.logs_warnings(r"event upload failed")
 def test_failed_event_upload_does_not_stop_the_content(
     synced: tuple[str, str], proxy: FaultProxy, kb: KnowledgeBase, data_dir: Path
 ) -> None:

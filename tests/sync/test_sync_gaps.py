@@ -139,3 +139,44 @@ def test_owners_queue_and_the_agents_notices_in_their_language(
         assert profile is not None
         said = [n.text for n in profile.notices if n.kind.startswith("gap_")]
         assert said == texts, lang  # one per action: two satellite flags, one notice
+
+
+def test_nul_characters_anywhere_in_an_event_never_hold_it_back(
+    live_server: LiveServer, token: str, kb: KnowledgeBase, events: ConsultationLog
+) -> None:
+    # PostgreSQL text refuses NUL and so does the server (422). Pasted text carries them into
+    # queries, notes and the case reference; each must still arrive, minus the NUL.
+    events.record_gap(
+        GapFlag(
+            GapType.MISSING, query="花呗\x00还款", note="发票\x00作废", interaction_id="CRM\x00-9"
+        )
+    )
+    events.record_search("退\x00款", 3)
+    with make_client(kb, events, live_server.url, token) as client:
+        report = client.sync_once()
+    assert report.ok, report.problem
+    assert report.pushed == 2
+
+    flags = [f for t in _gaps(live_server, _editor(live_server, "editor-nul")) for f in t["flags"]]
+    flag = next(f for f in flags if f["note"] == "发票作废")
+    assert flag["query"] == "花呗还款"
+    assert flag["case"] == "CRM-9"
+    assert events.pending_upload(agent_id=AGENT) == []
+
+
+def test_an_event_read_back_loses_nul_at_any_depth_of_its_detail() -> None:
+    # Events also come back from the side file and from older databases: the same rule holds.
+    from deskmate.core.activity.events import ConsultationEvent
+
+    event = ConsultationEvent.from_dict(
+        {
+            "event_id": "e1",
+            "agent_id": AGENT,
+            "kind": "copy",
+            "occurred_at": "2026-12-02T10:00:00+08:00",
+            "item_id": "faq\x00-1",
+            "detail": {"filled": True, "case": "C\x00-1", "fields": ["a\x00b", {"k\x00": "v\x00"}]},
+        }
+    )
+    assert event.item_id == "faq-1"
+    assert dict(event.detail) == {"filled": True, "case": "C-1", "fields": ["ab", {"k": "v"}]}

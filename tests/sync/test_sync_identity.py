@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.account import SignedInAccount
@@ -25,7 +26,7 @@ from sqlalchemy import delete, select
 from tests.sync.conftest import AGENT, LiveServer, make_client
 
 
-def _server_events(live_server: LiveServer) -> list[tuple[str, str, dict[str, object]]]:
+def _server_events(live_server: LiveServer) -> list[tuple[str, str, dict[str, Any]]]:
     with live_server.db.read() as conn:
         rows = conn.execute(select(EventRow.agent, EventRow.kind, EventRow.payload)).all()
     return [(r.agent, r.kind, json.loads(r.payload)) for r in rows]

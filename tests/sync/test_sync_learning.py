@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.account import SignedInAccount
 from deskmate.core.activity.consultation_log import ConsultationLog
@@ -147,6 +148,7 @@ def test_offline_actions_reach_the_server_once(
     assert again.learning_sent == 0
 
 
+@pytest.mark.logs_warnings(r"learning changes not sent")
 def test_a_proposal_whose_answer_is_lost_is_stored_once(
     proxy: FaultProxy,
     live_server: LiveServer,
@@ -181,6 +183,7 @@ def test_a_proposal_whose_answer_is_lost_is_stored_once(
     assert proposals(live_server) == [("花呗提前还款", entry.id)]
 
 
+@pytest.mark.logs_warnings(r"has no learning profiles")
 def test_an_older_server_without_learning_does_not_stop_the_content_sync(
     proxy: FaultProxy, learner: str, kb: KnowledgeBase, events: ConsultationLog, data_dir: Path
 ) -> None:
@@ -206,6 +209,7 @@ def test_an_older_server_without_learning_does_not_stop_the_content_sync(
     assert not any("self-assessment" in path for _m, path, _h in proxy.seen)
 
 
+@pytest.mark.logs_warnings(r"refused by the server")
 def test_refused_and_foreign_entries(
     live_server: LiveServer,
     learner: str,

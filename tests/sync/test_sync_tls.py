@@ -49,6 +49,7 @@ def tls_server(tmp_path: Path, sample_pack: Path) -> Iterator[LiveServer]:
         server.close()
 
 
+@pytest.mark.logs_warnings(r"learning profile not synced")
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 def test_untrusted_certificate_is_refused_and_a_ca_bundle_fixes_it(
     tls_server: LiveServer, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch

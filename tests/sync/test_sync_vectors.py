@@ -60,10 +60,16 @@ def test_vectors_arrive_with_the_items_and_are_never_encoded_here(
     assert counting.texts == 1  # the query only; no item was encoded on the client
 
 
+@pytest.mark.logs_warnings(
+    r"^the server sent 3 vectors this client cannot use \(e\.g\. faq-bb-001: "
+)
 def test_unusable_vectors_are_refused_and_their_items_stay_lexical(
     live_server: LiveServer, token: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    bad = {"faq-bb-001": {"model_id": "another-model"}, "faq-bb-002": {"vector": b"\x01" * 10}}
+    bad: dict[str, dict[str, object]] = {
+        "faq-bb-001": {"model_id": "another-model"},
+        "faq-bb-002": {"vector": b"\x01" * 10},
+    }
     bad["faq-bb-003"] = {"scale": float("inf")}
     with live_server.db.write() as conn:
         for item_id, values in bad.items():

@@ -182,6 +182,7 @@ def test_malformed_vocabulary_is_refused_and_nothing_changes(
     assert kb.get("faq-photon") is not None
 
 
+@pytest.mark.logs_warnings(r"does not serve a vocabulary")
 def test_older_server_without_the_endpoint_is_a_warning(
     live_server: LiveServer, token: str, kb: KnowledgeBase, proxy: FaultProxy
 ) -> None:

@@ -35,6 +35,7 @@ _REQUIRED_PROGRAMS = {
     "xdotool": "xdotool",
     "xprop": "x11-utils",
     "xwininfo": "x11-utils",
+    "xdg-open": "xdg-utils",
 }
 _FIRST_DISPLAY = 91
 _LAST_DISPLAY = 160

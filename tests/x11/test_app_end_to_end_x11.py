@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from deskmate.core.activity.consultation_log import ConsultationLog
-from deskmate.core.activity.events import EventKind
+from deskmate.core.activity.events import ConsultationEvent, EventKind
 from deskmate.core.settings import default_agent_id
 
 from tests.x11.x11_tools import (
@@ -110,7 +110,7 @@ def test_sidebar_docks_beside_the_crm_and_the_gap_hotkey_records_a_gap(
     screenshot("app-gap-dialog.png")
     run("xdotool", "key", "Return")
     deadline = time.monotonic() + 10
-    gaps = []
+    gaps: list[ConsultationEvent] = []
     while time.monotonic() < deadline and not gaps:
         time.sleep(0.2)
         data_dir = Path(app_env["DESKMATE_DATA_DIR"])

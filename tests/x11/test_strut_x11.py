@@ -197,6 +197,7 @@ class _RefusingReservation:
         self.released += 1
 
 
+@pytest.mark.logs_warnings(r"could not reserve the sidebar strip \(refusing\)")
 def test_a_refused_reservation_keeps_the_sidebar_on_top(qtbot: QtBot, sidebar: QWidget) -> None:
     reservation = _RefusingReservation()
     controller = DockController(sidebar, reservation, edge="right", width=WIDTH)
