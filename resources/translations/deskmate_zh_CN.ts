@@ -238,62 +238,67 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="139"/>
+        <location filename="../../desktop/app.py" line="140"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="299"/>
+        <location filename="../../desktop/app.py" line="217"/>
+        <source>Preparing search by meaning… %1%</source>
+        <translation>正在准备语义搜索… %1%</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="309"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="318"/>
+        <location filename="../../desktop/app.py" line="328"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="451"/>
+        <location filename="../../desktop/app.py" line="463"/>
         <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
         <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="458"/>
+        <location filename="../../desktop/app.py" line="470"/>
         <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
         <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="489"/>
+        <location filename="../../desktop/app.py" line="501"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="491"/>
+        <location filename="../../desktop/app.py" line="503"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="407"/>
+        <location filename="../../desktop/app.py" line="419"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="421"/>
+        <location filename="../../desktop/app.py" line="433"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="487"/>
+        <location filename="../../desktop/app.py" line="499"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="492"/>
+        <location filename="../../desktop/app.py" line="504"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="495"/>
+        <location filename="../../desktop/app.py" line="507"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -1538,17 +1543,18 @@
 <context>
     <name>SidebarWindow</name>
     <message>
-        <location filename="../../desktop/sidebar.py" line="98"/>
+        <location filename="../../desktop/sidebar.py" line="103"/>
         <source>Text size %1 %</source>
         <translation>文字大小 %1 %</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="274"/>
+        <location filename="../../desktop/sidebar.py" line="279"/>
+        <location filename="../../desktop/sidebar.py" line="289"/>
         <source>Nothing found for “%s”.</source>
         <translation>没有找到“%s”。</translation>
     </message>
     <message>
-        <location filename="../../desktop/sidebar.py" line="304"/>
+        <location filename="../../desktop/sidebar.py" line="316"/>
         <source>This item is no longer in the knowledge base.</source>
         <translation>该条目已不在知识库中。</translation>
     </message>
