@@ -140,6 +140,9 @@ def test_info_log_holds_no_query_text(tmp_path: Path) -> None:
     assert "客户私密问题" not in text
 
 
+@pytest.mark.logs_warnings(
+    r"^semantic search is off, search stays lexical: the model file .* is damaged \(checksum"
+)
 def test_a_damaged_encoder_fails_its_check_only(paths: Paths, tmp_path: Path) -> None:
     from deskmate.core.search.encoder import BUNDLED_SHA256, EncoderSlot, ModelFile
     from deskmate.desktop.selftest import SelfTest
