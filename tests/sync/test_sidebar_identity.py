@@ -37,6 +37,7 @@ def root_paths(tmp_path: Path, live_server: LiveServer) -> Paths:
     return Paths.resolve(tmp_path / "data", config)
 
 
+@pytest.mark.logs_warnings(r"^job sync: .* \(sync\.auth\)$")
 def test_signing_in_in_settings_uploads_earlier_activity_as_the_account(
     qtbot: QtBot,
     qapp: QApplication,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from deskmate.core.activity.events import GapFlag, GapType
 from deskmate.core.paths import Paths
 from deskmate.desktop.app import DeskmateApp
@@ -13,6 +14,7 @@ from tests.core.sync.test_sync_vault import MemoryKeyring
 from tests.sync.conftest import LiveServer
 
 
+@pytest.mark.logs_warnings(r"^job sync: .* \(sync\.auth\)$")
 def test_sign_in_then_sync_brings_the_server_content_and_sends_gaps(
     qtbot: QtBot,
     qapp: QApplication,
