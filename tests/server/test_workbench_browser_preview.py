@@ -9,15 +9,13 @@ with its preview in zh and en go to build/screenshots (and $DESKMATE_SHOTS).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from deskmate.server.auth import Role, revoke_tokens
 from playwright.sync_api import Browser, Page, expect
 
 from tests.server.conftest import DatabaseFactory, RunningServer
-from tests.server.test_console_browser import SHOTS, browser  # noqa: F401 - the fixture
+from tests.server.test_console_browser import browser  # noqa: F401 - the fixture
+from tests.server.test_workbench_browser import _shoot
 
 pytestmark = pytest.mark.slow
 
@@ -27,14 +25,6 @@ BODY = (
     "[说明](https://help.example.cn/invoice) [危险](javascript:alert(1))\n\n"
     "![像素](https://tracker.example/p.gif)\n\n<script>alert(2)</script>"
 )
-
-
-def _shoot(page: Page, name: str, database: str) -> None:
-    if database != "sqlite":
-        return
-    for folder in (SHOTS, Path(os.environ.get("DESKMATE_SHOTS", "") or SHOTS)):
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"workbench-{name}.png"), full_page=True)
 
 
 def _sign_in(page: Page, base: str, token: str, lang: str = "zh") -> None:
