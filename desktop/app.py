@@ -230,6 +230,7 @@ class DeskmateApp(QObject):
         self.window.shutdown()
         self.window.hide()  # gone at once for the agent, while the jobs get their bounded wait
         self.hotkeys.unregister_all()
+        self.suggest.set_enabled(False)  # no more copies reach a window that is going away
         self.dock.release()
         self.desktops.close()
         self.tray.hide()
