@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 log = logging.getLogger(__name__)
 PAINTED_LOG = "clipboard suggestions painted:"
+_SHOW_WITHOUT_ACTIVATING = "_q_showWithoutActivating"
 PREFIX_CHARS = 4  # the box still begins with this much of the suggested text: still theirs
 
 
@@ -184,11 +185,23 @@ class ClipboardSuggest(QObject):
 
 
 def show_without_activating(window: SidebarWindow, show: Callable[[], None]) -> None:
-    """Run ``show`` (which maps the window) without the window taking the focus."""
+    """Run ``show`` (which maps the window) without the window taking the focus.
+
+    Qt reads ``WA_ShowWithoutActivating`` only when it creates the native window; for one
+    that exists, the xcb platform reads the window handle's ``_q_showWithoutActivating``
+    property on each show (and maps with ``_NET_WM_USER_TIME`` 0: "do not focus").
+    Both are set for this show only, so the next summon activates as before.
+    """
     attribute = Qt.WidgetAttribute.WA_ShowWithoutActivating
     had = window.testAttribute(attribute)
     window.setAttribute(attribute, True)
+    handle = window.windowHandle()
+    if handle is not None:
+        handle.setProperty(_SHOW_WITHOUT_ACTIVATING, True)
     try:
         show()
     finally:
         window.setAttribute(attribute, had)
+        handle = window.windowHandle()  # a new one if the flags changed while hidden
+        if handle is not None:
+            handle.setProperty(_SHOW_WITHOUT_ACTIVATING, had)
