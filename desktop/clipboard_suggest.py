@@ -119,8 +119,8 @@ class ClipboardSuggest(QObject):
 
     def _offer(self, mode: QClipboard.Mode, source: str, *, explain: bool) -> None:
         data: QMimeData | None = self.clipboard.mimeData(mode)  # None: nothing there
-        if data is None:
-            text, plain = None, False
+        if data is None or not data.formats():
+            text, plain = "", True  # nothing selected or copied: "no words", not "not text"
         else:
             # An image or files may carry a text form too (a path, a URL): not searched.
             plain = data.hasText() and not data.hasImage() and not data.hasUrls()

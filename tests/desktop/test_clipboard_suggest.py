@@ -209,3 +209,6 @@ def test_the_suggest_hotkey_searches_the_selection_or_the_clipboard(
     QApplication.clipboard().setText(SECRET)
     deskmate._on_hotkey("suggest")  # pressed on purpose: the status line says why not
     assert "password" in deskmate.window.status.text()
+    QApplication.clipboard().clear()
+    deskmate._on_hotkey("suggest")  # nothing selected or copied
+    assert deskmate.suggest.last_refusal == "suggest.no_words"
