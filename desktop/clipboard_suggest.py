@@ -119,6 +119,7 @@ class ClipboardSuggest(QObject):
 
     def _offer(self, mode: QClipboard.Mode, source: str, *, explain: bool) -> None:
         data: QMimeData | None = self.clipboard.mimeData(mode)  # None: nothing there
+        text: str | None
         if data is None or not data.formats():
             text, plain = "", True  # nothing selected or copied: "no words", not "not text"
         else:
