@@ -111,6 +111,8 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "theme": _one_of(THEMES),
     "hide_on_close": _flag,
     "text_zoom": _text_zoom,
+    "suggest_from_clipboard": _flag,
+    "suggest_hotkey": _non_empty_text,
 }
 
 

@@ -91,6 +91,9 @@ class Settings:
         hide_on_close: Closing the window hides it to the tray instead of quitting.
         text_zoom: The sidebar's text size in percent of the system font, clamped to
             70-200 (Ctrl+= / Ctrl+- / Ctrl+0 in the sidebar).
+        suggest_from_clipboard: Show suggestions for text the agent copies, and let the
+            suggest hotkey search the selection (off by default; IT may lock it).
+        suggest_hotkey: The global shortcut that searches the selected (or copied) text.
 
     Raises:
         SettingsError: a value is not valid (the message names the setting).
@@ -111,6 +114,8 @@ class Settings:
     theme: str = "system"
     hide_on_close: bool = True
     text_zoom: int = 100
+    suggest_from_clipboard: bool = False
+    suggest_hotkey: str = "Ctrl+Alt+S"
 
     def __post_init__(self) -> None:
         for f in fields(self):

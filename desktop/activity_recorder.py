@@ -106,6 +106,18 @@ class ActivityRecorder(QObject):
 
         self._submit(change)
 
+    def set_query_source(self, source: str) -> None:
+        """Mark queries recorded from now on as copied or pasted ("" for typed).
+
+        Queued like :meth:`set_case`: events made before keep their source. Queries of a
+        local-only source are kept here and left out of the upload (issue #18).
+        """
+
+        def change() -> None:
+            self.log.query_source = source
+
+        self._submit(change)
+
     def search(self, query: str, result_count: int) -> None:
         """A search the agent settled on."""
         self._submit(lambda: self.log.record_search(query, result_count))

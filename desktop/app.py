@@ -25,6 +25,7 @@ from deskmate.core.settings import Settings, SettingsStore
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
 from deskmate.desktop.background_sync import BackgroundSync
+from deskmate.desktop.clipboard_suggest import ClipboardSuggest, show_without_activating
 from deskmate.desktop.context_pop import ContextPop
 from deskmate.desktop.crm_insert import CrmInsert
 from deskmate.desktop.docking.all_desktops import OnAllDesktops, placement_for
@@ -47,6 +48,7 @@ from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.keystrokes import keystrokes_for
 from deskmate.desktop.learning_controller import LearningController
 from deskmate.desktop.local_time import local_time
+from deskmate.desktop.paste_box import PasteBox
 from deskmate.desktop.settings_dialog import SettingsDialog
 from deskmate.desktop.sidebar import SidebarWindow
 from deskmate.desktop.sidebar_reads import StatusFacts, status_facts
@@ -167,6 +169,10 @@ class DeskmateApp(QObject):
         self.encoding = ItemEncoding(self.kb, self.jobs, self)
         self.encoding.progressed.connect(self._encoding_progress)
         self.context = ContextPop(self.window, self.recorder, self.summon, self)
+        # Suggestions for copied/selected text (opt-in) and the paste box (issue #18).
+        self.suggest = ClipboardSuggest(self.window, self.recorder, self._reveal_quietly, self)
+        self.suggest.set_enabled(self.settings.suggest_from_clipboard)
+        self.paste_box = PasteBox(self.window, self.suggest)
         self.crm_insert = CrmInsert(self.window, keystrokes_for(app.platformName()), self.jobs)
         self.instance = InstanceServer(paths.data_dir, self)
         self.instance.command.connect(self.handle_command)
@@ -233,6 +239,7 @@ class DeskmateApp(QObject):
         self.window.shutdown()
         self.window.hide()  # gone at once for the agent, while the jobs get their bounded wait
         self.hotkeys.unregister_all()
+        self.suggest.set_enabled(False)  # no more copies reach a window that is going away
         self.dock.release()
         self.desktops.close()
         self.tray.hide()
@@ -281,7 +288,20 @@ class DeskmateApp(QObject):
         self.window.hide()
 
     def _on_hotkey(self, name: str) -> None:
+        if name == "suggest":
+            self.suggest.from_selection()  # never takes the focus from the CRM
+            return
         self.handle_command("flag-gap" if name == "gap" else "summon")
+
+    def _reveal_quietly(self) -> None:
+        """Show the hidden sidebar (docked if docking is on) without taking the focus."""
+
+        def show() -> None:
+            if self._use_dock:
+                self.dock.dock()
+            self.window.show()
+
+        show_without_activating(self.window, show)
 
     def flag_gap(self) -> None:
         """Open the gap dialog with the current query and item; record on Enter."""
@@ -357,10 +377,10 @@ class DeskmateApp(QObject):
     def _register_hotkeys(self) -> None:
         self.hotkeys.unregister_all()
         self.hotkey_problems = []
-        for name, sequence in (
-            ("summon", self.settings.summon_hotkey),
-            ("gap", self.settings.gap_hotkey),
-        ):
+        wanted = [("summon", self.settings.summon_hotkey), ("gap", self.settings.gap_hotkey)]
+        if self.settings.suggest_from_clipboard:  # off: the key stays free for other programs
+            wanted.append(("suggest", self.settings.suggest_hotkey))
+        for name, sequence in wanted:
             try:
                 self.hotkeys.register(name, sequence)
             except HotkeyError as exc:
@@ -392,7 +412,8 @@ class DeskmateApp(QObject):
             return
         new = dialog.result_settings
         old, self.settings = self.settings, new
-        if (new.summon_hotkey, new.gap_hotkey) != (old.summon_hotkey, old.gap_hotkey):
+        self.suggest.set_enabled(new.suggest_from_clipboard)
+        if _hotkey_settings(new) != _hotkey_settings(old):
             self._register_hotkeys()
             for problem in self.hotkey_problems:
                 self.window.toast(problem)
@@ -524,6 +545,12 @@ class DeskmateApp(QObject):
             self.quit()
             return True
         return super().eventFilter(watched, event)
+
+
+def _hotkey_settings(settings: Settings) -> tuple[object, ...]:
+    """What decides the registered global hotkeys (suggest's only while it is on)."""
+    s = settings
+    return (s.summon_hotkey, s.gap_hotkey, s.suggest_hotkey, s.suggest_from_clipboard)
 
 
 def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:

@@ -109,3 +109,8 @@ class CopiedFlash(QLabel):
         self.raise_()
         self.show()
         self._timer.start()
+
+    def stop(self) -> None:
+        """Hide the badge now and stop its timer (on quit)."""
+        self._timer.stop()
+        self.hide()

@@ -209,3 +209,19 @@ def credential_store_text() -> str:
         "Signed in for this session only: this computer has no safe place to keep your "
         "sign-in, so you will have to sign in again after a restart.",
     )
+
+
+def suggest_refused_text(code: str, limit: int) -> str:
+    """Why copied, selected or pasted text was not searched (issue #18)."""
+    if code == "suggest.not_text":
+        return translate("ErrorWording", "Only plain text can be searched; this is not text.")
+    if code == "suggest.too_long":
+        return translate(
+            "ErrorWording", "The text is too long to search: at most %1 characters."
+        ).replace("%1", str(limit))
+    if code == "suggest.secret":
+        return translate(
+            "ErrorWording",
+            "The text looks like a password, key or card number, so it was not searched.",
+        )
+    return translate("ErrorWording", "There are no words to search for in this text.")

@@ -119,6 +119,19 @@ class SettingsDialog(QDialog):
         self.start_at_login = QCheckBox(self.tr("Start Deskmate when I sign in"))
         self.start_at_login.setChecked(settings.start_at_login)
         form.addRow("", self.start_at_login)
+        # Opt-in (issue #18): copied text is often not meant for Deskmate at all.
+        self.suggest_from_clipboard = QCheckBox(self.tr("Suggest answers for text I copy"))
+        self.suggest_from_clipboard.setObjectName("suggestFromClipboard")
+        self.suggest_from_clipboard.setChecked(settings.suggest_from_clipboard)
+        self.suggest_from_clipboard.setToolTip(
+            self.tr(
+                "Plain text up to 2,000 characters, never passwords or card numbers; "
+                "it stays on this computer and is not uploaded."
+            )
+        )
+        form.addRow("", self.suggest_from_clipboard)
+        self.suggest_hotkey = QKeySequenceEdit(QKeySequence(settings.suggest_hotkey))
+        form.addRow(self.tr("Suggest hotkey"), self.suggest_hotkey)
         self.hide_on_close = QCheckBox(self.tr("Closing the window keeps Deskmate in the tray"))
         self.hide_on_close.setChecked(settings.hide_on_close)
         form.addRow("", self.hide_on_close)
@@ -152,6 +165,8 @@ class SettingsDialog(QDialog):
             "gap_hotkey": self.gap_hotkey,
             "start_at_login": self.start_at_login,
             "hide_on_close": self.hide_on_close,
+            "suggest_from_clipboard": self.suggest_from_clipboard,
+            "suggest_hotkey": self.suggest_hotkey,
             "language": self.language,
             "theme": self.theme,
             "text_zoom": self.text_zoom,
@@ -257,6 +272,9 @@ class SettingsDialog(QDialog):
         """
         summon = self.summon_hotkey.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
         gap = self.gap_hotkey.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+        suggest = self.suggest_hotkey.keySequence().toString(
+            QKeySequence.SequenceFormat.PortableText
+        )
         return dataclasses.replace(
             self._original,
             server_url=self.server_url.text().strip(),
@@ -267,6 +285,8 @@ class SettingsDialog(QDialog):
             gap_hotkey=gap or self._original.gap_hotkey,
             start_at_login=self.start_at_login.isChecked(),
             hide_on_close=self.hide_on_close.isChecked(),
+            suggest_from_clipboard=self.suggest_from_clipboard.isChecked(),
+            suggest_hotkey=suggest or self._original.suggest_hotkey,
             language=str(self.language.currentData()),
             theme=str(self.theme.currentData()),
             text_zoom=self.text_zoom.value(),

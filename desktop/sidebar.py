@@ -426,6 +426,7 @@ class SidebarWindow(QWidget):
     def shutdown(self) -> None:
         """On quit: record the session's end and stop the search thread."""
         self._toast.stop()
+        self.copied_flash.stop()
         self.end_session()
         self.runner.stop()
         if self._owns_jobs:

@@ -8,9 +8,11 @@ the database work runs in the thread pool.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from deskmate.server.auth import Permission
+from deskmate.server.database import Database
 from deskmate.server.errors import (
     BadRequestError,
     PayloadTooLargeError,
@@ -155,6 +157,26 @@ def if_match_version(header: str | None) -> int:
     return int(text)
 
 
+#: Every authoring route: its answer, tag and documented errors.
+_STEP: dict[str, Any] = {"response_model": ItemSaved, "tags": ["authoring"], "responses": _ERRORS}
+#: A new version of a draft from the body's record: ``(db, actor, record) -> saved``.
+DraftStep = Callable[[Database, Actor, dict[str, Any]], lifecycle.Saved]
+
+
+async def _save_draft(request: Request, step: DraftStep, permission: Permission) -> Any:
+    """Read the body's item, run ``step`` on it, answer with the items it reads like.
+
+    The body is read (size-limited) before the token is checked, as before; the database
+    work runs in the thread pool.
+    """
+    record = await _record(request)
+    actor = await run_in_threadpool(_actor, request, permission)
+    db = request_db(request)
+    saved = await run_in_threadpool(step, db, actor, record)
+    similar = await run_in_threadpool(similar_items, db, record, saved.item_id)
+    return _answer(saved, similar=similar)
+
+
 def _answer(saved: lifecycle.Saved, **extra: Any) -> dict[str, Any]:
     return {
         "id": saved.item_id,
@@ -167,62 +189,48 @@ def _answer(saved: lifecycle.Saved, **extra: Any) -> dict[str, Any]:
 
 def install_item_routes(app: FastAPI) -> None:
     """Add the authoring endpoints to the app."""
+    _draft_routes(app)
+    _step_routes(app)
 
-    @app.post(
-        "/api/v1/items",
-        response_model=ItemSaved,
-        status_code=201,
-        tags=["authoring"],
-        responses=_ERRORS,
-        openapi_extra=_BODY,
-    )
+
+def _draft_routes(app: FastAPI) -> None:
+    """Create and edit: the body's item becomes a new draft version."""
+
+    @app.post("/api/v1/items", **_STEP, status_code=201, openapi_extra=_BODY)
     async def create_item(request: Request, note: Note = "", source: Source = "") -> Any:
         """A new item as a draft (version 1). Re-sending the same draft answers it again.
 
         `source` (`topic:12` or `proposal:3`) links the draft to what it answers:
         publishing it resolves that gap topic and tells its agents.
         """
-        record = await _record(request)
-        actor = await run_in_threadpool(_actor, request)
-        db = request_db(request)
         link = source or None
-        saved = await run_in_threadpool(lifecycle.create, db, actor, record, note, link)
-        similar = await run_in_threadpool(similar_items, db, record, saved.item_id)
-        return _answer(saved, similar=similar)
 
-    @app.put(
-        "/api/v1/items/{item_id}",
-        response_model=ItemSaved,
-        tags=["authoring"],
-        responses=_ERRORS,
-        openapi_extra=_BODY,
-    )
+        def create(db: Database, actor: Actor, record: dict[str, Any]) -> lifecycle.Saved:
+            return lifecycle.create(db, actor, record, note, link)
+
+        return await _save_draft(request, create, Permission.AUTHOR_CONTENT)
+
+    @app.put("/api/v1/items/{item_id}", **_STEP, openapi_extra=_BODY)
     async def edit_item(request: Request, item_id: str, note: Note = "") -> Any:
         """A new draft version; `If-Match` names the version it was based on."""
         base = if_match_version(request.headers.get("if-match"))
-        record = await _record(request)
-        actor = await run_in_threadpool(_owner_or_editor, request)
-        db = request_db(request)
-        saved = await run_in_threadpool(lifecycle.edit, db, actor, item_id, record, base, note)
-        similar = await run_in_threadpool(similar_items, db, record, item_id)
-        return _answer(saved, similar=similar)
 
-    @app.post(
-        "/api/v1/items/{item_id}/submit",
-        response_model=ItemSaved,
-        tags=["authoring"],
-        responses=_ERRORS,
-    )
+        def edit(db: Database, actor: Actor, record: dict[str, Any]) -> lifecycle.Saved:
+            return lifecycle.edit(db, actor, item_id, record, base, note)
+
+        # Any signed-in user: the step checks editor or owner (owners-publish).
+        return await _save_draft(request, edit, Permission.READ_CONTENT)
+
+
+def _step_routes(app: FastAPI) -> None:
+    """The lifecycle steps, the interval and the history of one item."""
+
+    @app.post("/api/v1/items/{item_id}/submit", **_STEP)
     def submit_item(request: Request, item_id: str) -> Any:
         """Put the latest draft up for review."""
         return _answer(lifecycle.submit(request_db(request), _owner_or_editor(request), item_id))
 
-    @app.post(
-        "/api/v1/items/{item_id}/publish",
-        response_model=ItemSaved,
-        tags=["authoring"],
-        responses=_ERRORS,
-    )
+    @app.post("/api/v1/items/{item_id}/publish", **_STEP)
     def publish_item(
         request: Request, item_id: str, note: Note = "", version: int | None = None
     ) -> Any:
@@ -232,22 +240,12 @@ def install_item_routes(app: FastAPI) -> None:
         topic = resolve_source(db, actor.user, item_id, saved.source) if saved.created else None
         return _answer(saved, resolved_topic=topic)
 
-    @app.post(
-        "/api/v1/items/{item_id}/archive",
-        response_model=ItemSaved,
-        tags=["authoring"],
-        responses=_ERRORS,
-    )
+    @app.post("/api/v1/items/{item_id}/archive", **_STEP)
     def archive_item(request: Request, item_id: str, note: Note = "") -> Any:
         """Take the item out of agents' copies (a deletion in the feed)."""
         return _answer(lifecycle.archive(request_db(request), _actor(request), item_id, note))
 
-    @app.post(
-        "/api/v1/items/{item_id}/verify",
-        response_model=ItemSaved,
-        tags=["authoring"],
-        responses=_ERRORS,
-    )
+    @app.post("/api/v1/items/{item_id}/verify", **_STEP)
     def verify_item(request: Request, item_id: str) -> Any:
         """Record that the published item was checked and is still right (who and when)."""
         return _answer(verify(request_db(request), _owner_or_editor(request), item_id))

@@ -38,6 +38,8 @@ ENVIRONMENT = (
     re.compile(
         r"^hotkey \w+ \(.*\): Global hotkeys are not available on this desktop \(offscreen\)"
     ),
+    # The same, in the agent's language (tests that run the app in zh_CN).
+    re.compile(r"^hotkey \w+ \(.*\): 此桌面环境（offscreen）不支持全局快捷键"),
 )
 
 #: How long a thread the test started may take to end after the test's teardown.

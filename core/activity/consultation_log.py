@@ -26,6 +26,7 @@ from deskmate.core.activity.account import (
 )
 from deskmate.core.activity.event_table import ItemUsage
 from deskmate.core.activity.events import (
+    LOCAL_ONLY_SOURCES,
     MAX_ID_CHARS,
     ConsultationEvent,
     EventKind,
@@ -100,6 +101,7 @@ class ConsultationLog(ClosesOnExit):
         self._error: StoreError | None = None  # the coded cause of ``_problem``
         self._lock = threading.RLock()
         self._case = ""
+        self._query_source = ""
 
     @classmethod
     def open(
@@ -195,6 +197,25 @@ class ConsultationLog(ClosesOnExit):
         """
         with self._lock:
             self._case = check_case(value) if value else ""
+
+    @property
+    def query_source(self) -> str:
+        """Where the queries recorded now came from: "" (typed) or a local-only source."""
+        return self._query_source
+
+    @query_source.setter
+    def query_source(self, value: str) -> None:
+        """Mark later events with a query as ``detail["source"] = value`` ("" clears).
+
+        A source in :data:`LOCAL_ONLY_SOURCES` keeps their query out of the upload.
+
+        Raises:
+            ContentError: an unknown source.
+        """
+        if value and value not in LOCAL_ONLY_SOURCES:
+            raise ContentError(f"'{value}' is not a source of queries.", field="source")
+        with self._lock:
+            self._query_source = value
 
     # -- recording --------------------------------------------------------------------
 
@@ -314,10 +335,17 @@ class ConsultationLog(ClosesOnExit):
             query=query,
             item_id=item_id,
             result_count=result_count,
-            detail={**(detail or {}), "case": self._case} if self._case else (detail or {}),
+            detail=self._with_context(detail or {}, query),
         )
         self._write([recorded])
         return recorded
+
+    def _with_context(self, detail: dict[str, Any], query: str) -> dict[str, Any]:
+        """``detail`` plus the current case and, for a query not typed, its source."""
+        extra: dict[str, Any] = {"case": self._case} if self._case else {}
+        if self._query_source and query.strip():
+            extra["source"] = self._query_source
+        return {**detail, **extra} if extra else detail
 
     # -- the database, with the side file as the fallback ----------------------------
 

@@ -22,6 +22,10 @@ from deskmate.core.errors import ContentError
 MAX_NOTE_CHARS = 2000
 MAX_INTERACTION_ID_CHARS = 64
 MAX_ID_CHARS = 128  # item and agent ids: the width of their columns
+# Where a query came from when the agent did not type it (issue #18): copied text, the
+# X11 selection, the "paste the customer's message" box. Such text stays in the local
+# record; the upload form (ConsultationEvent.upload_dict) leaves it out.
+LOCAL_ONLY_SOURCES = frozenset({"clipboard", "selection", "paste"})
 # How an agent can reach an expert from the card: tel:, mailto: and the expert's IM URI.
 CONTACT_CHANNELS = ("phone", "email", "im")
 
@@ -153,6 +157,22 @@ class ConsultationEvent:
             "detail": dict(self.detail),
             "uploaded_at": self.uploaded_at,
         }
+
+    @property
+    def local_only_query(self) -> bool:
+        """Whether the query came from copied or pasted text and must not leave this computer."""
+        return self.detail.get("source") in LOCAL_ONLY_SOURCES
+
+    def upload_dict(self) -> dict[str, Any]:
+        """What a sync uploads: :meth:`to_dict`, without the query of a local-only search.
+
+        The event itself (its kind, counts, item, ``detail.source``) still goes, so the
+        server counts the consultation; only the copied or pasted words stay here.
+        """
+        record = self.to_dict()
+        if self.local_only_query:
+            record["query"] = ""
+        return record
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> ConsultationEvent:

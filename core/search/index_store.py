@@ -16,6 +16,7 @@ mismatch means "catch up" (counter) or "rebuild" (fingerprint).
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import FileIndex, LockError
 
 log = logging.getLogger(__name__)
+_GENERATIONS = itertools.count(1)
 
 META_FILE = "deskmate-index.json"
 OWNER_FILE = "owner.json"  # in a building-* folder: the pid and start time of its builder
@@ -79,7 +81,10 @@ class SearchIndex:
         self.live = root / "current"
         self._write_lock = threading.Lock()
         self._ix: FileIndex | None = None
-        self.generation = 0  # bumped on every change, so searchers know to refresh
+        # Changed on every change, so searchers know to refresh. Drawn from one counter for
+        # the whole process: a new SearchIndex (new synonyms or skill names) must never
+        # repeat the generation of a snapshot taken from the one it replaces.
+        self.generation = next(_GENERATIONS)
 
     # -- state -------------------------------------------------------------------------
 
@@ -226,7 +231,7 @@ class SearchIndex:
             os.replace(self.live, self.root / f"old-{os.getpid()}-{time.monotonic_ns()}")
         os.replace(ready, self.live)
         self._recover_interrupted_swap()
-        self.generation += 1
+        self.generation = next(_GENERATIONS)
 
     def apply(self, upserts: list[dict[str, str]], deletions: Iterable[str], seq: int) -> None:
         """Apply item changes to the live index and record the change counter.
@@ -256,7 +261,7 @@ class SearchIndex:
             self.close()
             count = self.open().doc_count()
             self._write_meta(self.live, seq, count)
-            self.generation += 1
+            self.generation = next(_GENERATIONS)
 
 
 def _write_error(exc: OSError) -> SearchIndexError:

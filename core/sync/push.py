@@ -106,7 +106,7 @@ class EventPush:
         """POST ``batch``, splitting it on 413/422/403; the ids the server has stored."""
         ids = {e.event_id for e in batch}
         try:
-            ack = self.session.post_events([e.to_dict() for e in batch])
+            ack = self.session.post_events([e.upload_dict() for e in batch])
         except (PayloadTooLarge, RejectedUpload) as exc:
             if len(batch) == 1:
                 log.warning("event %s refused by the server: %s", batch[0].event_id, exc)

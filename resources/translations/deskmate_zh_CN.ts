@@ -238,67 +238,67 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="140"/>
+        <location filename="../../desktop/app.py" line="142"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="217"/>
+        <location filename="../../desktop/app.py" line="223"/>
         <source>Preparing search by meaning… %1%</source>
         <translation>正在准备语义搜索… %1%</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="309"/>
+        <location filename="../../desktop/app.py" line="329"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="328"/>
+        <location filename="../../desktop/app.py" line="348"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="463"/>
+        <location filename="../../desktop/app.py" line="484"/>
         <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
         <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="470"/>
+        <location filename="../../desktop/app.py" line="491"/>
         <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
         <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="501"/>
+        <location filename="../../desktop/app.py" line="522"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="503"/>
+        <location filename="../../desktop/app.py" line="524"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="419"/>
+        <location filename="../../desktop/app.py" line="440"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="433"/>
+        <location filename="../../desktop/app.py" line="454"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="499"/>
+        <location filename="../../desktop/app.py" line="520"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="504"/>
+        <location filename="../../desktop/app.py" line="525"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="507"/>
+        <location filename="../../desktop/app.py" line="528"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -429,6 +429,26 @@
         <location filename="../../desktop/error_wording.py" line="207"/>
         <source>Signed in for this session only: this computer has no safe place to keep your sign-in, so you will have to sign in again after a restart.</source>
         <translation>仅本次登录有效：这台电脑没有安全保存登录信息的位置，重启后需要重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="217"/>
+        <source>Only plain text can be searched; this is not text.</source>
+        <translation>只能搜索纯文本；这不是文本。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="219"/>
+        <source>The text is too long to search: at most %1 characters.</source>
+        <translation>文本太长，无法搜索：最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="223"/>
+        <source>The text looks like a password, key or card number, so it was not searched.</source>
+        <translation>这段文本像是密码、密钥或卡号，因此没有搜索。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/error_wording.py" line="227"/>
+        <source>There are no words to search for in this text.</source>
+        <translation>这段文本中没有可搜索的文字。</translation>
     </message>
 </context>
 <context>
@@ -1135,6 +1155,29 @@
     </message>
 </context>
 <context>
+    <name>PasteBox</name>
+    <message>
+        <location filename="../../desktop/paste_box.py" line="68"/>
+        <source>Paste the customer&apos;s message here, then Suggest (Ctrl+Enter)</source>
+        <translation>在此粘贴客户的消息，然后点“推荐”（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/paste_box.py" line="73"/>
+        <source>Suggest</source>
+        <translation>推荐</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/paste_box.py" line="76"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/paste_box.py" line="90"/>
+        <source>Paste the customer&apos;s message</source>
+        <translation>粘贴客户的消息</translation>
+    </message>
+</context>
+<context>
     <name>PinButton</name>
     <message>
         <location filename="../../desktop/favourites.py" line="135"/>
@@ -1386,88 +1429,103 @@
         <translation>登录系统时启动 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="122"/>
+        <location filename="../../desktop/settings_dialog.py" line="123"/>
+        <source>Suggest answers for text I copy</source>
+        <translation>为我复制的文字推荐答案</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="128"/>
+        <source>Plain text up to 2,000 characters, never passwords or card numbers; it stays on this computer and is not uploaded.</source>
+        <translation>仅限 2000 字以内的纯文本，绝不包括密码或卡号；文字只保存在本机，不会上传。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="134"/>
+        <source>Suggest hotkey</source>
+        <translation>推荐快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/settings_dialog.py" line="135"/>
         <source>Closing the window keeps Deskmate in the tray</source>
         <translation>关闭窗口时保留在托盘</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="126"/>
-        <location filename="../../desktop/settings_dialog.py" line="132"/>
+        <location filename="../../desktop/settings_dialog.py" line="139"/>
+        <location filename="../../desktop/settings_dialog.py" line="145"/>
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="130"/>
+        <location filename="../../desktop/settings_dialog.py" line="143"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="133"/>
+        <location filename="../../desktop/settings_dialog.py" line="146"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="134"/>
+        <location filename="../../desktop/settings_dialog.py" line="147"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="136"/>
+        <location filename="../../desktop/settings_dialog.py" line="149"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="143"/>
+        <location filename="../../desktop/settings_dialog.py" line="156"/>
         <source>Also Ctrl+= / Ctrl+- / Ctrl+0 in the sidebar</source>
         <translation>在侧边栏也可按 Ctrl+= / Ctrl+- / Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="144"/>
+        <location filename="../../desktop/settings_dialog.py" line="157"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="173"/>
+        <location filename="../../desktop/settings_dialog.py" line="188"/>
         <source>About Deskmate</source>
         <translation>关于 Deskmate</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="190"/>
+        <location filename="../../desktop/settings_dialog.py" line="205"/>
         <source>Set by your IT department</source>
         <translation>由 IT 部门设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="227"/>
+        <location filename="../../desktop/settings_dialog.py" line="242"/>
         <source>Nobody yet. What you do is kept on this computer and uploaded for the first account that signs in.</source>
         <translation>尚未登录。你的操作先保存在本机，将以第一个登录的账号上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="233"/>
+        <location filename="../../desktop/settings_dialog.py" line="248"/>
         <source>agent</source>
         <translation>坐席</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="234"/>
+        <location filename="../../desktop/settings_dialog.py" line="249"/>
         <source>manager</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="235"/>
+        <location filename="../../desktop/settings_dialog.py" line="250"/>
         <source>editor</source>
         <translation>知识编辑</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="239"/>
+        <location filename="../../desktop/settings_dialog.py" line="254"/>
         <source>team %1</source>
         <translation>班组 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="241"/>
+        <location filename="../../desktop/settings_dialog.py" line="256"/>
         <source>%1 (%2) since %3</source>
         <translation>%1（%2），自 %3 起</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="167"/>
+        <location filename="../../desktop/settings_dialog.py" line="182"/>
         <source>Greyed-out settings are managed by your IT department.</source>
         <translation>灰色的设置由 IT 部门统一管理。</translation>
     </message>
@@ -1477,7 +1535,7 @@
         <translation>当前账号</translation>
     </message>
     <message>
-        <location filename="../../desktop/settings_dialog.py" line="217"/>
+        <location filename="../../desktop/settings_dialog.py" line="232"/>
         <source>Enter the server URL and your token first.</source>
         <translation>请先填写服务器地址和令牌。</translation>
     </message>

@@ -9,6 +9,7 @@ from deskmate.server.console.page_context import (
     ConsoleRefusedError,
     Page,
     anonymous_page,
+    asset,
     read_form,
     redirect,
     safe_next,
@@ -146,6 +147,13 @@ def _asset_routes(router: APIRouter) -> None:
         body, _digest = style_sheet()
         headers = {"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"}
         return Response(body, media_type="text/css", headers=headers)
+
+    @router.get("/static/editor.js")
+    def editor_script() -> Response:
+        """The editor's live preview (the console's only script)."""
+        body, _digest = asset("editor.js")
+        headers = {"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"}
+        return Response(body, media_type="text/javascript", headers=headers)
 
     @router.get("/{rest:path}")
     def missing(request: Request, rest: str) -> Response:

@@ -26,6 +26,7 @@ from deskmate.server.console.i18n import known_keys
 from deskmate.server.console.page_context import (
     ConsoleRefusedError,
     Page,
+    asset,
     read_large_form,
     redirect,
     session_page,
@@ -108,6 +109,8 @@ def _editor_page(
     return page.render(
         "item_edit.html",
         status=status,
+        scripts=True,
+        editor_js=asset("editor.js")[1],
         owner_gone=owner_is_gone(page.db, owner),
         editor=_user(page).can(Permission.AUTHOR_CONTENT),
         default_days=default_days(page.db, form),
@@ -119,7 +122,7 @@ def _editor_page(
         message=message,
         conflict=conflict,
         similar=similar or [],
-        shown=shown,
+        shown=shown or preview(form),
         source=parse_source(form.get("source")),
     )
 
@@ -199,6 +202,20 @@ def _editor_routes(router: APIRouter) -> None:
         if action == "preview":
             return _editor_page(page, form, state=_state_of(page, form), shown=preview(form))
         return _act_or_explain(page, form, action)
+
+
+def _preview_route(router: APIRouter) -> None:
+    @router.post("/items/preview")
+    def live_preview(request: Request, form: Form) -> Response:
+        """The preview alone (an HTML fragment), for the editor's script as the body is typed.
+
+        The same checks as saving: a session allowed to edit the item and the form's CSRF
+        token. An ended session is sent to sign in like any page (the script sees the
+        redirect and says so; the text stays in the editor).
+        """
+        page = _author_page(request, None if form.get("new") else form.get("id", "").strip())
+        page.check_csrf(form, "item")
+        return page.render("item_preview.html", form=form, shown=preview(form))
 
 
 def _state_of(page: Page, form: dict[str, str]) -> Any:
@@ -335,4 +352,5 @@ def install_authoring_routes(router: APIRouter) -> None:
     """Add the authoring pages to the console router."""
     _list_routes(router)
     _editor_routes(router)
+    _preview_route(router)
     _history_routes(router)

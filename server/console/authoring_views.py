@@ -6,13 +6,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from deskmate.core.content.presentation import safe_markdown, script_text
+from deskmate.core.content.presentation import script_text
 from deskmate.core.search.snippets import HighlightedText
+from deskmate.server.console.markdown_view import render_markdown
 from deskmate.server.database import Database
 from deskmate.server.tables import ItemStateRow, ItemVersionRow
 from deskmate.server.workbench.authorship import gone_owners
 from deskmate.server.workbench.lifecycle_state import STATUSES
 from deskmate.server.workbench.server_settings import Intervals
+from markupsafe import Markup
 from sqlalchemy import or_, select
 
 PAGE_SIZE = 50
@@ -143,9 +145,9 @@ def form_from_record(record: dict[str, Any]) -> dict[str, str]:
 
 @dataclass
 class Preview:
-    """The body as the sidebar receives it, and (scripts) the words an agent pastes."""
+    """The body as the sidebar shows it (safe HTML), and (scripts) the words an agent pastes."""
 
-    markdown: str
+    html: Markup
     cut: bool
     pasted: str = ""
     placeholders: list[str] = field(default_factory=list)
@@ -156,7 +158,7 @@ def preview(form: dict[str, str]) -> Preview:
     from deskmate.core.content.model import find_placeholders
 
     body = form.get("body", "")
-    text, cut = safe_markdown(body)
+    html, cut = render_markdown(body)
     if form.get("kind") == "script":
-        return Preview(text, cut, script_text(body), list(find_placeholders(body)))
-    return Preview(text, cut)
+        return Preview(html, cut, script_text(body), list(find_placeholders(body)))
+    return Preview(html, cut)

@@ -113,9 +113,24 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "archive": ("归档", "Archive"),
     "verify": ("复核无误", "Verify"),
     "preview_note": (
-        "侧边栏收到的正文（HTML 显示为文字，不加载外部图片）。",
-        "The body as the sidebar receives it (HTML shown as text, no remote images).",
+        "按侧边栏的方式显示正文，随输入更新（HTML 显示为文字，不加载图片，"
+        "只有 http、https 和 mailto 链接可点）。",
+        "The body as the sidebar shows it, updated as you type (HTML shown as text, "
+        "no images loaded, only http, https and mailto links).",
     ),
+    "preview_session_ended": (
+        "登录已失效：预览未更新。请在新标签页重新登录，草稿保存在本浏览器中。",
+        "Your session has ended: the preview is not updated. Sign in again in a new tab; "
+        "the draft is kept in this browser.",
+    ),
+    "preview_failed": ("预览暂时无法更新。", "The preview could not be updated."),
+    "draft_kept": (
+        "本浏览器保存了此条目未提交的草稿（例如登录失效前输入的内容）。",
+        "This browser kept an unsaved draft of this item (typed before your session ended, "
+        "for example).",
+    ),
+    "draft_restore": ("恢复草稿", "Restore the draft"),
+    "draft_discard": ("丢弃", "Discard"),
     "preview_cut": (
         "正文过长，侧边栏只显示前 200,000 个字符。",
         "The body is long; the sidebar shows the first 200,000 characters.",

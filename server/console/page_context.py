@@ -58,6 +58,11 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",  # the pages show people's data
 }
+# The item editor alone runs one script, the console's own file (the live preview): no
+# inline script, no eval, requests only back to the console.
+EDITOR_CSP = SECURITY_HEADERS["Content-Security-Policy"].replace(
+    "default-src 'none';", "default-src 'none'; script-src 'self'; connect-src 'self';"
+)
 
 TEMPLATES = Environment(
     loader=PackageLoader("deskmate.server.console", "templates"),
@@ -71,8 +76,14 @@ TEMPLATES = Environment(
 @cache
 def style_sheet() -> tuple[bytes, str]:
     """The console's CSS and a short digest of it (to bust browser caches on upgrade)."""
-    css = resources.files("deskmate.server.console").joinpath("console.css").read_bytes()
-    return css, hashlib.sha256(css).hexdigest()[:10]
+    return asset("console.css")
+
+
+@cache
+def asset(name: str) -> tuple[bytes, str]:
+    """One of the console's own files and a short digest of it (to bust browser caches)."""
+    body = resources.files("deskmate.server.console").joinpath(name).read_bytes()
+    return body, hashlib.sha256(body).hexdigest()[:10]
 
 
 class SignInRequiredError(UnauthorizedError):
@@ -137,8 +148,14 @@ class Page:
         query = {k: v for k, v in self.request.query_params.items() if k != "lang"}
         return "?" + urlencode({**query, "lang": language})
 
-    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        """A template as an HTML response, with the frame's context and security headers."""
+    def render(
+        self, template: str, status: int = 200, *, scripts: bool = False, **context: Any
+    ) -> HTMLResponse:
+        """A template as an HTML response, with the frame's context and security headers.
+
+        ``scripts``: the page loads the console's own script (the editor): its CSP allows
+        scripts and requests from the console's origin, nothing else.
+        """
         html = TEMPLATES.get_template(template).render(
             t=self.t,
             lang=self.t.language,
@@ -149,7 +166,10 @@ class Page:
             css_version=style_sheet()[1],
             **context,
         )
-        response = HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+        headers = SECURITY_HEADERS
+        if scripts:
+            headers = {**SECURITY_HEADERS, "Content-Security-Policy": EDITOR_CSP}
+        response = HTMLResponse(html, status_code=status, headers=headers)
         remember_language(self.request, response)
         return response
 

@@ -3,7 +3,9 @@
 Per topic: the flags and votes with their notes, gap types, case numbers and items; the
 items and the typed queries involved; the proposals with their answers in full; and
 the topic's owner — the owner most of its signals' items have (the team or person who
-keeps those items up to date), or None: the editor group's.
+keeps those items up to date), or None: the editor group's. An owner who is no longer a
+user or team (``deskmate-server user delete``) owns nothing: their items' signals count
+as the editor group's, as their items do (server/workbench/authorship.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from deskmate.server.learning.gap_signals import shown_note
 from deskmate.server.learning.profile_inputs import ItemCatalogue
 from deskmate.server.tables import ProposalRow
+from deskmate.server.workbench.authorship import gone_owners
 from sqlalchemy import Connection, select
 
 #: Flags and votes listed per topic, newest first (the counts cover all of them).
@@ -95,8 +98,11 @@ class DetailCollector:
             if wanted
             else {}
         )
+        gone = gone_owners(conn, {o for c in self._owners.values() for o in c})
         for key, topic in topics.items():
-            owners = self._owners.get(key)
+            owners = Counter(
+                {o: n for o, n in (self._owners.get(key) or Counter()).items() if o not in gone}
+            )
             if owners:  # the most common owner; a tie goes to the first in name order
                 topic["owner"] = min(owners, key=lambda o: (-owners[o], o))
             for item_id, count in _ranked(self._items.get(key)):

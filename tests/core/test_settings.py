@@ -283,3 +283,26 @@ def test_explicit_folders_win_over_the_environment(tmp_path: Path) -> None:
     assert store.path == tmp_path / "cfg" / SETTINGS_FILE
     assert store.load().theme == "light"
     assert store.locked_keys() == {"theme"}
+
+
+def test_suggest_from_clipboard_is_off_by_default_and_lockable(
+    store: SettingsStore, system_file: Path
+) -> None:
+    """Issue #18: opt-in per agent; IT can lock it off (or on) by file or by policy."""
+    assert store.load().suggest_from_clipboard is False
+    assert store.load().suggest_hotkey == "Ctrl+Alt+S"
+    _write(store.path, {"suggest_from_clipboard": True})
+    assert store.load().suggest_from_clipboard is True  # the agent opted in
+    _write(system_file, {"locked": ["suggest_from_clipboard"]})
+    assert store.load().suggest_from_clipboard is False  # IT locked it at the default: off
+    assert "suggest_from_clipboard" in store.locked_keys()
+    policy = SettingsStore(
+        store.config_dir,
+        system_file,
+        policy=lambda: {"suggest_from_clipboard": 1, "locked": "suggest_from_clipboard"},
+    )
+    assert policy.load().suggest_from_clipboard is True  # a Group Policy DWORD, locked on
+    _write(system_file, {"locked": []})
+    _write(store.path, {"suggest_from_clipboard": "yes"})
+    assert store.load().suggest_from_clipboard is False  # not a boolean: the default
+    assert any("suggest_from_clipboard" in p for p in store.problems)

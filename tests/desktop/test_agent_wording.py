@@ -84,6 +84,7 @@ def test_a_sync_problem_without_its_own_sentence_is_never_english_in_a_frame() -
     assert problem_text("store.locked", english, "en") == english
 
 
+@pytest.mark.logs_warnings(r"^settings: The setting 'dock_width' .* not valid")
 @pytest.mark.usefixtures("marked")
 def test_settings_problems_at_start_are_shown_translated_and_logged(
     qapp: QApplication,

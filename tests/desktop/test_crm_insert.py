@@ -95,6 +95,7 @@ def test_a_script_with_empty_blanks_is_not_typed(qtbot: QtBot, sidebar: SidebarW
     assert keys.typed[0] == form.filled_text()
 
 
+@pytest.mark.logs_warnings(r"^job insert-into-crm: .* \(insert\.failed\)$")
 def test_nothing_open_and_unsupported_desktops_say_so(qtbot: QtBot, sidebar: SidebarWindow) -> None:
     action = CrmInsert(sidebar, NoKeystrokes(), sidebar.jobs)
     action.insert()

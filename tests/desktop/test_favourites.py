@@ -3,6 +3,7 @@ on the home screen and first among equal hits; kept per agent in the local store
 
 from __future__ import annotations
 
+import pytest
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.account import SignedInAccount
 from deskmate.core.favourites import load_favourites, parse_favourites, pinned_first
@@ -110,6 +111,7 @@ def test_pinned_hit_comes_first_among_equal_scores_via_the_context_menu(
     assert not sidebar.favourites.is_pinned("exp-025")
 
 
+@pytest.mark.logs_warnings(r"^the stored favourites are not JSON")
 def test_pinned_first_moves_only_ties_and_damaged_lists_are_dropped() -> None:
     blank = HighlightedText("")
     hits = [Hit("a", "faq", "A", blank, 3.0), Hit("b", "faq", "B", blank, 2.0)]

@@ -32,6 +32,7 @@ def syncing_app(
     deskmate.window.deleteLater()
 
 
+@pytest.mark.logs_warnings(r"^job sync: .* \(sync\.auth\)$")
 def test_the_sync_looks_up_its_token_in_the_job_not_on_the_gui_thread(
     qtbot: QtBot, syncing_app: DeskmateApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

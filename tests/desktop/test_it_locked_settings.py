@@ -38,3 +38,23 @@ def test_about_box_names_version_and_support_paths(qtbot: QtBot, tmp_path: Path)
     assert f"Deskmate {version('deskmate')}" in text
     assert str(tmp_path / "logs") in text
     assert "deskmate --selftest" in text
+
+
+def test_suggest_from_clipboard_checkbox_is_greyed_out_when_it_locked_it(qtbot: QtBot) -> None:
+    dialog = SettingsDialog(Settings(agent_id="a1"), locked={"suggest_from_clipboard"})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.suggest_from_clipboard.isEnabled()
+    assert not dialog.suggest_from_clipboard.isChecked()  # off by default
+    assert dialog.locked_notes["suggest_from_clipboard"].isVisible()
+    assert dialog.suggest_hotkey.isEnabled()  # the hotkey itself was not locked
+
+
+def test_suggest_from_clipboard_checkbox_saves_the_choice(qtbot: QtBot) -> None:
+    dialog = SettingsDialog(Settings(agent_id="a1"))
+    qtbot.addWidget(dialog)
+    assert dialog.suggest_from_clipboard.isEnabled()
+    dialog.suggest_from_clipboard.setChecked(True)
+    chosen = dialog.settings()
+    assert chosen.suggest_from_clipboard is True
+    assert chosen.suggest_hotkey == "Ctrl+Alt+S"

@@ -37,6 +37,7 @@ def _ready(qtbot: QtBot, deskmate: DeskmateApp) -> None:
     assert deskmate.jobs.wait_until_idle()
 
 
+@pytest.mark.logs_warnings(r"^consultation record kept in the side file: ")
 def test_a_database_locked_10_s_by_another_process(
     qtbot: QtBot, start_app: DeskmateApp, paths: Paths
 ) -> None:
@@ -72,6 +73,9 @@ def test_a_database_locked_10_s_by_another_process(
     assert EventKind.COPY in [kind for kind, _query in events]
 
 
+@pytest.mark.logs_warnings(
+    r"^search index built with other settings", r"^job prepare-index: .* \(index\.failed\)$"
+)
 @pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
 def test_a_read_only_data_folder_during_the_rebuild_keeps_searching_the_old_index(
     qtbot: QtBot,

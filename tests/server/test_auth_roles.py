@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,16 @@ def test_access_log_has_no_tokens_or_bodies(
         client.post("/api/v1/events", json={"events": [event("alice", query=typed)]})
         client.get("/api/v1/changes", params={"cursor": ""})
         client.get("/api/v1/me", headers={"Authorization": "Bearer wrong-token"})
-    access = [r for r in caplog.records if r.name == "deskmate.server.access"]
+
+        # The server writes its access line once the response has gone out, in its own
+        # thread: the client can have the answer a moment before the line exists.
+        def access_lines() -> list[logging.LogRecord]:
+            return [r for r in caplog.records if r.name == "deskmate.server.access"]
+
+        deadline = time.monotonic() + 5
+        while len(access_lines()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    access = access_lines()
     assert len(access) == 3
     assert [r.access["status"] for r in access] == [200, 200, 401]  # type: ignore[attr-defined]
     assert access[0].access["user"] == "alice"  # type: ignore[attr-defined]

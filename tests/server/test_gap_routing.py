@@ -12,6 +12,7 @@ import pytest
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import EventKind, GapFlag, GapType
 from deskmate.server.auth import Role, add_user, issue_token
+from deskmate.server.workbench.authorship import remove_user
 from markupsafe import escape
 
 from tests.server.conftest import RunningServer
@@ -24,6 +25,7 @@ BROADBAND = "宽带技术组"
 OWNED = [
     item_record("faq-invoice", "发票抬头怎么改", owner=BILLING),
     item_record("faq-fibre", "光猫红灯怎么办", owner=BROADBAND),
+    item_record("faq-roaming", "国际漫游怎么开", owner="zhou.kb"),
 ]
 
 
@@ -33,6 +35,9 @@ def tokens(server: RunningServer, tmp_path: Path) -> dict[str, str]:
     team = add_team(server)
     add_user(server.db, "bill.ed", Role.EDITOR, BILLING)
     team["bill.ed"] = issue_token(server.db, "bill.ed")
+    add_user(server.db, "fibre.ed", Role.EDITOR, BROADBAND)  # an owner is a user or team
+    add_user(server.db, "zhou.kb", Role.EDITOR, None)
+    team["zhou.kb"] = issue_token(server.db, "zhou.kb")
     return team
 
 
@@ -165,6 +170,25 @@ def test_signals_about_an_item_go_to_its_owners_queue(
     assert "日本漫游" not in page
     assert f"?status=open&amp;owner={BROADBAND}" not in page  # owners are URL-encoded
     assert "owner=%E5%AE%BD" in page  # a link to broadband's queue
+
+
+def test_a_deleted_owners_topics_fall_back_to_the_editor_group(
+    server: RunningServer, tokens: dict[str, str]
+) -> None:
+    """Like their items (``deskmate-server user delete``): not listed under the old name."""
+    flag = _flag("li.na", item_id="faq-roaming", gap_type="outdated", note="资费变了")
+    _post(server, tokens["li.na"], [flag])
+    [owned] = _topics(server, tokens["ed.itor"], owner="zhou.kb")
+    assert owned["owner"] == "zhou.kb"
+    assert "owner=zhou.kb" in _page(server, tokens["ed.itor"])  # their tab
+    assert remove_user(server.db, "zhou.kb") == 1
+    [topic] = _topics(server, tokens["ed.itor"])
+    assert topic["owner"] is None
+    assert _topics(server, tokens["ed.itor"], owner="zhou.kb") == []
+    assert [t["id"] for t in _topics(server, tokens["ed.itor"], owner="none")] == [topic["id"]]
+    page = _page(server, tokens["ed.itor"], {"lang": "en"})
+    assert "owner=zhou.kb" not in page  # no tab under the deleted owner's name
+    assert "资费变了" in _page(server, tokens["ed.itor"], {"owner": "none"})
 
 
 def test_each_decision_tells_each_agent_once_in_their_language(

@@ -29,7 +29,13 @@ from sqlalchemy import select, update
 from tests.server.conftest import RunningServer
 from tests.server.test_console_browser import SHOTS, browser  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.leaks_allowed(
+        "Playwright writes screenshots through its event loop's default executor: idle "
+        "asyncio_N threads of the module-scoped browser fixture, ended when it closes"
+    ),
+]
 
 
 @pytest.fixture

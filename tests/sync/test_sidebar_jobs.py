@@ -31,9 +31,7 @@ def _paths(tmp_path: Path, server_url: str) -> Paths:
 
 # A sync blocked in a 6 s read cannot be interrupted: by design quit abandons it after its
 # bounded wait (it dies with the process) and says so in the log.
-@pytest.mark.logs_warnings(
-    r"^quit: abandoned jobs still running after .* s: sync; the lanes were at:"
-)
+@pytest.mark.logs_warnings(r"^quit: abandoned jobs still running after .* s: sync(;|$)")
 def test_quit_during_a_sync_ends_within_3_s_with_nothing_half_written(
     qtbot: QtBot,
     qapp: QApplication,

@@ -469,3 +469,24 @@ def test_revision_0002_database_is_upgraded_keeping_items(tmp_path: Path) -> Non
     } <= indexes
     with KnowledgeBase.open(tmp_path) as kb:
         assert kb.get("faq-1") is not None
+
+
+def test_copied_or_pasted_queries_are_kept_locally_and_uploaded_without_text(
+    tmp_path: Path,
+) -> None:
+    """Issue #18: detail.source marks them; upload_dict leaves the words out."""
+    with ConsultationLog.open(tmp_path, "agent-1") as record:
+        record.query_source = "clipboard"
+        copied = record.record_search("客户说：退款没到账", 3)
+        no_query = record.record_copy("faq-1", filled=False)
+        record.query_source = ""
+        typed = record.record_search("refund", 2)
+        with pytest.raises(ContentError):
+            record.query_source = "screen"
+        stored = {e.event_id: e for e in record.pending_upload()}
+    assert stored[copied.event_id].query == "客户说：退款没到账"  # kept here
+    assert stored[copied.event_id].detail["source"] == "clipboard"
+    assert stored[copied.event_id].upload_dict()["query"] == ""
+    assert stored[copied.event_id].upload_dict()["detail"]["source"] == "clipboard"
+    assert "source" not in stored[no_query.event_id].detail  # no query, nothing to mark
+    assert stored[typed.event_id].upload_dict()["query"] == "refund"
