@@ -373,8 +373,10 @@ class SidebarWindow(QWidget):
         self._end_open()
         self.pages.setCurrentWidget(self.results_page)
         self.search_box.setFocus()
-        if self.kind == "expert" and not self._query.strip():
-            self.show_home()  # the expert directory is this filter's home
+        if not self._query.strip():
+            # The home as it is now (the expert directory for that filter): what was opened
+            # or pinned on the item page since the list was last read is on it.
+            self.show_home()
 
     def show_history(self) -> None:
         """The agent's own recent activity (read by a job; the page fills when it ends)."""
