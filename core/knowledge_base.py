@@ -397,6 +397,12 @@ class KnowledgeBase(ClosesOnExit):
         """Number of items per kind."""
         return self._store.count()
 
+    def _require_ready(self) -> None:
+        if not self._ready.is_set():
+            raise IndexNotReadyError(
+                "The search index is still being prepared; search works when it is ready."
+            )
+
     def _current_snapshot(self) -> IndexSnapshot:
         with self._snapshot_lock:
             snap = self._snapshot
@@ -424,10 +430,7 @@ class KnowledgeBase(ClosesOnExit):
         Raises:
             IndexNotReadyError: :meth:`prepare_index` has not finished.
         """
-        if not self._ready.is_set():
-            raise IndexNotReadyError(
-                "The search index is still being prepared; search works when it is ready."
-            )
+        self._require_ready()
         ids = sorted(self._current_snapshot().ids_where("kind", str(ItemKind(kind))))[:limit]
         found = self._store.get_many(ids)
         return [found[i] for i in ids if i in found]
@@ -443,10 +446,7 @@ class KnowledgeBase(ClosesOnExit):
         """
         if field not in ("product", "channel", "kind", "language"):
             raise ValueError(f"not a filter field: {field!r}")
-        if not self._ready.is_set():
-            raise IndexNotReadyError(
-                "The search index is still being prepared; search works when it is ready."
-            )
+        self._require_ready()
         return self._current_snapshot().field_values(field)
 
     def search(
@@ -479,10 +479,7 @@ class KnowledgeBase(ClosesOnExit):
         Raises:
             IndexNotReadyError: :meth:`prepare_index` has not finished.
         """
-        if not self._ready.is_set():
-            raise IndexNotReadyError(
-                "The search index is still being prepared; search works when it is ready."
-            )
+        self._require_ready()
         try:
             return self._search(
                 text, limit, kinds, product, channel, language, prefer_language, semantic

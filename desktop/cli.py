@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # they take to import on a busy PC (benchmarks/context_pop.py).
 
 KIND_LABELS = {"faq": "FAQ", "script": "话术", "expert": "专家"}
-SUBCOMMANDS = frozenset({"import", "reindex", "search", "sync"})
+SUBCOMMANDS = frozenset({"encode", "import", "reindex", "search", "sync"})
 
 
 def _common() -> argparse.ArgumentParser:
@@ -342,7 +342,7 @@ def _run_sidebar(paths: Paths, args: argparse.Namespace, command: str = "") -> i
     # Qt's widgets are imported here so `deskmate search` stays light for scripts and IT, and
     # works on an install without the `desktop` extra (a server host).
     try:
-        from deskmate.desktop.app import run_sidebar
+        from deskmate.desktop.launch import run_sidebar
     except ImportError as exc:
         if (exc.name or "").split(".")[0] not in {"PySide6", "shiboken6", "Xlib"}:
             raise

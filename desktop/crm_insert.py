@@ -121,6 +121,7 @@ class CrmInsert(QObject):
         return wording(error)
 
     def _inserted(self, item_id: str) -> None:
+        # Recorded like a copy (the agent used this answer with the customer), without the
+        # copy's "Copied" flash and status line, which would hide this message.
+        self.window.item_actions.used(item_id, True)
         self.window.toast(self.tr("Inserted into the previous window."))
-        # Recorded like a copy: the agent used this answer with the customer.
-        self.window.item_view.copied.emit(item_id, True)

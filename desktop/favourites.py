@@ -85,7 +85,9 @@ class Favourites(QObject):
                 save_favourites(self._kb, agent, ids)
             return ids
 
-        self._jobs.submit("favourites", read, key="favourites-save", on_done=self._replace)
+        # Its own key: a pin saved right after (key "favourites-save") must not cancel the read
+        # of the new agent's list (and then save the previous agent's list under their id).
+        self._jobs.submit("favourites", read, key="favourites-load", on_done=self._replace)
 
     def _replace(self, ids: list[str]) -> None:
         self._ids = ids

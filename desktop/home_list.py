@@ -39,12 +39,13 @@ class HomeList(QObject):
     def show(self) -> None:
         """Show the home (read by a job) if the list or the directory is on screen."""
         w = self._window
-        if w.pages.currentWidget() in (w.results_page, w.expert_browser):
-            browse = w.kind == "expert"  # the directory is this filter's home
-            w.pages.setCurrentWidget(w.expert_browser if browse else w.results_page)
-            if browse:
-                w.expert_browser.load(w.kb, w.jobs)
-                return
+        if w.pages.currentWidget() not in (w.results_page, w.expert_browser):
+            return  # an item or history is on screen: nothing would show what is read
+        browse = w.kind == "expert"  # the directory is this filter's home
+        w.pages.setCurrentWidget(w.expert_browser if browse else w.results_page)
+        if browse:
+            w.expert_browser.load(w.kb, w.jobs)
+            return
         ids = list(dict.fromkeys([*self.recent_ids, *self.frequent_ids[:5]]))
         kind, pinned = w.kind, w.favourites.ids
         product, channel = w.filter_bar.product, w.filter_bar.channel

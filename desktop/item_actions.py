@@ -53,12 +53,20 @@ class ItemActions(QObject):
                 w.open_item(hit.id)
                 w.item_view.copy()
 
-    def copied(self, item_id: str, complete: bool) -> None:
-        """The item view put ``item_id``'s text on the clipboard."""
+    def used(self, item_id: str, complete: bool) -> None:
+        """``item_id``'s answer went to the customer (copied or inserted).
+
+        Recorded as a copy; the script's filled values are remembered for the next script.
+        """
         w = self._window
         values = w.item_view.script.values().items()
         self.known_values.update({k: v for k, v in values if v.strip()})
         w.recorder.copy(item_id, complete)
+
+    def copied(self, item_id: str, complete: bool) -> None:
+        """The item view put ``item_id``'s text on the clipboard."""
+        w = self._window
+        self.used(item_id, complete)
         self.flash.flash(_tr("Copied"))
         w.toast(_tr("Copied.") if complete else _tr("Copied, but some blanks are still empty."))
 

@@ -15,11 +15,11 @@ import re
 
 import numpy as np
 import numpy.typing as npt
+from deskmate.core.search.analysis import is_han
 from deskmate.core.search.ranker import IndexSnapshot
 
 NEAR_TIE_BOOST = 0.05
 SAME_LANGUAGE_BOOST = 0.35
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -29,7 +29,7 @@ def query_language(text: str) -> str | None:
     Letters-only queries may be pinyin; they count as ``en`` (a pinyin query in a zh UI
     gets the near-tie preference only).
     """
-    han, latin = _HAN.search(text) is not None, _LATIN.search(text) is not None
+    han, latin = is_han(text), _LATIN.search(text) is not None
     if han == latin:
         return None
     return "zh" if han else "en"

@@ -291,8 +291,8 @@ def _act(page: Page, form: dict[str, str], action: str) -> Response:
                 page, fresh, state=found[1] if found else None, similar=similar,
                 message=page.t("item_saved"),
             )  # fmt: skip
-    if action in ("save", "submit", "publish"):
-        set_interval(db, actor, item_id, days)  # (unchanged: nothing written)
+    elif action in ("save", "submit", "publish"):
+        set_interval(db, actor, item_id, days)  # the content is unchanged; the interval may not be
     if action == "submit":
         lifecycle.submit(db, actor, item_id)
     elif action == "publish":

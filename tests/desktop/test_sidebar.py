@@ -183,7 +183,7 @@ def test_stale_results_are_dropped(qtbot: QtBot, sidebar: SidebarWindow) -> None
 
 
 def test_no_display_is_explained_instead_of_aborting() -> None:
-    from deskmate.desktop.app import display_problem
+    from deskmate.desktop.launch import display_problem
 
     assert display_problem({}, "linux") is not None
     assert "DISPLAY" in (display_problem({}, "linux") or "")
