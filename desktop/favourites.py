@@ -106,12 +106,15 @@ class Favourites(QObject):
     def toggle(self, item_id: str) -> bool:
         """Pin ``item_id``, or unpin it if it was pinned; returns whether it is pinned now."""
         self._ids = toggled(self._ids, item_id)
-        ids, agent = list(self._ids), self._agent_id()
-        self._jobs.submit(
-            "favourites-save",
-            lambda _ctx: save_favourites(self._kb, agent, ids),
-            key="favourites-save",  # only the newest list needs writing
-        )
+        pinned, agent, kb = item_id in self._ids, self._agent_id(), self._kb
+
+        def save(_ctx: object) -> None:
+            # Read, change, write in the one job: the shown list may still be another
+            # agent's (a sign-in's reload queued before this), never to be stored as theirs.
+            stored = [i for i in load_favourites(kb, agent) if i != item_id]
+            save_favourites(kb, agent, [item_id, *stored] if pinned else stored)
+
+        self._jobs.submit("favourites-save", save)
         self.changed.emit()
         return item_id in self._ids
 

@@ -149,3 +149,26 @@ def test_pins_follow_the_first_sign_in_and_a_shared_pc_keeps_them_apart(
     qtbot.waitUntil(lambda: window.favourites.ids == [], timeout=5000)
     sign_in("wang.fang")
     qtbot.waitUntil(lambda: window.favourites.ids == ["faq-pay-012", "exp-006"], timeout=5000)
+
+
+def test_a_pin_right_after_another_person_signs_in_keeps_both_lists_apart(
+    qtbot: QtBot, start_app: DeskmateApp
+) -> None:
+    # The pin comes before the new person's list has been read: it must go onto their
+    # list, and the previous person's pins must not be stored as theirs.
+    window, kb, log = start_app.window, start_app.kb, start_app.recorder.log
+    qtbot.waitUntil(lambda: start_app.jobs.wait_until_idle(0.1), timeout=10_000)
+
+    def sign_in(name: str) -> None:
+        account = SignedInAccount(name, "agent", "team1", "https://deskmate.example", "")
+        start_app._account_bound(log.bind_account(account))
+
+    sign_in("wang.fang")
+    window.favourites.toggle("exp-006")
+    qtbot.waitUntil(lambda: load_favourites(kb, "wang.fang") == ["exp-006"], timeout=5000)
+    assert start_app.jobs.wait_until_idle()
+    sign_in("li.lei")
+    window.favourites.toggle("faq-pay-012")  # before li.lei's list was read
+    assert start_app.jobs.wait_until_idle()
+    assert load_favourites(kb, "li.lei") == ["faq-pay-012"]
+    assert load_favourites(kb, "wang.fang") == ["exp-006"]
