@@ -1,17 +1,16 @@
 """ConsultationLog: records what an agent does in Deskmate, without ever losing an event.
 
-Events go to the ``consultation_events`` table of the knowledge base's own SQLite
-file, ready for a later upload. When the database refuses a write (locked for longer
-than the busy timeout, read-only, disk full, not openable) the event goes to a side
-file instead (:mod:`deskmate.core.activity.spool`) and the method still returns it;
-the next write that works first moves the side file's events into the table.
+Events go to the ``consultation_events`` table of the knowledge base's own SQLite file,
+ready for a later upload, through :class:`~deskmate.core.activity.durable_write.
+DurableWrite`: when the database refuses a write the event goes to a side file instead
+and the method still returns it; the next write that works first moves the side file's
+events into the table.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from deskmate.core.activity.account import (
     read_account,
     write_account,
 )
+from deskmate.core.activity.durable_write import DurableWrite
 from deskmate.core.activity.event_table import ItemUsage
 from deskmate.core.activity.events import (
     LOCAL_ONLY_SOURCES,
@@ -35,21 +35,15 @@ from deskmate.core.activity.events import (
     local_now,
     new_event_id,
 )
-from deskmate.core.activity.spool import DwellUpdate, EventSpool, SpoolEntry
+from deskmate.core.activity.spool import DwellUpdate
 from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.context_request import check_case
 from deskmate.core.errors import (
     ContentError,
-    DiskFullError,
-    StoreCorruptError,
     StoreError,
-    StoreLockedError,
-    StoreOpenError,
-    StoreReadOnlyError,
 )
-from deskmate.core.store.database import DB_FILE, open_engine, store_errors
-from sqlalchemy import Engine, event
+from deskmate.core.store.database import DB_FILE, store_errors
 
 __all__ = ["ConsultationLog", "ItemUsage"]
 
@@ -68,21 +62,6 @@ def _require_count(value: int, what: str) -> int:
     return value
 
 
-def _why(exc: StoreError) -> tuple[str, str]:
-    """Why the database refused, and when the side file will be emptied, in plain words."""
-    if isinstance(exc.__cause__, OSError):
-        return "the data folder cannot be written", "when it can be written again"
-    if isinstance(exc, DiskFullError):
-        return "the disk is full", "when some space has been freed"
-    if isinstance(exc, StoreReadOnlyError):
-        return "the database is read-only", "when the database is writable again"
-    if isinstance(exc, StoreLockedError):
-        return "the database is busy with another program", "as soon as it is free again"
-    if isinstance(exc, (StoreOpenError, StoreCorruptError)):
-        return "the database cannot be opened", "when it can be opened again"
-    return "the database cannot be written", "when it can be written again"
-
-
 class ConsultationLog(ClosesOnExit):
     """The consultation record of one agent on this machine. Thread-safe.
 
@@ -94,12 +73,8 @@ class ConsultationLog(ClosesOnExit):
         self.data_dir = data_dir
         self.agent_id = _require_id(agent_id, "agent id")
         self.db_path = data_dir / DB_FILE
-        self._busy_timeout_ms = busy_timeout_ms
-        self._engine: Engine | None = None
-        self._spool = EventSpool(data_dir)
-        self._problem: str | None = None
-        self._error: StoreError | None = None  # the coded cause of ``_problem``
-        self._lock = threading.RLock()
+        self._store = DurableWrite(data_dir, busy_timeout_ms)
+        self._lock = self._store.lock
         self._case = ""
         self._query_source = ""
 
@@ -129,23 +104,17 @@ class ConsultationLog(ClosesOnExit):
         record = cls(Path(data_dir), agent_id, busy_timeout_ms)
         with record._lock:
             try:
-                record._connect()  # migrates the store now, not in the middle of a search
+                record._store.connect()  # migrates the store now, not in the middle of a search
             except StoreError as exc:
-                log.warning("consultation record cannot open %s: %s", record.db_path, exc)
-                reason, until = _why(exc)
-                record._error = exc
-                record._problem = (
-                    f"Your activity will be kept in a side file because {reason}; "
-                    f"it will be saved {until}."
-                )
+                record._store.open_failed(exc)
             else:
-                record._write([])
+                record._store.write([])
                 record._adopt_bound_account()
         return record
 
     def _adopt_bound_account(self) -> None:
         try:
-            with store_errors(self.db_path), self._connect().connect() as conn:
+            with store_errors(self.db_path), self._store.connect().connect() as conn:
                 account = read_account(conn)
         except StoreError as exc:
             log.warning("cannot read who is signed in: %s", exc)
@@ -155,33 +124,23 @@ class ConsultationLog(ClosesOnExit):
 
     def close(self) -> None:
         """Release the database; try once more to save events only kept in memory."""
-        with self._lock:
-            if self._spool.in_memory:
-                self._write([])
-            if self._spool.in_memory:
-                log.error(
-                    "%d consultation events could not be saved anywhere and are lost",
-                    self._spool.in_memory,
-                )
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
+        self._store.close()
 
     # -- state the UI can show --------------------------------------------------------
 
     @property
     def last_problem(self) -> str | None:
         """A plain sentence about why events are waiting outside the database, or None."""
-        return self._problem
+        return self._store.problem
 
     @property
     def last_error(self) -> StoreError | None:
         """The coded error behind :attr:`last_problem` (for a UI's own wording), or None."""
-        return self._error
+        return self._store.error
 
     def spooled(self) -> int:
         """How many entries (events and dwell-time updates) wait outside the database."""
-        return len(self._spool)
+        return self._store.waiting()
 
     @property
     def case(self) -> str:
@@ -237,7 +196,7 @@ class ConsultationLog(ClosesOnExit):
         A dwell time for an id that is not an open event is ignored (and logged).
         """
         event_id = _require_id(open_event_id, "event id")
-        self._write([DwellUpdate(event_id, _require_count(dwell_ms, "dwell time"))])
+        self._store.write([DwellUpdate(event_id, _require_count(dwell_ms, "dwell time"))])
 
     def record_copy(self, item_id: str, filled: bool) -> ConsultationEvent:
         """Record that the agent copied an item's text (``filled``: placeholders filled in)."""
@@ -337,7 +296,7 @@ class ConsultationLog(ClosesOnExit):
             result_count=result_count,
             detail=self._with_context(detail or {}, query),
         )
-        self._write([recorded])
+        self._store.write([recorded])
         return recorded
 
     def _with_context(self, detail: dict[str, Any], query: str) -> dict[str, Any]:
@@ -346,92 +305,6 @@ class ConsultationLog(ClosesOnExit):
         if self._query_source and query.strip():
             extra["source"] = self._query_source
         return {**detail, **extra} if extra else detail
-
-    # -- the database, with the side file as the fallback ----------------------------
-
-    def _connect(self) -> Engine:
-        if self._engine is None:
-            try:
-                engine = open_engine(self.db_path)
-            except OSError as exc:  # the data folder itself cannot be created
-                raise StoreError(
-                    f"The data folder {self.data_dir} cannot be created ({exc.strerror}).",
-                    path=str(self.db_path),
-                ) from exc
-            if self._busy_timeout_ms is not None:
-                timeout = int(self._busy_timeout_ms)
-
-                def _set_timeout(dbapi_conn: Any, _record: Any) -> None:
-                    dbapi_conn.execute(f"PRAGMA busy_timeout={timeout}")
-
-                event.listen(engine, "connect", _set_timeout)
-                engine.dispose()  # pooled connections were made without the new timeout
-            self._engine = engine
-        return self._engine
-
-    def _write(self, entries: Sequence[SpoolEntry]) -> None:
-        """Write the side file's entries, then ``entries``, in one transaction.
-
-        On a database failure ``entries`` go to the side file instead; never raises
-        for that.
-        """
-        with self._lock:
-            backlog: list[SpoolEntry] = []
-            damaged: list[str] = []
-            backlog_read = False
-            backlog_problem: str | None = None
-            if len(self._spool):
-                try:
-                    backlog, damaged = self._spool.read()
-                    backlog_read = True
-                except OSError as exc:
-                    log.warning("cannot read %s: %s", self._spool.path, exc)
-                    backlog_problem = (
-                        f"Some earlier activity is waiting in {self._spool.path}, which "
-                        f"cannot be read ({exc.strerror}); check the file's permissions."
-                    )
-            if backlog or entries:
-                try:
-                    engine = self._connect()
-                    with store_errors(self.db_path), engine.begin() as conn:
-                        event_table.write_entries(conn, [*backlog, *entries])
-                except StoreError as exc:
-                    if self._engine is not None:
-                        # A connection SQLite opened read-only stays read-only after the
-                        # file becomes writable: reconnect next time.
-                        self._engine.dispose()
-                    self._spool_after_failure(entries, exc)
-                    return
-            if backlog_read:
-                if backlog:
-                    log.info("moved %d waiting consultation entries to the database", len(backlog))
-                try:
-                    self._spool.clear(damaged)
-                except OSError as exc:
-                    # Harmless: the entries are in the table and writing them again is a no-op.
-                    log.warning("cannot empty %s: %s", self._spool.path, exc)
-            self._problem = backlog_problem
-            self._error = (
-                StoreError(backlog_problem, path=str(self._spool.path)) if backlog_problem else None
-            )
-
-    def _spool_after_failure(self, entries: Sequence[SpoolEntry], exc: StoreError) -> None:
-        log.warning("consultation record kept in the side file: %s", exc)
-        # With no new entries this still retries moving memory-only entries to the file.
-        on_disk = self._spool.keep(entries)
-        reason, until = _why(exc)
-        self._error = exc
-        if on_disk:
-            self._problem = (
-                f"Your activity is being kept in a side file because {reason}; "
-                f"it will be saved {until}."
-            )
-        else:
-            self._problem = (
-                f"Your activity cannot be saved right now because {reason} and the side "
-                f"file {self._spool.path} cannot be written either. It is kept in memory "
-                f"and will be saved {until}, unless Deskmate is closed first."
-            )
 
     # -- reading ----------------------------------------------------------------------
 
@@ -442,17 +315,14 @@ class ConsultationLog(ClosesOnExit):
             StoreError: the database cannot be read.
         """
         with self._lock:
-            self._write([])
-            with store_errors(self.db_path), self._connect().connect() as conn:
+            self._store.write([])
+            with store_errors(self.db_path), self._store.connect().connect() as conn:
                 stored = event_table.newest_of_agent(conn, self.agent_id, limit)
             return self._with_spooled(stored, limit)
 
     def _with_spooled(self, stored: list[ConsultationEvent], limit: int) -> list[ConsultationEvent]:
-        if not len(self._spool):
-            return stored
-        try:
-            waiting, _damaged = self._spool.read()
-        except OSError:
+        waiting = self._store.waiting_entries()
+        if not waiting:
             return stored
         by_id = {e.event_id: e for e in stored}
         for entry in waiting:
@@ -474,7 +344,7 @@ class ConsultationLog(ClosesOnExit):
         Raises:
             StoreError: the database cannot be read.
         """
-        with self._lock, store_errors(self.db_path), self._connect().connect() as conn:
+        with self._lock, store_errors(self.db_path), self._store.connect().connect() as conn:
             return read_account(conn)
 
     def bind_account(self, account: SignedInAccount) -> BindOutcome:
@@ -487,8 +357,8 @@ class ConsultationLog(ClosesOnExit):
             StoreError: the database cannot be written (nothing changed).
         """
         with self._lock:
-            self._write([])  # events still in the side file are taken over too
-            with store_errors(self.db_path), self._connect().begin() as conn:
+            self._store.write([])  # events still in the side file are taken over too
+            with store_errors(self.db_path), self._store.connect().begin() as conn:
                 bound = read_account(conn)
                 claimed = 0
                 if bound is None:
@@ -527,8 +397,8 @@ class ConsultationLog(ClosesOnExit):
             StoreError: the database cannot be read.
         """
         with self._lock:
-            self._write([])
-            with store_errors(self.db_path), self._connect().connect() as conn:
+            self._store.write([])
+            with store_errors(self.db_path), self._store.connect().connect() as conn:
                 return event_table.oldest_not_uploaded(conn, limit, agent_id)
 
     def mark_uploaded(self, event_ids: Iterable[str]) -> int:
@@ -541,8 +411,8 @@ class ConsultationLog(ClosesOnExit):
         uploaded_at = local_now().isoformat(timespec="microseconds")
         ids = list(dict.fromkeys(event_ids))
         with self._lock:
-            self._write([])
-            with store_errors(self.db_path), self._connect().begin() as conn:
+            self._store.write([])
+            with store_errors(self.db_path), self._store.connect().begin() as conn:
                 return event_table.set_uploaded(conn, ids, uploaded_at)
 
     def usage_counts(self) -> dict[str, ItemUsage]:
@@ -554,6 +424,6 @@ class ConsultationLog(ClosesOnExit):
             StoreError: the database cannot be read.
         """
         with self._lock:
-            self._write([])
-            with store_errors(self.db_path), self._connect().connect() as conn:
+            self._store.write([])
+            with store_errors(self.db_path), self._store.connect().connect() as conn:
                 return event_table.usage_by_item(conn)

@@ -32,8 +32,9 @@ def record(tmp_path: Path) -> Iterator[ConsultationLog]:
 
 
 def _engine(log: ConsultationLog) -> Engine:
-    assert log._engine is not None
-    return log._engine
+    engine = log._store.engine
+    assert engine is not None
+    return engine
 
 
 @contextmanager
