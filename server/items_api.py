@@ -25,6 +25,7 @@ from deskmate.server.workbench.audit import Actor
 from deskmate.server.workbench.authorship import may_read_versions
 from deskmate.server.workbench.freshness import set_interval, verify
 from deskmate.server.workbench.history import list_versions
+from deskmate.server.workbench.server_settings import MAX_VERIFY_DAYS
 from deskmate.server.workbench.similar import similar_items
 from deskmate.server.workbench.sources import resolve_source
 from fastapi import FastAPI, Query, Request
@@ -257,7 +258,9 @@ def _step_routes(app: FastAPI) -> None:
         responses=_ERRORS,
     )
     def item_interval(
-        request: Request, item_id: str, days: Annotated[int | None, Query(ge=1, le=3650)] = None
+        request: Request,
+        item_id: str,
+        days: Annotated[int | None, Query(ge=1, le=MAX_VERIFY_DAYS)] = None,
     ) -> Any:
         """The item's own verification interval in days (none: its tags' or kind's)."""
         set_interval(request_db(request), _owner_or_editor(request), item_id, days)

@@ -45,7 +45,7 @@ from deskmate.server.workbench.authorship import may_change, owns_items
 from deskmate.server.workbench.freshness import due_for_review, set_interval, verify
 from deskmate.server.workbench.history import list_versions, side_by_side, version_records
 from deskmate.server.workbench.lifecycle_state import STATUSES
-from deskmate.server.workbench.server_settings import MAX_VERIFY_DAYS
+from deskmate.server.workbench.server_settings import MAX_VERIFY_DAYS, interval_days
 from deskmate.server.workbench.similar import similar_items
 from deskmate.server.workbench.sources import draft_from_source, parse_source, resolve_source
 from fastapi import APIRouter, Depends, Request
@@ -256,15 +256,16 @@ def _interval(form: dict[str, str]) -> int | None:
     """The form's own verification interval (None: empty, the tags' or kind's).
 
     Raises:
-        InvalidItemError: not a number of days from 1 to 3650.
+        InvalidItemError: not a number of days from 1 to MAX_VERIFY_DAYS.
     """
     text = form.get("verify_days", "").strip()
     if not text:
         return None
-    if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_VERIFY_DAYS):
+    days = interval_days(text)
+    if days is None:
         message = f"the interval is 1 to {MAX_VERIFY_DAYS} days, not '{text[:20]}'"
         raise InvalidItemError(message, errors={"verify_days": message})
-    return int(text)
+    return days
 
 
 def _act(page: Page, form: dict[str, str], action: str) -> Response:

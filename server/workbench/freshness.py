@@ -23,7 +23,7 @@ from deskmate.server.workbench.audit import Actor, audit
 from deskmate.server.workbench.authorship import gone_owners, require_change
 from deskmate.server.workbench.lifecycle_state import due_after
 from deskmate.server.workbench.publishing import lock_head, put_in_feed
-from deskmate.server.workbench.server_settings import MAX_VERIFY_DAYS, Intervals
+from deskmate.server.workbench.server_settings import MAX_VERIFY_DAYS, Intervals, interval_days
 from sqlalchemy import and_, or_, select, update
 
 
@@ -72,7 +72,7 @@ def set_interval(db: Database, actor: Actor, item_id: str, days: int | None) -> 
         BadRequestError: not 1 to MAX_VERIFY_DAYS days.
         NotFoundError: no such item.
     """
-    if days is not None and not 0 < days <= MAX_VERIFY_DAYS:
+    if days is not None and interval_days(str(days)) is None:
         raise BadRequestError(f"the interval is 1 to {MAX_VERIFY_DAYS} days")
     with db.write() as conn:
         state = conn.execute(

@@ -30,6 +30,17 @@ DEFAULT_VERIFY_DAYS = {"faq": 90, "script": 90, "expert": 180}
 MAX_VERIFY_DAYS = 3650
 
 
+def interval_days(text: str) -> int | None:
+    """``text`` as a verification interval (1 to :data:`MAX_VERIFY_DAYS` days), or None.
+
+    The one rule for intervals, shared by the settings, the console's form and the API.
+    """
+    text = text.strip()
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_VERIFY_DAYS:
+        return int(text)
+    return None
+
+
 def _check(name: str, value: str) -> str:
     """The value to store for ``name`` (normalised), or a plain refusal.
 
@@ -43,9 +54,10 @@ def _check(name: str, value: str) -> str:
     kind = name.removeprefix(KIND_PREFIX) if name.startswith(KIND_PREFIX) else None
     tag = name.removeprefix(TAG_PREFIX) if name.startswith(TAG_PREFIX) else None
     if (kind is not None and kind in DEFAULT_VERIFY_DAYS) or (tag and len(name) <= 200):
-        if not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_VERIFY_DAYS):
+        days = interval_days(value)
+        if days is None:
             raise BadRequestError(f"{name} is a number of days, 1 to {MAX_VERIFY_DAYS}")
-        return str(int(value))
+        return str(days)
     raise BadRequestError(
         f"'{name}' is not a setting; known: {OWNERS_PUBLISH}, "
         f"{KIND_PREFIX}<faq|script|expert>, {TAG_PREFIX}<tag>"
