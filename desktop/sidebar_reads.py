@@ -16,11 +16,7 @@ from deskmate.core.activity.events import ConsultationEvent
 from deskmate.core.content.model import Item
 from deskmate.core.knowledge_base import Hit
 from deskmate.core.search.snippets import HighlightedText
-
-# The keys deskmate.core.sync.client writes (LAST_SYNC_KEY, LAST_ERROR_CODE_KEY); spelled
-# here so the sidebar of an agent without a server never imports the sync client.
-LAST_SYNC_KEY = "last_sync"
-LAST_ERROR_CODE_KEY = "sync.last_error_code"
+from deskmate.core.store.sync_status_keys import LAST_ERROR_CODE_KEY, LAST_SYNC_KEY
 
 
 def related_hits(kb: KnowledgeBase, item: Item, skill_names: dict[str, str]) -> list[Hit]:

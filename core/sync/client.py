@@ -29,6 +29,11 @@ from deskmate.core.errors import ContentError, DeskmateError, OperationCancelled
 from deskmate.core.knowledge_base import KnowledgeBase
 from deskmate.core.learning.outbox import LearningOutbox
 from deskmate.core.learning.profile_cache import ProfileCache
+from deskmate.core.store.sync_status_keys import (
+    LAST_ERROR_CODE_KEY,
+    LAST_PROBLEM_KEY,
+    LAST_SYNC_KEY,
+)
 from deskmate.core.sync.deadline import DEFAULT_DEADLINE
 from deskmate.core.sync.errors import AuthError, OfflineError, SyncError
 from deskmate.core.sync.learning import LearningResult, LearningSync
@@ -40,10 +45,6 @@ from deskmate.core.sync.vocabulary import VocabularyPull, VocabularyResult
 
 log = logging.getLogger(__name__)
 
-LAST_SYNC_KEY = "last_sync"  # read by the sidebar's status line
-LAST_PROBLEM_KEY = "sync.last_problem"
-#: The code of the last sync's error ("" when it finished): UIs decide online/offline by it.
-LAST_ERROR_CODE_KEY = "sync.last_error_code"
 _STOPPING = (OfflineError, AuthError, OperationCancelledError, StoreError)
 
 
