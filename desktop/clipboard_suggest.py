@@ -31,6 +31,7 @@ from deskmate.core.suggest_text import MAX_INPUT_CHARS, SuggestTextError, sugges
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.context_pop import dialog_open
 from deskmate.desktop.error_wording import suggest_refused_text
+from deskmate.desktop.query_shown import QueryShown
 from deskmate.desktop.sidebar import SidebarWindow
 from PySide6.QtCore import QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QClipboard
@@ -82,9 +83,8 @@ class ClipboardSuggest(QObject):
         self.source = ""  # the source of the query in the box ("" = typed)
         self._suggested = ""
         self.last_refusal = ""  # the code of the latest refusal
-        self._awaiting_paint = False
+        self._shown = QueryShown(window, self._log_painted)
         window.search_box.textChanged.connect(self._box_changed)
-        window.results_painted.connect(self._on_painted)
 
     def set_enabled(self, enabled: bool) -> None:
         """Watch copies (True) or ignore them (False); the setting's value."""
@@ -156,16 +156,11 @@ class ClipboardSuggest(QObject):
         self.recorder.set_query_source(source)  # before the search can be recorded
         if not self.window.isVisible():
             self._reveal()
-        self._awaiting_paint = True
-        self.window.show_query(found.query)
-        self._on_painted(self.window.painted_request)  # the same text: already on screen
+        self._shown.show(found.query)
         self.suggested.emit(found.query, source)
         return True
 
-    def _on_painted(self, request: int) -> None:
-        if not self._awaiting_paint or request != self.window.runner.latest:
-            return
-        self._awaiting_paint = False
+    def _log_painted(self, _request: int) -> None:
         # For the X11 tests (read from outside the process): counts only, never the text.
         log.info(
             "%s %d results, Deskmate active: %s",

@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 from deskmate.core.context_request import ContextRequest
 from deskmate.desktop.activity_recorder import ActivityRecorder
+from deskmate.desktop.query_shown import QueryShown
 from deskmate.desktop.sidebar import SidebarWindow
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -102,8 +103,7 @@ class ContextPop(QObject):
         window.add_header(self.header)
         self._wait = QTimer(self, interval=MODAL_POLL_MS)
         self._wait.timeout.connect(self._apply_pending)
-        self._awaiting_paint = False
-        window.results_painted.connect(self._on_painted)
+        self._shown = QueryShown(window, self._log_painted)
 
     @property
     def case(self) -> str:
@@ -122,22 +122,8 @@ class ContextPop(QObject):
             self.set_case(request.case)
         self._summon()
         if request.query:
-            self._awaiting_paint = True
-            self.window.show_query(request.query)
-            # The same text as already shown starts no new search: it is on screen now.
-            self._on_painted(self.window.painted_request)
+            self._shown.show(request.query)
         self.applied.emit(request)
-
-    def _on_painted(self, request: int) -> None:
-        window = self.window
-        if not self._awaiting_paint or request != window.runner.latest:
-            return
-        if not window.index_progress.isHidden():
-            return  # "preparing the index": the real results follow once it is ready
-        self._awaiting_paint = False
-        # The new rows queued a repaint; a queued call runs after it, so the time logged
-        # is when the suggestions are on screen, not merely in the model.
-        QTimer.singleShot(0, self, lambda: self._log_painted(request))
 
     def _log_painted(self, request: int) -> None:
         window = self.window
