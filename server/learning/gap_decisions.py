@@ -19,6 +19,7 @@ from deskmate.server.errors import BadRequestError, NotFoundError
 from deskmate.server.learning.gap_queue import ACTIONS, add_signal_facts, topic_dict
 from deskmate.server.learning.notices import add_notice
 from deskmate.server.learning.profile_inputs import ItemCatalogue, item_catalogue
+from deskmate.server.learning.profile_model import ItemInfo
 from deskmate.server.tables import GapSignalRow, GapTopicRow, ProposalRow, UserRow
 from sqlalchemy import Connection, insert, select, update
 
@@ -65,7 +66,8 @@ def decide(
         changed = values["status"] != row.status or (action == "merge" and row.merged_into != into)
         conn.execute(update(GapTopicRow).where(GapTopicRow.id == topic_id).values(values))
         if changed and action != "reopen":
-            _tell_agents(conn, topic_id, f"gap_{values['status']}", told)
+            answer = catalogue.items.get(item_id or "") if action == "resolve" else None
+            _tell_agents(conn, topic_id, f"gap_{values['status']}", told, answer)
         topic = topic_dict(
             conn.execute(select(GapTopicRow).where(GapTopicRow.id == topic_id)).one()
         )
@@ -99,12 +101,22 @@ def _decision(
         if info is None:
             raise BadRequestError("resolve needs 'item_id': an item that exists (import it first)")
         values = {"status": "resolved", "resolution_item_id": info.id}
-        return values, {**told, "title": info.title, "item_id": info.id, "teams": info.teams}
+        return values, {**told, "title": info.title, "item_id": info.id}
     return {"status": _STATUS_OF[action], "merged_into": None}, told
 
 
-def _tell_agents(conn: Connection, topic_id: int, kind: str, detail: dict[str, Any]) -> None:
-    """One notice to each agent with a signal in the topic or a topic merged into it."""
+def _tell_agents(
+    conn: Connection,
+    topic_id: int,
+    kind: str,
+    detail: dict[str, Any],
+    answer: ItemInfo | None = None,
+) -> None:
+    """One notice to each agent with a signal in the topic or a topic merged into it.
+
+    ``answer``: the item that resolved the topic; an agent it is not visible to is told
+    only that the report was answered for other teams.
+    """
     topics = {topic_id}
     while True:  # the topic and every topic merged into it, transitively
         more = (
@@ -123,12 +135,11 @@ def _tell_agents(conn: Connection, topic_id: int, kind: str, detail: dict[str, A
     agents = conn.execute(
         select(GapSignalRow.agent).where(GapSignalRow.topic_id.in_(topics)).distinct()
     ).scalars()
-    teams = detail.pop("teams", ())
     names = sorted(agents)
     rows = conn.execute(select(UserRow.name, UserRow.team).where(UserRow.name.in_(names)))
     team_of = {name: team for name, team in rows}
     for agent in names:
-        if teams and team_of.get(agent) not in teams:
+        if answer is not None and not answer.visible_to(team_of.get(agent)):
             # The answer is limited to teams this agent is not in: tell them their report
             # was answered, never the item's title or id.
             hidden = {k: v for k, v in detail.items() if k not in ("title", "item_id")}
