@@ -424,6 +424,15 @@ class KnowledgeBase(ClosesOnExit):
         marker = Highlighter(())
         return [self._hit(items[i], score, marker) for i, score in pairs if i in items]
 
+    @classmethod
+    def hit_of(cls, item: Item) -> Hit:
+        """``item`` as a result row outside any search: nothing marked, its text's start.
+
+        For lists that are not search results (the home list of pinned, recent and
+        frequent items), so their rows read like the results' rows.
+        """
+        return cls._hit(item, 0.0, Highlighter(()))
+
     def items_of_kind(self, kind: str, limit: int = 5000) -> list[Item]:
         """Every item of ``kind`` (e.g. the expert directory), at most ``limit``, by id.
 

@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from deskmate.desktop.sidebar import SidebarWindow
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SidebarWindow", text)
-
-
 RECENT = 20  # recently opened items remembered for the empty box
 
 
@@ -79,7 +75,13 @@ class HomeList(QObject):
             return  # the agent typed or moved on while the items were read
         # The window's translation context: these strings were its own before the move.
         if any(h.id in w.favourites.ids for h in hits):
-            heading = _tr("Pinned, recent and frequently used")
+            heading = QCoreApplication.translate(
+                "SidebarWindow", "Pinned, recent and frequently used"
+            )
         else:
-            heading = _tr("Recent and frequently used") if hits else _tr("Type to search")
+            heading = (
+                QCoreApplication.translate("SidebarWindow", "Recent and frequently used")
+                if hits
+                else QCoreApplication.translate("SidebarWindow", "Type to search")
+            )
         w.results_page.show_section(hits, heading)

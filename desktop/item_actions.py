@@ -20,9 +20,8 @@ if TYPE_CHECKING:
     from deskmate.desktop.sidebar import SidebarWindow
 
 
-def _tr(text: str) -> str:
-    # The window's translation context: these strings were its own before the move.
-    return QCoreApplication.translate("SidebarWindow", text)
+# Strings here use the window's translation context ("SidebarWindow"; they were its own
+# before the move), each as a literal QCoreApplication.translate call so lupdate sees it.
 
 
 class ItemActions(QObject):
@@ -67,8 +66,15 @@ class ItemActions(QObject):
         """The item view put ``item_id``'s text on the clipboard."""
         w = self._window
         self.used(item_id, complete)
-        self.flash.flash(_tr("Copied"))
-        w.toast(_tr("Copied.") if complete else _tr("Copied, but some blanks are still empty."))
+        self.flash.flash(QCoreApplication.translate("SidebarWindow", "Copied"))
+        if complete:
+            w.toast(QCoreApplication.translate("SidebarWindow", "Copied."))
+        else:
+            w.toast(
+                QCoreApplication.translate(
+                    "SidebarWindow", "Copied, but some blanks are still empty."
+                )
+            )
 
     def contacted(self, channel: str, opened: bool) -> None:
         """The agent called, mailed or messaged the open expert (``opened``: an app took it)."""
@@ -79,4 +85,7 @@ class ItemActions(QObject):
         w.recorder.contact(item, channel, opened)
         if not opened:  # recorded all the same: the agent tried to reach a person
             address = contact_address(item, channel)
-            w.toast(_tr("No app opened the link; contact them yourself: %1").replace("%1", address))
+            text = QCoreApplication.translate(
+                "SidebarWindow", "No app opened the link; contact them yourself: %1"
+            )
+            w.toast(text.replace("%1", address))

@@ -11,31 +11,27 @@ import re
 
 from PySide6.QtCore import QCoreApplication
 
-_CONTEXT = "PlaceholderLabels"
 _KEY = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|[a-z]+[A-Z][A-Za-z0-9]*")
 
 
 def _known() -> dict[str, str]:
     """Translated labels of the keys content packs use most (read at call time: language)."""
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate(_CONTEXT, text)
-
+    # One literal QCoreApplication.translate call per string: lupdate sees only those.
     return {
-        "customer_name": tr("Customer name"),
-        "agent_name": tr("Your name"),
-        "order_id": tr("Order number"),
-        "order_number": tr("Order number"),
-        "order_no": tr("Order number"),
-        "case_id": tr("Case number"),
-        "ticket_id": tr("Ticket number"),
-        "phone": tr("Phone number"),
-        "phone_number": tr("Phone number"),
-        "amount": tr("Amount"),
-        "refund_amount": tr("Refund amount"),
-        "date": tr("Date"),
-        "refund_date": tr("Refund date"),
-        "product": tr("Product"),
+        "customer_name": QCoreApplication.translate("PlaceholderLabels", "Customer name"),
+        "agent_name": QCoreApplication.translate("PlaceholderLabels", "Your name"),
+        "order_id": QCoreApplication.translate("PlaceholderLabels", "Order number"),
+        "order_number": QCoreApplication.translate("PlaceholderLabels", "Order number"),
+        "order_no": QCoreApplication.translate("PlaceholderLabels", "Order number"),
+        "case_id": QCoreApplication.translate("PlaceholderLabels", "Case number"),
+        "ticket_id": QCoreApplication.translate("PlaceholderLabels", "Ticket number"),
+        "phone": QCoreApplication.translate("PlaceholderLabels", "Phone number"),
+        "phone_number": QCoreApplication.translate("PlaceholderLabels", "Phone number"),
+        "amount": QCoreApplication.translate("PlaceholderLabels", "Amount"),
+        "refund_amount": QCoreApplication.translate("PlaceholderLabels", "Refund amount"),
+        "date": QCoreApplication.translate("PlaceholderLabels", "Date"),
+        "refund_date": QCoreApplication.translate("PlaceholderLabels", "Refund date"),
+        "product": QCoreApplication.translate("PlaceholderLabels", "Product"),
     }
 
 

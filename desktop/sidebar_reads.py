@@ -66,7 +66,7 @@ def home_hits(
         wanted = ((kind, item.kind.value), (product, item.product), (channel, item.channel))
         if any(want is not None and have != want for want, have in wanted):
             return
-        hit = Hit(item.id, item.kind.value, item.title, HighlightedText(""), 0.0)
+        hit = kb.hit_of(item)
         hits.append(starred(hit) if is_pinned else hit)
         shown.add(item_id)
 

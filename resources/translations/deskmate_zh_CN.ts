@@ -2,67 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="25"/>
-        <source>Customer name</source>
-        <translation>客户姓名</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="26"/>
-        <source>Your name</source>
-        <translation>您的姓名</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="27"/>
-        <location filename="../../desktop/placeholder_labels.py" line="28"/>
-        <location filename="../../desktop/placeholder_labels.py" line="29"/>
-        <source>Order number</source>
-        <translation>订单号</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="30"/>
-        <source>Case number</source>
-        <translation>工单号</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="31"/>
-        <source>Ticket number</source>
-        <translation>工单号</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="32"/>
-        <location filename="../../desktop/placeholder_labels.py" line="33"/>
-        <source>Phone number</source>
-        <translation>电话号码</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="34"/>
-        <source>Amount</source>
-        <translation>金额</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="35"/>
-        <source>Refund amount</source>
-        <translation>退款金额</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="36"/>
-        <source>Date</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="37"/>
-        <source>Refund date</source>
-        <translation>退款日期</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/placeholder_labels.py" line="38"/>
-        <source>Product</source>
-        <translation>产品</translation>
-    </message>
-</context>
-<context>
     <name>About</name>
     <message>
         <location filename="../../desktop/about.py" line="25"/>
@@ -157,12 +96,12 @@
 <context>
     <name>CaseHeader</name>
     <message>
-        <location filename="../../desktop/context_pop.py" line="68"/>
+        <location filename="../../desktop/context_pop.py" line="69"/>
         <source>Clear the case: later activity is not linked to it</source>
         <translation>清除工单：之后的操作不再关联此工单</translation>
     </message>
     <message>
-        <location filename="../../desktop/context_pop.py" line="77"/>
+        <location filename="../../desktop/context_pop.py" line="78"/>
         <source>Case: %1</source>
         <translation>工单：%1</translation>
     </message>
@@ -230,7 +169,7 @@
         <translation>Windows 阻止了向之前窗口输入文字。</translation>
     </message>
     <message>
-        <location filename="../../desktop/crm_insert.py" line="124"/>
+        <location filename="../../desktop/crm_insert.py" line="127"/>
         <source>Inserted into the previous window.</source>
         <translation>已插入到之前的窗口。</translation>
     </message>
@@ -238,67 +177,67 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="142"/>
+        <location filename="../../desktop/app.py" line="139"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="223"/>
+        <location filename="../../desktop/app.py" line="220"/>
         <source>Preparing search by meaning… %1%</source>
         <translation>正在准备语义搜索… %1%</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="329"/>
+        <location filename="../../desktop/app.py" line="326"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="348"/>
+        <location filename="../../desktop/app.py" line="345"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="484"/>
+        <location filename="../../desktop/app.py" line="481"/>
         <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
         <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="491"/>
+        <location filename="../../desktop/app.py" line="488"/>
         <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
         <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="522"/>
+        <location filename="../../desktop/app.py" line="519"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="524"/>
+        <location filename="../../desktop/app.py" line="521"/>
         <source>Offline: working from the local copy</source>
         <translation>离线：正在使用本地副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="440"/>
+        <location filename="../../desktop/app.py" line="437"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="454"/>
+        <location filename="../../desktop/app.py" line="451"/>
         <source>Signed in. Syncing now…</source>
         <translation>已登录，正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="520"/>
+        <location filename="../../desktop/app.py" line="517"/>
         <source>Offline (no server configured)</source>
         <translation>离线（未配置服务器）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="525"/>
+        <location filename="../../desktop/app.py" line="522"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="528"/>
+        <location filename="../../desktop/app.py" line="525"/>
         <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
         <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
@@ -571,12 +510,12 @@
 <context>
     <name>FavouriteActions</name>
     <message>
-        <location filename="../../desktop/favourites.py" line="209"/>
+        <location filename="../../desktop/favourites.py" line="214"/>
         <source>Pinned to the home screen.</source>
         <translation>已收藏到首页。</translation>
     </message>
     <message>
-        <location filename="../../desktop/favourites.py" line="209"/>
+        <location filename="../../desktop/favourites.py" line="214"/>
         <source>Unpinned.</source>
         <translation>已取消收藏。</translation>
     </message>
@@ -584,12 +523,12 @@
 <context>
     <name>Favourites</name>
     <message>
-        <location filename="../../desktop/favourites.py" line="151"/>
+        <location filename="../../desktop/favourites.py" line="156"/>
         <source>Unpin from the home screen</source>
         <translation>从首页取消收藏</translation>
     </message>
     <message>
-        <location filename="../../desktop/favourites.py" line="153"/>
+        <location filename="../../desktop/favourites.py" line="158"/>
         <source>Pin to the home screen</source>
         <translation>收藏到首页</translation>
     </message>
@@ -1180,14 +1119,75 @@
 <context>
     <name>PinButton</name>
     <message>
-        <location filename="../../desktop/favourites.py" line="135"/>
+        <location filename="../../desktop/favourites.py" line="140"/>
         <source>Unpin (Ctrl+D)</source>
         <translation>取消收藏 (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../desktop/favourites.py" line="135"/>
+        <location filename="../../desktop/favourites.py" line="140"/>
         <source>Pin to the home screen (Ctrl+D)</source>
         <translation>收藏到首页 (Ctrl+D)</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceholderLabels</name>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="21"/>
+        <source>Customer name</source>
+        <translation>客户姓名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="22"/>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="23"/>
+        <location filename="../../desktop/placeholder_labels.py" line="24"/>
+        <location filename="../../desktop/placeholder_labels.py" line="25"/>
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="26"/>
+        <source>Case number</source>
+        <translation>工单号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="27"/>
+        <source>Ticket number</source>
+        <translation>工单号</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="28"/>
+        <location filename="../../desktop/placeholder_labels.py" line="29"/>
+        <source>Phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="30"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="31"/>
+        <source>Refund amount</source>
+        <translation>退款金额</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="32"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="33"/>
+        <source>Refund date</source>
+        <translation>退款日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/placeholder_labels.py" line="34"/>
+        <source>Product</source>
+        <translation>产品</translation>
     </message>
 </context>
 <context>
@@ -1615,6 +1615,41 @@
         <location filename="../../desktop/sidebar.py" line="316"/>
         <source>This item is no longer in the knowledge base.</source>
         <translation>该条目已不在知识库中。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_actions.py" line="69"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_actions.py" line="71"/>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_actions.py" line="74"/>
+        <source>Copied, but some blanks are still empty.</source>
+        <translation>已复制，但还有空白未填写。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/item_actions.py" line="88"/>
+        <source>No app opened the link; contact them yourself: %1</source>
+        <translation>没有应用打开该链接，请自行联系：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/home_list.py" line="78"/>
+        <source>Pinned, recent and frequently used</source>
+        <translation>已收藏、最近和常用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/home_list.py" line="83"/>
+        <source>Recent and frequently used</source>
+        <translation>最近和常用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/home_list.py" line="85"/>
+        <source>Type to search</source>
+        <translation>输入内容开始搜索</translation>
     </message>
 </context>
 <context>
