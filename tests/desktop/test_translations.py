@@ -8,6 +8,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
+
 REPO = Path(__file__).resolve().parents[2]
 TS = REPO / "resources" / "translations" / "deskmate_zh_CN.ts"
 QM = TS.with_suffix(".qm")
@@ -59,22 +61,19 @@ def test_every_translated_string_is_a_literal_lupdate_can_see() -> None:
     assert hidden == []
 
 
-def test_the_sidebar_shows_translated_strings_from_helper_modules() -> None:
+def test_the_sidebar_shows_translated_strings_from_helper_modules(qapp: QApplication) -> None:
     """The home list's heading and the placeholder labels, in zh_CN, at run time."""
     from deskmate.desktop.i18n import install_translators, remove_translators
     from deskmate.desktop.placeholder_labels import placeholder_label
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    translators = install_translators(app, "zh_CN")
+    translators = install_translators(qapp, "zh_CN")
     try:
         assert placeholder_label("customer_name") == "客户姓名"
         heading = QCoreApplication.translate("SidebarWindow", "Recent and frequently used")
         assert heading != "Recent and frequently used"
     finally:
-        remove_translators(app, translators)
+        remove_translators(qapp, translators)
 
 
 def test_every_ui_string_is_translated() -> None:
