@@ -118,6 +118,40 @@ def evaluate(
     }
 
 
+def auc(higher: np.ndarray, lower: np.ndarray) -> float:
+    """The probability that a value of ``higher`` exceeds one of ``lower`` (ties: half)."""
+    both = np.concatenate([higher, lower])
+    ranks = both.argsort().argsort().astype(np.float64) + 1
+    wins = ranks[: len(higher)].sum() - len(higher) * (len(higher) + 1) / 2
+    return float(wins / (len(higher) * len(lower)))
+
+
+def separation(scores: np.ndarray, targets: Sequence[int]) -> list[list[Any]]:
+    """How well each cosine feature tells a duplicate from a non-duplicate (AUC).
+
+    Duplicates: the queries whose labelled FAQ ranks first; non-duplicates: every query
+    with its FAQ removed. Features: the top-1 cosine, and its margin over the 2nd, 6th
+    and 20th best, and its z-score over the next 50.
+    """
+    top, best = top_lists(scores, 52)
+    target = np.asarray(targets)
+    first = top[:, 0] == target
+    kept = np.array([b[t != g][:51] for t, b, g in zip(top, best, target, strict=True)])
+
+    def features(b: np.ndarray) -> dict[str, np.ndarray]:
+        rest = b[:, 1:51]
+        return {
+            "top-1 cosine": b[:, 0],
+            "top-1 - 2nd": b[:, 0] - b[:, 1],
+            "top-1 - 6th": b[:, 0] - b[:, 5],
+            "top-1 - 20th": b[:, 0] - b[:, 19],
+            "z over next 50": (b[:, 0] - rest.mean(1)) / rest.std(1),
+        }
+
+    dup, other = features(best[first]), features(kept)
+    return [[name, auc(dup[name], other[name])] for name in dup]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -161,6 +195,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         for t in (0.9, 0.95, 0.965):
             result = evaluate(lists, targets, (("cos", t),), margin=m)
             rows.append(["cos+margin", f"cos {t:g}, m {m:g}", *result.values()])
+    print_table(
+        ["feature", "AUC"],
+        separation(vectors @ dense.matrix.T, targets),
+        digits=3,
+        title="duplicate (its FAQ ranks first) vs not (its FAQ removed): AUC of each feature",
+    )
     print_table(
         ["rule", "threshold", "recall", "fire pos", "fire neg", "precision", "prec. pos"],
         rows,

@@ -47,7 +47,7 @@ def similar_items(
     """Items that read like the draft, by wording or meaning (at most five).
 
     Not ``own_id``, not archived, only items ``user`` may see (None: every item). Each
-    is ``{"id", "title", "kind", "score", "meaning"}``: ``kind`` "wording" (``score``
+    is ``{"id", "title", "kind", "score", "meaning", "status"}``: ``kind`` "wording" (``score``
     the Dice of the titles) or "meaning" (``score`` the cosine); ``meaning`` is the
     cosine when the vectors also named a "wording" item, else None. Found by both
     first, then by wording, then by meaning.
@@ -79,7 +79,11 @@ def merge(
     shown = viewable(db, {w["id"] for w in wording} | set(cosines), user)
     found = [
         w
-        | {"kind": "wording", "meaning": round(cosines[w["id"]], 3) if w["id"] in cosines else None}
+        | {
+            "kind": "wording",
+            "meaning": round(cosines[w["id"]], 3) if w["id"] in cosines else None,
+            "status": shown[w["id"]][1],
+        }
         for w in wording
         if w["id"] in shown
     ]
