@@ -16,7 +16,7 @@ from deskmate.core.search.encoder import (
     TextEncoder,
     shared_encoder,
 )
-from deskmate.server.auth import Role
+from deskmate.server.auth import Role, User
 from deskmate.server.content_import import import_packs
 from deskmate.server.learning.gap_queue import collect_signals
 from deskmate.server.tables import GapTopicRow
@@ -195,3 +195,23 @@ def test_saving_a_paraphrase_in_the_console_editor_shows_the_meaning_hint(
     }
     quiet = editor.post("/console/items/save", data=fields)
     assert quiet.status_code == 303  # saved, nothing to warn about
+
+
+def test_an_owner_who_is_not_an_editor_is_not_shown_another_teams_article(
+    server: RunningServer, tmp_path: Path, encoder: TextEncoder
+) -> None:
+    records = [
+        item_record("faq-printer", ARTICLES["faq-printer"], teams=["t1"]),
+        item_record("faq-printer-all", "打印机卡纸了如何解决"),
+    ]
+    assert import_packs(server.db, [write_pack(tmp_path / "pack", records)]).added == 2
+    draft = {"title": "打印机卡纸了怎么办呢", "body": "答案"}
+
+    def ids(user: User | None) -> set[str]:
+        return {s["id"] for s in similar_items(server.db, draft, "faq-x", user)}
+
+    everyone = {"faq-printer", "faq-printer-all"}
+    assert ids(None) == everyone
+    assert ids(User(1, "ed", Role.EDITOR, None)) == everyone  # editors see every item
+    assert ids(User(2, "li.na", Role.AGENT, "t1")) == everyone
+    assert ids(User(3, "zhao", Role.AGENT, "t2")) == {"faq-printer-all"}
