@@ -4,6 +4,8 @@ says, in other words, names it; the real server, the real encoder."""
 from __future__ import annotations
 
 import contextlib
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from deskmate.core.search.encoder import (
     TextEncoder,
     shared_encoder,
 )
+from deskmate.core.search.encoder_guard import BASE_SECONDS, SECONDS_PER_TEXT
 from deskmate.server.auth import Role, User
 from deskmate.server.content_import import import_packs
 from deskmate.server.learning.gap_queue import collect_signals
@@ -215,3 +218,37 @@ def test_an_owner_who_is_not_an_editor_is_not_shown_another_teams_article(
     assert ids(User(1, "ed", Role.EDITOR, None)) == everyone  # editors see every item
     assert ids(User(2, "li.na", Role.AGENT, "t1")) == everyone
     assert ids(User(3, "zhao", Role.AGENT, "t2")) == {"faq-printer-all"}
+
+
+class _Hanging:
+    """The real encoder, except that it hangs (until released) on a text with 卡住."""
+
+    def __init__(self, inner: TextEncoder) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dimension = inner.dimension
+        self.release = threading.Event()
+
+    def encode(self, texts: Sequence[str]) -> FloatMatrix:
+        if any("卡住" in t for t in texts):
+            self.release.wait(30)
+        return self.inner.encode(texts)
+
+
+@pytest.mark.logs_warnings(r"^the sentence encoder did not answer within")
+def test_an_encoder_that_hangs_delays_one_save_by_the_deadline_then_none(
+    server: RunningServer, articles: None, encoder: TextEncoder
+) -> None:
+    hanging = _Hanging(encoder)
+    draft = {"title": "打印机卡纸了怎么处理", "body": "纸张卡住时"}
+    try:
+        started = time.monotonic()
+        found = similar_items(server.db, draft, "faq-new", encoder=hanging)
+        assert time.monotonic() - started < BASE_SECONDS + SECONDS_PER_TEXT + 2
+        assert [(s["id"], s["kind"]) for s in found] == [("faq-printer", "wording")]
+        started = time.monotonic()  # still stuck: the next save does not wait at all
+        again = similar_items(server.db, {"title": PARAPHRASE}, "faq-new", encoder=hanging)
+        assert again == []
+        assert time.monotonic() - started < 1.0
+    finally:
+        hanging.release.set()
