@@ -27,8 +27,11 @@ from fastapi.responses import Response
 
 Form = Annotated[dict[str, str], Depends(read_form)]
 QUEUE_FILTERS = ("open", "accepted", "resolved", "dismissed", "all")
-#: Topics (largest first) whose look-alike articles are looked up per page view.
+#: Topics (largest first) whose look-alike articles are looked up per page view: by
+#: meaning (one encoder call and one scan for all), and by wording for the first texts
+#: (a database query each).
 LOOKALIKE_TOPICS = 50
+LOOKALIKE_WORDING = 10
 ARTICLE_DAYS = (30, 90, 365)
 
 
@@ -85,7 +88,7 @@ def add_lookalikes(db: Database, topics: list[dict[str, Any]], user: User) -> No
         wanted += [
             (p, f"{p['title']}\n{p['answer']}") for p in topic["proposals"] if not p.get("item_id")
         ]
-    found = topic_items(db, [text for _, text in wanted], user)
+    found = topic_items(db, [text for _, text in wanted], user, wording_for=LOOKALIKE_WORDING)
     for (holder, _text), items in zip(wanted, found, strict=True):
         holder["lookalikes"] = items
 

@@ -61,13 +61,28 @@ def similar_items(
 
 
 def topic_items(
-    db: Database, texts: list[str], user: User | None, encoder: TextEncoder | None = None
+    db: Database,
+    texts: list[str],
+    user: User | None,
+    encoder: TextEncoder | None = None,
+    wording_for: int = 10,
 ) -> list[list[dict[str, Any]]]:
-    """Per text (a gap topic's words, a proposal), the items that read like it."""
+    """Per text (a gap topic's words, a proposal), the items that read like it.
+
+    By meaning for every text (one encoder call, one scan); by wording for the first
+    ``wording_for`` only: each is a database query, and a queue page must stay fast.
+    """
     meanings = lookalikes(db, texts, (), encoder)
     return [
-        merge(db, wording_items(db, {"title": text}, ""), meaning, user) if text.strip() else []
-        for text, meaning in zip(texts, meanings, strict=True)
+        merge(
+            db,
+            wording_items(db, {"title": text}, "") if n < wording_for else [],
+            meaning,
+            user,
+        )
+        if text.strip()
+        else []
+        for n, (text, meaning) in enumerate(zip(texts, meanings, strict=True))
     ]
 
 
