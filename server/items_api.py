@@ -9,7 +9,7 @@ the database work runs in the thread pool.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from deskmate.server.auth import Permission
 from deskmate.server.database import Database
@@ -42,11 +42,20 @@ Source = Annotated[
 
 
 class Similar(BaseModel):
-    """An existing item whose title or question is close to the saved draft's."""
+    """An existing item that reads like the saved draft, by wording or by meaning."""
 
     id: str
     title: str
-    score: float = Field(description="Character-bigram Dice similarity, 0-1.")
+    kind: Literal["wording", "meaning"] = Field(
+        "wording", description="What found it: the titles' wording, or the texts' meaning."
+    )
+    score: float = Field(
+        description="wording: character-bigram Dice of the titles, 0-1; "
+        "meaning: cosine of the sentence vectors."
+    )
+    meaning: float | None = Field(
+        None, description="A wording match the vectors also found: their cosine."
+    )
 
 
 class ItemSaved(BaseModel):
@@ -174,7 +183,7 @@ async def _save_draft(request: Request, step: DraftStep, permission: Permission)
     actor = await run_in_threadpool(_actor, request, permission)
     db = request_db(request)
     saved = await run_in_threadpool(step, db, actor, record)
-    similar = await run_in_threadpool(similar_items, db, record, saved.item_id)
+    similar = await run_in_threadpool(similar_items, db, record, saved.item_id, actor.user)
     return _answer(saved, similar=similar)
 
 

@@ -282,7 +282,7 @@ def _act(page: Page, form: dict[str, str], action: str) -> Response:
             saved = lifecycle.edit(db, actor, item_id, record, base, note)
         item_id = saved.item_id
         set_interval(db, actor, item_id, days)
-        similar = similar_items(db, record, item_id)
+        similar = similar_items(db, record, item_id, actor.user)
         if similar and action == "save":
             found = latest_record(db, item_id)
             fresh = form_from_record(record) | {"base": str(saved.version), "new": ""}

@@ -21,11 +21,17 @@ from deskmate.server.learning.gap_decisions import decide
 from deskmate.server.learning.gap_details import OWNER_FILTERS, owned_by
 from deskmate.server.learning.gap_queue import ACTIONS, STATUSES, list_topics
 from deskmate.server.request_limits import parse_id
+from deskmate.server.workbench.similar import topic_items
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 Form = Annotated[dict[str, str], Depends(read_form)]
 QUEUE_FILTERS = ("open", "accepted", "resolved", "dismissed", "all")
+#: Topics (largest first) whose look-alike articles are looked up per page view: by
+#: meaning (one encoder call and one scan for all), and by wording for the first texts
+#: (a database query each).
+LOOKALIKE_TOPICS = 50
+LOOKALIKE_WORDING = 10
 ARTICLE_DAYS = (30, 90, 365)
 
 
@@ -45,6 +51,7 @@ def _queue_page(
     every = list_topics(page.db, page.user, status)
     mine = tuple(n for n in (page.user.name, page.user.team) if n)
     topics = [t for t in every if owned_by(t, owner, mine)]
+    add_lookalikes(page.db, topics, page.user)
     decided = page.request.query_params.get("decided", "")
     to = page.request.query_params.get("to", "")
     return page.render(
@@ -61,6 +68,29 @@ def _queue_page(
         decided=decided if decided.isdigit() and to in STATUSES else "",
         decided_to=to,
     )
+
+
+def add_lookalikes(db: Database, topics: list[dict[str, Any]], user: User) -> None:
+    """Give open and accepted topics, and their proposals of new items, ``lookalikes``.
+
+    The existing articles that read like the topic's words (or the proposal's title and
+    answer), so the editor can resolve with one instead of writing a duplicate. One
+    encoder call for the page (the encoder remembers texts it has seen).
+    """
+    wanted: list[tuple[dict[str, Any], str]] = []
+    for topic in topics:
+        topic["lookalikes"] = []
+        for proposal in topic["proposals"]:
+            proposal["lookalikes"] = []
+    for topic in [t for t in topics if t["status"] in ("open", "accepted")][:LOOKALIKE_TOPICS]:
+        words = topic["label"] or next((e for e in topic["examples"] if e), "")
+        wanted.append((topic, str(words)))
+        wanted += [
+            (p, f"{p['title']}\n{p['answer']}") for p in topic["proposals"] if not p.get("item_id")
+        ]
+    found = topic_items(db, [text for _, text in wanted], user, wording_for=LOOKALIKE_WORDING)
+    for (holder, _text), items in zip(wanted, found, strict=True):
+        holder["lookalikes"] = items
 
 
 def _into(form: dict[str, str]) -> int | None:

@@ -71,6 +71,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "已有相近的条目，请确认不是重复：",
         "Similar items exist; check this is not a duplicate:",
     ),
+    "similar_wording": ("措辞相近 {percent}%", "similar wording {percent}%"),
+    "similar_meaning": ("意思相近", "similar meaning"),
+    "similar_both": ("措辞和意思都相近", "similar wording and meaning"),
+    "similar_kinds_note": (
+        "“措辞相近”比较标题的字词；“意思相近”比较整篇内容的语义，即使用词不同。",
+        "'Wording' compares the titles' characters; 'meaning' compares what the texts say, "
+        "even in other words.",
+    ),
+    "looks_like": ("看起来已有相应条目：", "Looks like an existing article:"),
+    "use_existing": ("用它解决", "Resolve with it"),
     "conflict_intro": (
         "保存前已有人保存了 v{version}。你的修改没有丢失，仍在下方表单中；"
         "请对照差异后再保存（将基于 v{version}）。",
