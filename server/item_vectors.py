@@ -18,9 +18,15 @@ from collections.abc import Callable, Iterable, Sequence
 from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
 from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
-from deskmate.core.search.encoder_guard import EncoderGuard, guard_for
+from deskmate.core.search.encoder_guard import EncoderBusyError, EncoderGuard, guard_for
 from deskmate.core.semantic.vector_feed import to_wire
-from deskmate.core.semantic.vector_job import BATCH, item_text, text_digest
+from deskmate.core.semantic.vector_job import (
+    BATCH,
+    EncodeTask,
+    encode_batch,
+    item_text,
+    text_digest,
+)
 from deskmate.core.semantic.vectors import quantize
 from deskmate.core.store.vector_store import StoredVector
 from deskmate.server.database import Database
@@ -84,29 +90,26 @@ def encode_items(
                 ItemVectorRow.item_id, ItemVectorRow.model_id, ItemVectorRow.text_digest
             ).where(ItemVectorRow.item_id.in_(batch))
             stored |= {i: (m, d) for i, m, d in conn.execute(query)}
-    wanted = [
-        (item_id, text, text_digest(text))
-        for item_id, text in todo.items()
-        if stored.get(item_id) != (model.model_id, text_digest(text))
-    ]
+    wanted = []
+    for item_id, text in todo.items():
+        digest = text_digest(text)
+        if stored.get(item_id) != (model.model_id, digest):
+            wanted.append(EncodeTask(item_id, text, digest))
     rows: list[StoredVector] = []
-    skipped = 0
-    for chunk in batches(wanted, BATCH * 4):
+    for done, chunk in enumerate(batches(wanted, BATCH * 4)):
         try:
-            matrix = model.encode([text for _id, text, _digest in chunk])
-        except EncoderUnavailableError as exc:
-            # A failed, hung or busy encoder: these items go out without vectors (clients
-            # encode them); the import itself goes on.
-            skipped += len(chunk)
-            log.warning("%d items imported without vectors: %s", len(chunk), exc.message)
-            continue
-        for (item_id, _text, digest), vector in zip(chunk, matrix, strict=True):
-            try:
-                data, scale = quantize(vector)
-            except ValueError:
-                skipped += 1
-                continue
-            rows.append(StoredVector(item_id, digest, scale, data))
+            # A text the engine fails on costs only its own item (encode_batch splits).
+            rows += encode_batch(model, chunk)
+        except EncoderBusyError as exc:
+            # Hung on an earlier text: the rest go out without vectors (clients encode
+            # them, the next import retries); the import itself goes on.
+            log.warning(
+                "%d items imported without vectors: %s",
+                len(wanted) - done * BATCH * 4,
+                exc.message,
+            )
+            break
+    skipped = len(wanted) - len(rows)
     if skipped:
         log.warning("%d items have no vector from this import", skipped)
     if rows:
