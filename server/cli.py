@@ -37,6 +37,7 @@ from deskmate.server.auth import (
 )
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
+from deskmate.server.item_vectors import configure_encoder_threads
 from deskmate.server.learning.assessments import import_scores
 from deskmate.server.learning.demo_history import (
     DEMO_AGENT,
@@ -225,6 +226,7 @@ def worker_app() -> FastAPI:
     directory) and opens its own connections.
     """
     configure_logging(Paths.resolve().log_dir, os.environ.get(_VERBOSE_ENV) == "1")
+    configure_encoder_threads()
     return build_app(Database.open(default_db_url()))
 
 
@@ -397,6 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(Paths.resolve().log_dir, getattr(args, "verbose", False))
     try:
+        configure_encoder_threads()  # imports and publishing encode in this process
         return _run(args)
     except DeskmateError as exc:
         say(f"deskmate-server: {exc.message}", sys.stderr)

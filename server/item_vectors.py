@@ -13,14 +13,27 @@ the published text (:func:`refresh_vector`), behind a deadline.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from deskmate.core.batching import batches
 from deskmate.core.content.model import Item
-from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
-from deskmate.core.search.encoder_guard import EncoderGuard, guard_for
+from deskmate.core.errors import DeskmateError
+from deskmate.core.search.encoder import (
+    EncoderSlot,
+    EncoderUnavailableError,
+    TextEncoder,
+    shared_encoder,
+)
+from deskmate.core.search.encoder_guard import EncoderBusyError, EncoderGuard, guard_for
 from deskmate.core.semantic.vector_feed import to_wire
-from deskmate.core.semantic.vector_job import BATCH, item_text, text_digest
+from deskmate.core.semantic.vector_job import (
+    BATCH,
+    EncodeTask,
+    encode_batch,
+    item_text,
+    text_digest,
+)
 from deskmate.core.semantic.vectors import quantize
 from deskmate.core.store.vector_store import StoredVector
 from deskmate.server.database import Database
@@ -31,6 +44,36 @@ log = logging.getLogger(__name__)
 
 _BATCH = 500
 EncoderFactory = Callable[[], TextEncoder | None]
+
+#: The environment variable giving the server's encoder its OpenMP thread count.
+ENCODER_THREADS_ENV = "DESKMATE_SERVER_ENCODER_THREADS"
+#: Two threads: the server encodes imports in bulk and is not latency-bound; on the
+#: two-core machine two threads encoded ~1.7x as many items/s as one
+#: (benchmarks/server_encode.py). The desktop keeps one (predictable query latency).
+DEFAULT_ENCODER_THREADS = 2
+
+
+def configure_encoder_threads(
+    slot: EncoderSlot = shared_encoder, env: Mapping[str, str] = os.environ
+) -> int:
+    """Give the server process's encoder its thread count (before it first loads).
+
+    Read from ``$DESKMATE_SERVER_ENCODER_THREADS`` (default :data:`DEFAULT_ENCODER_THREADS`).
+
+    Raises:
+        DeskmateError: the variable is not a whole number from 1 to 64.
+    """
+    value = env.get(ENCODER_THREADS_ENV, "").strip()
+    try:
+        threads = int(value) if value else DEFAULT_ENCODER_THREADS
+    except ValueError:
+        threads = 0
+    if not 1 <= threads <= 64:
+        raise DeskmateError(
+            f"{ENCODER_THREADS_ENV} must be a whole number from 1 to 64, not {value!r}"
+        )
+    slot.threads = threads
+    return threads
 
 
 def _guarded(encoder: EncoderFactory) -> EncoderGuard | None:
@@ -84,29 +127,26 @@ def encode_items(
                 ItemVectorRow.item_id, ItemVectorRow.model_id, ItemVectorRow.text_digest
             ).where(ItemVectorRow.item_id.in_(batch))
             stored |= {i: (m, d) for i, m, d in conn.execute(query)}
-    wanted = [
-        (item_id, text, text_digest(text))
-        for item_id, text in todo.items()
-        if stored.get(item_id) != (model.model_id, text_digest(text))
-    ]
+    wanted = []
+    for item_id, text in todo.items():
+        digest = text_digest(text)
+        if stored.get(item_id) != (model.model_id, digest):
+            wanted.append(EncodeTask(item_id, text, digest))
     rows: list[StoredVector] = []
-    skipped = 0
-    for chunk in batches(wanted, BATCH * 4):
+    for done, chunk in enumerate(batches(wanted, BATCH * 4)):
         try:
-            matrix = model.encode([text for _id, text, _digest in chunk])
-        except EncoderUnavailableError as exc:
-            # A failed, hung or busy encoder: these items go out without vectors (clients
-            # encode them); the import itself goes on.
-            skipped += len(chunk)
-            log.warning("%d items imported without vectors: %s", len(chunk), exc.message)
-            continue
-        for (item_id, _text, digest), vector in zip(chunk, matrix, strict=True):
-            try:
-                data, scale = quantize(vector)
-            except ValueError:
-                skipped += 1
-                continue
-            rows.append(StoredVector(item_id, digest, scale, data))
+            # A text the engine fails on costs only its own item (encode_batch splits).
+            rows += encode_batch(model, chunk)
+        except EncoderBusyError as exc:
+            # Hung on an earlier text: the rest go out without vectors (clients encode
+            # them, the next import retries); the import itself goes on.
+            log.warning(
+                "%d items imported without vectors: %s",
+                len(wanted) - done * BATCH * 4,
+                exc.message,
+            )
+            break
+    skipped = len(wanted) - len(rows)
     if skipped:
         log.warning("%d items have no vector from this import", skipped)
     if rows:

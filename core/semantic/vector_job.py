@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from deskmate.core.batching import batches
@@ -25,7 +25,7 @@ from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, c
 from deskmate.core.search.encoder_guard import EncoderBusyError, EncoderTimeoutError
 from deskmate.core.semantic.vectors import quantize
 from deskmate.core.store.item_store import ItemStore
-from deskmate.core.store.vector_store import StoredVector, VectorStore
+from deskmate.core.store.vector_store import StoredVector, VectorStore, short_digest
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def plan_encoding(
     for item in store.iter_items():
         text = item_text(item)
         digest = text_digest(text)
-        if have.get(item.id) == digest:
+        if have.get(item.id) == short_digest(digest):
             kept += 1
         else:
             todo.append(EncodeTask(item.id, text, digest))
@@ -116,7 +116,7 @@ def encode_tasks(
             raise OperationCancelledError(
                 f"encoding stopped after {encoded} of {len(tasks)} items; the rest resumes later"
             )
-        rows = _encode_batch(encoder, [(t.item_id, t.text, t.digest) for t in batch])
+        rows = encode_batch(encoder, batch)
         failed += len(batch) - len(rows)
         if rows:
             vectors.put(encoder.model_id, rows)
@@ -151,15 +151,23 @@ def encode_missing(
     return EncodeReport(encoded, kept, failed)
 
 
-def _ids(batch: list[tuple[str, str, str]]) -> str:
-    return ", ".join(item_id for item_id, _text, _digest in batch[:3]) + (
-        "…" if len(batch) > 3 else ""
-    )
+def _ids(batch: Sequence[EncodeTask]) -> str:
+    return ", ".join(t.item_id for t in batch[:3]) + ("…" if len(batch) > 3 else "")
 
 
-def _encode_batch(encoder: TextEncoder, batch: list[tuple[str, str, str]]) -> list[StoredVector]:
+def encode_batch(encoder: TextEncoder, batch: Sequence[EncodeTask]) -> list[StoredVector]:
+    """Encode one batch; a text that fails costs only its own item's vector.
+
+    Used by the client's job and the server's import alike. When the encoder fails on the
+    batch it is encoded again one item at a time, so only the failing items are left out
+    (logged); so is an item whose vector is not finite. A timed-out batch is left out whole
+    (retried later, its texts alone).
+
+    Raises:
+        EncoderBusyError: the encoder is still stuck on an earlier text; nothing was encoded.
+    """
     try:
-        matrix = encoder.encode([text for _id, text, _digest in batch])
+        matrix = encoder.encode([t.text for t in batch])
     except EncoderTimeoutError:
         log.warning("encoding items %s timed out; skipped, tried again later", _ids(batch))
         return []
@@ -167,16 +175,16 @@ def _encode_batch(encoder: TextEncoder, batch: list[tuple[str, str, str]]) -> li
         raise  # stuck on an earlier text: this run stops, the next one resumes
     except EncoderUnavailableError:
         if len(batch) == 1:
-            log.warning("item %s could not be encoded; it stays lexical", batch[0][0])
+            log.warning("item %s could not be encoded; it stays lexical", batch[0].item_id)
             return []
         # One bad text must not cost the batch: encode one by one to find it.
-        return [row for one in batch for row in _encode_batch(encoder, [one])]
+        return [row for one in batch for row in encode_batch(encoder, [one])]
     rows = []
-    for (item_id, _text, digest), vector in zip(batch, matrix, strict=True):
+    for task, vector in zip(batch, matrix, strict=True):
         try:
             data, scale = quantize(vector)
         except ValueError:
-            log.warning("item %s got an invalid vector; it stays lexical", item_id)
+            log.warning("item %s got an invalid vector; it stays lexical", task.item_id)
             continue
-        rows.append(StoredVector(item_id, digest, scale, data))
+        rows.append(StoredVector(task.item_id, task.digest, scale, data))
     return rows

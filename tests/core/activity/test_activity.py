@@ -461,7 +461,9 @@ def test_revision_0002_database_is_upgraded_keeping_items(tmp_path: Path) -> Non
     with ConsultationLog.open(tmp_path, "agent-7") as log:
         log.record_open("faq-1")
     with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            database.SCHEMA_REVISION,
+        )
         assert conn.execute("SELECT id FROM items").fetchall() == [("faq-1",)]
         indexes = {r[1] for r in conn.execute("PRAGMA index_list(consultation_events)")}
     assert {
