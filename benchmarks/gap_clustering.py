@@ -183,7 +183,7 @@ def encode_texts(encoder: Any, texts: Sequence[str]) -> tuple[dict[str, Any], fl
 
     forms = [f for f in dict.fromkeys(normal_form(t) for t in texts) if f]
     before, start = encoder.encoded, time.perf_counter()
-    vectors = {}
+    vectors: dict[str, Any] = {}
     for i in range(0, len(forms), 64):
         chunk = forms[i : i + 64]
         vectors.update(zip(chunk, encoder.encode(chunk), strict=True))
@@ -207,7 +207,7 @@ def measure(
     threshold: float,
     synonyms: Any,
     vectors: dict[str, Any] | None = None,
-    vector_threshold: float = 0.93,
+    vector_floor: float = 0.85,
 ) -> dict[str, Any]:
     """Cluster ``data`` with a fresh index; time it, then time each assignment in a second pass."""
     from deskmate.server.gap_clustering import TopicIndex, cluster, topic_label
@@ -215,7 +215,7 @@ def measure(
     texts = gap_texts([text for text, _label, _phrasing in data], vectors)
 
     def fresh_index() -> TopicIndex:
-        return TopicIndex(threshold, synonyms=synonyms, vector_threshold=vector_threshold)
+        return TopicIndex(threshold, synonyms=synonyms, vector_floor=vector_floor)
 
     start = time.perf_counter()
     index = fresh_index()
@@ -274,7 +274,7 @@ def run(
     threshold: float,
     synonyms_file: Path,
     encoder: Any,
-    vector_thresholds: Sequence[float],
+    vector_floors: Sequence[float],
 ) -> None:
     from deskmate.core.search.synonyms import SynonymTable
 
@@ -290,11 +290,12 @@ def run(
         shown = f"{rate:.0f} texts/s" if rate else "all from the cache"
         print(f"encoded {len(vectors)} distinct normal forms ({shown}; not in cluster s)")
         configs += [
-            (f"{synonyms_file.name} + vectors ≥ {t:.2f}", table, vectors, t)
-            for t in vector_thresholds
+            (f"{synonyms_file.name} + vectors, floor {t:.2f}", table, vectors, t)
+            for t in vector_floors
         ]
     runs = [
-        (name, measure(data, threshold, vocab, vectors, vt)) for name, vocab, vectors, vt in configs
+        (name, measure(data, threshold, vocab, vectors, floor))
+        for name, vocab, vectors, floor in configs
     ]
     print_table(
         [
@@ -357,7 +358,7 @@ def run(
 
 
 def run_atec(
-    eval_dir: Path, threshold: float, seed: int, encoder: Any, vector_thresholds: Sequence[float]
+    eval_dir: Path, threshold: float, seed: int, encoder: Any, vector_floors: Sequence[float]
 ) -> None:
     from deskmate.server.gap_clustering import GapText, TopicIndex, cluster
 
@@ -367,16 +368,16 @@ def run_atec(
     flat = [text for pair in pairs for text in pair]
     configs: list[tuple[str, dict[str, Any] | None, float]] = [("lexical", None, 0.0)]
     if encoder is not None:
-        vectors, _rate = encode_texts(encoder, flat)
-        configs += [(f"vectors ≥ {t:.2f}", vectors, t) for t in vector_thresholds]
+        atec_vectors, _rate = encode_texts(encoder, flat)
+        configs += [(f"vectors, floor {t:.2f}", atec_vectors, t) for t in vector_floors]
     rng = random.Random(seed)
     others = [rng.randrange(len(pairs)) for _ in pairs]
     counter = iter(range(1, 10**9))
     rows: list[list[Any]] = []
-    for name, vectors, vector_threshold in configs:
+    for name, vectors, vector_floor in configs:
         texts = gap_texts(flat, vectors)  # s{2i} = query i, s{2i+1} = its FAQ question
         start = time.perf_counter()
-        index = TopicIndex(threshold, vector_threshold=vector_threshold)
+        index = TopicIndex(threshold, vector_floor=vector_floor)
         result = cluster(texts, index, lambda _label: next(counter))
         total = time.perf_counter() - start
         together = sum(result[f"s{2 * i}"] == result[f"s{2 * i + 1}"] for i in range(len(pairs)))
@@ -433,9 +434,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="ATEC eval directory (default ../shared/eval/atec from the repo)",
     )
     parser.add_argument(
-        "--vector-thresholds",
-        default="0.91,0.93,0.95",
-        help="sentence-vector cosines to try with the bundled encoder (comma-separated)",
+        "--vector-floors",
+        default="0.8,0.85,0.9",
+        help="sentence-cosine floors to try with the bundled encoder (comma-separated)",
     )
     parser.add_argument(
         "--no-vectors", action="store_true", help="lexical only (no encoder, nothing encoded)"
@@ -460,7 +461,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             encoder = cached_encoder(args.vector_cache)
         except EncoderUnavailableError as exc:
             print(f"note: no sentence encoder ({exc.message}); lexical rows only")
-    cuts = [float(t) for t in args.vector_thresholds.split(",") if t.strip()]
+    cuts = [float(t) for t in args.vector_floors.split(",") if t.strip()]
     run(args.signals, args.seed, threshold, args.synonyms, encoder, cuts)
     eval_dir = resolve_eval_dir(args.eval_dir)
     if eval_dir is None:

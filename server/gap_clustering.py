@@ -163,18 +163,18 @@ class TopicIndex:
             self._centroids.add(topic_id, vector)
         key = normal_form(text)
         self._exact.setdefault(key, topic_id)
-        vector = self._analyser.vector(key)
+        features = self._analyser.vector(key)
         topic = self._topics.setdefault(topic_id, _Topic())
         topic.size += 1
-        for feature, weight2 in vector.squared.items():
+        for feature, weight2 in features.squared.items():
             topics = self._postings.setdefault(feature, {})
             count = topics.get(topic_id, 0)
             topics[topic_id] = count + 1
             topic.norm2 += weight2 * (2 * count + 1)  # (n+1)²w² − n²w²
         self._norms[topic_id] = math.sqrt(topic.norm2)
-        for word in vector.words:
+        for word in features.words:
             topic.words[word] = topic.words.get(word, 0) + 1
-        for word in vector.things:
+        for word in features.things:
             topic.things[word] = topic.things.get(word, 0) + 1
 
     def assign(self, text: str, vector: Vector | None = None) -> int | None:
