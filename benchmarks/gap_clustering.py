@@ -207,7 +207,7 @@ def measure(
     threshold: float,
     synonyms: Any,
     vectors: dict[str, Any] | None = None,
-    vector_floor: float = 0.85,
+    vector_floor: float = 0.84,
 ) -> dict[str, Any]:
     """Cluster ``data`` with a fresh index; time it, then time each assignment in a second pass."""
     from deskmate.server.gap_clustering import TopicIndex, cluster, topic_label
@@ -435,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument(
         "--vector-floors",
-        default="0.8,0.85,0.9",
+        default="0.8,0.84,0.88",
         help="sentence-cosine floors to try with the bundled encoder (comma-separated)",
     )
     parser.add_argument(

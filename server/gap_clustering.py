@@ -37,6 +37,7 @@ from deskmate.core.search import analysis
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.server.gap_centroids import Centroids, Vector
 from deskmate.server.gap_features import (
+    ASK_KINDS,
     CONFLICT_FACTOR,
     LABEL_CHARS,
     TextAnalyser,
@@ -66,7 +67,7 @@ DEFAULT_THRESHOLD = 0.65
 #: text join a topic lexical similarity did not find, when neither names a thing the
 #: other does not (benchmarks/gap_clustering.py; different products score ~0.92).
 VECTOR_WEIGHT = 0.5
-VECTOR_FLOOR = 0.85
+VECTOR_FLOOR = 0.84
 THING_SHARE = 0.25
 #: Longer texts (a pasted chat log, say) are analysed and labelled by their start only.
 
@@ -291,17 +292,29 @@ class TopicIndex:
         return dots
 
     def _conflicts(self, vector: TextVector, topic_id: int, *, things: bool = False) -> bool:
-        """Whether each side has a content word (``things``: a thing word) the other lacks."""
+        """Whether each side has a content word (``things``: a thing word) the other lacks.
+
+        With ``things``, also whether the text asks for a place, an amount or a time
+        while at least ``thing_share`` of the topic's texts ask for another one only.
+        """
         topic = self._topics[topic_id]
 
-        def common(feature: str) -> bool:
-            return 4 * self._postings.get(feature, {}).get(topic_id, 0) >= topic.size
+        def count(feature: str) -> int:
+            return self._postings.get(feature, {}).get(topic_id, 0)
 
+        def common(feature: str) -> bool:
+            return 4 * count(feature) >= topic.size
+
+        if things:
+            asked = [kind for kind in ASK_KINDS if kind in vector.squared]
+            share = self.thing_share * topic.size
+            other = [kind for kind in ASK_KINDS if kind not in asked]
+            if asked and not any(map(common, asked)) and any(count(k) >= share for k in other):
+                return True
         if all(present_in(w, common) for w in (vector.things if things else vector.words)):
             return False
         has = vector.squared.__contains__
         if things:
-            share = self.thing_share * topic.size
             return any(n >= share and not present_in(w, has) for w, n in topic.things.items())
         return any(2 * n >= topic.size and not present_in(w, has) for w, n in topic.words.items())
 

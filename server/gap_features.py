@@ -51,6 +51,16 @@ FRAME_WORDS_EN = _word_set(
     "long take get help need want know ask still yet problem issue customer thank thanks "
     "ok okay any some just now time"
 )
+# What a question asks for: a place, an amount, a time. Two texts asking for different ones
+# are different questions however alike their sentence vectors (去哪里维修 / 维修要多少钱);
+# each kind is a feature of negligible weight, counted per topic. 哪些/哪个 ask "which".
+ASK_KINDS = {
+    "?where": re.compile(r"哪(?![些个种样])|何处"),
+    "?amount": re.compile(r"多少|几块|钱"),
+    "?time": re.compile(r"多久|多长时间|什么时候|啥时候|何时|几天|几点"),
+}
+#: The (negligible) weight of an asked-for kind as a feature: there to be counted per topic.
+ASK_WEIGHT = 0.01
 # Stop words that name the problem here, so they stay in the character features:
 # 花呗怎么还 is about repaying (还); 用不了 and 没到账 about something not working.
 _KEPT_STOPWORDS = frozenset(["还", "不", "没", "没有"])
@@ -160,6 +170,9 @@ class TextAnalyser:
             squared["b:" + bigram] = BIGRAM_WEIGHT**2
         for char in run.replace(" ", ""):
             squared["c:" + char] = CHAR_WEIGHT**2
+        for kind, pattern in ASK_KINDS.items():
+            if pattern.search(key):
+                squared[kind] = ASK_WEIGHT**2
         norm = math.sqrt(sum(squared.values()))
         return TextVector(squared, norm, frozenset(words), frozenset(things))
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from deskmate.core.activity.events import EventKind
 from deskmate.core.search.encoder import FloatMatrix, TextEncoder, shared_encoder
+from deskmate.server.gap_clustering import TopicIndex, normal_form
 from deskmate.server.learning.gap_queue import collect_signals
 from deskmate.server.tables import GapSignalRow, GapTextVectorRow
 from sqlalchemy import func, select
@@ -120,3 +121,23 @@ def test_a_new_model_does_not_compare_with_the_old_models_vectors(
     topic = _topic_of(server)
     assert topic[PARAPHRASES[0]] != topic[PARAPHRASES[1]]
     assert new.texts == ["日本 漫游 流量包 价格"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "together"),
+    [
+        (*PARAPHRASES, True),
+        ("忘记密码怎么办", "密码忘了", True),
+        (*PRODUCTS, False),  # two products (sentence cosine 0.95)
+        ("花呗怎么还", "借呗怎么还", False),  # 0.97
+        ("iPhone 15去哪里维修", "iPhone 15维修要多少钱", False),  # a place vs an amount
+    ],
+)
+def test_meaning_joins_wordings_not_things(
+    encoder: TextEncoder, first: str, second: str, together: bool
+) -> None:
+    one, two = encoder.encode([normal_form(first), normal_form(second)])
+    index = TopicIndex()
+    index.add_text(1, first, one)
+    assert index.assign(second) is None  # words alone keep every pair apart
+    assert (index.assign(second, two) == 1) is together
