@@ -20,6 +20,12 @@ topic is the cosine with the topic's centroid (the sum of its texts' vectors), h
 each side has a content word the other lacks (iPhone 退货 / iPhone 维修, 花呗 / 借呗); it
 joins the best topic scoring at least ``threshold``, and always one with its normal form.
 
+Meaning (optional): a text given with its sentence vector (``GapText.vector``) that words
+alone did not place is scored half by words, half by the sentence cosine with the topics'
+mean vectors, without the conflict rule for mere wording but with one for things and for
+what is asked (see :meth:`TopicIndex.meaning_match`; benchmarks/README.md has the design
+and the measurements). Without vectors the clustering is the lexical one above.
+
 Speed: an inverted index from feature to topics; only topics sharing one of the text's
 rarer features are scored, with a bound that misses no match (see ``_dot_products``).
 A TopicIndex is not thread-safe: one job at a time.
@@ -63,11 +69,13 @@ __all__ = [
 #: The similarity a text needs to join a topic, chosen on benchmarks/gap_clustering.py.
 #: Editors can merge two topics but cannot split one, so it leans towards splitting.
 DEFAULT_THRESHOLD = 0.65
-#: The cosine between a text's sentence vector and a topic's mean vector that lets the
-#: text join a topic lexical similarity did not find, when neither names a thing the
-#: other does not (benchmarks/gap_clustering.py; different products score ~0.92).
+#: The share of the lexical cosine in the score by words and meaning (the rest: meaning).
 VECTOR_WEIGHT = 0.5
+#: The sentence cosine that counts as no meaning in common (e5's cosines of unrelated
+#: short Chinese texts are ~0.8); chosen on benchmarks/gap_clustering.py, on a flat stretch.
 VECTOR_FLOOR = 0.84
+#: The share of a topic's texts that name a thing (or ask for a kind of answer) for it
+#: to conflict with a text that names another.
 THING_SHARE = 0.25
 #: Longer texts (a pasted chat log, say) are analysed and labelled by their start only.
 
@@ -182,8 +190,7 @@ class TopicIndex:
         """The best existing topic for ``text`` if it is similar enough, else None.
 
         Lexical similarity first; failing that, with the text's sentence ``vector``, the
-        topic whose mean vector is nearest, if at least ``vector_threshold`` and neither
-        names a thing the other does not (:meth:`meaning_match`).
+        best topic by words and meaning together (:meth:`meaning_match`).
         """
         match = self.best_match(text, at_least=self.threshold)
         if match is None and vector is not None:
