@@ -65,6 +65,8 @@ _MARK = "gap_queue.received_at"
 # earlier may become visible after a later one: look back this far every time.
 _LOOK_BACK = timedelta(minutes=5)
 EXAMPLES = 5
+# Live topics' texts without a vector of the current model encoded per collection.
+BACKFILL = 200
 
 
 def _signal(row: Any, catalogue: ItemCatalogue) -> dict[str, Any] | None:
@@ -170,11 +172,13 @@ def _topic_index(conn: Connection, model: TextEncoder | None) -> TopicIndex:
     )
     for topic_id, query in rows:
         texts[topic_id].append(query)
-    vectors = (
-        stored_vectors(conn, model.model_id, (q for qs in texts.values() for q in qs))
-        if model is not None
-        else {}
-    )
+    vectors: dict[str, Vector] = {}
+    if model is not None:
+        queries = [q for qs in texts.values() for q in qs]
+        vectors = stored_vectors(conn, model.model_id, queries)
+        # Texts stored before vectors (or under another model) are encoded a few at a time.
+        missing = list(dict.fromkeys(q for q in queries if normal_form(q) not in vectors))
+        vectors |= text_vectors(conn, model, missing[:BACKFILL])
     for topic_id, queries in texts.items():
         index.add_topic(topic_id, queries, [vectors.get(normal_form(q)) for q in queries])
     return index

@@ -108,19 +108,36 @@ def test_without_an_encoder_clustering_is_lexical(
         assert conn.execute(select(func.count()).select_from(GapTextVectorRow)).scalar() == 0
 
 
-def test_a_new_model_does_not_compare_with_the_old_models_vectors(
+def test_a_new_model_encodes_the_topics_again(
     server: RunningServer, tokens: dict[str, str], encoder: TextEncoder
 ) -> None:
     old = CountingEncoder(encoder)
     _post(server, tokens["li.na"], "li.na", [PARAPHRASES[0]])
     assert collect_signals(server.db, encoder=lambda: old) == 1
+    assert old.texts == [PARAPHRASES[0]]
+    # The old model's vector is not compared with the new one's: the topic's text is
+    # encoded again with the new model, and then the paraphrase joins it.
     new = CountingEncoder(encoder, model_id="another-model")
     _post(server, tokens["zhao.lei"], "zhao.lei", [PARAPHRASES[1]])
     assert collect_signals(server.db, encoder=lambda: new) == 1
-    # The topic has no vector of the new model: only words compare, and they differ.
+    assert sorted(new.texts) == sorted(PARAPHRASES)
     topic = _topic_of(server)
-    assert topic[PARAPHRASES[0]] != topic[PARAPHRASES[1]]
-    assert new.texts == ["日本 漫游 流量包 价格"]
+    assert topic[PARAPHRASES[0]] == topic[PARAPHRASES[1]]
+    with server.db.read() as conn:
+        models = conn.execute(select(GapTextVectorRow.model_id)).scalars().all()
+    assert sorted(models) == sorted([encoder.model_id, "another-model", "another-model"])
+
+
+@pytest.mark.logs_warnings("gap clustering stays lexical")
+def test_topics_from_before_vectors_get_them(
+    server: RunningServer, tokens: dict[str, str], encoder: TextEncoder
+) -> None:
+    _post(server, tokens["li.na"], "li.na", [PARAPHRASES[0]])
+    assert collect_signals(server.db, encoder=lambda: None) == 1  # a server without one
+    _post(server, tokens["zhao.lei"], "zhao.lei", [PARAPHRASES[1]])
+    assert collect_signals(server.db, encoder=lambda: encoder) == 1
+    topic = _topic_of(server)
+    assert topic[PARAPHRASES[0]] == topic[PARAPHRASES[1]]
 
 
 @pytest.mark.parametrize(
