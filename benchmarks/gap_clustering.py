@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.corpus import load_atec_faqs, load_atec_queries, resolve_eval_dir
+from benchmarks.semantic import DEFAULT_CACHE, cached_encoder
 from benchmarks.system import (
     REPO_ROOT,
     machine_line,
@@ -172,38 +173,79 @@ def purity(assigned: Sequence[int], truth: Sequence[str]) -> tuple[float, float]
     return pure, whole
 
 
-def measure(data: list[tuple[str, str, str]], threshold: float, synonyms: Any) -> dict[str, Any]:
-    """Cluster ``data`` with a fresh index; time it, then time each assignment in a second pass."""
-    from deskmate.server.gap_clustering import GapText, TopicIndex, cluster, topic_label
+def encode_texts(encoder: Any, texts: Sequence[str]) -> tuple[dict[str, Any], float]:
+    """Vectors of the texts' distinct normal forms (as the server stores them); texts/s.
 
-    texts = [GapText(f"s{i}", text) for i, (text, _label, _phrasing) in enumerate(data)]
+    The rate counts only the texts actually encoded (not answered from the cache); 0
+    when all were cached.
+    """
+    from deskmate.server.gap_clustering import normal_form
+
+    forms = [f for f in dict.fromkeys(normal_form(t) for t in texts) if f]
+    before, start = encoder.encoded, time.perf_counter()
+    vectors: dict[str, Any] = {}
+    for i in range(0, len(forms), 64):
+        chunk = forms[i : i + 64]
+        vectors.update(zip(chunk, encoder.encode(chunk), strict=True))
+    encoder.save()
+    fresh = encoder.encoded - before
+    return vectors, fresh / (time.perf_counter() - start) if fresh else 0.0
+
+
+def gap_texts(texts: Sequence[str], vectors: dict[str, Any] | None, prefix: str = "s") -> list[Any]:
+    """The texts as GapTexts keyed ``prefix`` + position, with their vectors if given."""
+    from deskmate.server.gap_clustering import GapText, normal_form
+
+    return [
+        GapText(f"{prefix}{i}", text, vectors.get(normal_form(text)) if vectors else None)
+        for i, text in enumerate(texts)
+    ]
+
+
+def measure(
+    data: list[tuple[str, str, str]],
+    threshold: float,
+    synonyms: Any,
+    vectors: dict[str, Any] | None = None,
+    vector_floor: float = 0.84,
+) -> dict[str, Any]:
+    """Cluster ``data`` with a fresh index; time it, then time each assignment in a second pass."""
+    from deskmate.server.gap_clustering import TopicIndex, cluster, topic_label
+
+    texts = gap_texts([text for text, _label, _phrasing in data], vectors)
+
+    def fresh_index() -> TopicIndex:
+        return TopicIndex(threshold, synonyms=synonyms, vector_floor=vector_floor)
+
     start = time.perf_counter()
-    index = TopicIndex(threshold, synonyms=synonyms)
+    index = fresh_index()
     made = time.perf_counter() - start
     counter = iter(range(1, 10**9))
     start = time.perf_counter()
     result = cluster(texts, index, lambda _label: next(counter))
     total = time.perf_counter() - start
 
-    timed = TopicIndex(threshold, synonyms=synonyms)
+    timed = fresh_index()
     assign_s, add_s, next_id = [], [], 1
     for signal in texts:
         t0 = time.perf_counter()
-        topic = timed.assign(signal.text)
+        topic = timed.assign(signal.text, signal.vector)
         t1 = time.perf_counter()
         if topic is None:
             topic, next_id = next_id, next_id + 1
-        timed.add_text(topic, signal.text)
+        timed.add_text(topic, signal.text, signal.vector)
         assign_s.append(t1 - t0)
         add_s.append(time.perf_counter() - t1)
 
     members: dict[int, list[str]] = defaultdict(list)
+    member_vectors: dict[int, list[Any]] = defaultdict(list)
     for signal in texts:
         members[result[signal.key]].append(signal.text)
+        member_vectors[result[signal.key]].append(signal.vector)
     start = time.perf_counter()  # a server restart: every stored topic seeded again
-    reseeded = TopicIndex(threshold, synonyms=synonyms)
+    reseeded = fresh_index()
     for topic, topic_texts in members.items():
-        reseeded.add_topic(topic, topic_texts)
+        reseeded.add_topic(topic, topic_texts, member_vectors[topic])
     reseed = time.perf_counter() - start
     start = time.perf_counter()
     labels = {topic: topic_label(topic_texts, index) for topic, topic_texts in members.items()}
@@ -226,13 +268,35 @@ def measure(data: list[tuple[str, str, str]], threshold: float, synonyms: Any) -
     }
 
 
-def run(signals: int, seed: int, threshold: float, synonyms_file: Path) -> None:
+def run(
+    signals: int,
+    seed: int,
+    threshold: float,
+    synonyms_file: Path,
+    encoder: Any,
+    vector_floors: Sequence[float],
+) -> None:
     from deskmate.core.search.synonyms import SynonymTable
 
     data = generate(signals, seed)
     true_topics = len({label for _text, label, _phrasing in data})
-    vocabularies = [("none", None), (synonyms_file.name, SynonymTable.load(synonyms_file))]
-    runs = [(name, measure(data, threshold, table)) for name, table in vocabularies]
+    table = SynonymTable.load(synonyms_file)
+    configs: list[tuple[str, Any, dict[str, Any] | None, float]] = [
+        ("none", None, None, 0.0),
+        (synonyms_file.name, table, None, 0.0),
+    ]
+    if encoder is not None:
+        vectors, rate = encode_texts(encoder, [text for text, _label, _phrasing in data])
+        shown = f"{rate:.0f} texts/s" if rate else "all from the cache"
+        print(f"encoded {len(vectors)} distinct normal forms ({shown}; not in cluster s)")
+        configs += [
+            (f"{synonyms_file.name} + vectors, floor {t:.2f}", table, vectors, t)
+            for t in vector_floors
+        ]
+    runs = [
+        (name, measure(data, threshold, vocab, vectors, floor))
+        for name, vocab, vectors, floor in configs
+    ]
     print_table(
         [
             "vocabulary",
@@ -270,6 +334,7 @@ def run(signals: int, seed: int, threshold: float, synonyms_file: Path) -> None:
         [name, step, *summary_ms(r[key])]
         for name, r in runs
         for step, key in (("assign", "assign"), ("add_text", "add"))
+        if name in (runs[0][0], runs[-1][0])
     ]
     print_table(
         ["vocabulary", "call", "p50 ms", "p95 ms", "max ms", "mean ms"],
@@ -292,27 +357,42 @@ def run(signals: int, seed: int, threshold: float, synonyms_file: Path) -> None:
     )
 
 
-def run_atec(eval_dir: Path, threshold: float, seed: int) -> None:
+def run_atec(
+    eval_dir: Path, threshold: float, seed: int, encoder: Any, vector_floors: Sequence[float]
+) -> None:
     from deskmate.server.gap_clustering import GapText, TopicIndex, cluster
 
     faqs = {f["id"]: f["question"] for f in load_atec_faqs(eval_dir)}
     queries = load_atec_queries(eval_dir)
     pairs = [(q["query"], faqs[q["relevant"][0]]) for q in queries if q["relevant"]]
-    texts = [
-        GapText(f"{side}{i}", text)
-        for i, pair in enumerate(pairs)
-        for side, text in zip("qf", pair, strict=True)
-    ]
-    counter = iter(range(1, 10**9))
-    start = time.perf_counter()
-    result = cluster(texts, TopicIndex(threshold), lambda _label: next(counter))
-    total = time.perf_counter() - start
-    together = sum(result[f"q{i}"] == result[f"f{i}"] for i in range(len(pairs))) / len(pairs)
+    flat = [text for pair in pairs for text in pair]
+    configs: list[tuple[str, dict[str, Any] | None, float]] = [("lexical", None, 0.0)]
+    if encoder is not None:
+        atec_vectors, _rate = encode_texts(encoder, flat)
+        configs += [(f"vectors, floor {t:.2f}", atec_vectors, t) for t in vector_floors]
     rng = random.Random(seed)
     others = [rng.randrange(len(pairs)) for _ in pairs]
-    random_rate = sum(
-        result[f"q{i}"] == result[f"f{j}"] for i, j in enumerate(others) if i != j
-    ) / len(pairs)
+    counter = iter(range(1, 10**9))
+    rows: list[list[Any]] = []
+    for name, vectors, vector_floor in configs:
+        texts = gap_texts(flat, vectors)  # s{2i} = query i, s{2i+1} = its FAQ question
+        start = time.perf_counter()
+        index = TopicIndex(threshold, vector_floor=vector_floor)
+        result = cluster(texts, index, lambda _label: next(counter))
+        total = time.perf_counter() - start
+        together = sum(result[f"s{2 * i}"] == result[f"s{2 * i + 1}"] for i in range(len(pairs)))
+        random_joins = sum(
+            result[f"s{2 * i}"] == result[f"s{2 * j + 1}"] for i, j in enumerate(others) if i != j
+        )
+        rows.append(
+            [
+                f"{name}: {len(texts)} (query/FAQ pairs)",
+                total,
+                len(set(result.values())),
+                together / len(pairs),
+                random_joins / len(pairs),
+            ]
+        )
     # The hard case for speed: every text distinct, all about the same two products.
     every = [*faqs.values(), *(q["query"] for q in queries)]
     start = time.perf_counter()
@@ -322,18 +402,12 @@ def run_atec(eval_dir: Path, threshold: float, seed: int) -> None:
         lambda _label: next(counter),
     )
     every_s = time.perf_counter() - start
+    rows.append(
+        [f"lexical: {len(every)} (all, distinct)", every_s, len(set(spread.values())), "", ""]
+    )
     print_table(
         ["texts", "cluster s", "topics", "pair recall", "random-pair rate"],
-        [
-            [
-                f"{len(texts)} (query/FAQ pairs)",
-                total,
-                len(set(result.values())),
-                together,
-                random_rate,
-            ],
-            [f"{len(every)} (all, distinct)", every_s, len(set(spread.values())), "", ""],
-        ],
+        rows,
         digits=3,
         title="ATEC queries + their FAQ questions (labels are sparse: recall is a lower bound)",
     )
@@ -359,18 +433,41 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=None,
         help="ATEC eval directory (default ../shared/eval/atec from the repo)",
     )
+    parser.add_argument(
+        "--vector-floors",
+        default="0.8,0.84,0.88",
+        help="sentence-cosine floors to try with the bundled encoder (comma-separated)",
+    )
+    parser.add_argument(
+        "--no-vectors", action="store_true", help="lexical only (no encoder, nothing encoded)"
+    )
+    parser.add_argument(
+        "--vector-cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="where encoded vectors are kept between runs (vectors only, never texts)",
+    )
     args = parser.parse_args(argv)
     setup_logging()
     from deskmate.server.gap_clustering import DEFAULT_THRESHOLD
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     print(machine_line())
-    run(args.signals, args.seed, threshold, args.synonyms)
+    encoder = None
+    if not args.no_vectors:
+        from deskmate.core.search.encoder import EncoderUnavailableError
+
+        try:
+            encoder = cached_encoder(args.vector_cache)
+        except EncoderUnavailableError as exc:
+            print(f"note: no sentence encoder ({exc.message}); lexical rows only")
+    cuts = [float(t) for t in args.vector_floors.split(",") if t.strip()]
+    run(args.signals, args.seed, threshold, args.synonyms, encoder, cuts)
     eval_dir = resolve_eval_dir(args.eval_dir)
     if eval_dir is None:
         print("\nnote: ATEC eval data not found (pass --eval-dir); skipped the ATEC pairs")
     else:
-        run_atec(eval_dir, threshold, args.seed)
+        run_atec(eval_dir, threshold, args.seed, encoder, cuts)
     print(f"\npeak RSS {peak_rss_mib():.0f} MiB")
 
 

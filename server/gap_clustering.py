@@ -20,6 +20,12 @@ topic is the cosine with the topic's centroid (the sum of its texts' vectors), h
 each side has a content word the other lacks (iPhone 退货 / iPhone 维修, 花呗 / 借呗); it
 joins the best topic scoring at least ``threshold``, and always one with its normal form.
 
+Meaning (optional): a text given with its sentence vector (``GapText.vector``) that words
+alone did not place is scored half by words, half by the sentence cosine with the topics'
+mean vectors, without the conflict rule for mere wording but with one for things and for
+what is asked (see :meth:`TopicIndex.meaning_match`; benchmarks/README.md has the design
+and the measurements). Without vectors the clustering is the lexical one above.
+
 Speed: an inverted index from feature to topics; only topics sharing one of the text's
 rarer features are scored, with a bound that misses no match (see ``_dot_products``).
 A TopicIndex is not thread-safe: one job at a time.
@@ -27,6 +33,7 @@ A TopicIndex is not thread-safe: one job at a time.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +41,9 @@ from functools import lru_cache
 
 from deskmate.core.search import analysis
 from deskmate.core.search.synonyms import SynonymTable
+from deskmate.server.gap_centroids import Centroids, Vector
 from deskmate.server.gap_features import (
+    ASK_KINDS,
     CONFLICT_FACTOR,
     LABEL_CHARS,
     TextAnalyser,
@@ -47,6 +56,8 @@ from deskmate.server.gap_features import (
 __all__ = [
     "DEFAULT_THRESHOLD",
     "LABEL_CHARS",
+    "VECTOR_FLOOR",
+    "VECTOR_WEIGHT",
     "GapText",
     "TopicIndex",
     "cluster",
@@ -58,6 +69,14 @@ __all__ = [
 #: The similarity a text needs to join a topic, chosen on benchmarks/gap_clustering.py.
 #: Editors can merge two topics but cannot split one, so it leans towards splitting.
 DEFAULT_THRESHOLD = 0.65
+#: The share of the lexical cosine in the score by words and meaning (the rest: meaning).
+VECTOR_WEIGHT = 0.5
+#: The sentence cosine that counts as no meaning in common (e5's cosines of unrelated
+#: short Chinese texts are ~0.8); chosen on benchmarks/gap_clustering.py, on a flat stretch.
+VECTOR_FLOOR = 0.84
+#: The share of a topic's texts that name a thing (or ask for a kind of answer) for it
+#: to conflict with a text that names another.
+THING_SHARE = 0.25
 #: Longer texts (a pasted chat log, say) are analysed and labelled by their start only.
 
 
@@ -72,6 +91,7 @@ class GapText:
 
     key: str
     text: str
+    vector: Vector | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -81,6 +101,7 @@ class _Topic:
     size: int = 0
     norm2: float = 0.0
     words: dict[str, int] = field(default_factory=dict)
+    things: dict[str, int] = field(default_factory=dict)
 
 
 class TopicIndex:
@@ -107,8 +128,15 @@ class TopicIndex:
         *,
         synonyms: SynonymTable | None = None,
         segmenter: analysis.Segmenter | None = None,
+        vector_weight: float = VECTOR_WEIGHT,
+        vector_floor: float = VECTOR_FLOOR,
+        thing_share: float = THING_SHARE,
     ) -> None:
         self.threshold = threshold
+        self.vector_weight = vector_weight
+        self.vector_floor = vector_floor
+        self.thing_share = thing_share
+        self._centroids = Centroids()
         self._analyser = TextAnalyser(segmenter, synonyms)
         # feature -> {topic id: how many of the topic's texts have the feature}
         self._postings: dict[str, dict[int, int]] = {}
@@ -122,38 +150,96 @@ class TopicIndex:
     def __contains__(self, topic_id: object) -> bool:
         return topic_id in self._topics
 
-    def add_topic(self, topic_id: int, texts: Iterable[str]) -> None:
-        """Seed a stored topic with its signals' texts (adds to it if already known)."""
-        self._topics.setdefault(topic_id, _Topic())
-        for text in texts:
-            self.add_text(topic_id, text)
+    def add_topic(
+        self, topic_id: int, texts: Iterable[str], vectors: Iterable[Vector | None] = ()
+    ) -> None:
+        """Seed a stored topic with its signals' texts (adds to it if already known).
 
-    def add_text(self, topic_id: int, text: str) -> None:
-        """Record that ``text`` belongs to ``topic_id`` (after :meth:`assign` or a new topic)."""
+        ``vectors``, if given, are the texts' sentence vectors in the same order (None
+        for a text without one).
+        """
+        self._topics.setdefault(topic_id, _Topic())
+        for text, vector in itertools.zip_longest(texts, vectors):
+            if text is not None:
+                self.add_text(topic_id, text, vector)
+
+    def add_text(self, topic_id: int, text: str, vector: Vector | None = None) -> None:
+        """Record that ``text`` belongs to ``topic_id`` (after :meth:`assign` or a new topic).
+
+        ``vector`` is the text's unit sentence vector, if it has one.
+        """
+        if vector is not None:
+            self._centroids.add(topic_id, vector)
         key = normal_form(text)
         self._exact.setdefault(key, topic_id)
-        vector = self._analyser.vector(key)
+        features = self._analyser.vector(key)
         topic = self._topics.setdefault(topic_id, _Topic())
         topic.size += 1
-        for feature, weight2 in vector.squared.items():
+        for feature, weight2 in features.squared.items():
             topics = self._postings.setdefault(feature, {})
             count = topics.get(topic_id, 0)
             topics[topic_id] = count + 1
             topic.norm2 += weight2 * (2 * count + 1)  # (n+1)²w² − n²w²
         self._norms[topic_id] = math.sqrt(topic.norm2)
-        for word in vector.words:
+        for word in features.words:
             topic.words[word] = topic.words.get(word, 0) + 1
+        for word in features.things:
+            topic.things[word] = topic.things.get(word, 0) + 1
 
-    def assign(self, text: str) -> int | None:
-        """The best existing topic for ``text`` if it is similar enough, else None."""
+    def assign(self, text: str, vector: Vector | None = None) -> int | None:
+        """The best existing topic for ``text`` if it is similar enough, else None.
+
+        Lexical similarity first; failing that, with the text's sentence ``vector``, the
+        best topic by words and meaning together (:meth:`meaning_match`).
+        """
         match = self.best_match(text, at_least=self.threshold)
+        if match is None and vector is not None:
+            match = self.meaning_match(text, vector)
         return match[0] if match is not None else None
+
+    def meaning_match(self, text: str, vector: Vector) -> tuple[int, float] | None:
+        """The best topic for ``text`` by words and meaning together, and its score; or None.
+
+        The score with a topic that has sentence vectors mixes the lexical cosine (no
+        conflict rule) with how far the sentence cosine with the topic's mean vector is
+        above ``vector_floor``: ``w·lexical + (1 − w)·(cos − floor) / (1 − floor)``.
+        Sentence vectors see the same question about two products as near paraphrases
+        (iPhone 15退款多久到账 / 小米14退款多久到账: 0.92), so the score is halved when
+        the text names a thing (a noun, name, English word in Chinese text, number) that
+        fewer than a quarter of the topic's texts have while at least ``thing_share`` of
+        them name one the text lacks: a different thing, not a different wording.
+        """
+        features = self._analyser.vector(normal_form(text))
+        if not features.norm:
+            return None
+        weight, floor = self.vector_weight, self.vector_floor
+        # A score needs this much lexical cosine even with a perfect sentence cosine.
+        least = max(0.0, (self.threshold - (1 - weight)) / weight)
+        dots = self._dot_products(features, least)
+        cosines = self._centroids.cosines(list(dots), vector)
+        ranked = []
+        for topic_id, cosine in cosines.items():
+            lexical = dots[topic_id] / (features.norm * self._norms[topic_id])
+            meaning = max(0.0, (cosine - floor) / (1 - floor))
+            score = weight * lexical + (1 - weight) * meaning
+            if score >= self.threshold:
+                ranked.append((-score, topic_id))
+        ranked.sort()
+        best: tuple[int, float] | None = None
+        for negative, topic_id in ranked:
+            if best is not None and -negative <= best[1]:
+                break
+            conflict = self._conflicts(features, topic_id, things=True)
+            score = -negative * (CONFLICT_FACTOR if conflict else 1.0)
+            if score >= self.threshold and (best is None or score > best[1]):
+                best = topic_id, score
+        return best
 
     def best_match(self, text: str, at_least: float = 0.0) -> tuple[int, float] | None:
         """The most similar topic scoring at least ``at_least``, and its score; or None.
 
-        Ties go to the lower topic id. A topic that already holds the same normal form is
-        returned with similarity 1.0.
+        Lexical similarity only. Ties go to the lower topic id. A topic that already
+        holds the same normal form is returned with similarity 1.0.
         """
         key = normal_form(text)
         exact = self._exact.get(key)
@@ -212,15 +298,31 @@ class TopicIndex:
                 dots[topic_id] += weight2 * count_of(topic_id, 0)
         return dots
 
-    def _conflicts(self, vector: TextVector, topic_id: int) -> bool:
+    def _conflicts(self, vector: TextVector, topic_id: int, *, things: bool = False) -> bool:
+        """Whether each side has a content word (``things``: a thing word) the other lacks.
+
+        With ``things``, also whether the text asks for a place, an amount or a time
+        while at least ``thing_share`` of the topic's texts ask for another one only.
+        """
         topic = self._topics[topic_id]
 
-        def common(feature: str) -> bool:
-            return 4 * self._postings.get(feature, {}).get(topic_id, 0) >= topic.size
+        def count(feature: str) -> int:
+            return self._postings.get(feature, {}).get(topic_id, 0)
 
-        if all(present_in(w, common) for w in vector.words):
+        def common(feature: str) -> bool:
+            return 4 * count(feature) >= topic.size
+
+        if things:
+            asked = [kind for kind in ASK_KINDS if kind in vector.squared]
+            share = self.thing_share * topic.size
+            other = [kind for kind in ASK_KINDS if kind not in asked]
+            if asked and not any(map(common, asked)) and any(count(k) >= share for k in other):
+                return True
+        if all(present_in(w, common) for w in (vector.things if things else vector.words)):
             return False
         has = vector.squared.__contains__
+        if things:
+            return any(n >= share and not present_in(w, has) for w, n in topic.things.items())
         return any(2 * n >= topic.size and not present_in(w, has) for w, n in topic.words.items())
 
 
@@ -240,10 +342,10 @@ def cluster(
     for signal in texts:
         if signal.key in assigned:
             continue
-        topic_id = index.assign(signal.text)
+        topic_id = index.assign(signal.text, signal.vector)
         if topic_id is None:
             topic_id = new_topic(display_form(signal.text))
-        index.add_text(topic_id, signal.text)
+        index.add_text(topic_id, signal.text, signal.vector)
         assigned[signal.key] = topic_id
     return assigned
 

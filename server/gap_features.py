@@ -51,6 +51,16 @@ FRAME_WORDS_EN = _word_set(
     "long take get help need want know ask still yet problem issue customer thank thanks "
     "ok okay any some just now time"
 )
+# What a question asks for: a place, an amount, a time. Two texts asking for different ones
+# are different questions however alike their sentence vectors (去哪里维修 / 维修要多少钱);
+# each kind is a feature of negligible weight, counted per topic. 哪些/哪个 ask "which".
+ASK_KINDS = {
+    "?where": re.compile(r"哪(?![些个种样])|何处"),
+    "?amount": re.compile(r"多少|几块|钱"),
+    "?time": re.compile(r"多久|多长时间|什么时候|啥时候|何时|几天|几点"),
+}
+#: The (negligible) weight of an asked-for kind as a feature: there to be counted per topic.
+ASK_WEIGHT = 0.01
 # Stop words that name the problem here, so they stay in the character features:
 # 花呗怎么还 is about repaying (还); 用不了 and 没到账 about something not working.
 _KEPT_STOPWORDS = frozenset(["还", "不", "没", "没有"])
@@ -65,11 +75,17 @@ _ID_LIKE = re.compile(r"(?=.*\d)[a-z0-9]{8,}|\d{5,}")
 
 @dataclass(frozen=True)
 class TextVector:
-    """A text's features with their squared weights, its length and its content words."""
+    """A text's features with their squared weights, its length and its content words.
+
+    ``things`` are the content words that name a thing (see :meth:`TextAnalyser.is_thing`):
+    two texts that each name a thing the other does not are about different things,
+    however alike their sentence vectors.
+    """
 
     squared: dict[str, float]
     norm: float
     words: frozenset[str]
+    things: frozenset[str] = frozenset()
 
 
 def normal_form(text: str) -> str:
@@ -97,6 +113,7 @@ class TextAnalyser:
         self._segmenter = segmenter or analysis.Segmenter(w for g in groups for w in g)
         self.vector = lru_cache(maxsize=100_000)(self._vector)
         self._latin_terms = lru_cache(maxsize=20_000)(self._terms)
+        self.is_thing = lru_cache(maxsize=50_000)(self._is_thing)
         self._frame_en = {t for w in FRAME_WORDS_EN for t in self._terms(w)}
         # Each one-word member of a synonym group counts as the group's first word.
         self._canonical: dict[str, str] = {}
@@ -114,10 +131,29 @@ class TextAnalyser:
         """Index terms of a non-Chinese word: stemmed, stop words dropped."""
         return tuple(analysis.terms(self._segmenter, word))
 
+    def _is_thing(self, word: str) -> bool:
+        """Whether a Chinese content word names a thing rather than says how or what is done.
+
+        A noun (jieba's n… tags: 视频, 路由器, 日本, 华为), a word jieba does not know
+        (a product name such as 借呗, joined from single characters, or a pack's own
+        word) names a thing; verbs, adverbs, numbers and question words do not
+        (退货/想退货, 多少钱/价格 differ in wording only on one side).
+        """
+        tagged = self._segmenter.tagged(word)
+        if len(tagged) != 1:
+            return True
+        tag = tagged[0][1]
+        return not tag or tag.startswith("n") or tag == "eng"
+
     def _vector(self, key: str) -> TextVector:
         squared: dict[str, float] = {}
         words: set[str] = set()
+        things: set[str] = set()
         content = self._scan(key, squared, words)
+        # In a Chinese text, a Latin or numeric word is a name (iPhone 15, eSIM, PLUS);
+        # in an English one only numbers are (refund status ~ where is my refund).
+        latin_names = any(analysis.is_han(part) for part in content if part.strip())
+        things.update(w for w in words if w[2:].isdigit() or latin_names)
         for word in _content_words(content):
             if len(word) == 1:  # a lone character: its character feature stands for it
                 words.add("c:" + word)
@@ -125,6 +161,8 @@ class TextAnalyser:
             feature = "w:" + self._canonical.get(word, word)
             squared[feature] = WORD_WEIGHT**2
             words.add(feature)
+            if self.is_thing(word):
+                things.add(feature)
         # Function and frame words are left out so the bigrams run across them:
         # 退款什么时候到账 and 退款到账时间 both read 退款到账.
         run = "".join(content)
@@ -132,7 +170,11 @@ class TextAnalyser:
             squared["b:" + bigram] = BIGRAM_WEIGHT**2
         for char in run.replace(" ", ""):
             squared["c:" + char] = CHAR_WEIGHT**2
-        return TextVector(squared, math.sqrt(sum(squared.values())), frozenset(words))
+        for kind, pattern in ASK_KINDS.items():
+            if pattern.search(key):
+                squared[kind] = ASK_WEIGHT**2
+        norm = math.sqrt(sum(squared.values()))
+        return TextVector(squared, norm, frozenset(words), frozenset(things))
 
     def _scan(self, key: str, squared: dict[str, float], words: set[str]) -> list[str]:
         """Add the features of Latin terms and frames; the Chinese content words, in order.

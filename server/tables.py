@@ -93,6 +93,22 @@ class ItemVectorRow(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class GapTextVectorRow(Base):
+    """A gap signal text's sentence vector (int8 + scale), made once per text and model.
+
+    Migration 0011. Keyed by the model and the SHA-1 of the text's normal form
+    (server/gap_features.normal_form): the same query typed again is not encoded again,
+    a restart re-encodes nothing, and a new model's vectors never meet an old one's.
+    """
+
+    __tablename__ = "gap_text_vectors"
+
+    model_id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    text_digest: Mapped[str] = mapped_column(String(40), primary_key=True)
+    scale: Mapped[float] = mapped_column(Float)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class DeletionRow(Base):
     """A tombstone: item ``id`` was deleted at change ``seq``.
 

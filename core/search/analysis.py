@@ -267,6 +267,11 @@ class Segmenter:
         with self._lock:
             return list(self._dictionary().cut(text, True))
 
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """Segment with jieba's part-of-speech tags (n… nouns, v… verbs, eng, m, x…)."""
+        with self._lock:
+            return [(word, tag) for word, tag in self._dictionary().tag(text, True)]
+
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:

@@ -20,11 +20,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from deskmate.core.batching import batches
+from deskmate.core.search.encoder import TextEncoder, shared_encoder
 from deskmate.core.search.synonyms import SynonymTable
 from deskmate.server.auth import Permission, User, utc_now
 from deskmate.server.database import Database
 from deskmate.server.errors import BadRequestError
-from deskmate.server.gap_clustering import GapText, TopicIndex, cluster, topic_label
+from deskmate.server.gap_centroids import Vector
+from deskmate.server.gap_clustering import (
+    GapText,
+    TopicIndex,
+    cluster,
+    normal_form,
+    topic_label,
+)
+from deskmate.server.item_vectors import EncoderFactory
 from deskmate.server.learning.gap_details import DetailCollector, empty_details, owned_by
 from deskmate.server.learning.gap_signals import (
     clean_case,
@@ -32,6 +41,7 @@ from deskmate.server.learning.gap_signals import (
     clean_note,
     signal_text,
 )
+from deskmate.server.learning.gap_vectors import current_model, stored_vectors, text_vectors
 from deskmate.server.learning.profile_inputs import ItemCatalogue, item_catalogue
 from deskmate.server.tables import (
     EventRow,
@@ -55,6 +65,8 @@ _MARK = "gap_queue.received_at"
 # earlier may become visible after a later one: look back this far every time.
 _LOOK_BACK = timedelta(minutes=5)
 EXAMPLES = 5
+# Live topics' texts without a vector of the current model encoded per collection.
+BACKFILL = 200
 
 
 def _signal(row: Any, catalogue: ItemCatalogue) -> dict[str, Any] | None:
@@ -149,7 +161,7 @@ def _known_ids(conn: Connection, ids: list[str]) -> set[str]:
     return known
 
 
-def _topic_index(conn: Connection) -> TopicIndex:
+def _topic_index(conn: Connection, model: TextEncoder | None) -> TopicIndex:
     # The packs' synonyms make 退钱 and 退款, 蚂蚁花呗 and 花呗 the same word here too.
     index = TopicIndex(synonyms=SynonymTable(read_vocabulary(conn).synonyms))
     texts: dict[int, list[str]] = defaultdict(list)
@@ -160,15 +172,28 @@ def _topic_index(conn: Connection) -> TopicIndex:
     )
     for topic_id, query in rows:
         texts[topic_id].append(query)
+    vectors: dict[str, Vector] = {}
+    if model is not None:
+        queries = [q for qs in texts.values() for q in qs]
+        vectors = stored_vectors(conn, model.model_id, queries)
+        # Texts stored before vectors (or under another model) are encoded a few at a time.
+        missing = list(dict.fromkeys(q for q in queries if normal_form(q) not in vectors))
+        vectors |= text_vectors(conn, model, missing[:BACKFILL])
     for topic_id, queries in texts.items():
-        index.add_topic(topic_id, queries)
+        index.add_topic(topic_id, queries, [vectors.get(normal_form(q)) for q in queries])
     return index
 
 
-def collect_signals(db: Database) -> int:
-    """Turn new uploads and proposals into signals in topics; how many were added."""
+def collect_signals(db: Database, encoder: EncoderFactory = shared_encoder) -> int:
+    """Turn new uploads and proposals into signals in topics; how many were added.
+
+    With a sentence encoder, each new signal text is encoded once (stored: see
+    :mod:`.gap_vectors`) and texts join topics by meaning as well as by words.
+    """
     with db.write() as conn:
         signals, latest = _new_signals(conn, item_catalogue(conn, db.display_url))
+        model = current_model(encoder) if signals else None
+        vectors = text_vectors(conn, model, (s["query"] for s in signals)) if model else {}
         if signals:
             now = utc_now()
 
@@ -181,7 +206,7 @@ def collect_signals(db: Database) -> int:
                     ).scalar_one()
                 )
 
-            placed = _place(signals, _topic_index(conn), new_topic)
+            placed = _place(signals, _topic_index(conn, model), new_topic, vectors)
             signals = [s for s in signals if s["id"] in placed]
         if signals:
             conn.execute(
@@ -195,14 +220,24 @@ def collect_signals(db: Database) -> int:
 
 
 def _place(
-    signals: list[dict[str, Any]], index: TopicIndex, new_topic: Callable[[str], int]
+    signals: list[dict[str, Any]],
+    index: TopicIndex,
+    new_topic: Callable[[str], int],
+    vectors: dict[str, Vector],
 ) -> dict[str, int]:
     """Topics of the signals: weak ones only join a topic (never start one), else are left."""
-    strong = [GapText(s["id"], s["query"]) for s in signals if s["kind"] not in WEAK_KINDS]
+    strong = [
+        GapText(s["id"], s["query"], vectors.get(normal_form(s["query"])))
+        for s in signals
+        if s["kind"] not in WEAK_KINDS
+    ]
     placed = cluster(strong, index, new_topic)
     for s in signals:
-        if s["kind"] in WEAK_KINDS and (topic_id := index.assign(s["query"])) is not None:
-            index.add_text(topic_id, s["query"])
+        if s["kind"] not in WEAK_KINDS:
+            continue
+        vector = vectors.get(normal_form(s["query"]))
+        if (topic_id := index.assign(s["query"], vector)) is not None:
+            index.add_text(topic_id, s["query"], vector)
             placed[s["id"]] = topic_id
     return placed
 
