@@ -244,9 +244,9 @@ class Segmenter:
     def _dictionary(self) -> rjieba.Jieba:
         """The loaded dictionary with the user words (call with ``_lock`` held)."""
         if self._jieba is None:
-            import rjieba
+            from deskmate.core.search.dictionaries import new_jieba
 
-            jieba = rjieba.Jieba()
+            jieba = new_jieba()
             for word in self.user_words:
                 jieba.add_word(word, None, None)
             self._jieba = jieba
