@@ -1,5 +1,6 @@
-"""Loading the segmenter's dictionary without the copy ``rjieba`` makes for itself.
+"""The segmenter's and pinyin's dictionaries: loaded when needed, released when idle.
 
+**rjieba.**
 ``import rjieba`` runs the package's ``__init__``, which builds a module-level
 ``Jieba()`` for its convenience functions (``rjieba.cut``...). Deskmate never uses them:
 each :class:`~deskmate.core.search.analysis.Segmenter` has its own instance with the
@@ -7,14 +8,30 @@ content pack's words. That unused default dictionary held ~30 MB of the sidebar'
 resident set (measured with ``benchmarks/idle_rss.py``) and took ~0.2 s to build.
 :func:`new_jieba` loads the extension module itself, so only the instances Deskmate
 makes exist.
+
+**pypinyin.** Only indexing needs it (the pinyin keys of titles), and importing it
+builds ~50 MB of Python objects (its phrase dictionary) that stayed for the life of
+the sidebar after a first-run import or a sync that brought items. The sidebar calls
+:func:`release_pinyin` once it has been idle a while (desktop/idle_memory.py): the
+dictionaries are emptied in place (their memory is freed at once, without waiting for
+a garbage collection of the frozen start-up objects), and the next indexing job imports
+pypinyin again (~0.4 s, in the background). Every use goes through
+:func:`pinyin_module`, whose lock keeps a release from emptying a dictionary in use.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import importlib.machinery
 import importlib.util
 import logging
+import os
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,3 +82,83 @@ def new_jieba() -> rjieba.Jieba:
         return rjieba.Jieba()
     jieba: rjieba.Jieba = module.Jieba()
     return jieba
+
+
+_PINYIN_LOCK = threading.RLock()
+_pinyin: Any = None
+#: Entries emptied between two yields of the GIL (~2 ms): a release never stalls the GUI.
+_CHUNK = 4096
+
+
+@contextmanager
+def pinyin_module() -> Iterator[Any]:
+    """The ``pypinyin`` module, imported on first use; hold it only inside the block."""
+    global _pinyin
+    with _PINYIN_LOCK:
+        if _pinyin is None:
+            # Without it pypinyin copies both dictionaries, for custom words we never add.
+            os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+            import pypinyin
+
+            _pinyin = pypinyin
+        yield _pinyin
+
+
+def _empty(container: Any) -> None:
+    """Empty a dict or set a chunk at a time, letting other threads run in between."""
+    while container:
+        drop = container.popitem if isinstance(container, dict) else container.pop
+        for _ in range(min(_CHUNK, len(container))):
+            drop()
+        time.sleep(0)
+
+
+def release_pinyin() -> bool:
+    """Free pypinyin's dictionaries (the next use imports it again); whether it was loaded.
+
+    Call from a background thread: it takes ~30 ms, in slices.
+    """
+    global _pinyin
+    with _PINYIN_LOCK:
+        if _pinyin is None:
+            return False
+        modules = {name: sys.modules.get(f"pypinyin.{name}") for name in _PINYIN_TABLES}
+        _pinyin = None
+        for name in [m for m in sys.modules if m == "pypinyin" or m.startswith("pypinyin.")]:
+            del sys.modules[name]
+        for name, attributes in _PINYIN_TABLES.items():
+            for attribute in attributes:
+                table = _attribute(modules[name], attribute)
+                if isinstance(table, dict | set):
+                    _empty(table)
+    return True
+
+
+#: Where pypinyin keeps its tables (0.55): module -> attribute paths. Whatever is not
+#: found (another version) is left alone; it is then freed with its module, later.
+_PINYIN_TABLES = {
+    "constants": ("PHRASES_DICT", "PINYIN_DICT"),
+    "phrases_dict": ("phrases_dict",),
+    "pinyin_dict": ("pinyin_dict",),
+    "seg.mmseg": ("p_set._set",),
+}
+
+
+def _attribute(module: Any, path: str) -> Any:
+    value = module
+    for part in path.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
+def trim_malloc() -> None:
+    """Give the C heap's free pages back to the system (glibc; elsewhere nothing)."""
+    if not sys.platform.startswith("linux"):
+        return
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # musl has no malloc_trim
+        return
+    trim(0)  # ctypes releases the GIL during the call
