@@ -10,8 +10,9 @@ The sidebar starts offscreen (``QT_QPA_PLATFORM=offscreen``) on a new data direc
 so it imports the bundled sample pack on its first run, and encodes the pack's items in
 the background. Two snapshots are taken from ``/proc/PID`` after the log says so (no
 blind sleeps): *imported* once the pack is in and before the encoder loads, *encoded*
-``--settle`` seconds after the log reports the items' vectors (the idle state the
-issue's target is about: ≤ 300 MB). Printed for each: VmRSS, RssAnon, RssFile, Pss and
+``--settle`` seconds (30) after the log reports the items' vectors (the idle state the
+issue's target is about: ≤ 300 MB), and *+ a question* 5 s after a question-like
+CTI pop (a hybrid search: the encoder's model pages come back). Printed for each: VmRSS, RssAnon, RssFile, Pss and
 the threads, then the resident set grouped by what is mapped (Qt, the model file,
 libgomp, the malloc heaps, ...) and the largest single mappings of the last snapshot.
 """
@@ -37,6 +38,8 @@ IMPORTED = "first run: loaded the sample pack"
 ENCODER_LOADED = "sentence encoder loaded"
 ENCODED = re.compile(r"item vectors: (\d+) encoded, (\d+) failed")
 STOPPED = "item encoding stopped"
+QUESTION = "信用卡逾期了怎么还款才不影响征信"  # question-like: lexical + the encoder
+COLUMNS = ["imported", "encoded + idle", "+ a question"]
 
 #: What a mapping's path says it is, first match wins (anonymous memory has no path).
 GROUPS: list[tuple[str, re.Pattern[str]]] = [
@@ -149,8 +152,17 @@ def _command(exe: str | None) -> list[str]:
     return [str(beside)] if beside.exists() else [sys.executable, "-m", "deskmate.desktop.cli"]
 
 
-def measure(command: list[str], settle: float, timeout: float) -> tuple[Snapshot, Snapshot]:
-    """Start the sidebar; snapshots once the pack is imported and once it is encoded."""
+def ask(data_dir: Path, question: str) -> None:
+    """Hand ``question`` to the running sidebar as a CTI pop (it searches it, hybrid)."""
+    from deskmate.core.context_request import ContextRequest
+    from deskmate.desktop.single_instance import send_to_running
+
+    if not send_to_running(data_dir, ContextRequest(question).to_message()):
+        raise SystemExit("the sidebar's instance channel did not answer")
+
+
+def measure(command: list[str], settle: float, timeout: float) -> list[Snapshot]:
+    """Start the sidebar; snapshots: pack imported, pack encoded, a question asked."""
     root = Path(tempfile.mkdtemp(prefix="deskmate-idle-rss-"))
     sidebar = Sidebar(command, root)
     try:
@@ -163,35 +175,39 @@ def measure(command: list[str], settle: float, timeout: float) -> tuple[Snapshot
         print(f"encoded: {match.group(1)} items, {match.group(2)} failed")
         time.sleep(settle)
         encoded = snapshot(sidebar.proc.pid)
+        ask(root / "data", QUESTION)
+        time.sleep(5.0)  # one hybrid search: well under a second
+        asked = snapshot(sidebar.proc.pid)
     finally:
         sidebar.stop()
         shutil.rmtree(root, ignore_errors=True)
-    return imported, encoded
+    return [imported, encoded, asked]
 
 
 def _mb(kb: int) -> float:
     return kb / 1024
 
 
-def report(imported: Snapshot, encoded: Snapshot, top: int) -> None:
+def report(snaps: list[Snapshot], top: int) -> None:
     """Print the three tables."""
     rows: list[list[object]] = []
     for key in ("VmRSS", "RssAnon", "RssFile", "RssShmem", "VmHWM"):
-        rows.append([key, _mb(imported.status.get(key, 0)), _mb(encoded.status.get(key, 0))])
+        rows.append([key, *(_mb(s.status.get(key, 0)) for s in snaps)])
     for key in ("Pss", "Private_Dirty"):
-        rows.append([key, _mb(imported.rollup.get(key, 0)), _mb(encoded.rollup.get(key, 0))])
-    rows.append(["Threads", imported.status.get("Threads", 0), encoded.status.get("Threads", 0)])
-    print_table(["MB", "imported", "encoded + idle"], rows, "Resident set (MB)", digits=1)
-    names = sorted(set(imported.groups) | set(encoded.groups), key=lambda n: -encoded.groups[n])
+        rows.append([key, *(_mb(s.rollup.get(key, 0)) for s in snaps)])
+    rows.append(["Threads", *(s.status.get("Threads", 0) for s in snaps)])
+    print_table(["MB", *COLUMNS], rows, "Resident set (MB)", digits=1)
+    last = snaps[-1]
+    names = sorted({n for s in snaps for n in s.groups}, key=lambda n: -last.groups[n])
     print_table(
-        ["mapped", "imported", "encoded + idle"],
-        [[n, _mb(imported.groups[n]), _mb(encoded.groups[n])] for n in names],
+        ["mapped", *COLUMNS],
+        [[n, *(_mb(s.groups[n]) for s in snaps)] for n in names],
         "Resident set by mapping (MB)",
         digits=1,
     )
     print_table(
-        ["MB", "mapping (encoded + idle)"],
-        [[_mb(kb), name] for name, kb in encoded.mappings.most_common(top)],
+        ["MB", f"mapping ({COLUMNS[-1]})"],
+        [[_mb(kb), name] for name, kb in last.mappings.most_common(top)],
         f"Largest {top} mappings",
         digits=1,
     )
@@ -200,7 +216,12 @@ def report(imported: Snapshot, encoded: Snapshot, top: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--exe", help="the deskmate executable (default: this venv's)")
-    parser.add_argument("--settle", type=float, default=15.0, help="idle seconds after encoding")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=30.0,
+        help="idle seconds after encoding (the sidebar releases memory 20 s after)",
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="per wait, seconds")
     parser.add_argument("--top", type=int, default=12, help="largest mappings to list")
     args = parser.parse_args()
@@ -209,9 +230,9 @@ def main() -> None:
     print(machine_line())
     command = _command(args.exe)
     print("command:", " ".join(command), "(offscreen, new data dir, sample pack)")
-    imported, encoded = measure(command, args.settle, args.timeout)
+    snaps = measure(command, args.settle, args.timeout)
     print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    report(imported, encoded, args.top)
+    report(snaps, args.top)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 A first-run import, a sync that brought items or a rebuild loads pypinyin's phrase
 dictionary (~35 MB freed by a release) and leaves free pages in the C heap (~8 MB);
 nothing else needs them until the next indexing job, which loads pypinyin again in the
-background (~0.4 s). :meth:`soon` is called after such work; :data:`DELAY_MS` later,
-when no other work asked again, a writer-lane job releases them (the writer lane is
+background (~0.4 s). Encoding many items maps nearly all of the model file (~68 MB);
+a typed question needs a third of it, faulted back from the page cache (no slower).
+:meth:`soon` is called after such work; :data:`DELAY_MS` later, when no other work
+asked again, a writer-lane job releases them (the writer lane is
 where indexing runs, so nothing is using the dictionary then). Measured with
 ``benchmarks/idle_rss.py`` (docs/search.md, Cost).
 """
@@ -12,6 +14,7 @@ where indexing runs, so nothing is using the dictionary then). Measured with
 from __future__ import annotations
 
 from deskmate.core.search.dictionaries import release_pinyin, trim_malloc
+from deskmate.core.search.encoder import shared_encoder
 from deskmate.desktop.jobs import JobContext, JobRunner
 from PySide6.QtCore import QObject, QTimer
 
@@ -19,9 +22,14 @@ DELAY_MS = 20_000  # after the last bulk work: a sync or import often comes in p
 
 
 def release_idle_memory(_ctx: JobContext | None = None) -> bool:
-    """Free pypinyin's dictionaries and the C heap's free pages; whether pypinyin was loaded."""
+    """Free pypinyin's dictionaries, the C heap's free pages and the model's mapped pages.
+
+    Returns:
+        Whether pypinyin was loaded.
+    """
     released = release_pinyin()
     trim_malloc()
+    shared_encoder.drop_model_pages()
     return released
 
 

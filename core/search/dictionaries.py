@@ -26,6 +26,7 @@ import ctypes.util
 import importlib.machinery
 import importlib.util
 import logging
+import mmap
 import os
 import sys
 import threading
@@ -162,3 +163,48 @@ def trim_malloc() -> None:
     except (OSError, AttributeError):  # musl has no malloc_trim
         return
     trim(0)  # ctypes releases the GIL during the call
+
+
+def drop_mapped_pages(path: Path) -> int:
+    """Unmap the resident pages of read-only mappings of ``path`` (Linux); bytes advised.
+
+    The encoder's model file is mapped by its C engine. Encoding many items touches
+    nearly all of it (~68 MB resident: the token table is most of the file and
+    fault-around brings neighbouring rows), while a typed question needs the layers
+    and a few rows. ``MADV_DONTNEED`` drops the pages from this process only (they
+    stay in the page cache, so the next use is a minor fault), and ``MADV_RANDOM`` asks
+    the kernel not to read around later faults. Only mappings without write access
+    and without private (copied) pages are touched: their content is the file's.
+    """
+    if not sys.platform.startswith("linux"):
+        return 0
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        smaps = Path("/proc/self/smaps").read_text()
+    except OSError:
+        return 0
+    libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    target = str(path.resolve())
+    advised = 0
+    for start, end in _clean_mappings(smaps, target):
+        libc.madvise(start, end - start, mmap.MADV_RANDOM)
+        if libc.madvise(start, end - start, mmap.MADV_DONTNEED) == 0:
+            advised += end - start
+    return advised
+
+
+def _clean_mappings(smaps: str, target: str) -> list[tuple[int, int]]:
+    """(start, end) of the read-only mappings of ``target`` holding no private pages."""
+    found: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    for line in smaps.splitlines():
+        head = line.split(maxsplit=5)
+        if head and "-" in head[0] and len(head) >= 5 and ":" in head[3]:  # a mapping's line
+            low, high = (int(part, 16) for part in head[0].split("-"))
+            readonly = "w" not in head[1]
+            current = (low, high) if readonly and len(head) == 6 and head[5] == target else None
+        elif current is not None and line.startswith("Anonymous:"):
+            if int(line.split()[1]) == 0:
+                found.append(current)
+            current = None
+    return found
