@@ -40,6 +40,7 @@ from deskmate.desktop.gap_dialog import GapDialog
 from deskmate.desktop.hotkeys.global_hotkeys import GlobalHotkeys, HotkeyError, global_hotkeys_for
 from deskmate.desktop.i18n import install_translators, remove_translators, resolve_language
 from deskmate.desktop.icons import app_icon
+from deskmate.desktop.idle_memory import IdleMemory
 from deskmate.desktop.item_encoding import ItemEncoding
 from deskmate.desktop.jobs import JobRunner, Lane
 from deskmate.desktop.keystrokes import keystrokes_for
@@ -165,6 +166,10 @@ class DeskmateApp(QObject):
         # Items lacking a vector are encoded in the background, after start-up.
         self.encoding = ItemEncoding(self.kb, self.jobs, self)
         self.encoding.progressed.connect(self._encoding_progress)
+        # After bulk work, what only it needed (pypinyin's dictionary) is given back.
+        self.idle_memory = IdleMemory(self.jobs, parent=self)
+        for done in (self.startup.prepared, self.encoding.finished, self.sync.finished):
+            done.connect(self.idle_memory.soon)
         self.context = ContextPop(self.window, self.recorder, self.summon, self)
         # Suggestions for copied/selected text (opt-in) and the paste box (issue #18).
         self.suggest = ClipboardSuggest(self.window, self.recorder, self._reveal_quietly, self)
@@ -232,6 +237,7 @@ class DeskmateApp(QObject):
         self._quitting = True
         self.sync.stop()
         self.encoding.cancel()  # stops after its batch; the next start resumes
+        self.idle_memory.stop()
         self.learning.shutdown()
         self.window.shutdown()
         self.window.hide()  # gone at once for the agent, while the jobs get their bounded wait

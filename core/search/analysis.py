@@ -16,8 +16,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from deskmate.core.search.dictionaries import pinyin_module
 from whoosh.lang.porter import stem
 
 if TYPE_CHECKING:  # imported on first use: loading the extension takes 0.25-0.4 s, which
@@ -244,9 +245,9 @@ class Segmenter:
     def _dictionary(self) -> rjieba.Jieba:
         """The loaded dictionary with the user words (call with ``_lock`` held)."""
         if self._jieba is None:
-            import rjieba
+            from deskmate.core.search.dictionaries import new_jieba
 
-            jieba = rjieba.Jieba()
+            jieba = new_jieba()
             for word in self.user_words:
                 jieba.add_word(word, None, None)
             self._jieba = jieba
@@ -329,18 +330,6 @@ class PinyinKeys:
     initials: list[str]
 
 
-@lru_cache(maxsize=1)
-def _pypinyin() -> Any:
-    """pypinyin, imported on first use.
-
-    Its phrase dictionary takes ~0.4 s to load and only indexing needs it, not opening
-    the sidebar or searching.
-    """
-    import pypinyin
-
-    return pypinyin
-
-
 @lru_cache(maxsize=200_000)
 def _word_readings(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Full spellings and initials of one word, the dictionary's reading first.
@@ -350,7 +339,8 @@ def _word_readings(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     (at most two extra variants per word: enough for the common misreadings without
     multiplying the keys).
     """
-    best = _pypinyin().lazy_pinyin(word, errors="ignore")
+    with pinyin_module() as module:
+        best = module.lazy_pinyin(word, errors="ignore")
     variants = ["".join(best)]
     for i, char in enumerate(word[: len(best)]):
         for alt in _char_readings(char):
@@ -363,7 +353,8 @@ def _word_readings(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _split(spelling: str, word: str) -> list[str]:
     """The syllables of one spelling variant of ``word`` (recomputed from the chars)."""
-    best: list[str] = _pypinyin().lazy_pinyin(word, errors="ignore")
+    with pinyin_module() as module:
+        best: list[str] = module.lazy_pinyin(word, errors="ignore")
     if spelling == "".join(best):
         return best
     out, rest = [], spelling
@@ -378,8 +369,8 @@ def _split(spelling: str, word: str) -> list[str]:
 
 @lru_cache(maxsize=30_000)
 def _char_readings(char: str) -> tuple[str, ...]:
-    module = _pypinyin()
-    found = module.pinyin(char, style=module.Style.NORMAL, heteronym=True, errors="ignore")
+    with pinyin_module() as module:
+        found = module.pinyin(char, style=module.Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(found[0][:2]) if found else ()
 
 
@@ -404,6 +395,6 @@ def pinyin_keys(segmenter: Segmenter, title: str) -> PinyinKeys:
 
 def pinyin_initials_of(text: str) -> str:
     """Pinyin initials of the Chinese characters in ``text`` (for highlighting)."""
-    module = _pypinyin()
-    spelled = module.lazy_pinyin(text, style=module.Style.NORMAL, errors="ignore")
+    with pinyin_module() as module:
+        spelled = module.lazy_pinyin(text, style=module.Style.NORMAL, errors="ignore")
     return "".join(p[0] for p in spelled if p)

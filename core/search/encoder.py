@@ -261,6 +261,18 @@ class EncoderSlot:
                     log.info("sentence encoder loaded: %s", encoder.model_id)
             return self._encoder
 
+    def drop_model_pages(self) -> int:
+        """Let the loaded model's file pages go from the resident set (bytes advised).
+
+        For idle moments after bulk encoding; see
+        :func:`~deskmate.core.search.dictionaries.drop_mapped_pages`.
+        """
+        if self._encoder is None:
+            return 0
+        from deskmate.core.search.dictionaries import drop_mapped_pages
+
+        return drop_mapped_pages((self._model or bundled_model_file()).path)
+
 
 #: The process's encoder (the bundled model), shared by every knowledge base.
 shared_encoder = EncoderSlot()
