@@ -7,6 +7,11 @@ every further call raises :class:`EncoderBusyError` at once: searches stay lexic
 the encoding job stops, to try again later, instead of queueing behind the stuck call.
 The texts of a call that timed out are remembered as *suspects*; the encoding job then
 encodes each of them alone, so only the text that hangs is skipped.
+
+:meth:`EncoderGuard.start` begins a call without waiting for it: the sidebar starts
+encoding a typed question when the keystroke arrives, so the encoder runs beside the
+lexical search instead of after it, and the fused search's :meth:`~EncoderGuard.encode` of
+the same text takes that call's answer.
 """
 
 from __future__ import annotations
@@ -77,6 +82,7 @@ class EncoderGuard:
         self._lock = threading.Lock()
         self._calls: queue.SimpleQueue[_Call] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
+        self._early: dict[tuple[str, ...], _Call] = {}  # started, nobody waiting yet
 
     @property
     def model_id(self) -> str:
@@ -108,6 +114,32 @@ class EncoderGuard:
             finally:
                 call.done.set()
 
+    def _start_worker_locked(self) -> None:
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._run, name="deskmate-encode", daemon=True)
+            self._worker.start()
+
+    def start(self, texts: Sequence[str]) -> None:
+        """Begin encoding ``texts`` now and return at once (from any thread, the GUI's too).
+
+        The next :meth:`encode` of the same texts waits for this call instead of queueing
+        its own. Starting other texts drops the earlier started calls that have not begun
+        (a newer keystroke: their text is no longer wanted). Nothing happens while the
+        encoder is stuck.
+        """
+        key = tuple(texts)
+        with self._lock:
+            if self._stuck is not None and not self._stuck.done.is_set():
+                return
+            if key in self._early:
+                return
+            for older in self._early.values():
+                older.abandoned = True  # skipped by the worker unless already running
+            call = _Call(key)
+            self._early = {key: call}
+            self._start_worker_locked()
+        self._calls.put(call)
+
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
         """The inner encoder's vectors, or an error when it is stuck or too slow.
 
@@ -119,13 +151,11 @@ class EncoderGuard:
         with self._lock:
             if self._stuck is not None and not self._stuck.done.is_set():
                 raise EncoderBusyError("the sentence encoder is still busy with an earlier text")
-            if self._worker is None:
-                self._worker = threading.Thread(
-                    target=self._run, name="deskmate-encode", daemon=True
-                )
-                self._worker.start()
-        call = _Call(texts)
-        self._calls.put(call)
+            self._start_worker_locked()
+            call = self._early.pop(tuple(texts), None)
+        if call is None or call.abandoned:
+            call = _Call(texts)
+            self._calls.put(call)
         deadline = self.base_seconds + self.seconds_per_text * len(texts)
         if not call.done.wait(deadline):
             call.abandoned = True
