@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 #: 128-character text takes 25 ms here, 0.5 s on a loaded two-core machine.
 BASE_SECONDS = 2.0
 SECONDS_PER_TEXT = 2.0
+MAX_STARTED = 8  # started calls nobody waits for yet (more: the older ones are dropped)
 
 
 class EncoderBusyError(EncoderUnavailableError):
@@ -119,26 +120,30 @@ class EncoderGuard:
             self._worker = threading.Thread(target=self._run, name="deskmate-encode", daemon=True)
             self._worker.start()
 
-    def start(self, texts: Sequence[str]) -> None:
+    def start(self, texts: Sequence[str], newest: bool = True) -> bool:
         """Begin encoding ``texts`` now and return at once (from any thread, the GUI's too).
 
         The next :meth:`encode` of the same texts waits for this call instead of queueing
-        its own. Starting other texts drops the earlier started calls that have not begun
-        (a newer keystroke: their text is no longer wanted). Nothing happens while the
-        encoder is stuck.
+        its own. With ``newest`` (a keystroke), the earlier started calls that have not
+        begun are dropped: their text is no longer wanted.
+
+        Returns:
+            Whether the texts are being encoded (False while the encoder is stuck).
         """
         key = tuple(texts)
         with self._lock:
             if self._stuck is not None and not self._stuck.done.is_set():
-                return
+                return False
             if key in self._early:
-                return
-            for older in self._early.values():
-                older.abandoned = True  # skipped by the worker unless already running
-            call = _Call(key)
-            self._early = {key: call}
+                return True
+            if newest or len(self._early) >= MAX_STARTED:
+                for older in self._early.values():
+                    older.abandoned = True  # skipped by the worker unless already running
+                self._early = {}
+            call = self._early[key] = _Call(key)
             self._start_worker_locked()
         self._calls.put(call)
+        return True
 
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
         """The inner encoder's vectors, or an error when it is stuck or too slow.

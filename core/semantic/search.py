@@ -183,19 +183,23 @@ class SemanticSearch:
             return []
         return matrix.nearest(query, k)
 
-    def start_encoding(self, text: str) -> None:
-        """Begin encoding a query whose fused search will follow; returns at once.
+    def start_encoding(self, text: str, newest: bool = True) -> bool:
+        """Begin encoding a question whose fused search will follow; returns at once.
 
-        The sidebar calls it per keystroke (GUI thread), so the encoder runs while the
-        lexical search does and :meth:`nearest` then finds the vector made or under way.
-        It never loads the encoder (that could take a second): before the first fused
-        search, or without vectors, it does nothing.
+        The sidebar calls it per keystroke (GUI thread, ``newest``: the previous keystroke's
+        text is dropped if not begun), so the encoder runs while the lexical search does;
+        the knowledge base calls it before ranking the lexical side (``newest=False``).
+        :meth:`nearest` then takes the vector made or under way. It never loads the
+        encoder (that takes a second): before the first fused search, or without vectors,
+        it does nothing.
+
+        Returns:
+            Whether the text is being encoded, i.e. a fused ranking is expected.
         """
         guard, matrix = self._guard, self._matrix
-        if guard is None or matrix is None or not len(matrix):
-            return
-        if guard.model_id == matrix.model_id and is_question_like(text):
-            guard.start([text])
+        if guard is None or matrix is None or not len(matrix) or not is_question_like(text):
+            return False
+        return guard.model_id == matrix.model_id and guard.start([text], newest)
 
     def has_vector(self, item_id: str) -> bool:
         """Whether the item has a vector of the current model (as of the last search)."""
