@@ -131,32 +131,41 @@ class HybridEngine(DeskmateEngine):
 
     def build(self, records: Sequence[dict[str, Any]]) -> None:
         """The lexical build, then every item's vector stored (cached or random)."""
-        import numpy as np
-        from deskmate.core.semantic.vector_job import item_text, text_digest
-        from deskmate.core.semantic.vectors import quantize
-        from deskmate.core.store.vector_store import StoredVector
-
         super().build(records)
-        cache = CachedEncoder(self._encoder, DEFAULT_CACHE)
-        rng = np.random.default_rng(7)
-        rows, cached = [], 0
-        for item in self.items:
-            text = item_text(item)
-            vector = cache.lookup(text)
-            if vector is None:
-                vector = rng.standard_normal(self._encoder.dimension).astype(np.float32)
-                vector /= np.linalg.norm(vector)
-            else:
-                cached += 1
-            data, scale = quantize(vector)
-            rows.append(StoredVector(item.id, text_digest(text), scale, data))
-        for start in range(0, len(rows), 5000):
-            self.kb.semantic.vectors.put(self._encoder.model_id, rows[start : start + 5000])
-        print(
-            f"... hybrid: {cached} cached vectors, {len(rows) - cached} random",
-            file=sys.stderr,
-            flush=True,
-        )
+        store_item_vectors(self.kb, self.items, self._encoder)
+
+
+def store_item_vectors(kb: Any, items: Sequence[Any], encoder: Any) -> None:
+    """Store a vector for every item: from the vector cache, else a random unit vector.
+
+    (The time of a search does not depend on the vectors' values; encoding 100k items live
+    would take most of an hour.)
+    """
+    import numpy as np
+    from deskmate.core.semantic.vector_job import item_text, text_digest
+    from deskmate.core.semantic.vectors import quantize
+    from deskmate.core.store.vector_store import StoredVector
+
+    cache = CachedEncoder(encoder, DEFAULT_CACHE)
+    rng = np.random.default_rng(7)
+    rows, cached = [], 0
+    for item in items:
+        text = item_text(item)
+        vector = cache.lookup(text)
+        if vector is None:
+            vector = rng.standard_normal(encoder.dimension).astype(np.float32)
+            vector /= np.linalg.norm(vector)
+        else:
+            cached += 1
+        data, scale = quantize(vector)
+        rows.append(StoredVector(item.id, text_digest(text), scale, data))
+    for start in range(0, len(rows), 5000):
+        kb.semantic.vectors.put(encoder.model_id, rows[start : start + 5000])
+    print(
+        f"... vectors: {cached} cached, {len(rows) - cached} random",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 class EncoderEngine:

@@ -34,7 +34,7 @@ def import_deskmate() -> tuple[Any, Any]:
 
 
 def machine_line() -> str:
-    """One line describing the machine and interpreter."""
+    """One line describing the machine, the interpreter and the load average now."""
     cores = os.cpu_count()
     try:
         import psutil  # type: ignore[import-untyped,unused-ignore]
@@ -43,10 +43,13 @@ def machine_line() -> str:
         memory = f", {psutil.virtual_memory().total / 2**30:.1f} GiB RAM"
     except ImportError:
         physical, memory = None, ""
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = ", load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
         f"machine: {platform.machine()} {platform.processor() or ''}".rstrip()
         + f", {cores} logical cores ({physical} physical){memory}, "
-        + f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+        + f"{platform.system()} {platform.release()}, Python {platform.python_version()}{load}"
     )
 
 

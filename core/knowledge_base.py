@@ -32,7 +32,7 @@ from deskmate.core.search.encoder import shared_encoder
 from deskmate.core.search.freshness import demote_stale
 from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
 from deskmate.core.search.query_plan import QueryPlanner
-from deskmate.core.search.ranker import IndexSnapshot
+from deskmate.core.search.ranker import IndexSnapshot, Ranked
 from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
 from deskmate.core.search.rerank import is_typed_question, rerank
 from deskmate.core.search.snippets import HighlightedText, Highlighter
@@ -531,17 +531,26 @@ class KnowledgeBase(ClosesOnExit):
         question = is_typed_question(text)
         hybrid = semantic and is_question_like(text)
         depth = max(limit, RERANK_DEPTH) if question else limit
-        # The nearest vectors first: whether there is a dense side decides where the
-        # language preference and the stale demotion apply (once, on the final ranking).
-        dense = self.semantic.nearest(text) if hybrid else []
         prefer = preferred(snap, text, prefer_language)
-        ranked = snap.rank(
-            plan,
-            max(depth, FUSION_DEPTH) if dense else depth,
-            mask,
-            self._store.usage_boosts_cached(),
-            None if dense else prefer,
-        )
+
+        def rank(fused: bool) -> list[Ranked]:
+            # Whether there is a dense side decides where the language preference and the
+            # stale demotion apply (once, on the final ranking) and how deep to rank.
+            return snap.rank(
+                plan,
+                max(depth, FUSION_DEPTH) if fused else depth,
+                mask,
+                self._store.usage_boosts_cached(),
+                None if fused else prefer,
+            )
+
+        # The encoder works on the question (its own thread) while the lexical side is
+        # ranked; rarely the guess is wrong (first search, encoder failed): ranked again.
+        fusing = hybrid and self.semantic.start_encoding(text, newest=False)
+        ranked = rank(fusing)
+        dense = self.semantic.nearest(text) if hybrid else []
+        if bool(dense) != fusing:
+            ranked = rank(bool(dense))
         # Items are read for the re-ranked head and the final hits only (JSON decoding of
         # 200 candidates cost ~8 ms a query); the rest of the fusion works on ids.
         items = self._store.get_many([r.item_id for r in ranked[:depth]])

@@ -95,6 +95,8 @@ class SearchRefiner(QObject):
             self._job = None
         if not is_question_like(asked.text):
             return
+        # The encoder starts now, beside the lexical search queued before the refinement.
+        self._kb.semantic.start_encoding(asked.text)
 
         def run(_ctx: JobContext) -> SearchResult:
             start = time.perf_counter()

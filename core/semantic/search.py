@@ -146,6 +146,7 @@ class SemanticSearch:
         self._factory = encoder
         self.vectors = VectorStore(store.engine, store.path)
         self._matrix: VectorMatrix | None = None
+        self._guard: EncoderGuard | None = None  # the encoder of the last search, once loaded
         self._lock = threading.Lock()
 
     def encoder(self) -> EncoderGuard | None:
@@ -174,12 +175,31 @@ class SemanticSearch:
         matrix = self._current_matrix(encoder)
         if not len(matrix):
             return []
+        self._guard = encoder
         try:
             query = encoder.encode([text])[0]
         except EncoderUnavailableError as exc:
             log.warning("query not encoded (%s); lexical results only", exc.message)
             return []
         return matrix.nearest(query, k)
+
+    def start_encoding(self, text: str, newest: bool = True) -> bool:
+        """Begin encoding a question whose fused search will follow; returns at once.
+
+        The sidebar calls it per keystroke (GUI thread, ``newest``: the previous keystroke's
+        text is dropped if not begun), so the encoder runs while the lexical search does;
+        the knowledge base calls it before ranking the lexical side (``newest=False``).
+        :meth:`nearest` then takes the vector made or under way. It never loads the
+        encoder (that takes a second): before the first fused search, or without vectors,
+        it does nothing.
+
+        Returns:
+            Whether the text is being encoded, i.e. a fused ranking is expected.
+        """
+        guard, matrix = self._guard, self._matrix
+        if guard is None or matrix is None or not len(matrix) or not is_question_like(text):
+            return False
+        return guard.model_id == matrix.model_id and guard.start([text], newest)
 
     def has_vector(self, item_id: str) -> bool:
         """Whether the item has a vector of the current model (as of the last search)."""

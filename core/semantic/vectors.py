@@ -7,8 +7,10 @@ the store (:class:`~deskmate.core.store.vector_store.VectorStore`): :meth:`refre
 only the rows written since the last call; dropping it and refreshing rebuilds it.
 
 A query is scored against the whole matrix (brute force): blocks of rows are widened to
-float32 and multiplied with the query, so memory stays at one block, not a float copy of
-the matrix.
+float32 and multiplied with the query, so memory stays at one block (3 MB), not a float
+copy of the matrix. The products run on one BLAS thread (:mod:`.blas_threads`): with
+OpenBLAS's default of one thread per core, the scan of 100k rows took 120 ms p50 on this
+busy 2-core machine instead of 10 ms.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from deskmate.core.semantic.blas_threads import single_blas_thread
 from deskmate.core.store.vector_store import StoredVector, VectorStore
 
 log = logging.getLogger(__name__)
 
 Int8Matrix = npt.NDArray[np.int8]
 FloatArray = npt.NDArray[np.float32]
-BLOCK_ROWS = 8192
+BLOCK_ROWS = 2048  # 3 MB of float32: stays in cache; larger blocks gained nothing
 
 
 def quantize(vector: FloatArray) -> tuple[bytes, float]:
@@ -116,11 +119,12 @@ class VectorMatrix:
         q = query.astype(np.float32, copy=False)
         # One float32 block, reused: widening into it avoids an allocation per block.
         wide = np.empty((min(n, BLOCK_ROWS), self.dimension), np.float32)
-        for start in range(0, n, BLOCK_ROWS):
-            block = rows.data[start : start + BLOCK_ROWS]
-            size = len(block)
-            np.copyto(wide[:size], block, casting="unsafe")
-            scores[start : start + size] = wide[:size] @ q
+        with single_blas_thread():
+            for start in range(0, n, BLOCK_ROWS):
+                block = rows.data[start : start + BLOCK_ROWS]
+                size = len(block)
+                np.copyto(wide[:size], block, casting="unsafe")
+                np.matmul(wide[:size], q, out=scores[start : start + size])
         scores *= rows.scales
         k = min(k, n)
         top = np.argpartition(-scores, k - 1)[:k]
