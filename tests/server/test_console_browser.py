@@ -173,8 +173,8 @@ def test_a_manager_assigns_and_an_editor_resolves_in_a_real_browser(
         page.wait_for_url("**/console/gaps?status=open*")
         assert "已更新：已合并" in page.inner_text("main")
     assert "2" in topic.locator(".count").inner_text()  # both flags now count for it
-    topic.locator("input[name=item_id]").fill("faq-esim-activate")
-    topic.locator("button", has_text="解决").click()
+    topic.locator("input[type=text][name=item_id]").fill("faq-esim-activate")
+    topic.get_by_role("button", name="解决", exact=True).click()
     page.wait_for_url("**/console/gaps?status=open*")
     assert "已更新：已解决" in page.inner_text("main")
     assert page.locator("section.topic", has_text="eSIM 换机后无法激活").count() == 0
