@@ -6,8 +6,9 @@ harmless. Killed before the upsert commits, the store is unchanged and the old c
 asks for the same page again. Killed after the upsert but before the cursor is stored,
 the next run applies that page a second time, and applying the same records again
 changes nothing (an identical item is left alone, a missing id is simply not deleted).
-The search index is derived from the store and catches up on open. So store, index
-and cursor always agree after a restart.
+The search index is derived from the store: it catches up once after the last page
+(``KnowledgeBase.index_once``) and, after a crash, on open. So store, index and cursor
+always agree after a restart.
 
 A pass from the empty cursor is a *full pass*: the server sends every item it has.
 When the local store already held items (an earlier server epoch, a 410, a sample
@@ -164,16 +165,20 @@ class ContentPull:
         if self.kb.get_meta(SWEEP_KEY) == "1":
             log.info("an interrupted full pass is started again from the beginning")
             cursor = ""
-        try:
-            self._pass(cursor, result, progress, cancel)
-        except ResyncRequired as exc:
-            if cursor == "":
-                raise ProtocolError(
-                    f"The server at {self.session.host} refuses even a sync from the "
-                    "beginning; nothing more was changed. Tell your IT team.",
-                ) from exc
-            log.warning("server requires a full resync (%s); starting from the beginning", exc)
-            self._pass("", result, progress, cancel)
+        # Pages go to the store as they come; the search index catches up once, after
+        # the last page (one pipelined rebuild for a first sync instead of a Whoosh commit
+        # per page: KnowledgeBase.index_once).
+        with self.kb.index_once(cancel):
+            try:
+                self._pass(cursor, result, progress, cancel)
+            except ResyncRequired as exc:
+                if cursor == "":
+                    raise ProtocolError(
+                        f"The server at {self.session.host} refuses even a sync from the "
+                        "beginning; nothing more was changed. Tell your IT team.",
+                    ) from exc
+                log.warning("server requires a full resync (%s); starting from the beginning", exc)
+                self._pass("", result, progress, cancel)
         return result
 
     def _pass(
@@ -226,8 +231,7 @@ class ContentPull:
         cancel: threading.Event | None = None,
     ) -> None:
         items, deletions = check_page(page, self.page_limit, self.session.host)
-        # A cancel during the index rebuild a large page needs leaves the cursor where it
-        # was: the page is applied again next time (harmless, see the module doc).
+        # Store only: the index catches up after the last page (run's index_once).
         counts = self.kb.upsert(items, deletions, cancel=cancel)
         self._store_vectors(items, page)
         # A crash here re-applies this page next time, which is harmless (see module doc).
