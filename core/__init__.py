@@ -23,14 +23,15 @@ from deskmate.core.errors import ContentError, DeskmateError, SearchIndexError, 
 
 if TYPE_CHECKING:
     from deskmate.core.content.model import Expert, Item, ItemKind
-    from deskmate.core.knowledge_base import Hit, KnowledgeBase, UpsertResult
+    from deskmate.core.hybrid_search import Hit
+    from deskmate.core.knowledge_base import KnowledgeBase, UpsertResult
     from deskmate.core.search.snippets import HighlightedText
 
 _LAZY = {
     "Expert": "deskmate.core.content.model",
     "Item": "deskmate.core.content.model",
     "ItemKind": "deskmate.core.content.model",
-    "Hit": "deskmate.core.knowledge_base",
+    "Hit": "deskmate.core.hybrid_search",
     "KnowledgeBase": "deskmate.core.knowledge_base",
     "UpsertResult": "deskmate.core.knowledge_base",
     "HighlightedText": "deskmate.core.search.snippets",

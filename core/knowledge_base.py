@@ -20,7 +20,7 @@ from pathlib import Path
 from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.errors import IndexNotReadyError, OperationCancelledError, SearchIndexError
-from deskmate.core.search.agent_language import preferred
+from deskmate.core.hybrid_search import Hit, HybridSearch, SearchFilters, hit_of
 from deskmate.core.search.analysis import Segmenter
 from deskmate.core.search.build_pipeline import (
     PIPELINE_MIN_ITEMS,
@@ -28,61 +28,24 @@ from deskmate.core.search.build_pipeline import (
     DocumentPipeline,
     pipeline_available,
 )
-from deskmate.core.search.documents import plain_text, to_document
+from deskmate.core.search.documents import to_document
 from deskmate.core.search.encoder import shared_encoder
-from deskmate.core.search.freshness import demote_stale
 from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
 from deskmate.core.search.query_plan import QueryPlanner
-from deskmate.core.search.ranker import IndexSnapshot, Ranked
-from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
-from deskmate.core.search.rerank import is_typed_question, rerank
-from deskmate.core.search.snippets import HighlightedText, Highlighter
+from deskmate.core.search.ranker import IndexSnapshot
+from deskmate.core.search.snippets import Highlighter
 from deskmate.core.search.synonyms import SynonymTable
-from deskmate.core.semantic.search import (
-    DEPTH as FUSION_DEPTH,
-)
-from deskmate.core.semantic.search import (
-    EncoderFactory,
-    SemanticSearch,
-    accepts,
-    fuse,
-    fused_weights,
-    is_question_like,
-    weigh_fused,
-)
+from deskmate.core.semantic.search import EncoderFactory, SemanticSearch
 from deskmate.core.store.database import DB_FILE
 from deskmate.core.store.item_store import ItemStore, WriteCounts
+
+__all__ = ["INCREMENTAL_LIMIT", "Hit", "KnowledgeBase", "UpsertResult", "hash_text"]
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 INCREMENTAL_LIMIT = 5000  # more changes than this: a clean full rebuild is faster
 _UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION_ERRORS)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One search result.
-
-    Plain data, never markup: ``snippet`` and ``title_marks`` are text with the ranges
-    that matched the query; each front end renders (and escapes) them its own way.
-    ``score`` orders the hits of one search only: lexical scores, or for a fused (hybrid)
-    ranking the fused z-score, which can be negative.
-    """
-
-    id: str
-    kind: str
-    title: str
-    snippet: HighlightedText
-    score: float
-    title_marks: HighlightedText | None = None
-    product: str | None = None
-    language: str = "zh"
-
-    @property
-    def marked_title(self) -> HighlightedText:
-        """The title with its matches (the bare title when it was not searched for)."""
-        return self.title_marks or HighlightedText(self.title)
 
 
 @dataclass(frozen=True)
@@ -108,6 +71,7 @@ class KnowledgeBase(ClosesOnExit):
         self._store = store
         #: Item vectors and the encoder (hybrid ranking of typed questions, related items).
         self.semantic = SemanticSearch(store, encoder)
+        self._hybrid = HybridSearch(store, self.semantic)
         self._write_lock = threading.RLock()
         # > 0 inside ``index_once``: writes go to the store only, the index catches up after.
         self._index_deferred = 0
@@ -235,7 +199,7 @@ class KnowledgeBase(ClosesOnExit):
         soon as it is ready rather than a second later.
         """
         try:
-            self._search("退款 refund", 1, None, None, None, None)
+            self._search("退款 refund", 1, SearchFilters())
         except CORRUPTION_ERRORS as exc:
             log.warning("search index unreadable after preparing it (%s)", exc)
             with self._snapshot_lock:
@@ -467,16 +431,16 @@ class KnowledgeBase(ClosesOnExit):
         pairs = self.semantic.related(item_id, limit)
         items = self._store.get_many([i for i, _ in pairs])
         marker = Highlighter(())
-        return [self._hit(items[i], score, marker) for i, score in pairs if i in items]
+        return [hit_of(items[i], score, marker) for i, score in pairs if i in items]
 
-    @classmethod
-    def hit_of(cls, item: Item) -> Hit:
+    @staticmethod
+    def hit_of(item: Item) -> Hit:
         """``item`` as a result row outside any search: nothing marked, its text's start.
 
         For lists that are not search results (the home list of pinned, recent and
         frequent items), so their rows read like the results' rows.
         """
-        return cls._hit(item, 0.0, Highlighter(()))
+        return hit_of(item, 0.0, Highlighter(()))
 
     def items_of_kind(self, kind: str, limit: int = 5000) -> list[Item]:
         """Every item of ``kind`` (e.g. the expert directory), at most ``limit``, by id.
@@ -534,110 +498,28 @@ class KnowledgeBase(ClosesOnExit):
             IndexNotReadyError: :meth:`prepare_index` has not finished.
         """
         self._require_ready()
+        filters = SearchFilters(kinds, product, channel, language)
         try:
-            return self._search(
-                text, limit, kinds, product, channel, language, prefer_language, semantic
-            )
+            return self._search(text, limit, filters, prefer_language, semantic)
         except CORRUPTION_ERRORS as exc:
             log.warning("search index failed while searching (%s); rebuilding it", exc)
             with self._snapshot_lock:
                 self._snapshot = None
             self._index.close()
             self.rebuild_index()
-            return self._search(
-                text, limit, kinds, product, channel, language, prefer_language, semantic
-            )
+            return self._search(text, limit, filters, prefer_language, semantic)
 
     def _search(
         self,
         text: str,
         limit: int,
-        kinds: Sequence[str] | None,
-        product: str | None,
-        channel: str | None,
-        language: str | None,
+        filters: SearchFilters,
         prefer_language: str | None = None,
         semantic: bool = True,
     ) -> list[Hit]:
         snap = self._current_snapshot()
-        plan = self._planner.plan(text, snap.expand_prefix, snap.fuzzy, snap.doc_frequency)
-        mask = None
-        for field, values in (
-            ("kind", kinds),
-            ("product", [product] if product else None),
-            ("channel", [channel] if channel else None),
-            ("language", [language] if language else None),
-        ):
-            if values:
-                part = snap.filter_mask(
-                    field, [str(ItemKind(v)) if field == "kind" else v for v in values]
-                )
-                mask = part if mask is None else mask & part
-        question = is_typed_question(text)
-        hybrid = semantic and is_question_like(text)
-        depth = max(limit, RERANK_DEPTH) if question else limit
-        prefer = preferred(snap, text, prefer_language)
-
-        def rank(fused: bool) -> list[Ranked]:
-            # Whether there is a dense side decides where the language preference and the
-            # stale demotion apply (once, on the final ranking) and how deep to rank.
-            return snap.rank(
-                plan,
-                max(depth, FUSION_DEPTH) if fused else depth,
-                mask,
-                self._store.usage_boosts_cached(),
-                None if fused else prefer,
-            )
-
-        # The encoder works on the question (its own thread) while the lexical side is
-        # ranked; rarely the guess is wrong (first search, encoder failed): ranked again.
-        fusing = hybrid and self.semantic.start_encoding(text, newest=False)
-        ranked = rank(fusing)
-        dense = self.semantic.nearest(text) if hybrid else []
-        if bool(dense) != fusing:
-            ranked = rank(bool(dense))
-        # Items are read for the re-ranked head and the final hits only (JSON decoding of
-        # 200 candidates cost ~8 ms a query); the rest of the fusion works on ids.
-        items = self._store.get_many([r.item_id for r in ranked[:depth]])
-        found = [(items[r.item_id], r.score) for r in ranked[:depth] if r.item_id in items]
-        # (An id missing from the store: the index is ahead of a concurrent delete.)
-        if question:
-            found = rerank(text, [(i, score, (i.title, *i.questions)) for i, score in found])
-        if not dense:
-            found = demote_stale(found)
-        else:
-            wanted = {"product": product, "channel": channel, "language": language}
-            if kinds or any(wanted.values()):
-                # The dense side has no index filters: its candidates are filtered here.
-                items |= self._store.get_many([i for i, _ in dense if i not in items])
-                dense = [
-                    (i, s) for i, s in dense if i in items and accepts(items[i], kinds, wanted)
-                ]
-            lexical = [(item.id, score) for item, score in found]
-            lexical += [(r.item_id, r.score) for r in ranked[depth:]]
-            fused = fuse(lexical, dense, has_vector=self.semantic.has_vector)[: limit * 2]
-            items |= self._store.get_many([i for i, _ in fused if i not in items])
-            found = [(items[i], score) for i, score in fused if i in items]
-            found = weigh_fused(found, fused_weights(text, prefer_language))
-        marker = Highlighter(plan.highlight)
-        return [self._hit(item, score, marker) for item, score in found[:limit]]
-
-    @staticmethod
-    def _hit(item: Item, score: float, marker: Highlighter) -> Hit:
-        body = plain_text(item.body[:20_000])
-        if item.questions:
-            body = " / ".join(item.questions) + " — " + body
-        if item.expert is not None:
-            body = " · ".join(p for p in (item.expert.team, item.expert.role, body) if p)
-        return Hit(
-            id=item.id,
-            kind=item.kind.value,
-            title=item.title,
-            snippet=marker.snippet(body),
-            score=round(score, 4),
-            title_marks=marker.highlight(item.title),
-            product=item.product,
-            language=item.language,
+        return self._hybrid.run(
+            snap, self._planner, text, limit, filters, prefer_language, semantic
         )
 
 

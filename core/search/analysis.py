@@ -223,6 +223,11 @@ def is_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+def han_count(text: str) -> int:
+    """How many Chinese characters the text has (how much of a question it spells out)."""
+    return sum(1 for char in text if is_han(char))
+
+
 class Segmenter:
     """jieba-rs segmentation with the content pack's own words added.
 

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from deskmate.core.search.analysis import is_han, normalize
+from deskmate.core.search.analysis import han_count, normalize
 
 ALPHA = 0.3
 DEPTH = 20
@@ -31,7 +31,7 @@ _T = TypeVar("_T")
 
 def is_typed_question(text: str) -> bool:
     """Whether the query is a question typed out (enough Chinese characters) to re-rank."""
-    return sum(1 for char in text if is_han(char)) >= MIN_HAN
+    return han_count(text) >= MIN_HAN
 
 
 def _grams(text: str) -> list[Counter[str]]:

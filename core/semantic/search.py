@@ -22,7 +22,7 @@ from typing import TypeVar
 import numpy as np
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.search.agent_language import preference_boost
-from deskmate.core.search.analysis import is_han
+from deskmate.core.search.analysis import han_count
 from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
 from deskmate.core.search.encoder_guard import EncoderGuard, guard_for
 from deskmate.core.search.freshness import STALE_FACTOR, is_stale
@@ -51,7 +51,7 @@ EncoderFactory = Callable[[], TextEncoder | None]
 
 def is_question_like(text: str) -> bool:
     """Whether a query is a question in words (enough Chinese characters) worth encoding."""
-    return sum(1 for char in text if is_han(char)) >= MIN_HAN
+    return han_count(text) >= MIN_HAN
 
 
 def _z_scores(scores: Sequence[float]) -> list[float]:

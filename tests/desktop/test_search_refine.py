@@ -16,7 +16,7 @@ import pytest
 from deskmate.core import KnowledgeBase
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.knowledge_base import Hit
-from deskmate.core.search.encoder import FloatMatrix, TextEncoder, shared_encoder
+from deskmate.core.search.encoder import FloatMatrix
 from deskmate.core.search.snippets import HighlightedText
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.search_refine import refined_rows
@@ -25,6 +25,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.desktop.conftest import press, wait_for_results
+from tests.encoders import WrappedEncoder
 
 # The sample pack's faq-bb-007 (搬家了宽带能移过去吗？) in other words: lexical search
 # misses it, the fused ranking puts it near the top (tests/core/test_semantic.py).
@@ -32,21 +33,13 @@ PARAPHRASE = "我要换个地方住家里的网络能跟着搬走吗"
 PARAPHRASED_ID = "faq-bb-007"
 
 
-class _GatedEncoder:
+class _GatedEncoder(WrappedEncoder):
     """The real encoder, but each call waits until the test opens the gate."""
 
-    def __init__(self, inner: TextEncoder) -> None:
-        self.inner = inner
+    def __init__(self) -> None:
+        super().__init__()
         self.gate = threading.Event()
         self.waiting = threading.Event()
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
 
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
         self.waiting.set()
@@ -56,9 +49,7 @@ class _GatedEncoder:
 
 @pytest.fixture
 def gated() -> _GatedEncoder:
-    inner = shared_encoder()
-    assert inner is not None, shared_encoder.problem
-    return _GatedEncoder(inner)
+    return _GatedEncoder()
 
 
 @pytest.fixture

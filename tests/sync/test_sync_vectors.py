@@ -8,29 +8,20 @@ from pathlib import Path
 
 import pytest
 from deskmate.core import KnowledgeBase
-from deskmate.core.search.encoder import FloatMatrix, TextEncoder, shared_encoder
+from deskmate.core.search.encoder import FloatMatrix, shared_encoder
 from deskmate.server.tables import ItemVectorRow
 from sqlalchemy import func, select, update
 
+from tests.encoders import WrappedEncoder
 from tests.sync.conftest import LiveServer, make_client
 
 
-class _Counting:
+class _Counting(WrappedEncoder):
     """The real encoder, counting the texts it is asked to encode."""
 
     def __init__(self) -> None:
-        inner = shared_encoder()
-        assert inner is not None
-        self.inner: TextEncoder = inner
+        super().__init__()
         self.texts = 0
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
 
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
         self.texts += len(texts)

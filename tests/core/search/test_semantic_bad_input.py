@@ -16,34 +16,22 @@ import numpy as np
 import pytest
 from deskmate.core import KnowledgeBase
 from deskmate.core.content.model import Item
-from deskmate.core.search.encoder import FloatMatrix, TextEncoder, clip_text, shared_encoder
+from deskmate.core.search.encoder import FloatMatrix, clip_text
 from deskmate.core.search.encoder_guard import EncoderBusyError, EncoderGuard
 from deskmate.core.semantic.vector_job import item_text, text_digest
 from deskmate.core.store.vector_store import StoredVector
 
-
-def _real() -> TextEncoder:
-    encoder = shared_encoder()
-    assert encoder is not None, shared_encoder.problem
-    return encoder
+from tests.encoders import WrappedEncoder, real_encoder, zh_faqs
 
 
-class _Flaky:
+class _Flaky(WrappedEncoder):
     """The real encoder, except on ``bad``: raise, give NaN, or hang until released."""
 
     def __init__(self, bad: str, how: str) -> None:
-        self.inner = _real()
+        super().__init__()
         self.bad = clip_text(bad)
         self.how = how
         self.release = threading.Event()
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
 
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
         vectors = self.inner.encode(texts)
@@ -59,9 +47,7 @@ class _Flaky:
 
 @pytest.fixture
 def items(sample_kb: KnowledgeBase) -> list[Item]:
-    return [
-        i for i in sample_kb._store.iter_items() if i.language == "zh" and i.kind.value == "faq"
-    ][:24]
+    return zh_faqs(sample_kb)
 
 
 @pytest.fixture
@@ -77,7 +63,7 @@ def flaky_kb(
 
 
 def _stored(kb: KnowledgeBase) -> set[str]:
-    return set(kb.semantic.vectors.digests(_real().model_id))
+    return set(kb.semantic.vectors.digests(real_encoder().model_id))
 
 
 @pytest.mark.parametrize(
@@ -157,7 +143,7 @@ def test_a_text_the_encoder_hangs_on_is_skipped_and_retried_later(
 def test_damaged_stored_vectors_are_left_out_and_encoded_again(
     items: list[Item], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    encoder = _real()
+    encoder = real_encoder()
     with KnowledgeBase.open(tmp_path / "kb", lambda: encoder) as kb:
         kb.upsert(items)
         assert kb.semantic.encode_items().encoded == 24
@@ -199,7 +185,7 @@ def test_an_english_only_pack_works(tmp_path: Path) -> None:
         )
         for i, title, body in faqs
     ]
-    with KnowledgeBase.open(tmp_path / "kb", lambda: _real()) as kb:
+    with KnowledgeBase.open(tmp_path / "kb", lambda: real_encoder()) as kb:
         kb.upsert(records)
         report = kb.semantic.encode_items()
         assert (report.encoded, report.failed) == (3, 0)
