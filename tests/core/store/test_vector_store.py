@@ -106,3 +106,37 @@ def test_an_edited_text_or_another_model_is_encoded_again(tmp_path: Path) -> Non
     assert (len(todo), kept) == (2, 0)
     assert list(vectors.since(MODEL, 0)) == []  # the other model's run pruned them
     store.close()
+
+
+def test_a_downgrade_to_0004_keeps_the_items_and_the_next_upgrade_encodes_again(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / database.DB_FILE
+    store = ItemStore(path)
+    vectors = VectorStore(store.engine, store.path)
+    items = [item(n) for n in range(3)]
+    store.write(items)
+    vectors.put(
+        MODEL, [StoredVector(i.id, text_digest(item_text(i)), 0.01, _vector(1)) for i in items]
+    )
+    store.close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        config = database._alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0004")
+    engine.dispose()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(item_vectors)")]
+        assert columns == ["item_id", "model_id", "text_digest", "scale", "vector", "seq"]
+        # 8-byte digests cannot become 0004's full ones: the vectors go, the items stay.
+        assert conn.execute("SELECT count(*) FROM item_vectors").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM items").fetchone() == (3,)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert "vector_models" not in tables
+    store = ItemStore(path)  # opening upgrades again
+    vectors = VectorStore(store.engine, store.path)
+    todo, kept = plan_encoding(store, vectors, MODEL, 384)
+    assert (sorted(t.item_id for t in todo), kept) == (sorted(i.id for i in items), 0)
+    store.close()
