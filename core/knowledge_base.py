@@ -21,14 +21,8 @@ from deskmate.core.closing import ClosesOnExit
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.errors import IndexNotReadyError, OperationCancelledError, SearchIndexError
 from deskmate.core.hybrid_search import Hit, HybridSearch, SearchFilters, hit_of
+from deskmate.core.index_upkeep import INCREMENTAL_LIMIT, IndexUpkeep
 from deskmate.core.search.analysis import Segmenter
-from deskmate.core.search.build_pipeline import (
-    PIPELINE_MIN_ITEMS,
-    AnalysisConfig,
-    DocumentPipeline,
-    pipeline_available,
-)
-from deskmate.core.search.documents import to_document
 from deskmate.core.search.encoder import shared_encoder
 from deskmate.core.search.index_store import CORRUPTION_ERRORS, SearchIndex
 from deskmate.core.search.query_plan import QueryPlanner
@@ -44,8 +38,6 @@ __all__ = ["INCREMENTAL_LIMIT", "Hit", "KnowledgeBase", "UpsertResult", "hash_te
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-INCREMENTAL_LIMIT = 5000  # more changes than this: a clean full rebuild is faster
-_UPDATE_ERRORS: tuple[type[BaseException], ...] = (SearchIndexError, *CORRUPTION_ERRORS)
 
 
 @dataclass(frozen=True)
@@ -73,13 +65,12 @@ class KnowledgeBase(ClosesOnExit):
         self.semantic = SemanticSearch(store, encoder)
         self._hybrid = HybridSearch(store, self.semantic)
         self._write_lock = threading.RLock()
-        # > 0 inside ``index_once``: writes go to the store only, the index catches up after.
-        self._index_deferred = 0
         self._snapshot: IndexSnapshot | None = None
         self._snapshot_lock = threading.Lock()
         # Set once the index is usable (prepared, or an old one kept after a cancel).
         self._ready = threading.Event()
-        self._configure_analysis()
+        index, segmenter = self._analysis()
+        self._upkeep = IndexUpkeep(store, index, segmenter, self.skill_names, self._write_lock)
 
     @classmethod
     def open(
@@ -124,14 +115,23 @@ class KnowledgeBase(ClosesOnExit):
 
     # -- analysis settings (synonyms, skill names) -----------------------------------
 
-    def _configure_analysis(self) -> None:
+    def _analysis(self) -> tuple[SearchIndex, Segmenter]:
+        """Read the analysis settings from the store: the index and segmenter they give."""
         self.synonyms = SynonymTable.parse(self._store.get_meta("synonyms") or "")
         self.skill_names: dict[str, str] = json.loads(self._store.get_meta("skill_names") or "{}")
-        self._segmenter = Segmenter(self.synonyms.words())
+        segmenter = Segmenter(self.synonyms.words())
         names = json.dumps(self.skill_names, sort_keys=True, ensure_ascii=False)
-        fingerprint = f"{self._segmenter.fingerprint}:{hash_text(names)}"
-        self._planner = QueryPlanner(self._segmenter, self.synonyms)
-        self._index = SearchIndex(self.data_dir / "index", fingerprint)
+        fingerprint = f"{segmenter.fingerprint}:{hash_text(names)}"
+        self._planner = QueryPlanner(segmenter, self.synonyms)
+        return SearchIndex(self.data_dir / "index", fingerprint), segmenter
+
+    @property
+    def _index(self) -> SearchIndex:
+        return self._upkeep.index
+
+    @property
+    def _segmenter(self) -> Segmenter:
+        return self._upkeep.segmenter
 
     def set_vocabulary(
         self,
@@ -154,7 +154,7 @@ class KnowledgeBase(ClosesOnExit):
                 self._store.set_meta("skill_names", json.dumps(skill_names, ensure_ascii=False))
             old = self._index.fingerprint
             self._index.close()
-            self._configure_analysis()
+            self._upkeep.reconfigure(*self._analysis(), self.skill_names)
             if self._index.fingerprint == old:
                 return False
             log.info("synonyms or skill names changed; rebuilding the search index")
@@ -182,7 +182,7 @@ class KnowledgeBase(ClosesOnExit):
             SearchIndexError: the index could not be built (an old one stays in use).
         """
         try:
-            self._ensure_index(progress, cancel)
+            self._upkeep.ensure(progress, cancel)
         except (OperationCancelledError, SearchIndexError):
             # Cancelled, or the rebuild failed (disk full, folder not writable): the old
             # index, if there is a readable one, stays in use.
@@ -224,32 +224,6 @@ class KnowledgeBase(ClosesOnExit):
         self._ready.set()
         return True
 
-    def _ensure_index(
-        self, progress: Progress | None = None, cancel: threading.Event | None = None
-    ) -> None:
-        state = self._index.state()
-        if state is None or state.fingerprint != self._index.fingerprint:
-            if not self._index.live.exists():
-                log.info("creating the search index")
-            else:
-                why = "unreadable" if state is None else "built with other settings"
-                log.warning("search index %s; rebuilding it from the store", why)
-            self.rebuild_index(progress, cancel)
-            return
-        try:
-            self._index.open()
-        except SearchIndexError as exc:
-            log.warning("%s; rebuilding it from the store", exc)
-            self.rebuild_index(progress, cancel)
-            return
-        if state.store_seq < self._store.last_seq():
-            log.info("search index is behind the store; catching up")
-            self._catch_up(state.store_seq, cancel)
-
-    def _documents(self, items: Iterable[Item]) -> Iterable[dict[str, str]]:
-        for item in items:
-            yield to_document(item, self._segmenter, self.skill_names)
-
     def rebuild_index(
         self,
         progress: Progress | None = None,
@@ -273,40 +247,7 @@ class KnowledgeBase(ClosesOnExit):
             OperationCancelledError: ``cancel`` was set; the old index stays live.
             SearchIndexError: the build failed; the old index stays live.
         """
-        with self._write_lock:
-            seq = self._store.last_seq()
-            total = sum(self._store.count().values())
-            items = self._store.iter_items()
-            if pipeline is None:
-                pipeline = total >= PIPELINE_MIN_ITEMS and pipeline_available()
-            if not pipeline:
-                # The dictionary loads before the build folder exists: a quit while it
-                # loads (up to 2 s on a busy machine, deaf to cancel) leaves nothing behind.
-                self._segmenter.load()
-                if cancel is not None and cancel.is_set():
-                    raise OperationCancelledError("The index rebuild was cancelled.")
-                count = self._index.build(self._documents(items), total, seq, progress, cancel)
-            else:
-                config = AnalysisConfig.of(self._segmenter, self.skill_names)
-                with DocumentPipeline(config, cancel) as worker:
-                    docs = worker.documents(items)
-                    count = self._index.build(docs, total, seq, progress, cancel)
-            log.info("search index rebuilt: %d items (pipelined: %s)", count, pipeline)
-            return count
-
-    def _catch_up(self, since: int, cancel: threading.Event | None = None) -> None:
-        changes = self._store.changes_since(since)
-        if len(changes.upserted) + len(changes.deleted) > INCREMENTAL_LIMIT:
-            self.rebuild_index(cancel=cancel)
-            return
-        docs = list(self._documents(changes.upserted))
-        try:
-            self._index.apply(docs, changes.deleted, changes.last_seq)
-        except _UPDATE_ERRORS as exc:
-            # The store already has the change; the index is derived, so rebuild it.
-            log.warning("search index could not be updated (%s); rebuilding it", exc)
-            self._index.close()
-            self.rebuild_index(cancel=cancel)
+        return self._upkeep.rebuild(progress, cancel, pipeline=pipeline)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -324,10 +265,10 @@ class KnowledgeBase(ClosesOnExit):
         change; the index catches up at the next open).
         """
         with self._write_lock:
-            state_seq = self._index_seq()
+            state_seq = self._upkeep.seq()
             counts: WriteCounts = self._store.write(items, deletions)
-            if (counts.added or counts.updated or counts.deleted) and not self._index_deferred:
-                self._catch_up(state_seq, cancel)
+            if counts.added or counts.updated or counts.deleted:
+                self._upkeep.after_write(state_seq, cancel)
             if progress is not None:
                 progress(1, 1)
             return UpsertResult(counts.added, counts.updated, counts.unchanged, counts.deleted)
@@ -345,42 +286,15 @@ class KnowledgeBase(ClosesOnExit):
         the block raises, the changes it made are indexed all the same (unless ``cancel``
         is set) and its exception is what the caller sees.
         """
-        with self._write_lock:
-            self._index_deferred += 1
-        failed = False
-        try:
+        with self._upkeep.deferred(cancel):
             yield
-        except BaseException:
-            failed = True
-            raise
-        finally:
-            with self._write_lock:
-                self._index_deferred -= 1
-                if not self._index_deferred:
-                    self._catch_up_after_deferral(cancel, failed)
-
-    def _catch_up_after_deferral(self, cancel: threading.Event | None, failed: bool) -> None:
-        if not self._index_behind():
-            return
-        if failed and cancel is not None and cancel.is_set():
-            return  # quitting: the next open catches up
-        try:
-            self._catch_up(self._index_seq(), cancel)
-        except (OperationCancelledError, SearchIndexError) as exc:
-            if not failed:
-                raise
-            log.warning("search index not caught up after a failed write (%s)", exc)
-
-    def _index_behind(self) -> bool:
-        return self._index_seq() < self._store.last_seq()
 
     def delete(self, ids: Iterable[str]) -> UpsertResult:
         """Delete items by id (unknown ids are ignored)."""
         return self.upsert((), ids)
 
     def _index_seq(self) -> int:
-        state = self._index.state()
-        return state.store_seq if state is not None else 0
+        return self._upkeep.seq()
 
     def record_usage(
         self, item_id: str, consulted: int, helpful: int = 0, unhelpful: int = 0
