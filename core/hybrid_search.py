@@ -9,9 +9,9 @@ The steps, on one index snapshot:
 3. for question-like text (:func:`is_question_like`) the nearest item vectors, encoded on
    the encoder's own thread while step 2 runs, fused with the lexical candidates
    (z-scores per query, ``semantic.search.fuse``);
-4. the agent's language first among equals and stale items demoted — by the lexical
-   ranker when there is no dense side, by ``weigh_fused`` on the fused ranking otherwise
-   (once each, on the final ranking).
+4. the agent's language first among equals and stale items demoted, once, on the final
+   ranking (``search.final_weights``; without a dense side the ranker gives the language
+   boost itself, over the whole index).
 
 Items are read from the store only for the re-ranked head and the final hits; the rest
 of the fusion works on ids.
@@ -27,7 +27,7 @@ import numpy.typing as npt
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.search.agent_language import preferred
 from deskmate.core.search.documents import plain_text
-from deskmate.core.search.freshness import demote_stale
+from deskmate.core.search.final_weights import item_weights, weigh
 from deskmate.core.search.query_plan import QueryPlanner
 from deskmate.core.search.ranker import IndexSnapshot, Ranked
 from deskmate.core.search.rerank import DEPTH as RERANK_DEPTH
@@ -38,9 +38,7 @@ from deskmate.core.semantic.search import (
     SemanticSearch,
     accepts,
     fuse,
-    fused_weights,
     is_question_like,
-    weigh_fused,
 )
 from deskmate.core.store.item_store import ItemStore
 
@@ -180,7 +178,8 @@ class HybridSearch:
         if question:
             found = rerank(text, [(i, score, (i.title, *i.questions)) for i, score in found])
         if not dense:
-            found = demote_stale(found)
+            # The ranker gave the language boost (over the whole index): staleness only.
+            found = weigh(found, item_weights(text, None))
         else:
             if filters.any():
                 # The dense side has no index filters: its candidates are filtered here.
@@ -191,6 +190,6 @@ class HybridSearch:
             fused = fuse(lexical, dense, has_vector=self._semantic.has_vector)[: limit * 2]
             items |= self._store.get_many([i for i, _ in fused if i not in items])
             found = [(items[i], score) for i, score in fused if i in items]
-            found = weigh_fused(found, fused_weights(text, prefer_language))
+            found = weigh(found, item_weights(text, prefer_language))
         marker = Highlighter(plan.highlight)
         return [hit_of(item, score, marker) for item, score in found[:limit]]

@@ -1,7 +1,8 @@
 """A slight demotion of stale items: of two equally relevant answers, the checked one first.
 
 An FAQ or script last verified more than :data:`STALE_AFTER_DAYS` ago (the sidebar marks
-it "⚠ Not verified for N days") has its score multiplied by :data:`STALE_FACTOR`. Items
+it "⚠ Not verified for N days") has its score multiplied by :data:`STALE_FACTOR`
+(``final_weights``, the last step of every ranking). Items
 never verified (no ``verified_at``: most imported packs) are not demoted: nothing says
 they are stale, and demoting a whole pack would change nothing but its mix with others.
 
@@ -15,7 +16,6 @@ marked stale. 0.9 would cost those queries a quarter of their MRR (0.131), so 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from deskmate.core.content.model import Item, ItemKind
@@ -32,14 +32,3 @@ def is_stale(item: Item, now: datetime) -> bool:
         return False
     at = item.verified_at if item.verified_at.tzinfo else item.verified_at.replace(tzinfo=UTC)
     return (now - at).days > STALE_AFTER_DAYS
-
-
-def demote_stale(
-    found: Sequence[tuple[Item, float]], now: datetime | None = None
-) -> list[tuple[Item, float]]:
-    """``found`` (best first) with stale items' scores × STALE_FACTOR, re-sorted (stable)."""
-    moment = now or datetime.now(UTC)
-    scored = [
-        (item, score * STALE_FACTOR if is_stale(item, moment) else score) for item, score in found
-    ]
-    return sorted(scored, key=lambda pair: -pair[1])

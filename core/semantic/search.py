@@ -16,16 +16,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import TypeVar
 
 import numpy as np
 from deskmate.core.content.model import Item, ItemKind
-from deskmate.core.search.agent_language import preference_boost
 from deskmate.core.search.analysis import han_count
 from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
 from deskmate.core.search.encoder_guard import EncoderGuard, guard_for
-from deskmate.core.search.freshness import STALE_FACTOR, is_stale
 from deskmate.core.semantic.vector_job import (
     EncodeReport,
     EncodeTask,
@@ -95,40 +92,6 @@ def fuse(
         fused.append((key, dense_weight * semantic + (1 - dense_weight) * lex))
     fused.sort(key=lambda pair: -pair[1])
     return fused
-
-
-def fused_weights(
-    text: str, prefer_language: str | None, now: datetime | None = None
-) -> Callable[[Item], float]:
-    """The factor each item's fused score is weighed by: the lexical path's adjustments.
-
-    The agent's language (``agent_language.preference_boost``) and the stale demotion
-    (``freshness.STALE_FACTOR``), which the lexical ranking applies to its own scores.
-    In a fused search the lexical side is ranked without them and they apply here, once,
-    to the final ranking (not to one side, where the fusion's normalising would blur
-    them).
-    """
-    moment = now or datetime.now(UTC)
-    boost = 1.0 + preference_boost(text, prefer_language) if prefer_language else 1.0
-
-    def factor(item: Item) -> float:
-        weight = boost if prefer_language and item.language == prefer_language else 1.0
-        return weight * (STALE_FACTOR if is_stale(item, moment) else 1.0)
-
-    return factor
-
-
-def weigh_fused(
-    found: Sequence[tuple[Item, float]], factor: Callable[[Item], float]
-) -> list[tuple[Item, float]]:
-    """Fused (item, score) pairs with each score weighed by ``factor``, re-sorted (stable).
-
-    A fused score is a z-score and can be negative, where a product would move it the
-    wrong way: it moves by ``|score| × (factor − 1)`` instead, which is the product for a
-    positive score and the same direction for a negative one.
-    """
-    weighed = [(item, score + abs(score) * (factor(item) - 1.0)) for item, score in found]
-    return sorted(weighed, key=lambda pair: -pair[1])
 
 
 def accepts(item: Item, kinds: Sequence[str] | None, wanted: dict[str, str | None]) -> bool:

@@ -13,9 +13,9 @@ import pytest
 from deskmate.core import KnowledgeBase
 from deskmate.core.content.model import Item, ItemKind
 from deskmate.core.search.agent_language import NEAR_TIE_BOOST, SAME_LANGUAGE_BOOST
+from deskmate.core.search.final_weights import item_weights, weigh
 from deskmate.core.search.freshness import STALE_FACTOR
 from deskmate.core.search.snippets import HighlightedText
-from deskmate.core.semantic.search import fused_weights, weigh_fused
 
 # The sample pack's FAQ faq-bb-007 (搬家了宽带能移过去吗？) asked in other words.
 PARAPHRASE = "我要换个地方住家里的网络能跟着搬走吗"
@@ -47,17 +47,17 @@ def _item(item_id: str, language: str, verified_days_ago: int | None = None) -> 
 
 def test_weights_act_like_the_lexical_products_and_keep_their_direction() -> None:
     fresh, stale, english = _item("a", "zh"), _item("b", "zh", 200), _item("c", "en")
-    factor = fused_weights("退款怎么申请", "en", NOW)
+    factor = item_weights("退款怎么申请", "en", NOW)
     assert factor(fresh) == 1.0
     assert factor(stale) == pytest.approx(STALE_FACTOR)
     assert factor(english) == pytest.approx(1 + NEAR_TIE_BOOST)
     # A positive fused score is multiplied; a negative one still falls (stale) or rises.
-    weighed = dict(weigh_fused([(fresh, 1.0), (stale, -1.0), (english, -2.0)], factor))
+    weighed = dict(weigh([(fresh, 1.0), (stale, -1.0), (english, -2.0)], factor))
     assert weighed[fresh] == 1.0
     assert weighed[stale] == pytest.approx(-1.0 - (1 - STALE_FACTOR))
     assert weighed[english] == pytest.approx(-2.0 + 2 * NEAR_TIE_BOOST)
     # Equal scores: the stale one goes below the fresh one.
-    tied = weigh_fused([(stale, 0.5), (fresh, 0.5)], fused_weights("x", None, NOW))
+    tied = weigh([(stale, 0.5), (fresh, 0.5)], item_weights("x", None, NOW))
     assert [item.id for item, _ in tied] == ["a", "b"]
 
 

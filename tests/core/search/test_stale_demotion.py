@@ -8,7 +8,8 @@ from typing import Any
 
 from deskmate.core import KnowledgeBase
 from deskmate.core.content.model import Item
-from deskmate.core.search.freshness import STALE_FACTOR, demote_stale, is_stale
+from deskmate.core.search.final_weights import item_weights, weigh
+from deskmate.core.search.freshness import STALE_FACTOR, is_stale
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -34,6 +35,10 @@ def test_only_faqs_and_scripts_verified_long_ago_are_stale() -> None:
     assert is_stale(_faq("a", 91), NOW)
     assert not is_stale(_faq("b", 90), NOW)
     assert not is_stale(_faq("c", None), NOW)  # never verified: nothing says it is stale
+
+
+def demote_stale(found: list[tuple[Item, float]], now: datetime) -> list[tuple[Item, float]]:
+    return weigh(found, item_weights("", None, now))  # what a lexical ranking ends with
 
 
 def test_equal_relevance_puts_the_fresh_item_first_and_a_clear_lead_stands() -> None:
