@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from deskmate.core.search import analysis
-from pypinyin import Style, pinyin
 from deskmate.core.search.synonyms import SynonymTable
+from pypinyin import Style, pinyin
 
 MAX_CHARS = 200
 LABEL_CHARS = 120
