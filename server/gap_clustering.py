@@ -23,8 +23,10 @@ joins the best topic scoring at least ``threshold``, and always one with its nor
 Meaning (optional): a text given with its sentence vector (``GapText.vector``) that words
 alone did not place is scored half by words, half by the sentence cosine with the topics'
 mean vectors, without the conflict rule for mere wording but with one for things and for
-what is asked (see :meth:`TopicIndex.meaning_match`; benchmarks/README.md has the design
-and the measurements). Without vectors the clustering is the lexical one above.
+what is asked (see :meth:`TopicIndex.meaning_match`); failing that, the same score with
+each of the nearest single forms of the topics (:meth:`TopicIndex.member_match`): a new
+phrasing close to one phrasing of a topic that gathered several. benchmarks/README.md has
+the design and the measurements. Without vectors the clustering is the lexical one above.
 
 Speed: an inverted index from feature to topics; only topics sharing one of the text's
 rarer features are scored, with a bound that misses no match (see ``_dot_products``).
@@ -37,7 +39,6 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from deskmate.core.search import analysis
 from deskmate.core.search.synonyms import SynonymTable
@@ -52,10 +53,13 @@ from deskmate.server.gap_features import (
     normal_form,
     present_in,
 )
+from deskmate.server.gap_labels import topic_label
+from deskmate.server.gap_members import Members
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "LABEL_CHARS",
+    "MEMBER_FLOOR",
     "VECTOR_FLOOR",
     "VECTOR_WEIGHT",
     "GapText",
@@ -77,6 +81,12 @@ VECTOR_FLOOR = 0.84
 #: The share of a topic's texts that name a thing (or ask for a kind of answer) for it
 #: to conflict with a text that names another.
 THING_SHARE = 0.25
+#: The sentence cosine that counts as no meaning in common with one form of a topic (see
+#: :meth:`TopicIndex.member_match`): higher than ``VECTOR_FLOOR``, as the nearest of many
+#: forms is near by chance more often than a mean is; chosen on a flat stretch (0.89-0.92).
+MEMBER_FLOOR = 0.91
+#: How many of the nearest forms (by sentence vector) :meth:`TopicIndex.member_match` scores.
+MEMBER_K = 8
 #: Longer texts (a pasted chat log, say) are analysed and labelled by their start only.
 
 
@@ -131,12 +141,15 @@ class TopicIndex:
         vector_weight: float = VECTOR_WEIGHT,
         vector_floor: float = VECTOR_FLOOR,
         thing_share: float = THING_SHARE,
+        member_floor: float = MEMBER_FLOOR,
     ) -> None:
         self.threshold = threshold
         self.vector_weight = vector_weight
         self.vector_floor = vector_floor
         self.thing_share = thing_share
+        self.member_floor = member_floor
         self._centroids = Centroids()
+        self._members = Members()
         self._analyser = TextAnalyser(segmenter, synonyms)
         # feature -> {topic id: how many of the topic's texts have the feature}
         self._postings: dict[str, dict[int, int]] = {}
@@ -168,11 +181,13 @@ class TopicIndex:
 
         ``vector`` is the text's unit sentence vector, if it has one.
         """
-        if vector is not None:
-            self._centroids.add(topic_id, vector)
         key = normal_form(text)
         self._exact.setdefault(key, topic_id)
         features = self._analyser.vector(key)
+        if vector is not None:
+            self._centroids.add(topic_id, vector)
+            if features.norm:
+                self._members.add(topic_id, key, features, vector)
         topic = self._topics.setdefault(topic_id, _Topic())
         topic.size += 1
         for feature, weight2 in features.squared.items():
@@ -194,8 +209,29 @@ class TopicIndex:
         """
         match = self.best_match(text, at_least=self.threshold)
         if match is None and vector is not None:
-            match = self.meaning_match(text, vector)
+            match = self.meaning_match(text, vector) or self.member_match(text, vector)
         return match[0] if match is not None else None
+
+    def member_match(self, text: str, vector: Vector) -> tuple[int, float] | None:
+        """The topic of the best of the nearest forms to ``text``, and the score; or None.
+
+        The same score as :meth:`meaning_match`, with one form of a topic instead of the
+        topic as a whole, for the ``MEMBER_K`` forms nearest by sentence vector; a form
+        that names a thing the text does not while the text names one it does not, or
+        asks for another kind of answer, does not count.
+        """
+        features = self._analyser.vector(normal_form(text))
+        if not features.norm:
+            return None
+        return self._members.best(
+            features,
+            vector,
+            weight=self.vector_weight,
+            floor=self.member_floor,
+            threshold=self.threshold,
+            k=MEMBER_K,
+            excluded=lambda topic_id: self._asks_other(features, topic_id),
+        )
 
     def meaning_match(self, text: str, vector: Vector) -> tuple[int, float] | None:
         """The best topic for ``text`` by words and meaning together, and its score; or None.
@@ -298,6 +334,22 @@ class TopicIndex:
                 dots[topic_id] += weight2 * count_of(topic_id, 0)
         return dots
 
+    def _asks_other(self, vector: TextVector, topic_id: int) -> bool:
+        """Whether the text asks for a place, an amount or a time, and the topic for another.
+
+        That is: none of the kinds the text asks for is asked by a quarter of the topic's
+        texts, while another kind is asked by at least ``thing_share`` of them.
+        """
+        size = self._topics[topic_id].size
+        asked = [kind for kind in ASK_KINDS if kind in vector.squared]
+        if not asked:
+            return False
+        counts = {kind: self._postings.get(kind, {}).get(topic_id, 0) for kind in ASK_KINDS}
+        share = self.thing_share * size
+        if any(4 * counts[kind] >= size for kind in asked):
+            return False
+        return any(n >= share for kind, n in counts.items() if kind not in asked)
+
     def _conflicts(self, vector: TextVector, topic_id: int, *, things: bool = False) -> bool:
         """Whether each side has a content word (``things``: a thing word) the other lacks.
 
@@ -312,12 +364,9 @@ class TopicIndex:
         def common(feature: str) -> bool:
             return 4 * count(feature) >= topic.size
 
-        if things:
-            asked = [kind for kind in ASK_KINDS if kind in vector.squared]
-            share = self.thing_share * topic.size
-            other = [kind for kind in ASK_KINDS if kind not in asked]
-            if asked and not any(map(common, asked)) and any(count(k) >= share for k in other):
-                return True
+        share = self.thing_share * topic.size
+        if things and self._asks_other(vector, topic_id):
+            return True
         if all(present_in(w, common) for w in (vector.things if things else vector.words)):
             return False
         has = vector.squared.__contains__
@@ -348,49 +397,3 @@ def cluster(
         index.add_text(topic_id, signal.text, signal.vector)
         assigned[signal.key] = topic_id
     return assigned
-
-
-@lru_cache(maxsize=1)
-def _default_analyser() -> TextAnalyser:
-    return TextAnalyser(None, None)
-
-
-def topic_label(texts: Sequence[str], index: TopicIndex | None = None) -> str:
-    """A readable label for a topic: its most representative text, as shown to editors.
-
-    The distinct normal forms are ranked by their summed cosine (no conflict rule) with
-    all of the topic's texts — the medoid: frequent forms and forms made of the topic's
-    common words win, typos and extra details lose — then by frequency, then shorter
-    first, then first seen. The label is the first way the winning form was typed, in
-    :func:`display_form`. Texts with nothing to analyse (empty, only punctuation or
-    emoji) win only when there is nothing else.
-
-    Args:
-        texts: The topic's signal texts.
-        index: Analyse as this index does (its synonyms); the default has none.
-    """
-    return _label(index._analyser if index is not None else _default_analyser(), texts)
-
-
-def _label(analyser: TextAnalyser, texts: Sequence[str]) -> str:
-    first_typed: dict[str, str] = {}
-    counts: dict[str, int] = {}
-    centroid: dict[str, float] = {}  # the sum of the texts' unit vectors
-    for text in texts:
-        key = normal_form(text)
-        first_typed.setdefault(key, text)
-        counts[key] = counts.get(key, 0) + 1
-        vector = analyser.vector(key)
-        for feature, weight2 in vector.squared.items():  # (none when the norm is 0)
-            centroid[feature] = centroid.get(feature, 0.0) + math.sqrt(weight2) / vector.norm
-    if not first_typed:
-        return ""
-
-    def rank(order_key: tuple[int, str]) -> tuple[float, int, int, int]:
-        order, key = order_key
-        vector = analyser.vector(key)
-        dot = sum(math.sqrt(w2) * centroid[f] for f, w2 in vector.squared.items())
-        return -(dot / vector.norm if vector.norm else -1.0), -counts[key], len(key), order
-
-    _order, best = min(enumerate(first_typed), key=rank)
-    return display_form(first_typed[best])

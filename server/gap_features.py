@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from deskmate.core.search import analysis
 from deskmate.core.search.synonyms import SynonymTable
+from pypinyin import Style, pinyin
 
 MAX_CHARS = 200
 LABEL_CHARS = 120
@@ -31,6 +32,9 @@ FRAME_WEIGHT = 0.2
 BIGRAM_WEIGHT = 0.7
 CHAR_WEIGHT = 0.5
 TRIGRAM_WEIGHT = 0.35
+#: Each reading of each Chinese character: agents type with a pinyin input method, so the
+#: commonest slip is a homophone (还款 → 还宽, 维修 → 维休, 手续费 → 手续废).
+PINYIN_WEIGHT = 0.3
 #: Applied when the text and the topic each have a content word the other lacks.
 CONFLICT_FACTOR = 0.5
 
@@ -170,6 +174,8 @@ class TextAnalyser:
             squared["b:" + bigram] = BIGRAM_WEIGHT**2
         for char in run.replace(" ", ""):
             squared["c:" + char] = CHAR_WEIGHT**2
+            for reading in _readings(char):
+                squared[reading] = PINYIN_WEIGHT**2
         for kind, pattern in ASK_KINDS.items():
             if pattern.search(key):
                 squared[kind] = ASK_WEIGHT**2
@@ -186,8 +192,11 @@ class TextAnalyser:
             if word.isspace():
                 content.append("")  # bigrams run on (花呗 还款 = 花呗还款), joined words do not
             elif not analysis.is_han(word):
+                terms = self._latin_terms(word)
+                if any(_ID_LIKE.fullmatch(t) for t in terms):
+                    _drop_label(content, squared)
                 content.append(" ")
-                for term in self._latin_terms(word):
+                for term in terms:
                     self._add_term(squared, words, term)
             elif word in FRAME_WORDS_ZH:
                 squared["w:" + word] = FRAME_WEIGHT**2
@@ -230,14 +239,38 @@ def _content_words(content: list[str]) -> list[str]:
     return out
 
 
+def _drop_label(content: list[str], squared: dict[str, float]) -> None:
+    """Make the Chinese word just before an order or phone number a frame word.
+
+    It names the number (订单号 8281466057, 手机号 138…), not what the gap is about.
+    """
+    while content and content[-1] == "":
+        content.pop()
+    if content and content[-1].strip():
+        label = content.pop()
+        squared["w:" + label] = FRAME_WEIGHT**2
+
+
+@lru_cache(maxsize=20_000)
+def _readings(char: str) -> tuple[str, ...]:
+    """The pinyin features of a Chinese character: one per reading (还: hai, huan, fu)."""
+    return tuple(dict.fromkeys("y:" + r for r in pinyin(char, Style.NORMAL, heteronym=True)[0]))
+
+
 @lru_cache(maxsize=50_000)
-def _word_chars(feature: str) -> tuple[str, ...]:
-    """The character features of a Chinese word feature (none for other words)."""
+def _word_chars(feature: str) -> tuple[tuple[str, ...], ...]:
+    """Per character of a Chinese word feature, its features: itself, then its readings."""
     word = feature[2:]
-    return tuple("c:" + char for char in word) if analysis.is_han(word) else ()
+    if not analysis.is_han(word):
+        return ()
+    return tuple(("c:" + char, *_readings(char)) for char in word)
 
 
 def present_in(word: str, has: Callable[[str], bool]) -> bool:
-    """Whether a content word is there: its feature, or all its characters (another cut)."""
+    """Whether a content word is there: its feature, or all its characters (another cut).
+
+    A character also counts as there when one of its readings is: a homophone typed
+    instead (还宽 has 还款; 花呗 and 借呗 stay apart).
+    """
     chars = _word_chars(word)
-    return has(word) or (bool(chars) and all(has(c) for c in chars))
+    return has(word) or (bool(chars) and all(any(map(has, alts)) for alts in chars))

@@ -280,3 +280,31 @@ def test_mixed_scripts_and_symbols_do_not_break_anything(fresh: Callable[..., To
     ids = topics_of(fresh(), odd)
     assert len(ids) == len(odd)
     assert all(isinstance(topic_label([text]), str) for text in odd)
+
+
+@pytest.mark.parametrize(
+    ("topic", "typed"),
+    [
+        pytest.param(
+            ["花呗在哪里还款", "花呗还款入口在哪", "花呗怎么还款"], "花呗还宽入口在哪", id="kuan"
+        ),
+        pytest.param(["借呗分期手续费多少", "借呗分期要手续费吗"], "借呗分期手续废多少", id="fei"),
+    ],
+)
+def test_homophone_typos_join_their_topic(
+    fresh: Callable[..., TopicIndex], topic: list[str], typed: str
+) -> None:
+    # Agents type with a pinyin input method: the commonest slip is a homophone.
+    assert len(set(topics_of(fresh(), [*topic, typed]))) == 1
+
+
+def test_homophones_do_not_join_other_products(fresh: Callable[..., TopicIndex]) -> None:
+    assert len(set(topics_of(fresh(), ["花呗怎么还款", "借呗怎么还宽"]))) == 2
+
+
+def test_the_word_naming_an_order_number_is_not_what_the_gap_is_about(
+    fresh: Callable[..., TopicIndex],
+) -> None:
+    texts = ["花呗怎么还 订单号8281466057", "花呗怎么还 订单号7168948915", "花呗还款入口在哪"]
+    texts += ["花呗还款入口在哪 运单号SF1234567890"]
+    assert len(set(topics_of(fresh(), ["花呗还款入口在哪", "花呗在哪里还款", *texts]))) == 1

@@ -144,7 +144,6 @@ def test_topics_from_before_vectors_get_them(
     ("first", "second", "together"),
     [
         (*PARAPHRASES, True),
-        ("忘记密码怎么办", "密码忘了", True),
         (*PRODUCTS, False),  # two products (sentence cosine 0.95)
         ("花呗怎么还", "借呗怎么还", False),  # 0.97
         ("iPhone 15去哪里维修", "iPhone 15维修要多少钱", False),  # a place vs an amount
@@ -158,3 +157,43 @@ def test_meaning_joins_wordings_not_things(
     index.add_text(1, first, one)
     assert index.assign(second) is None  # words alone keep every pair apart
     assert (index.assign(second, two) == 1) is together
+
+
+def test_words_and_their_readings_join_a_close_wording(encoder: TextEncoder) -> None:
+    # 忘 / 忘记 and 密码 in both: with the characters' readings, words alone suffice now.
+    one, two = encoder.encode([normal_form("忘记密码怎么办"), normal_form("密码忘了")])
+    index = TopicIndex()
+    index.add_text(1, "忘记密码怎么办", one)
+    assert index.assign("密码忘了") == 1
+    assert index.assign("密码忘了", two) == 1
+
+
+# A topic that gathered several phrasings (and a typo, an order number): its centroid is
+# far from each of them, so a new phrasing close to one of them needs its nearest form.
+GATHERED = ["花呗在哪里还款", "花呗还款入口在哪", "花呗怎么还", "花呗怎么还款"] * 3 + [
+    "花呗还宽入口在哪",
+    "花呗怎么还 订单号8281466057",
+]
+REPAIR = ["荣耀X50坏了去哪修", "荣耀X50去哪里维修"]
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "together"),
+    [
+        (GATHERED, "花呗还款方式有哪些", True),  # a detail on one side only: wording
+        (GATHERED, "借呗还款方式有哪些", False),  # another product
+        (REPAIR, "荣耀X50维修网点在哪里", True),
+        (REPAIR, "荣耀X50售后维修点在哪", True),
+        (REPAIR, "荣耀X50维修要多少钱", False),  # an amount, not a place
+        (REPAIR, "小米14维修网点在哪里", False),  # another product
+    ],
+)
+def test_a_new_phrasing_joins_by_its_nearest_form(
+    encoder: TextEncoder, topic: list[str], text: str, together: bool
+) -> None:
+    vectors = encoder.encode([normal_form(t) for t in [*topic, text]])
+    index = TopicIndex()
+    index.add_topic(1, topic, list(vectors[:-1]))
+    assert index.assign(text) is None  # words alone do not place it
+    assert index.meaning_match(text, vectors[-1]) is None  # nor the topic's mean vector
+    assert (index.assign(text, vectors[-1]) == 1) is together
