@@ -1,6 +1,6 @@
 """The ``deskmate-server`` command: serve the API and administer users, tokens and content.
 
-Subcommands: ``serve``, ``import``, ``user add``, ``token issue``, ``token revoke``,
+Subcommands: ``serve``, ``import``, ``encode``, ``user add``, ``token issue``, ``token revoke``,
 ``demo``, ``repair-no-results`` and ``openapi``. ``--db`` defaults to ``$DESKMATE_SERVER_DB`` or
 ``sqlite:///<per-user data directory>/server.db``; ``serve`` and ``demo`` take
 ``--secret-file`` (server/server_secret.py).
@@ -37,6 +37,7 @@ from deskmate.server.auth import (
 )
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
+from deskmate.server.encode_command import encode_command
 from deskmate.server.item_vectors import configure_encoder_threads
 from deskmate.server.learning.assessments import import_scores
 from deskmate.server.learning.demo_history import (
@@ -48,6 +49,7 @@ from deskmate.server.learning.demo_history import (
 from deskmate.server.learning.profile_warmer import ProfileWarmer
 from deskmate.server.learning.profiles import refresh_profiles
 from deskmate.server.no_result_repair import repair_no_results
+from deskmate.server.reencode import BATCH
 from deskmate.server.server_secret import SECRET_ENV, SECRET_FILE_ENV, console_key
 from deskmate.server.workbench.authorship import remove_user
 from deskmate.server.workbench.server_settings import all_settings, set_setting
@@ -114,6 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="import content packs")
     imp.add_argument("sources", nargs="+", type=Path, metavar="PACK", help="pack folders/files")
     imp.add_argument("--strict", action="store_true", help="any bad record: import nothing")
+
+    enc = sub.add_parser(
+        "encode",
+        parents=[common],
+        help="encode the published items that lack a vector of the current model (after a "
+        "model upgrade, or items imported where the encoder could not load); resumable, "
+        "Ctrl-C stops between batches",
+    )
+    enc.add_argument("--dry-run", action="store_true", help="only say how many need encoding")
+    enc.add_argument(
+        "--batch", type=int, default=BATCH, metavar="N", help=f"items per commit (default {BATCH})"
+    )
 
     user = sub.add_parser("user", help="manage users").add_subparsers(
         dest="action", metavar="ACTION", required=True
@@ -368,6 +382,16 @@ def _dispatch_admin(db: Database, args: argparse.Namespace) -> None:
             say(f"revoked {count} token{'s' * (count != 1)} of {args.name}")
 
 
+def _dispatch_content(db: Database, args: argparse.Namespace) -> int:
+    if args.command == "encode":
+        if args.batch < 1:
+            raise DeskmateError(f"--batch takes a positive number, not {args.batch}")
+        return encode_command(db, dry_run=args.dry_run, batch=args.batch)
+    report = import_packs(db, args.sources, strict=args.strict)
+    print_report(report, sys.stdout)
+    return 1 if args.strict and report.problems else 0
+
+
 def _dispatch(db: Database, args: argparse.Namespace) -> int:
     if getattr(args, "secret_file", None) is not None:
         # Through the environment: `serve --workers N` processes read it there too.
@@ -377,10 +401,8 @@ def _dispatch(db: Database, args: argparse.Namespace) -> int:
             if not 1 <= args.workers <= MAX_WORKERS:
                 raise DeskmateError(f"--workers takes 1 to {MAX_WORKERS}, not {args.workers}")
             serve(db, listen(args.host, args.port), args.workers, args.verbose)
-        case "import", _:
-            report = import_packs(db, args.sources, strict=args.strict)
-            print_report(report, sys.stdout)
-            return 1 if args.strict and report.problems else 0
+        case (("import" | "encode"), _):
+            return _dispatch_content(db, args)
         case "user", "add":
             user = add_user(db, args.name, args.role, args.team, args.learning_role)
             team = f" (team {user.team})" if user.team else ""
