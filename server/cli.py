@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import socket
 import sys
-import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
 from importlib.metadata import version
@@ -51,6 +49,7 @@ from deskmate.server.learning.profiles import refresh_profiles
 from deskmate.server.no_result_repair import repair_no_results
 from deskmate.server.reencode import BATCH
 from deskmate.server.server_secret import SECRET_ENV, SECRET_FILE_ENV, console_key
+from deskmate.server.vector_backfill import VectorBackfill, background_encode_enabled
 from deskmate.server.workbench.authorship import remove_user
 from deskmate.server.workbench.server_settings import all_settings, set_setting
 from fastapi import FastAPI
@@ -257,11 +256,20 @@ def serve(db: Database, sock: socket.socket, workers: int = 1, verbose: bool = F
         "lifespan": "on",
     }
     console_key(db.url)  # read or create the secret once, before any worker needs it
-    warmer = ProfileWarmer(db.url.render_as_string(hide_password=False))
+    encode_in_background = background_encode_enabled()  # a bad value: refused before serving
+    url = db.url.render_as_string(hide_password=False)
+    warmer = ProfileWarmer(url)
     warmer.start()
+    # Items lacking a current vector (a model upgrade) are encoded beside the requests, once
+    # per start, by this process only (not by each of the --workers).
+    backfill = VectorBackfill(url) if encode_in_background else None
+    if backfill is not None:
+        backfill.start()
     try:
         _serve(db, sock, workers, verbose, options)
     finally:
+        if backfill is not None:
+            backfill.stop()
         warmer.stop()
 
 
@@ -282,18 +290,9 @@ def _serve(
     Multiprocess(config, sockets=[sock]).run()
 
 
-def _encode_demo_pack(db: Database) -> None:
-    """The sample pack again, now with vectors (clients fetch them at their next sync)."""
-    try:
-        with ExitStack() as stack:
-            import_packs(db, [sample_pack_path(stack)])
-    except DeskmateError as exc:  # the demo goes on without vectors (clients encode)
-        logging.getLogger(__name__).warning("demo: items not encoded: %s", exc.message)
-
-
 def _cmd_demo(db: Database, port: int) -> int:
     # Imported without vectors first, so the demo answers at once (encoding the 253 items
-    # takes 30-60 s); a background thread then encodes them.
+    # takes 30-60 s); serve()'s background encoding then gives them their vectors.
     with ExitStack() as stack:
         report = import_packs(db, [sample_pack_path(stack)], encoder=lambda: None)
     if report.problems:
@@ -313,7 +312,6 @@ def _cmd_demo(db: Database, port: int) -> int:
     sys.stdout.write(f"DESKMATE_SERVER=http://{DEFAULT_HOST}:{bound_port}\n")
     sys.stdout.write(f"DESKMATE_TOKEN={token}\n")
     sys.stdout.flush()
-    threading.Thread(target=_encode_demo_pack, args=(db,), name="demo-vectors", daemon=True).start()
     serve(db, sock)
     return 0
 

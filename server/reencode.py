@@ -159,7 +159,7 @@ def reencode(
     stop: threading.Event | None = None,
     progress: Callable[[EncodeProgress], None] | None = None,
     batch: int = BATCH,
-    between: Callable[[], None] | None = None,
+    between: Callable[[], object] | None = None,
 ) -> ReencodeReport:
     """Encode every published item lacking a current vector, one committed batch at a time.
 
