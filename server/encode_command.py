@@ -87,7 +87,7 @@ def encode_command(
         report = reencode(db, model, stop=stop, progress=show, batch=batch)
     summary = (
         f"{report.encoded} items encoded, {report.failed} failed, {report.skipped} changed "
-        f"meanwhile, in {report.seconds:.1f} s"
+        f"or encoded elsewhere meanwhile, in {report.seconds:.1f} s"
     )
     if report.stopped:
         left = report.total - report.encoded - report.failed - report.skipped

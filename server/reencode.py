@@ -73,7 +73,8 @@ class ReencodeReport:
         total: Items that needed a vector when the run planned.
         encoded: Vectors stored.
         failed: Items the encoder failed on (tried again by the next run).
-        skipped: Items an import or publish changed or deleted meanwhile (left to it).
+        skipped: Items an import or publish changed, deleted or encoded meanwhile (left to
+            it), or another run encoded.
         stopped: The run was asked to stop (or the encoder got stuck) before the end.
         seconds: How long it took.
     """

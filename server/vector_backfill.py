@@ -124,8 +124,8 @@ class VectorBackfill:
             if report.total:
                 state = "stopped" if report.stopped else "done"
                 log.info(
-                    "background encoding %s: %d of %d items encoded, %d failed, %d changed "
-                    "meanwhile, in %.1f s",
+                    "background encoding %s: %d of %d items encoded, %d failed, %d changed or "
+                    "encoded elsewhere meanwhile, in %.1f s",
                     state,
                     report.encoded,
                     report.total,

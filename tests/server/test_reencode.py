@@ -120,7 +120,9 @@ def test_encode_gives_the_items_imported_without_an_encoder_their_vectors_in_the
         assert lines[1].startswith("encoded 4/6 items, ")
         assert lines[2].startswith("encoded 6/6 items, ")
         assert lines[2].endswith(" items/s")
-        assert lines[-1].startswith("done: 6 items encoded, 0 failed, 0 changed meanwhile")
+        assert lines[-1].startswith(
+            "done: 6 items encoded, 0 failed, 0 changed or encoded elsewhere meanwhile"
+        )
 
         # The items come again in the feed, each with the vector of its text.
         page = agent.get("/api/v1/changes", params={"cursor": cursor, "limit": 1000}).json()
@@ -191,7 +193,7 @@ def test_a_stop_request_ends_the_run_between_batches_with_a_message(
     assert (
         out.getvalue()
         .splitlines()[-1]
-        .startswith("stopped: 2 items encoded, 0 failed, 0 changed meanwhile")
+        .startswith("stopped: 2 items encoded, 0 failed, 0 changed or encoded elsewhere meanwhile")
     )
     assert (
         out.getvalue()
