@@ -1,6 +1,6 @@
 """The ``deskmate-server`` command: serve the API and administer users, tokens and content.
 
-Subcommands: ``serve``, ``import``, ``user add``, ``token issue``, ``token revoke``,
+Subcommands: ``serve``, ``import``, ``encode``, ``user add``, ``token issue``, ``token revoke``,
 ``demo``, ``repair-no-results`` and ``openapi``. ``--db`` defaults to ``$DESKMATE_SERVER_DB`` or
 ``sqlite:///<per-user data directory>/server.db``; ``serve`` and ``demo`` take
 ``--secret-file`` (server/server_secret.py).
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import socket
 import sys
-import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
 from importlib.metadata import version
@@ -37,6 +35,7 @@ from deskmate.server.auth import (
 )
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
+from deskmate.server.encode_command import encode_command
 from deskmate.server.item_vectors import configure_encoder_threads
 from deskmate.server.learning.assessments import import_scores
 from deskmate.server.learning.demo_history import (
@@ -48,7 +47,9 @@ from deskmate.server.learning.demo_history import (
 from deskmate.server.learning.profile_warmer import ProfileWarmer
 from deskmate.server.learning.profiles import refresh_profiles
 from deskmate.server.no_result_repair import repair_no_results
+from deskmate.server.reencode import BATCH
 from deskmate.server.server_secret import SECRET_ENV, SECRET_FILE_ENV, console_key
+from deskmate.server.vector_backfill import VectorBackfill, background_encode_enabled
 from deskmate.server.workbench.authorship import remove_user
 from deskmate.server.workbench.server_settings import all_settings, set_setting
 from fastapi import FastAPI
@@ -114,6 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="import content packs")
     imp.add_argument("sources", nargs="+", type=Path, metavar="PACK", help="pack folders/files")
     imp.add_argument("--strict", action="store_true", help="any bad record: import nothing")
+
+    enc = sub.add_parser(
+        "encode",
+        parents=[common],
+        help="encode the published items that lack a vector of the current model (after a "
+        "model upgrade, or items imported where the encoder could not load); resumable, "
+        "Ctrl-C stops between batches",
+    )
+    enc.add_argument("--dry-run", action="store_true", help="only say how many need encoding")
+    enc.add_argument(
+        "--batch", type=int, default=BATCH, metavar="N", help=f"items per commit (default {BATCH})"
+    )
 
     user = sub.add_parser("user", help="manage users").add_subparsers(
         dest="action", metavar="ACTION", required=True
@@ -243,11 +256,20 @@ def serve(db: Database, sock: socket.socket, workers: int = 1, verbose: bool = F
         "lifespan": "on",
     }
     console_key(db.url)  # read or create the secret once, before any worker needs it
-    warmer = ProfileWarmer(db.url.render_as_string(hide_password=False))
+    encode_in_background = background_encode_enabled()  # a bad value: refused before serving
+    url = db.url.render_as_string(hide_password=False)
+    warmer = ProfileWarmer(url)
     warmer.start()
+    # Items lacking a current vector (a model upgrade) are encoded beside the requests, once
+    # per start, by this process only (not by each of the --workers).
+    backfill = VectorBackfill(url) if encode_in_background else None
+    if backfill is not None:
+        backfill.start()
     try:
         _serve(db, sock, workers, verbose, options)
     finally:
+        if backfill is not None:
+            backfill.stop()
         warmer.stop()
 
 
@@ -268,18 +290,9 @@ def _serve(
     Multiprocess(config, sockets=[sock]).run()
 
 
-def _encode_demo_pack(db: Database) -> None:
-    """The sample pack again, now with vectors (clients fetch them at their next sync)."""
-    try:
-        with ExitStack() as stack:
-            import_packs(db, [sample_pack_path(stack)])
-    except DeskmateError as exc:  # the demo goes on without vectors (clients encode)
-        logging.getLogger(__name__).warning("demo: items not encoded: %s", exc.message)
-
-
 def _cmd_demo(db: Database, port: int) -> int:
     # Imported without vectors first, so the demo answers at once (encoding the 253 items
-    # takes 30-60 s); a background thread then encodes them.
+    # takes 30-60 s); serve()'s background encoding then gives them their vectors.
     with ExitStack() as stack:
         report = import_packs(db, [sample_pack_path(stack)], encoder=lambda: None)
     if report.problems:
@@ -299,7 +312,6 @@ def _cmd_demo(db: Database, port: int) -> int:
     sys.stdout.write(f"DESKMATE_SERVER=http://{DEFAULT_HOST}:{bound_port}\n")
     sys.stdout.write(f"DESKMATE_TOKEN={token}\n")
     sys.stdout.flush()
-    threading.Thread(target=_encode_demo_pack, args=(db,), name="demo-vectors", daemon=True).start()
     serve(db, sock)
     return 0
 
@@ -368,6 +380,16 @@ def _dispatch_admin(db: Database, args: argparse.Namespace) -> None:
             say(f"revoked {count} token{'s' * (count != 1)} of {args.name}")
 
 
+def _dispatch_content(db: Database, args: argparse.Namespace) -> int:
+    if args.command == "encode":
+        if args.batch < 1:
+            raise DeskmateError(f"--batch takes a positive number, not {args.batch}")
+        return encode_command(db, dry_run=args.dry_run, batch=args.batch)
+    report = import_packs(db, args.sources, strict=args.strict)
+    print_report(report, sys.stdout)
+    return 1 if args.strict and report.problems else 0
+
+
 def _dispatch(db: Database, args: argparse.Namespace) -> int:
     if getattr(args, "secret_file", None) is not None:
         # Through the environment: `serve --workers N` processes read it there too.
@@ -377,10 +399,8 @@ def _dispatch(db: Database, args: argparse.Namespace) -> int:
             if not 1 <= args.workers <= MAX_WORKERS:
                 raise DeskmateError(f"--workers takes 1 to {MAX_WORKERS}, not {args.workers}")
             serve(db, listen(args.host, args.port), args.workers, args.verbose)
-        case "import", _:
-            report = import_packs(db, args.sources, strict=args.strict)
-            print_report(report, sys.stdout)
-            return 1 if args.strict and report.problems else 0
+        case (("import" | "encode"), _):
+            return _dispatch_content(db, args)
         case "user", "add":
             user = add_user(db, args.name, args.role, args.team, args.learning_role)
             team = f" (team {user.team})" if user.team else ""

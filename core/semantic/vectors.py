@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,47 @@ def quantize(vector: FloatArray) -> tuple[bytes, float]:
 def dequantize(data: bytes, scale: float) -> FloatArray:
     """The float vector of (int8 bytes, scale)."""
     return np.frombuffer(data, dtype=np.int8).astype(np.float32) * np.float32(scale)
+
+
+def scan(data: Int8Matrix, scales: FloatArray, queries: FloatArray) -> FloatArray:
+    """Every int8 row's dot product with the queries (cosines, for unit vectors).
+
+    The one brute-force scan, shared by the client's search and the server's duplicate
+    hints: blocks of :data:`BLOCK_ROWS` rows are widened to float32 into one reused buffer
+    and multiplied on one BLAS thread; rows × queries (a matrix-vector product per block
+    for one query) was 3× faster than queries × rows transposed, measured.
+
+    Args:
+        data: The int8 rows, shape (n, dimension).
+        scales: Each row's scale, shape (n,).
+        queries: One query (dimension,) or several as columns (dimension, m).
+
+    Returns:
+        Scores of shape (n,) for one query, (n, m) for several.
+    """
+    n, dimension = data.shape
+    ask = np.ascontiguousarray(queries, np.float32)
+    scores = np.empty((n, *ask.shape[1:]), np.float32)
+    # One float32 block, reused: widening into it avoids an allocation per block.
+    wide = np.empty((min(n, BLOCK_ROWS), dimension), np.float32)
+    with single_blas_thread():
+        for start in range(0, n, BLOCK_ROWS):
+            block = data[start : start + BLOCK_ROWS]
+            size = len(block)
+            np.copyto(wide[:size], block, casting="unsafe")
+            np.matmul(wide[:size], ask, out=scores[start : start + size])
+    scores *= scales.reshape(-1, *([1] * (ask.ndim - 1)))
+    return scores
+
+
+def top_k(ids: Sequence[str], scores: FloatArray, k: int) -> list[tuple[str, float]]:
+    """The ``k`` ids of highest score (one score per id), best first."""
+    k = min(k, len(ids))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top])]
+    return [(ids[i], float(scores[i])) for i in top]
 
 
 @dataclass(frozen=True)
@@ -112,24 +154,9 @@ class VectorMatrix:
     def nearest(self, query: FloatArray, k: int) -> list[tuple[str, float]]:
         """The ``k`` item ids with the highest cosine similarity to ``query``, best first."""
         rows = self._rows
-        n = len(rows.ids)
-        if n == 0 or k <= 0:
+        if not rows.ids or k <= 0:
             return []
-        scores = np.empty(n, np.float32)
-        q = query.astype(np.float32, copy=False)
-        # One float32 block, reused: widening into it avoids an allocation per block.
-        wide = np.empty((min(n, BLOCK_ROWS), self.dimension), np.float32)
-        with single_blas_thread():
-            for start in range(0, n, BLOCK_ROWS):
-                block = rows.data[start : start + BLOCK_ROWS]
-                size = len(block)
-                np.copyto(wide[:size], block, casting="unsafe")
-                np.matmul(wide[:size], q, out=scores[start : start + size])
-        scores *= rows.scales
-        k = min(k, n)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [(rows.ids[i], float(scores[i])) for i in top]
+        return top_k(rows.ids, scan(rows.data, rows.scales, query), k)
 
     def vector_of(self, item_id: str) -> FloatArray | None:
         """The (dequantised) vector of an item, or None."""

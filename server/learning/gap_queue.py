@@ -41,7 +41,12 @@ from deskmate.server.learning.gap_signals import (
     clean_note,
     signal_text,
 )
-from deskmate.server.learning.gap_vectors import current_model, stored_vectors, text_vectors
+from deskmate.server.learning.gap_vectors import (
+    current_model,
+    encode_texts,
+    missing_texts,
+    stored_vectors,
+)
 from deskmate.server.learning.profile_inputs import ItemCatalogue, item_catalogue
 from deskmate.server.tables import (
     EventRow,
@@ -161,9 +166,7 @@ def _known_ids(conn: Connection, ids: list[str]) -> set[str]:
     return known
 
 
-def _topic_index(conn: Connection, model: TextEncoder | None) -> TopicIndex:
-    # The packs' synonyms make 退钱 and 退款, 蚂蚁花呗 and 花呗 the same word here too.
-    index = TopicIndex(synonyms=SynonymTable(read_vocabulary(conn).synonyms))
+def _topic_texts(conn: Connection) -> dict[int, list[str]]:
     texts: dict[int, list[str]] = defaultdict(list)
     rows = conn.execute(
         select(GapSignalRow.topic_id, GapSignalRow.query)
@@ -172,16 +175,43 @@ def _topic_index(conn: Connection, model: TextEncoder | None) -> TopicIndex:
     )
     for topic_id, query in rows:
         texts[topic_id].append(query)
+    return texts
+
+
+def _topic_index(conn: Connection, model: TextEncoder | None) -> TopicIndex:
+    # The packs' synonyms make 退钱 and 退款, 蚂蚁花呗 and 花呗 the same word here too.
+    index = TopicIndex(synonyms=SynonymTable(read_vocabulary(conn).synonyms))
+    texts = _topic_texts(conn)
     vectors: dict[str, Vector] = {}
     if model is not None:
-        queries = [q for qs in texts.values() for q in qs]
-        vectors = stored_vectors(conn, model.model_id, queries)
-        # Texts stored before vectors (or under another model) are encoded a few at a time.
-        missing = list(dict.fromkeys(q for q in queries if normal_form(q) not in vectors))
-        vectors |= text_vectors(conn, model, missing[:BACKFILL])
+        vectors = stored_vectors(conn, model.model_id, [q for qs in texts.values() for q in qs])
     for topic_id, queries in texts.items():
         index.add_topic(topic_id, queries, [vectors.get(normal_form(q)) for q in queries])
     return index
+
+
+def _encode_ahead(
+    db: Database, encoder: EncoderFactory
+) -> tuple[TextEncoder | None, set[str], str | None]:
+    """Encode, before the write transaction, what the next collection will need.
+
+    That is the new signals' texts, and up to :data:`BACKFILL` live topics' texts stored
+    before vectors (or under another model). Returns the model (None: no signals, or no
+    encoder), the ids of the signals seen and the newest upload's stamp among them: the
+    collection places only those, so one that arrives meanwhile waits for the next
+    collection instead of being placed without its vector.
+    """
+    with db.read() as conn:
+        signals, latest = _new_signals(conn, item_catalogue(conn, db.display_url))
+        seen = {s["id"] for s in signals}
+        model = current_model(encoder) if signals else None
+        if model is None:
+            return None, seen, latest
+        topics = [q for qs in _topic_texts(conn).values() for q in qs]
+        todo = missing_texts(conn, model.model_id, (s["query"] for s in signals))
+        todo += [t for t in missing_texts(conn, model.model_id, topics) if t not in todo][:BACKFILL]
+    encode_texts(db, model, todo)
+    return model, seen, latest
 
 
 def collect_signals(db: Database, encoder: EncoderFactory = shared_encoder) -> int:
@@ -190,10 +220,19 @@ def collect_signals(db: Database, encoder: EncoderFactory = shared_encoder) -> i
     With a sentence encoder, each new signal text is encoded once (stored: see
     :mod:`.gap_vectors`) and texts join topics by meaning as well as by words.
     """
+    # Encoded first, outside the write: a backlog of new texts (hundreds of signals at
+    # ~30 texts/s) must not hold the write lock, which every upload and publish needs.
+    model, seen, seen_latest = _encode_ahead(db, encoder)
     with db.write() as conn:
         signals, latest = _new_signals(conn, item_catalogue(conn, db.display_url))
-        model = current_model(encoder) if signals else None
-        vectors = text_vectors(conn, model, (s["query"] for s in signals)) if model else {}
+        if any(s["id"] not in seen for s in signals):
+            # Arrived after the texts were encoded: placed by the next collection.
+            signals = [s for s in signals if s["id"] in seen]
+            latest = seen_latest
+        if model is not None and not signals:
+            model = None
+        queries = [s["query"] for s in signals]
+        vectors = stored_vectors(conn, model.model_id, queries) if model else {}
         if signals:
             now = utc_now()
 

@@ -3,8 +3,10 @@
 The gap queue (:mod:`.gap_queue`) clusters by words and, where a text and a topic both
 have them, by meaning (:meth:`deskmate.server.gap_clustering.TopicIndex.meaning_match`).
 Each distinct text (in its normal form) is encoded once per model, in batches, through
-the encoder guard (a text the engine hangs on is skipped, the rest stalls not), and kept
-in ``gap_text_vectors``: a restart or the next collection reads it back. Vectors of
+the encoder guard (a text the engine hangs on is skipped, the rest stalls not), before
+the collection's write transaction (:func:`encode_texts`: a backlog never holds the write
+lock while it encodes), and kept in ``gap_text_vectors``: the collection, a restart or
+the next collection reads it back. Vectors of
 another model id are never read, so a model change simply starts again. Without an
 encoder, or for a text it fails on, clustering stays lexical for that text; that is
 logged once per process.
@@ -13,7 +15,7 @@ logged once per process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from deskmate.core.batching import batches
@@ -21,11 +23,13 @@ from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, s
 from deskmate.core.search.encoder_guard import guard_for
 from deskmate.core.semantic.vector_job import text_digest
 from deskmate.core.semantic.vectors import dequantize, quantize
+from deskmate.server.database import Database
 from deskmate.server.gap_centroids import Vector
 from deskmate.server.gap_features import normal_form
 from deskmate.server.item_vectors import EncoderFactory
 from deskmate.server.tables import GapTextVectorRow
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 log = logging.getLogger(__name__)
 
@@ -66,28 +70,44 @@ def stored_vectors(conn: Connection, model_id: str, texts: Iterable[str]) -> dic
     return found
 
 
-def text_vectors(conn: Connection, model: TextEncoder, texts: Iterable[str]) -> dict[str, Vector]:
-    """Vectors of the texts by normal form: stored ones read, missing ones encoded and stored.
-
-    A batch the encoder fails on (an error, a timeout) is left without vectors; those
-    texts are tried again at the next collection.
-    """
+def missing_texts(conn: Connection, model_id: str, texts: Iterable[str]) -> list[str]:
+    """The distinct normal forms of ``texts`` without a stored vector of ``model_id``."""
     forms = list(dict.fromkeys(f for t in texts if (f := normal_form(t))))
-    found = stored_vectors(conn, model.model_id, forms)
-    missing = [f for f in forms if f not in found]
-    for chunk in batches(missing, BATCH):
+    found = stored_vectors(conn, model_id, forms)
+    return [f for f in forms if f not in found]
+
+
+def _insert_new(conn: Connection, rows: list[dict[str, object]]) -> None:
+    # Two collections may encode one text at once (several server processes): the
+    # second row is dropped, not an error.
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(GapTextVectorRow).on_conflict_do_nothing(
+        index_elements=[GapTextVectorRow.model_id, GapTextVectorRow.text_digest]
+    )
+    conn.execute(statement, rows)
+
+
+def encode_texts(db: Database, model: TextEncoder, forms: Sequence[str]) -> int:
+    """Encode these normal forms and store their vectors; how many were stored.
+
+    Called outside any transaction: each batch is encoded first, then written in a short
+    transaction of its own, so a backlog never holds the database's write lock while the
+    encoder runs. A batch the encoder fails on (an error, a timeout) is left without
+    vectors; those texts are tried again at the next collection.
+    """
+    stored = 0
+    for chunk in batches(list(forms), BATCH):
         try:
             matrix = model.encode(chunk)
         except EncoderUnavailableError as exc:
             _warn_once(exc.message)
             continue
-        rows = []
+        rows: list[dict[str, object]] = []
         for form, vector in zip(chunk, matrix, strict=True):
             try:
                 data, scale = quantize(vector)
             except ValueError:
                 continue
-            found[form] = vector
             rows.append(
                 {
                     "model_id": model.model_id,
@@ -97,5 +117,7 @@ def text_vectors(conn: Connection, model: TextEncoder, texts: Iterable[str]) -> 
                 }
             )
         if rows:
-            conn.execute(insert(GapTextVectorRow), rows)
-    return found
+            with db.write() as conn:
+                _insert_new(conn, rows)
+            stored += len(rows)
+    return stored

@@ -34,8 +34,8 @@ from deskmate.core.errors import DeskmateError
 from deskmate.core.search.documents import plain_text
 from deskmate.core.search.encoder import EncoderUnavailableError, TextEncoder, shared_encoder
 from deskmate.core.search.encoder_guard import guard_for
-from deskmate.core.semantic.blas_threads import single_blas_thread
 from deskmate.core.semantic.vector_job import item_text
+from deskmate.core.semantic.vectors import scan, top_k
 from deskmate.server.auth import Permission, User
 from deskmate.server.database import Database
 from deskmate.server.tables import ItemRow, ItemStateRow, ItemVectorRow, ServerMetaRow
@@ -133,35 +133,14 @@ class ItemVectorCache:
     def nearest(self, queries: FloatMatrix, k: int) -> list[list[tuple[str, float]]]:
         """Per query row, the ``k`` items of highest cosine, best first.
 
-        One pass over the int8 matrix for all queries, a block at a time widened to
-        float32 (memory: one block, not a float copy of 100k rows).
+        One pass over the int8 matrix for all queries (core's scan: a block at a time
+        widened to float32, on one BLAS thread, as the client's search).
         """
         rows = self._rows
-        n = len(rows.ids)
-        if n == 0 or k <= 0:
+        if not rows.ids or k <= 0:
             return [[] for _ in queries]
-        # Rows × queries (a matrix-vector product per block for one query): 3× faster
-        # than queries × rows transposed, measured.
-        scores = np.empty((n, len(queries)), np.float32)
-        block = 2048
-        wide = np.empty((min(n, block), self.dimension), np.float32)
-        ask = np.ascontiguousarray(queries.T, np.float32)
-        # One BLAS thread, as the client's scan (core/semantic/blas_threads.py): OpenBLAS's
-        # per-core threads stalled each other on a busy machine (100k rows: 122 -> 10 ms).
-        with single_blas_thread():
-            for start in range(0, n, block):
-                part = rows.data[start : start + block]
-                np.copyto(wide[: len(part)], part, casting="unsafe")
-                np.matmul(wide[: len(part)], ask, out=scores[start : start + len(part)])
-        scores *= rows.scales[:, None]
-        scores = scores.T
-        k = min(k, n)
-        found = []
-        for row in scores:
-            top = np.argpartition(-row, k - 1)[:k]
-            top = top[np.argsort(-row[top])]
-            found.append([(rows.ids[i], float(row[i])) for i in top])
-        return found
+        scores = scan(rows.data, rows.scales, np.asarray(queries, np.float32).T)
+        return [top_k(rows.ids, scores[:, j], k) for j in range(scores.shape[1])]
 
 
 _caches: weakref.WeakKeyDictionary[Database, ItemVectorCache] = weakref.WeakKeyDictionary()

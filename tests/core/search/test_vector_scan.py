@@ -16,6 +16,8 @@ from deskmate.core.semantic.vectors import (
     VectorMatrix,
     dequantize,
     quantize,
+    scan,
+    top_k,
 )
 from deskmate.core.store.vector_store import StoredVector
 
@@ -98,3 +100,27 @@ def test_one_blas_thread_inside_nested_and_concurrent_blocks() -> None:
         assert blas_threads.blas_threads() == 2
     finally:
         blas_threads._control_once().set(before)  # type: ignore[union-attr]
+
+
+def test_one_scan_of_several_queries_equals_a_scan_per_query() -> None:
+    # The server's duplicate hints scan all of a save's texts at once (columns), the
+    # client one query at a time: the same function, the same scores.
+    rng = np.random.default_rng(5)
+    n = BLOCK_ROWS + 77  # two blocks, the last one partial
+    packed = [quantize(vector) for vector in _unit(rng, n)]
+    data = np.frombuffer(b"".join(d for d, _s in packed), np.int8).reshape(n, DIMENSION)
+    scales = np.array([s for _d, s in packed], np.float32)
+    queries = _unit(rng, 3)
+    together = scan(data, scales, queries.T)
+    assert together.shape == (n, 3)
+    for j, query in enumerate(queries):
+        alone = scan(data, scales, query)
+        assert alone.shape == (n,)
+        np.testing.assert_allclose(together[:, j], alone, rtol=1e-5, atol=1e-6)
+        reference = data.astype(np.float64) @ query.astype(np.float64) * scales
+        np.testing.assert_allclose(alone, reference, rtol=1e-4, atol=1e-5)
+    ids = [f"item-{i}" for i in range(n)]
+    best = top_k(ids, together[:, 0], 5)
+    assert [s for _i, s in best] == sorted((s for _i, s in best), reverse=True)
+    assert best[0][0] == ids[int(np.argmax(together[:, 0]))]
+    assert top_k(ids[:2], together[:2, 0], 5) == top_k(ids[:2], together[:2, 0], 2)
