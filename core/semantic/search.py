@@ -33,6 +33,7 @@ from deskmate.core.semantic.vector_job import (
 )
 from deskmate.core.semantic.vectors import VectorMatrix
 from deskmate.core.store.item_store import ItemStore
+from deskmate.core.store.sync_status_keys import SERVER_VECTOR_MODEL_KEY
 from deskmate.core.store.vector_store import VectorStore
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class SemanticSearch:
         self._matrix: VectorMatrix | None = None
         self._guard: EncoderGuard | None = None  # the encoder of the last search, once loaded
         self._lock = threading.Lock()
+        self._left_to_server = False  # plan_encoding said it leaves the work to the server
 
     def encoder(self) -> EncoderGuard | None:
         """The encoder behind its deadline guard, or None when it cannot run here.
@@ -195,11 +197,28 @@ class SemanticSearch:
         return encode_missing(self._store, self.vectors, encoder, progress, cancel)
 
     def plan_encoding(self) -> list[EncodeTask]:
-        """The items lacking a current vector (empty when the encoder cannot run here)."""
+        """The items the background job should encode here, lacking a current vector.
+
+        Empty when the encoder cannot run here, and when the server the items are synced
+        from encodes with this very model: it ships every vector, including those of items
+        it has not encoded yet (after a model change it re-encodes everything, server-side
+        first), so encoding them here too would only repeat its work on the agent's
+        machine. A client whose server sends no vectors, or another model's, encodes here.
+        """
         encoder = self.encoder()
         if encoder is None:
             return []
-        return plan_encoding(self._store, self.vectors, encoder.model_id, encoder.dimension)[0]
+        todo = plan_encoding(self._store, self.vectors, encoder.model_id, encoder.dimension)[0]
+        if todo and self._store.get_meta(SERVER_VECTOR_MODEL_KEY) == encoder.model_id:
+            if not self._left_to_server:
+                self._left_to_server = True  # said once: the plan runs after every sync
+                log.info(
+                    "%d items lack a vector; the server encodes with %s and sends them",
+                    len(todo),
+                    encoder.model_id,
+                )
+            return []
+        return todo
 
     def encode_slice(
         self, tasks: list[EncodeTask], cancel: threading.Event | None = None

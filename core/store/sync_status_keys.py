@@ -10,3 +10,7 @@ LAST_SYNC_KEY = "last_sync"
 LAST_PROBLEM_KEY = "sync.last_problem"
 #: The code of the last sync's error ("" when it finished): UIs decide online/offline by it.
 LAST_ERROR_CODE_KEY = "sync.last_error_code"
+#: The model id of the item vectors the server's feed carries ("" or absent: none seen).
+#: When it is this client's model, the server encodes with it and ships every vector, so
+#: the client does not encode synced items itself (issue #16: "server-side first").
+SERVER_VECTOR_MODEL_KEY = "sync.vector_model"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from deskmate.core.knowledge_base import KnowledgeBase
 from deskmate.core.search.encoder import BUNDLED_MODEL_ID, DIMENSION
 from deskmate.core.semantic.vector_feed import accept_feed_vectors
 from deskmate.core.store.database import DB_FILE, open_engine, store_errors
+from deskmate.core.store.sync_status_keys import SERVER_VECTOR_MODEL_KEY
 from deskmate.core.store.tables import ItemRow
 from deskmate.core.sync.errors import ProtocolError, ResyncRequired
 from deskmate.core.sync.transport import ChangesPage, SyncSession
@@ -148,6 +149,7 @@ class ContentPull:
         self.page_limit = max(1, min(PAGE_LIMIT, page_limit))
         self.result = PullResult()  # filled in as pages land, so a failed run still counts
         self._vectors_refused = False
+        self._server_model = ""
 
     def run(
         self, progress: Progress | None = None, cancel: threading.Event | None = None
@@ -250,6 +252,7 @@ class ContentPull:
         """Keep the page's vectors that fit this client's encoder; refusals logged once."""
         if not page.vectors:
             return
+        self._note_server_model(page.vectors)
         stored, problems = accept_feed_vectors(
             self.kb.semantic.vectors, items, page.vectors, BUNDLED_MODEL_ID, DIMENSION
         )
@@ -262,6 +265,24 @@ class ContentPull:
                 len(problems),
                 problems[0],
             )
+
+    def _note_server_model(self, wire: Mapping[str, object]) -> None:
+        """Remember which model the server encodes with (see SERVER_VECTOR_MODEL_KEY).
+
+        Ours when any vector of the page is ours: during the server's re-encoding after a
+        model change, old vectors still travel with items not yet renumbered, but the
+        server's new vectors are of the new model.
+        """
+        models = {v.get("model") for v in wire.values() if isinstance(v, Mapping)}
+        named = sorted(m for m in models if isinstance(m, str))
+        if not named:
+            return
+        model = BUNDLED_MODEL_ID if BUNDLED_MODEL_ID in named else named[0]
+        if model != self._server_model:
+            self._server_model = model
+            if self.kb.get_meta(SERVER_VECTOR_MODEL_KEY) != model:
+                self.kb.set_meta(SERVER_VECTOR_MODEL_KEY, model)
+                log.info("the server encodes item vectors with %s", model)
 
     def _sweep(self, seen: set[str]) -> int:
         stale = local_item_ids(self.kb.data_dir) - seen

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from deskmate.core import KnowledgeBase
 from deskmate.core.search.encoder import FloatMatrix, shared_encoder
+from deskmate.core.store.sync_status_keys import SERVER_VECTOR_MODEL_KEY
 from deskmate.server.tables import ItemVectorRow
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from tests.encoders import WrappedEncoder
 from tests.sync.conftest import LiveServer, make_client
@@ -112,3 +113,37 @@ def test_vectors_made_later_reach_clients_that_already_have_the_items(
             assert kb.semantic.vectors.count(model.model_id) == len(server.item_ids())
     finally:
         server.close()
+
+
+def test_a_server_encoding_with_this_model_is_left_to_send_the_missing_vectors(
+    live_server: LiveServer, token: str, tmp_path: Path
+) -> None:
+    """Server-side first: items the server has not encoded yet are not encoded here."""
+    waiting = ["faq-bb-001", "faq-bb-002"]  # e.g. not re-encoded yet after a model change
+    with live_server.db.write() as conn:
+        conn.execute(delete(ItemVectorRow).where(ItemVectorRow.item_id.in_(waiting)))
+    counting = _Counting()
+    with KnowledgeBase.open(tmp_path / "client", lambda: counting) as kb:
+        with make_client(kb, None, live_server.url, token) as client:
+            assert client.sync_once().ok
+        assert kb.get_meta(SERVER_VECTOR_MODEL_KEY) == counting.model_id
+        assert kb.semantic.vectors.count(counting.model_id) == len(live_server.item_ids()) - 2
+        assert kb.semantic.plan_encoding() == []  # what the background job would encode
+    assert counting.texts == 0
+
+
+@pytest.mark.logs_warnings(r"^the server sent 253 vectors this client cannot use .*older-model")
+def test_a_server_on_another_model_leaves_the_encoding_to_the_client(
+    live_server: LiveServer, token: str, tmp_path: Path
+) -> None:
+    """A client upgraded before its server encodes the items itself (search stays hybrid)."""
+    with live_server.db.write() as conn:
+        conn.execute(update(ItemVectorRow).values(model_id="intfloat/older-model@q4"))
+    counting = _Counting()
+    with KnowledgeBase.open(tmp_path / "client", lambda: counting) as kb:
+        with make_client(kb, None, live_server.url, token) as client:
+            assert client.sync_once().ok
+        assert kb.get_meta(SERVER_VECTOR_MODEL_KEY) == "intfloat/older-model@q4"
+        assert kb.semantic.vectors.count(counting.model_id) == 0
+        planned = kb.semantic.plan_encoding()
+        assert sorted(t.item_id for t in planned) == sorted(live_server.item_ids())
