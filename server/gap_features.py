@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from deskmate.core.search import analysis
+from deskmate.core.search.dictionaries import pinyin_module
 from deskmate.core.search.synonyms import SynonymTable
-from pypinyin import Style, pinyin
 
 MAX_CHARS = 200
 LABEL_CHARS = 120
@@ -253,8 +253,15 @@ def _drop_label(content: list[str], squared: dict[str, float]) -> None:
 
 @lru_cache(maxsize=20_000)
 def _readings(char: str) -> tuple[str, ...]:
-    """The pinyin features of a Chinese character: one per reading (还: hai, huan, fu)."""
-    return tuple(dict.fromkeys("y:" + r for r in pinyin(char, Style.NORMAL, heteronym=True)[0]))
+    """The pinyin features of a Chinese character: one per reading (还: hai, huan, fu).
+
+    Through ``pinyin_module`` like every pypinyin use: a process that released pypinyin's
+    tables (core/search/dictionaries.py) would otherwise read them emptied, and cache
+    characters without readings.
+    """
+    with pinyin_module() as module:
+        found = module.pinyin(char, style=module.Style.NORMAL, heteronym=True, errors="ignore")
+    return tuple(dict.fromkeys("y:" + r for r in found[0])) if found else ()
 
 
 @lru_cache(maxsize=50_000)

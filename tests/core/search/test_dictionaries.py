@@ -64,3 +64,27 @@ def _forget_readings() -> None:
     """Drop the remembered readings, so the next keys come from pypinyin itself."""
     analysis._word_readings.cache_clear()
     analysis._char_readings.cache_clear()
+
+
+def test_pypinyin_is_used_only_through_pinyin_module() -> None:
+    """A direct import keeps references a release empties (gap readings once did)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    direct = []
+    for folder in ("core", "server", "desktop", "indexer"):
+        for path in (root / folder).rglob("*.py"):
+            if path.name == "dictionaries.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
+                if any(n == "pypinyin" or n.startswith("pypinyin.") for n in names):
+                    direct.append(str(path.relative_to(root)))
+    assert direct == []
