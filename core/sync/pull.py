@@ -149,7 +149,7 @@ class ContentPull:
         self.page_limit = max(1, min(PAGE_LIMIT, page_limit))
         self.result = PullResult()  # filled in as pages land, so a failed run still counts
         self._vectors_refused = False
-        self._server_model = ""
+        self._server_model: str | None = None  # not known yet in this run
 
     def run(
         self, progress: Progress | None = None, cancel: threading.Event | None = None
@@ -250,9 +250,10 @@ class ContentPull:
 
     def _store_vectors(self, items: list[Item], page: ChangesPage) -> None:
         """Keep the page's vectors that fit this client's encoder; refusals logged once."""
+        if items:
+            self._note_server_model(page.vectors)
         if not page.vectors:
             return
-        self._note_server_model(page.vectors)
         stored, problems = accept_feed_vectors(
             self.kb.semantic.vectors, items, page.vectors, BUNDLED_MODEL_ID, DIMENSION
         )
@@ -269,20 +270,21 @@ class ContentPull:
     def _note_server_model(self, wire: Mapping[str, object]) -> None:
         """Remember which model the server encodes with (see SERVER_VECTOR_MODEL_KEY).
 
-        Ours when any vector of the page is ours: during the server's re-encoding after a
-        model change, old vectors still travel with items not yet renumbered, but the
-        server's new vectors are of the new model.
+        From each page with items: ours when any of its vectors is ours (during the
+        server's re-encoding after a model change, old vectors still travel with items
+        not yet renumbered, but the new ones are of the new model); another model's when
+        all are; none ("") when the page has no vector at all: a server that encodes ships
+        new items with their vectors, so one that sends none cannot encode (any more), and
+        this client then encodes them itself.
         """
         models = {v.get("model") for v in wire.values() if isinstance(v, Mapping)}
         named = sorted(m for m in models if isinstance(m, str))
-        if not named:
-            return
-        model = BUNDLED_MODEL_ID if BUNDLED_MODEL_ID in named else named[0]
+        model = BUNDLED_MODEL_ID if BUNDLED_MODEL_ID in named else (named[0] if named else "")
         if model != self._server_model:
             self._server_model = model
-            if self.kb.get_meta(SERVER_VECTOR_MODEL_KEY) != model:
+            if (self.kb.get_meta(SERVER_VECTOR_MODEL_KEY) or "") != model:
                 self.kb.set_meta(SERVER_VECTOR_MODEL_KEY, model)
-                log.info("the server encodes item vectors with %s", model)
+                log.info("the server encodes item vectors with %s", model or "nothing")
 
     def _sweep(self, seen: set[str]) -> int:
         stale = local_item_ids(self.kb.data_dir) - seen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,11 +11,12 @@ import pytest
 from deskmate.core import KnowledgeBase
 from deskmate.core.search.encoder import FloatMatrix, shared_encoder
 from deskmate.core.store.sync_status_keys import SERVER_VECTOR_MODEL_KEY
+from deskmate.server.content_import import import_packs
 from deskmate.server.tables import ItemVectorRow
 from sqlalchemy import delete, func, select, update
 
 from tests.encoders import WrappedEncoder
-from tests.sync.conftest import LiveServer, make_client
+from tests.sync.conftest import LiveServer, faq, make_client
 
 
 class _Counting(WrappedEncoder):
@@ -147,3 +149,21 @@ def test_a_server_on_another_model_leaves_the_encoding_to_the_client(
         assert kb.semantic.vectors.count(counting.model_id) == 0
         planned = kb.semantic.plan_encoding()
         assert sorted(t.item_id for t in planned) == sorted(live_server.item_ids())
+
+
+def test_a_server_that_stopped_sending_vectors_leaves_the_encoding_to_the_client(
+    live_server: LiveServer, token: str, tmp_path: Path
+) -> None:
+    """Its encoder no longer loads: new items come without vectors, so the client encodes."""
+    counting = _Counting()
+    with KnowledgeBase.open(tmp_path / "client", lambda: counting) as kb:
+        with make_client(kb, None, live_server.url, token) as client:
+            assert client.sync_once().ok
+            assert kb.get_meta(SERVER_VECTOR_MODEL_KEY) == counting.model_id
+            pack = tmp_path / "new.jsonl"
+            record = faq("faq-new-1", "新上线的宽带套餐怎么办理")
+            pack.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+            assert import_packs(live_server.db, [pack], encoder=lambda: None).added == 1
+            assert client.sync_once().ok
+        assert kb.get_meta(SERVER_VECTOR_MODEL_KEY) == ""
+        assert [t.item_id for t in kb.semantic.plan_encoding()] == ["faq-new-1"]
