@@ -13,12 +13,12 @@ import os
 import time
 
 from deskmate.core import DeskmateError, KnowledgeBase
-from deskmate.core.activity.account import BindOutcome, SignedInAccount
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.context_request import ContextError, ContextRequest
 from deskmate.core.learning import LearningStore
 from deskmate.core.paths import Paths
 from deskmate.core.settings import Settings, SettingsStore
+from deskmate.desktop.account_session import AccountSession
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.autostart import set_start_at_login
 from deskmate.desktop.background_sync import BackgroundSync
@@ -29,9 +29,7 @@ from deskmate.desktop.docking.all_desktops import OnAllDesktops, placement_for
 from deskmate.desktop.docking.dock_controller import DockController
 from deskmate.desktop.docking.edge_reservation import edge_reservation_for
 from deskmate.desktop.error_wording import (
-    credential_store_text,
     dock_problem_text,
-    is_offline,
     settings_read_text,
     wording,
 )
@@ -42,16 +40,15 @@ from deskmate.desktop.i18n import install_translators, remove_translators, resol
 from deskmate.desktop.icons import app_icon
 from deskmate.desktop.idle_memory import IdleMemory
 from deskmate.desktop.item_encoding import ItemEncoding
-from deskmate.desktop.jobs import JobRunner, Lane
+from deskmate.desktop.jobs import JobRunner
 from deskmate.desktop.keystrokes import keystrokes_for
 from deskmate.desktop.learning_controller import LearningController
-from deskmate.desktop.local_time import local_time
 from deskmate.desktop.paste_box import PasteBox
 from deskmate.desktop.settings_dialog import SettingsDialog
 from deskmate.desktop.sidebar import SidebarWindow
-from deskmate.desktop.sidebar_reads import StatusFacts, status_facts
 from deskmate.desktop.single_instance import InstanceServer
 from deskmate.desktop.startup import StartupPreparation, Usage
+from deskmate.desktop.status_line import StatusLine
 from deskmate.desktop.theme import apply_theme
 from deskmate.desktop.tray import TrayIcon
 from deskmate.desktop.watchdog import MainThreadWatchdog
@@ -132,19 +129,24 @@ class DeskmateApp(QObject):
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.sync_requested.connect(self._sync_now)
         self.tray.quit_requested.connect(self.quit)
+        self.status_line = StatusLine(
+            self.kb, self.jobs, self.window, self.tray, lambda: self.settings.server_url, self
+        )
 
         self.sync = BackgroundSync(
             self.kb, self.recorder.log, self, language=language, jobs=self.jobs
         )
         self.sync.configure(self.settings.server_url, self.settings.proxy_url)
         self.sync.started.connect(lambda: self.window.toast(self.tr("Syncing…")))
-        self.sync.account_bound.connect(self._account_bound)
         self.sync.finished.connect(self._sync_finished)
         # Who signed in on this machine profile (None before the first sign-in): their
         # name is the agent id of the record and of the learning outbox.
-        self.account: SignedInAccount | None = self._read_account()
+        self.session = AccountSession(
+            self.window, self.sync, self.recorder.log, language, self._account_named, self
+        )
+        account = self.session.account
         self.learning = LearningController(
-            LearningStore(paths.data_dir, self.account.name if self.account else None),
+            LearningStore(paths.data_dir, account.name if account else None),
             self.window,
             self.sync,
             self.tray,
@@ -180,7 +182,6 @@ class DeskmateApp(QObject):
         self.instance.command.connect(self.handle_command)
         self._gap_dialog: GapDialog | None = None
         self._quitting = False
-        self._settings_dialog: SettingsDialog | None = None
         self.refresh_status()
         for problem in self.settings_store.problems:
             log.warning("settings: %s", problem)  # the core's English detail, for IT
@@ -397,16 +398,16 @@ class DeskmateApp(QObject):
             self.settings_store.locked_keys(),
             self.hotkey_problems,
             self.window,
-            account=self.account,
+            account=self.session.account,
         )
         dialog.sign_in_requested.connect(lambda url, token: self._sign_in(dialog, url, token))
-        self._settings_dialog = dialog
+        self.session.dialog = dialog
         dialog.finished.connect(lambda _result: self._settings_closed(dialog))
         return dialog
 
     def _settings_closed(self, dialog: SettingsDialog) -> None:
-        if self._settings_dialog is dialog:
-            self._settings_dialog = None
+        if self.session.dialog is dialog:
+            self.session.dialog = None
 
     def open_settings(self) -> None:
         """The settings dialog; changes apply at once."""
@@ -444,60 +445,11 @@ class DeskmateApp(QObject):
         self._save(new)
 
     def _sign_in(self, dialog: SettingsDialog, server_url: str, token: str) -> None:
-        self.sync.configure(server_url, self.settings.proxy_url)
-        try:
-            problem = self.sync.sign_in(token)
-        except DeskmateError as exc:  # a malformed token: nothing was kept
-            dialog.show_sign_in_result(wording(exc))
-            return
-        # Kept in the credential store, or for this session only (problem says so): sync.
-        if problem and self.language != "en":  # the vault words its reason in English
-            log.warning("sign-in: %s", problem)
-            problem = credential_store_text()
-        dialog.show_sign_in_result(problem or self.tr("Signed in. Syncing now…"))
-        self._sync_now()
+        self.session.sign_in(dialog, server_url, token, self.settings.proxy_url, self._sync_now)
 
-    def _read_account(self) -> SignedInAccount | None:
-        try:
-            return self.recorder.log.account()
-        except DeskmateError as exc:  # the record's database cannot be read right now
-            log.warning("cannot read who is signed in: %s", exc.message)
-            return None
-
-    def _account_bound(self, outcome: BindOutcome) -> None:
-        """The sync asked the server who the token belongs to: record as them from now on."""
-        self.account = outcome.account
-        self.learning.store.agent_id = outcome.account.name
-        if self._settings_dialog is not None:
-            self._settings_dialog.show_account(outcome.account)
-        notice = self._account_notice(outcome)
-        if notice:
-            self.window.toast(notice)
-            if self._settings_dialog is not None:
-                self._settings_dialog.show_sign_in_result(notice)
-        if outcome.changed:
-            self.window.refresh_history()
-            self.window.favourites.reload(take_over=outcome.first)
-
-    def _account_notice(self, outcome: BindOutcome) -> str:
-        """The one-line notice of :meth:`BindOutcome.notice`, in the UI's language."""
-        name = outcome.account.name
-        if outcome.claimed:
-            return (
-                self.tr("Activity recorded before you signed in will be uploaded as %1: %2 in all.")
-                .replace("%1", name)
-                .replace("%2", str(outcome.claimed))
-            )
-        if outcome.previous is not None:
-            return (
-                self.tr(
-                    "Signed in as %1. Activity recorded as %2 stays on this computer "
-                    "until %2 signs in again."
-                )
-                .replace("%1", name)
-                .replace("%2", outcome.previous)
-            )
-        return ""
+    def _account_named(self, name: str) -> None:
+        """The server said whose the token is: the learning outbox records as them."""
+        self.learning.store.agent_id = name
 
     def _save(self, settings: Settings) -> None:
         self.settings = settings
@@ -508,34 +460,7 @@ class DeskmateApp(QObject):
 
     def refresh_status(self) -> None:
         """Online/offline, last sync and item counts in the status line (read by a job)."""
-        self.jobs.submit(
-            "status",
-            lambda _ctx: status_facts(self.kb),
-            lane=Lane.READER,
-            key="status",
-            on_done=self._show_status,
-        )
-
-    def _show_status(self, facts: StatusFacts) -> None:
-        # Online or offline is decided by the last sync's error code, never its sentence.
-        online = bool(self.settings.server_url) and not is_offline(facts.error_code)
-        if not self.settings.server_url:
-            mode = self.tr("Offline (no server configured)")
-        elif online:
-            mode = self.tr("Online")
-        else:
-            mode = self.tr("Offline: working from the local copy")
-        last_sync = local_time(facts.last_sync) if facts.last_sync else self.tr("never")
-        counts = facts.counts
-        self.window.set_status(
-            self.tr("%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts")
-            .replace("%1", mode)
-            .replace("%2", last_sync)
-            .replace("%3", str(counts.get("faq", 0)))
-            .replace("%4", str(counts.get("script", 0)))
-            .replace("%5", str(counts.get("expert", 0)))
-        )
-        self.tray.set_online(online)
+        self.status_line.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         """Closing the window hides it when the tray or a hotkey can bring it back."""

@@ -35,6 +35,25 @@
     </message>
 </context>
 <context>
+    <name>AccountSession</name>
+    <message>
+        <location filename="../../desktop/account_session.py" line="86"/>
+        <source>Signed in. Syncing now…</source>
+        <extracomment>The settings dialog while it is open (it shows the account and sign-in results). Who signed in on this machine profile (None before the first sign-in).</extracomment>
+        <translation>已登录，正在同步…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/account_session.py" line="109"/>
+        <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
+        <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/account_session.py" line="116"/>
+        <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
+        <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
+    </message>
+</context>
+<context>
     <name>ActivityRecorder</name>
     <message>
         <location filename="../../desktop/activity_recorder.py" line="94"/>
@@ -177,69 +196,29 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../desktop/app.py" line="139"/>
+        <location filename="../../desktop/app.py" line="140"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="220"/>
+        <location filename="../../desktop/app.py" line="226"/>
         <source>Preparing search by meaning… %1%</source>
         <translation>正在准备语义搜索… %1%</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="326"/>
+        <location filename="../../desktop/app.py" line="333"/>
         <source>Gap recorded. Thank you — the knowledge team will see it.</source>
         <translation>已记录缺口。谢谢，知识团队会看到。</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="345"/>
+        <location filename="../../desktop/app.py" line="352"/>
         <source>Synced: %s</source>
         <translation>已同步：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="481"/>
-        <source>Activity recorded before you signed in will be uploaded as %1: %2 in all.</source>
-        <translation>登录前记录的使用情况将以 %1 的身份上传，共 %2 条。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="488"/>
-        <source>Signed in as %1. Activity recorded as %2 stays on this computer until %2 signs in again.</source>
-        <translation>已以 %1 登录。以 %2 记录的使用情况留在本机，等 %2 再次登录时上传。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="519"/>
-        <source>Online</source>
-        <translation>在线</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="521"/>
-        <source>Offline: working from the local copy</source>
-        <translation>离线：正在使用本地副本</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="437"/>
+        <location filename="../../desktop/app.py" line="444"/>
         <source>The new language applies when Deskmate restarts.</source>
         <translation>新语言将在 Deskmate 重启后生效。</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="451"/>
-        <source>Signed in. Syncing now…</source>
-        <translation>已登录，正在同步…</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="517"/>
-        <source>Offline (no server configured)</source>
-        <translation>离线（未配置服务器）</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="522"/>
-        <source>never</source>
-        <translation>从未</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/app.py" line="525"/>
-        <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
-        <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
 </context>
 <context>
@@ -1726,6 +1705,34 @@
         <location filename="../../desktop/startup.py" line="125"/>
         <source>Loading the sample knowledge pack…</source>
         <translation>正在载入示例知识包…</translation>
+    </message>
+</context>
+<context>
+    <name>StatusLine</name>
+    <message>
+        <location filename="../../desktop/status_line.py" line="64"/>
+        <source>Offline (no server configured)</source>
+        <translation>离线（未配置服务器）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/status_line.py" line="66"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/status_line.py" line="68"/>
+        <source>Offline: working from the local copy</source>
+        <translation>离线：正在使用本地副本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/status_line.py" line="69"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/status_line.py" line="72"/>
+        <source>%1 · last sync: %2 · %3 FAQs, %4 scripts, %5 experts</source>
+        <translation>%1 · 上次同步：%2 · FAQ %3 条、话术 %4 条、专家 %5 位</translation>
     </message>
 </context>
 <context>

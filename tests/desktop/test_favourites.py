@@ -137,7 +137,7 @@ def test_pins_follow_the_first_sign_in_and_a_shared_pc_keeps_them_apart(
 
     def sign_in(name: str) -> None:
         account = SignedInAccount(name, "agent", "team1", "https://deskmate.example", "")
-        start_app._account_bound(log.bind_account(account))
+        start_app.session.bound(log.bind_account(account))
 
     sign_in("wang.fang")  # the first account takes over what was done before
     qtbot.waitUntil(lambda: load_favourites(kb, "wang.fang") == ["exp-006"], timeout=5000)
@@ -161,7 +161,7 @@ def test_a_pin_right_after_another_person_signs_in_keeps_both_lists_apart(
 
     def sign_in(name: str) -> None:
         account = SignedInAccount(name, "agent", "team1", "https://deskmate.example", "")
-        start_app._account_bound(log.bind_account(account))
+        start_app.session.bound(log.bind_account(account))
 
     sign_in("wang.fang")
     window.favourites.toggle("exp-006")

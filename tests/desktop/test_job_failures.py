@@ -12,8 +12,7 @@ import pytest
 from deskmate.core.activity.consultation_log import ConsultationLog
 from deskmate.core.activity.events import EventKind
 from deskmate.core.errors import StoreLockedError, StoreReadOnlyError
-from deskmate.desktop import app as app_module
-from deskmate.desktop import sidebar_reads, startup
+from deskmate.desktop import sidebar_reads, startup, status_line
 from deskmate.desktop.activity_recorder import ActivityRecorder
 from deskmate.desktop.app import DeskmateApp
 from deskmate.desktop.error_wording import wording
@@ -67,7 +66,7 @@ def _home(qtbot: QtBot, d: DeskmateApp, mp: pytest.MonkeyPatch) -> None:
 
 def _status(qtbot: QtBot, d: DeskmateApp, mp: pytest.MonkeyPatch) -> None:
     _ready(qtbot, d)
-    mp.setattr(app_module, "status_facts", _boom)
+    mp.setattr(status_line, "status_facts", _boom)
     d.refresh_status()
 
 

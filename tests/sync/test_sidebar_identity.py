@@ -90,8 +90,8 @@ def test_signing_in_in_settings_uploads_earlier_activity_as_the_account(
     # After a restart the sidebar still knows who is signed in, and records as them.
     again = DeskmateApp(qapp, root_paths, dock=False)
     try:
-        assert again.account is not None
-        assert again.account.name == AGENT
+        assert again.session.account is not None
+        assert again.session.account.name == AGENT
         assert again.recorder.log.agent_id == AGENT
         dialog = again.settings_dialog()
         qtbot.addWidget(dialog)
