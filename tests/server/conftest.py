@@ -22,12 +22,15 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from deskmate.core.search.encoder import TextEncoder
 from deskmate.server.app import create_app
 from deskmate.server.auth import Role, add_user, issue_token
 from deskmate.server.database import Database
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+
+from tests.encoders import real_encoder
 
 DEFAULT_PG_URL = "postgresql+psycopg://deskmate:deskmate@127.0.0.1:5432/deskmate_test"
 PG_HELP = (
@@ -182,3 +185,9 @@ def server_factory() -> Iterator[Callable[[str], RunningServer]]:
 def server(db_url: str, server_factory: Callable[[str], RunningServer]) -> RunningServer:
     """A server on a fresh database (SQLite and PostgreSQL)."""
     return server_factory(db_url)
+
+
+@pytest.fixture
+def encoder() -> TextEncoder:
+    """The real sentence encoder (for tests that encode a handful of short texts)."""
+    return real_encoder()

@@ -7,8 +7,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import pytest
-from deskmate.core.search.encoder import FloatMatrix, TextEncoder, shared_encoder
+from deskmate.core.search.encoder import FloatMatrix, TextEncoder
 from deskmate.server.learning.gap_queue import collect_signals
 from deskmate.server.tables import GapTextVectorRow
 from sqlalchemy import func, select
@@ -16,14 +15,6 @@ from sqlalchemy import func, select
 from tests.server.conftest import RunningServer
 from tests.server.learning_fixtures import add_team, import_learning_pack
 from tests.server.test_gap_vectors import PARAPHRASES, PRODUCTS, CountingEncoder, _post, _topic_of
-
-
-@pytest.fixture
-def encoder() -> TextEncoder:
-    """The real encoder (a handful of short texts)."""
-    found = shared_encoder()
-    assert found is not None, shared_encoder.problem
-    return found
 
 
 class _ProbesTheWriteLock(CountingEncoder):

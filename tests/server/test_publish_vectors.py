@@ -22,6 +22,7 @@ from deskmate.server.item_vectors import (
 from deskmate.server.tables import ItemVectorRow
 from sqlalchemy import select
 
+from tests.encoders import WrappedEncoder
 from tests.server.conftest import RunningServer
 from tests.server.helpers import item_record, write_pack
 
@@ -68,21 +69,12 @@ def test_a_published_item_goes_out_with_the_vector_of_its_text(server: RunningSe
         assert page["vectors"]["faq-esim"]["digest"] == text_digest(item_text(item)) != digest
 
 
-class _FailsOn:
+class _FailsOn(WrappedEncoder):
     """The real encoder, except that a text with ``bad`` in it makes it raise."""
 
     def __init__(self, bad: str) -> None:
-        inner = shared_encoder()
-        assert inner is not None, shared_encoder.problem
-        self.inner, self.bad = inner, bad
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
+        super().__init__()
+        self.bad = bad
 
     def encode(self, texts: Sequence[str]) -> FloatMatrix:
         if any(self.bad in text for text in texts):

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from deskmate.core.content.model import Item
 from deskmate.core.search.encoder import EncoderSlot, FloatMatrix, ModelFile, TextEncoder
-from deskmate.core.search.encoder import shared_encoder as real_encoder
 from deskmate.core.semantic.vector_job import encode_batch, item_text, text_digest
 from deskmate.server.cli import main
 from deskmate.server.content_import import import_packs
@@ -28,23 +27,7 @@ from sqlalchemy import delete, func, select
 
 from tests.server.conftest import RunningServer
 from tests.server.helpers import item_record, write_pack
-
-TITLES = [
-    "话费怎么查",
-    "流量包怎么退订",
-    "宽带报修电话",
-    "国际漫游怎么开",
-    "积分兑换话费",
-    "副卡怎么办理",
-]
-
-
-@pytest.fixture
-def encoder() -> TextEncoder:
-    """The real encoder (these tests encode a handful of short texts)."""
-    loaded = real_encoder()
-    assert loaded is not None, real_encoder.problem
-    return loaded
+from tests.server.vector_helpers import TITLES, import_without_vectors
 
 
 class _Renamed:
@@ -83,12 +66,6 @@ class _DiesAfter:
         return self.inner.encode(texts)
 
 
-def _import_without_vectors(server: RunningServer, tmp_path: Path, titles: list[str]) -> None:
-    records = [item_record(f"faq-{n}", title) for n, title in enumerate(titles)]
-    pack = write_pack(tmp_path / "pack", records)
-    assert import_packs(server.db, [pack], encoder=lambda: None).added == len(titles)
-
-
 def _vectors(server: RunningServer) -> dict[str, tuple[str, str]]:
     with server.db.read() as conn:
         rows = conn.execute(
@@ -105,7 +82,7 @@ def _seqs(server: RunningServer) -> dict[str, int]:
 def test_encode_gives_the_items_imported_without_an_encoder_their_vectors_in_the_feed(
     server: RunningServer, tmp_path: Path, encoder: TextEncoder
 ) -> None:
-    _import_without_vectors(server, tmp_path, TITLES)
+    import_without_vectors(server, tmp_path, TITLES)
     assert _vectors(server) == {}
     with server.client(server.user("agent1")) as agent:
         cursor = agent.get("/api/v1/changes", params={"limit": 1000}).json()["next_cursor"]
@@ -162,7 +139,7 @@ def test_a_model_change_re_encodes_every_item_and_replaces_the_old_vectors(
 def test_a_run_killed_midway_keeps_its_finished_batches_and_the_next_does_only_the_rest(
     server: RunningServer, tmp_path: Path, encoder: TextEncoder
 ) -> None:
-    _import_without_vectors(server, tmp_path, TITLES)
+    import_without_vectors(server, tmp_path, TITLES)
     with pytest.raises(_Killed):
         reencode(server.db, _DiesAfter(encoder, calls=3), batch=2)
     assert len(_vectors(server)) == 4  # two batches committed before the 'kill'
@@ -177,7 +154,7 @@ def test_a_run_killed_midway_keeps_its_finished_batches_and_the_next_does_only_t
 def test_a_stop_request_ends_the_run_between_batches_with_a_message(
     server: RunningServer, tmp_path: Path, encoder: TextEncoder
 ) -> None:
-    _import_without_vectors(server, tmp_path, TITLES)
+    import_without_vectors(server, tmp_path, TITLES)
     stop = threading.Event()
 
     class _StopsAfterFirst:
@@ -207,7 +184,7 @@ def test_a_stop_request_ends_the_run_between_batches_with_a_message(
 def test_without_an_encoder_the_command_says_so_and_exits_2(
     server: RunningServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _import_without_vectors(server, tmp_path, TITLES[:1])
+    import_without_vectors(server, tmp_path, TITLES[:1])
     broken = EncoderSlot(ModelFile(tmp_path / "missing.bin", 10, "0" * 64))
     out = io.StringIO()
     assert encode_command(server.db, out, encoder=broken) == 2
@@ -221,7 +198,7 @@ def test_without_an_encoder_the_command_says_so_and_exits_2(
 def test_a_batch_written_after_an_import_or_publish_changed_its_items_keeps_theirs(
     server: RunningServer, tmp_path: Path, encoder: TextEncoder
 ) -> None:
-    _import_without_vectors(server, tmp_path, TITLES[:4])
+    import_without_vectors(server, tmp_path, TITLES[:4])
     tasks = plan(server.db, encoder.model_id)
     rows = encode_batch(encoder, tasks)
     assert len(rows) == 4

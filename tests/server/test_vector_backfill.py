@@ -18,7 +18,6 @@ import pytest
 from deskmate.core.content.model import Item
 from deskmate.core.errors import DeskmateError
 from deskmate.core.search.encoder import BUNDLED_MODEL_ID, FloatMatrix, TextEncoder
-from deskmate.core.search.encoder import shared_encoder as real_encoder
 from deskmate.core.semantic.vector_job import encode_batch, item_text, text_digest
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
@@ -34,23 +33,7 @@ from sqlalchemy import func, select
 
 from tests.server.conftest import RunningServer
 from tests.server.helpers import item_record, write_pack
-
-TITLES = [
-    "话费怎么查",
-    "流量包怎么退订",
-    "宽带报修电话",
-    "国际漫游怎么开",
-    "积分兑换话费",
-    "副卡怎么办理",
-]
-
-
-@pytest.fixture
-def encoder() -> TextEncoder:
-    """The real encoder (a handful of short texts)."""
-    loaded = real_encoder()
-    assert loaded is not None, real_encoder.problem
-    return loaded
+from tests.server.vector_helpers import TITLES, import_without_vectors
 
 
 class _Slow:
@@ -65,11 +48,6 @@ class _Slow:
         self.calls += 1
         time.sleep(self.seconds)
         return self.inner.encode(texts)
-
-
-def _import_without_vectors(server: RunningServer, tmp_path: Path, titles: list[str]) -> None:
-    records = [item_record(f"faq-{n}", title) for n, title in enumerate(titles)]
-    import_packs(server.db, [write_pack(tmp_path / "pack", records)], encoder=lambda: None)
 
 
 def _url(server: RunningServer) -> str:
@@ -87,7 +65,7 @@ def test_the_background_encoding_fills_the_feed_while_requests_are_answered(
     encoder: TextEncoder,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    _import_without_vectors(server, tmp_path, TITLES)
+    import_without_vectors(server, tmp_path, TITLES)
     slow = _Slow(encoder, 0.3)
     caplog.set_level("INFO", "deskmate.server.vector_backfill")
     backfill = VectorBackfill(_url(server), encoder=lambda: slow, batch=2)
@@ -116,7 +94,7 @@ def test_the_background_encoding_fills_the_feed_while_requests_are_answered(
 def test_shutdown_stops_the_background_encoding_between_batches_and_the_next_start_resumes(
     server: RunningServer, tmp_path: Path, encoder: TextEncoder
 ) -> None:
-    _import_without_vectors(server, tmp_path, TITLES)
+    import_without_vectors(server, tmp_path, TITLES)
     slow = _Slow(encoder, 0.4)
     backfill = VectorBackfill(_url(server), encoder=lambda: slow, batch=1)
     backfill.start()
@@ -143,7 +121,7 @@ def test_shutdown_stops_the_background_encoding_between_batches_and_the_next_sta
 def test_a_publish_holding_the_feed_lock_wins_over_a_batch_written_after_it(
     server: RunningServer, tmp_path: Path, encoder: TextEncoder
 ) -> None:
-    _import_without_vectors(server, tmp_path, TITLES[:3])
+    import_without_vectors(server, tmp_path, TITLES[:3])
     rows = encode_batch(encoder, plan(server.db, encoder.model_id))
     written: list[int] = []
     with server.db.write() as conn:
@@ -174,7 +152,7 @@ def test_a_publish_holding_the_feed_lock_wins_over_a_batch_written_after_it(
 def test_imports_during_the_background_encoding_lose_no_vector(
     server: RunningServer, tmp_path: Path, encoder: TextEncoder
 ) -> None:
-    _import_without_vectors(server, tmp_path, TITLES)
+    import_without_vectors(server, tmp_path, TITLES)
     imported = threading.Event()
 
     class _ImportsMeanwhile(_Slow):
