@@ -19,8 +19,9 @@ import psutil
 import pytest
 from deskmate.server.app import build_app
 from deskmate.server.auth import Role, add_user, issue_token
-from deskmate.server.cli import listen, main
+from deskmate.server.cli import main
 from deskmate.server.database import Database
+from deskmate.server.serving import listen
 
 from tests.server.helpers import item_record, write_pack
 

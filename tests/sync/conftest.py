@@ -31,9 +31,9 @@ from deskmate.core.sync import RetryPolicy, SyncClient
 from deskmate.core.sync.pull import CURSOR_KEY, ETAG_KEY, SWEEP_KEY
 from deskmate.server.app import build_app
 from deskmate.server.auth import Role, add_user, issue_token, set_learning_role
-from deskmate.server.cli import listen
 from deskmate.server.content_import import import_packs
 from deskmate.server.database import Database
+from deskmate.server.serving import listen
 from deskmate.server.tables import EventRow, ItemRow
 from sqlalchemy import func, select
 
