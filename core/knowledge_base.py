@@ -293,9 +293,6 @@ class KnowledgeBase(ClosesOnExit):
         """Delete items by id (unknown ids are ignored)."""
         return self.upsert((), ids)
 
-    def _index_seq(self) -> int:
-        return self._upkeep.seq()
-
     def record_usage(
         self, item_id: str, consulted: int, helpful: int = 0, unhelpful: int = 0
     ) -> None:

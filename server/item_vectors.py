@@ -112,6 +112,17 @@ def refresh_vector(conn: Connection, item: Item, encoder: EncoderFactory = share
     return True
 
 
+def stored_digests(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The stored vectors' (model id, text digest) of these items, by item id."""
+    found: dict[str, tuple[str, str]] = {}
+    for batch in batches(list(ids), _BATCH):
+        query = select(
+            ItemVectorRow.item_id, ItemVectorRow.model_id, ItemVectorRow.text_digest
+        ).where(ItemVectorRow.item_id.in_(batch))
+        found |= {i: (m, d) for i, m, d in conn.execute(query)}
+    return found
+
+
 def encode_items(
     db: Database, items: Iterable[Item], encoder: EncoderFactory = shared_encoder
 ) -> tuple[str, list[StoredVector]]:
@@ -121,12 +132,7 @@ def encode_items(
         return "", []
     todo = {item.id: item_text(item) for item in items}
     with db.read() as conn:
-        stored: dict[str, tuple[str, str]] = {}
-        for batch in batches(list(todo), _BATCH):
-            query = select(
-                ItemVectorRow.item_id, ItemVectorRow.model_id, ItemVectorRow.text_digest
-            ).where(ItemVectorRow.item_id.in_(batch))
-            stored |= {i: (m, d) for i, m, d in conn.execute(query)}
+        stored = stored_digests(conn, list(todo))
     wanted = []
     for item_id, text in todo.items():
         digest = text_digest(text)

@@ -36,10 +36,10 @@ from deskmate.core.search.encoder_guard import EncoderBusyError
 from deskmate.core.semantic.vector_job import EncodeTask, encode_batch, item_text, text_digest
 from deskmate.core.store.vector_store import StoredVector
 from deskmate.server.database import Database
-from deskmate.server.item_vectors import renumber, store_vectors
-from deskmate.server.tables import ItemRow, ItemVectorRow
+from deskmate.server.item_vectors import renumber, store_vectors, stored_digests
+from deskmate.server.tables import ItemRow
 from deskmate.server.workbench.publishing import lock_head, set_head
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 log = logging.getLogger(__name__)
 
@@ -95,16 +95,6 @@ def _digests(items: Sequence[tuple[str, str]]) -> dict[str, EncodeTask]:
     return tasks
 
 
-def _stored(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-    found: dict[str, tuple[str, str]] = {}
-    for chunk in batches(ids, 500):
-        query = select(
-            ItemVectorRow.item_id, ItemVectorRow.model_id, ItemVectorRow.text_digest
-        ).where(ItemVectorRow.item_id.in_(chunk))
-        found |= {i: (m, d) for i, m, d in conn.execute(query)}
-    return found
-
-
 def plan(db: Database, model_id: str) -> list[EncodeTask]:
     """The published items without a vector of ``model_id`` for their current text."""
     todo: list[EncodeTask] = []
@@ -120,7 +110,7 @@ def plan(db: Database, model_id: str) -> list[EncodeTask]:
             if not page:
                 return todo
             tasks = _digests([(row.id, row.record) for row in page])
-            stored = _stored(conn, list(tasks))
+            stored = stored_digests(conn, list(tasks))
         todo += [t for t in tasks.values() if stored.get(t.item_id) != (model_id, t.digest)]
         after = page[-1].id
 
@@ -139,7 +129,7 @@ def store_batch(db: Database, model_id: str, rows: Sequence[StoredVector]) -> in
         ids = [row.item_id for row in rows]
         records = conn.execute(select(ItemRow.id, ItemRow.record).where(ItemRow.id.in_(ids)))
         current = _digests([(row.id, row.record) for row in records])
-        stored = _stored(conn, ids)
+        stored = stored_digests(conn, ids)
         wanted = [
             row
             for row in rows

@@ -45,8 +45,8 @@ def test_writes_inside_reach_the_index_once_on_leaving(kb: KnowledgeBase) -> Non
         # gone at once all the same: hits are read from the store).
         assert found(kb, "信用卡挂失") == []
         assert found(kb, "旧的开户流程") == []
-        assert kb._index_seq() < kb._store.last_seq()
-    assert kb._index_seq() == kb._store.last_seq()
+        assert kb._upkeep.seq() < kb._store.last_seq()
+    assert kb._upkeep.seq() == kb._store.last_seq()
     assert found(kb, "信用卡挂失") == ["faq-a"]
     assert found(kb, "宽带报修") == ["faq-b"]
     assert found(kb, "旧的开户流程") == []
