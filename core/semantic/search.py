@@ -208,17 +208,16 @@ class SemanticSearch:
         encoder = self.encoder()
         if encoder is None:
             return []
-        todo = plan_encoding(self._store, self.vectors, encoder.model_id, encoder.dimension)[0]
-        if todo and self._store.get_meta(SERVER_VECTOR_MODEL_KEY) == encoder.model_id:
+        if self._store.get_meta(SERVER_VECTOR_MODEL_KEY) == encoder.model_id:
+            # Checked before planning: the plan reads and digests every item (a second or
+            # more at 100k), and the job asks after every sync.
             if not self._left_to_server:
-                self._left_to_server = True  # said once: the plan runs after every sync
+                self._left_to_server = True
                 log.info(
-                    "%d items lack a vector; the server encodes with %s and sends them",
-                    len(todo),
-                    encoder.model_id,
+                    "the server encodes with %s: its vectors come with the sync", encoder.model_id
                 )
             return []
-        return todo
+        return plan_encoding(self._store, self.vectors, encoder.model_id, encoder.dimension)[0]
 
     def encode_slice(
         self, tasks: list[EncodeTask], cancel: threading.Event | None = None
